@@ -31,6 +31,8 @@ built() {
 }
 if built; then echo "build-control-plane: $version up to date in $out"; exit 0; fi
 
+# Non-login shells (CI) may lack Go's usual install dir on PATH.
+command -v go >/dev/null || { [[ -x /usr/local/go/bin/go ]] && export PATH="$PATH:/usr/local/go/bin"; } || true
 command -v go >/dev/null || {
   echo "build-control-plane: 'go' not found. Install Go >= $(sed -n 's/^go //p' "$src/go.mod") (test infrastructure only)." >&2
   exit 1
