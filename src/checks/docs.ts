@@ -1,0 +1,32 @@
+/** Where a check's doc.md lives (next to its code, in src/ or in the built dist/). */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const CHECKS_DIR = fileURLToPath(new URL('.', import.meta.url));
+let index: Map<string, string> | undefined;
+
+function build(): Map<string, string> {
+  const m = new Map<string, string>();
+  const walk = (dir: string, depth: number) => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (!statSync(p).isDirectory() || name === 'fixtures') continue;
+      if (existsSync(join(p, 'doc.md'))) m.set(name.toUpperCase(), join(p, 'doc.md'));
+      if (depth < 2) walk(p, depth + 1);
+    }
+  };
+  walk(CHECKS_DIR, 0);
+  return m;
+}
+
+export function checkDocPath(id: string): string | undefined {
+  index ??= build();
+  return index.get(id.toUpperCase());
+}
+
+/** Folder of a check (by id), for fixture tests. */
+export function checkDir(id: string): string | undefined {
+  const doc = checkDocPath(id);
+  return doc ? join(doc, '..') : undefined;
+}

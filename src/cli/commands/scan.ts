@@ -1,0 +1,113 @@
+/** `kubeharden scan PATH...`: the static audit. */
+import { writeFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { loadInputs } from '../../load/index.js';
+import { ConfigError, findConfig, loadConfig, type Config } from '../../engine/config.js';
+import { failsAt, scanObjects, selectChecks } from '../../engine/scan.js';
+import { SEVERITIES, type Severity } from '../../engine/types.js';
+import { REPORTERS } from '../../report/index.js';
+import { VERSION } from '../version.js';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
+
+interface ScanFlags {
+  output: string;
+  outputFile?: string;
+  failOn?: Severity;
+  config?: string;
+  exclude: string[];
+  checks?: string;
+  pss?: string;
+  annotationExemptions: boolean;
+  showSuppressed?: boolean;
+  color?: boolean;
+  maxFileSize?: string;
+  kustomize: boolean;
+  set: string[];
+}
+
+function parseSize(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmg]i?b?)?$/i.exec(s.trim());
+  if (!m) throw new UsageError(`--max-file-size: cannot read "${s}" (examples: 64MiB, 500k)`);
+  const unit = (m[2] ?? '').toLowerCase()[0];
+  return Math.round(Number(m[1]) * (unit === 'k' ? 1024 : unit === 'm' ? 1048576 : unit === 'g' ? 1073741824 : 1));
+}
+
+function readConfig(flag: string | undefined): Config {
+  const file = flag ?? findConfig();
+  if (!file) return {};
+  try {
+    return loadConfig(file);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.message);
+    throw new UsageError(`${file}: ${(e as Error).message}`);
+  }
+}
+
+/** `--set key=value` check settings (values parsed as YAML scalars/lists: a,b,c → list). */
+function parseSettings(pairs: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const p of pairs) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set expects key=value, got "${p}"`);
+    const v = p.slice(eq + 1);
+    out[p.slice(0, eq)] = v.includes(',') ? v.split(',').map((x) => x.trim()).filter(Boolean) : v;
+  }
+  return out;
+}
+
+export async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
+  const config = readConfig(flags.config);
+  const reporter = REPORTERS[flags.output];
+  if (!reporter) throw new UsageError(`unknown output format "${flags.output}" (text, json, sarif, junit)`);
+  const failOn = flags.failOn ?? config.failOn ?? 'high';
+  const only = flags.checks ? flags.checks.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  const settings = { ...parseSettings(flags.set), ...(flags.pss ? { pss: flags.pss } : {}) };
+  if (flags.pss && !/^(privileged|baseline|restricted)(:(v1\.\d+|latest))?$/.test(flags.pss)) throw new UsageError(`--pss: expected baseline|restricted[:v1.N|:latest], got "${flags.pss}"`);
+
+  const loaded = await loadInputs(paths.length ? paths : ['.'], {
+    exclude: [...(config.exclude ?? []), ...flags.exclude],
+    kustomize: flags.kustomize,
+    ...(flags.maxFileSize ? { maxFileBytes: parseSize(flags.maxFileSize) } : {}),
+  });
+  const scanOpts = { config, only, settings, annotationExemptions: flags.annotationExemptions === false ? false : undefined };
+  const result = scanObjects(loaded.objects, scanOpts);
+  const errors = [...loaded.errors, ...result.errors];
+  const text = reporter({
+    ...result,
+    errors,
+    checks: selectChecks(scanOpts),
+    failOn,
+    toolVersion: VERSION,
+    color: flags.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR),
+    showSuppressed: flags.showSuppressed,
+  });
+  if (flags.outputFile) writeFileSync(flags.outputFile, text);
+  else process.stdout.write(text);
+  if (errors.length && flags.output !== 'text') for (const e of errors) process.stderr.write(`error: ${e.file}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}: ${e.message}\n`);
+  if (failsAt(result.findings, failOn)) return EXIT_FINDINGS;
+  return errors.length ? EXIT_USAGE : EXIT_OK;
+}
+
+export function registerScanCommand(program: Command): void {
+  program
+    .command('scan')
+    .description('audit manifests: files, directories, - for stdin, Kustomize directories')
+    .argument('[paths...]', 'files or directories to scan (default: .)')
+    .addOption(new Option('-o, --output <format>', 'text, json, sarif or junit').default('text'))
+    .option('--output-file <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default high)').choices([...SEVERITIES]))
+    .option('-c, --config <file>', 'configuration file (default: .kubeharden.yaml searched upward)')
+    .option('--exclude <glob>', 'skip paths matching the glob (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--checks <ids>', 'run only these checks (comma-separated ids)')
+    .option('--pss <level[:version]>', 'also evaluate the Pod Security Standards: baseline|restricted[:v1.N|:latest]')
+    .option('--set <key=value>', 'a check setting, e.g. allowedRegistries=ghcr.io/acme (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--no-annotation-exemptions', 'ignore ignore.kubeharden.io/<CHECK> annotations')
+    .option('--show-suppressed', 'list suppressed findings in text output')
+    .option('--color', 'force colour')
+    .option('--no-color', 'no colour')
+    .option('--max-file-size <size>', 'largest file to read (default 256MiB)')
+    .option('--no-kustomize', 'read kustomization directories as plain files instead of rendering them')
+    .action(async (paths: string[], flags: ScanFlags) => {
+      process.exitCode = await runScan(paths, flags);
+    });
+}

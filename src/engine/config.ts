@@ -1,0 +1,81 @@
+/**
+ * `.kubeharden.yaml`: which checks run, severity overrides, exemptions with a required reason
+ * and optional expiry, and settings for checks. Schema-validated with clear errors.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { SEVERITIES } from './types.js';
+
+const severity = z.enum(SEVERITIES);
+const checkId = z.string().regex(/^[A-Za-z0-9_*-]+$/, 'a check id like CTR-PRIVILEGED (or * for all)');
+
+export const exemptionSchema = z
+  .object({
+    checks: z.array(checkId).min(1),
+    namespace: z.string().optional(),
+    kind: z.string().optional(),
+    name: z.string().optional(),
+    container: z.string().optional(),
+    reason: z.string().trim().min(1, 'every exemption needs a reason'),
+    expires: z
+      .union([z.string(), z.date()])
+      .optional()
+      .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
+      .refine((v) => v === undefined || !Number.isNaN(Date.parse(v)), 'expires must be a date (YYYY-MM-DD)'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    failOn: severity.optional(),
+    pss: z.string().regex(/^(baseline|restricted|privileged)(:(v1\.\d+|latest))?$/).optional(),
+    annotationExemptions: z.boolean().optional(),
+    checks: z
+      .object({
+        enable: z.array(checkId).optional(),
+        disable: z.array(checkId).optional(),
+        only: z.array(checkId).optional(),
+        severity: z.record(z.string(), severity).optional(),
+      })
+      .strict()
+      .optional(),
+    exemptions: z.array(exemptionSchema).optional(),
+    exclude: z.array(z.string()).optional(),
+    settings: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type Exemption = z.infer<typeof exemptionSchema>;
+
+export const CONFIG_NAMES = ['.kubeharden.yaml', '.kubeharden.yml'];
+
+/** Looks for a config file from `start` upward to the filesystem root. */
+export function findConfig(start = process.cwd()): string | undefined {
+  let dir = resolve(start);
+  for (;;) {
+    for (const n of CONFIG_NAMES) if (existsSync(join(dir, n))) return join(dir, n);
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(file: string): Config {
+  let raw: unknown;
+  try {
+    raw = parse(readFileSync(file, 'utf8')) ?? {};
+  } catch (e) {
+    throw new ConfigError(`${file}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const r = configSchema.safeParse(raw);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`${file}: invalid configuration\n${lines.join('\n')}`);
+  }
+  return r.data;
+}

@@ -1,0 +1,100 @@
+/**
+ * The one evaluation function: the CLI, the webhook and `fix` all call it, so they agree.
+ * Loaded objects + configuration in; findings (with suppressions), errors and a summary out.
+ */
+import type { InputError, LoadedObject } from '../load/types.js';
+import { ALL_CHECKS } from '../checks/registry.js';
+import type { Config } from './config.js';
+import { evaluate } from './evaluate.js';
+import { ObjectIndex } from './object-index.js';
+import { applySuppressions } from './suppress.js';
+import { SEVERITIES, severityRank, type Check, type Finding, type Severity } from './types.js';
+
+export interface ScanOptions {
+  config?: Config;
+  /** Checks to choose from (default: every shipped check). */
+  checks?: readonly Check[];
+  /** Run only these check ids (CLI --checks); overrides config enable/disable. */
+  only?: readonly string[];
+  /** Extra settings for checks (merged over config.settings), e.g. { pss: 'restricted:v1.30' }. */
+  settings?: Record<string, unknown>;
+  /** Honour ignore.kubeharden.io annotations (default: config value, else true). */
+  annotationExemptions?: boolean;
+  now?: Date;
+}
+
+export interface Summary {
+  objects: number;
+  findings: number;
+  suppressed: number;
+  bySeverity: Record<Severity, number>;
+  byCheck: Record<string, number>;
+}
+
+export interface ScanResult {
+  findings: Finding[];
+  errors: InputError[];
+  warnings: string[];
+  summary: Summary;
+}
+
+/** The checks a run uses, after config enable/disable/only and severity overrides. */
+export function selectChecks(opts: ScanOptions): Check[] {
+  const all = opts.checks ?? ALL_CHECKS;
+  const cfg = opts.config?.checks;
+  const up = (xs: readonly string[] | undefined) => new Set((xs ?? []).map((x) => x.toUpperCase()));
+  const only = opts.only?.length ? up(opts.only) : cfg?.only?.length ? up(cfg.only) : undefined;
+  const enable = up(cfg?.enable);
+  const disable = up(cfg?.disable);
+  const overrides = cfg?.severity ?? {};
+  return all
+    .filter((c) => {
+      const id = c.meta.id.toUpperCase();
+      if (only) return only.has(id);
+      if (disable.has(id)) return false;
+      return !c.meta.optIn || enable.has(id);
+    })
+    .map((c) => {
+      const sev = overrides[c.meta.id];
+      return sev ? ({ ...c, meta: { ...c.meta, severity: sev } } as Check) : c;
+    });
+}
+
+export function summarize(objects: number, findings: readonly Finding[]): Summary {
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  const byCheck: Record<string, number> = {};
+  let suppressed = 0;
+  for (const f of findings) {
+    if (f.suppressed) {
+      suppressed++;
+      continue;
+    }
+    bySeverity[f.severity]++;
+    byCheck[f.check] = (byCheck[f.check] ?? 0) + 1;
+  }
+  return { objects, findings: findings.length - suppressed, suppressed, bySeverity, byCheck };
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.check < b.check ? -1 : a.check > b.check ? 1 : 0);
+}
+
+export function scanObjects(objects: readonly LoadedObject[], opts: ScanOptions = {}): ScanResult {
+  const index = new ObjectIndex(objects);
+  const checks = selectChecks(opts);
+  const settings = { ...(opts.config?.settings ?? {}), ...(opts.config?.pss ? { pss: opts.config.pss } : {}), ...(opts.settings ?? {}) };
+  const { findings, errors } = evaluate(objects, checks, settings, index);
+  const { warnings } = applySuppressions(findings, index, {
+    annotationExemptions: opts.annotationExemptions ?? opts.config?.annotationExemptions ?? true,
+    exemptions: opts.config?.exemptions ?? [],
+    now: opts.now ?? new Date(),
+  });
+  findings.sort(compareFindings);
+  return { findings, errors, warnings, summary: summarize(objects.length, findings) };
+}
+
+/** True when an unsuppressed finding is at or above `failOn`. */
+export function failsAt(findings: readonly Finding[], failOn: Severity): boolean {
+  const min = severityRank(failOn);
+  return findings.some((f) => !f.suppressed && severityRank(f.severity) >= min);
+}

@@ -1,0 +1,73 @@
+/**
+ * Suppression: annotations `ignore.kubeharden.io/<CHECK-ID>: "<reason>"` on the object or its
+ * pod template, and config exemptions. Suppressed findings stay in the results, marked.
+ */
+import { minimatch } from 'minimatch';
+import type { LoadedObject } from '../load/types.js';
+import type { Exemption } from './config.js';
+import type { ObjectIndex } from './object-index.js';
+import type { Finding } from './types.js';
+
+export const IGNORE_PREFIX = 'ignore.kubeharden.io/';
+
+export interface SuppressOptions {
+  annotationExemptions: boolean;
+  exemptions: readonly Exemption[];
+  now: Date;
+}
+
+function glob(pattern: string | undefined, value: string | undefined): boolean {
+  if (pattern === undefined) return true;
+  return minimatch(value ?? '', pattern, { dot: true });
+}
+
+function exemptionApplies(e: Exemption, f: Finding): boolean {
+  return (
+    e.checks.some((c) => c === '*' || minimatch(f.check, c)) &&
+    glob(e.namespace, f.object.namespace ?? 'default') &&
+    glob(e.kind, f.object.kind) &&
+    glob(e.name, f.object.name) &&
+    (e.container === undefined || (f.container !== undefined && glob(e.container, f.container)))
+  );
+}
+
+function isExpired(e: Exemption, now: Date): boolean {
+  return e.expires !== undefined && Date.parse(e.expires) < now.getTime();
+}
+
+export interface SuppressResult {
+  warnings: string[];
+}
+
+/** Marks findings as suppressed in place; returns warnings (expired exemptions). */
+export function applySuppressions(findings: Finding[], objects: ObjectIndex, opts: SuppressOptions): SuppressResult {
+  const warnings: string[] = [];
+  const live = opts.exemptions.filter((e) => !isExpired(e, opts.now));
+  for (const e of opts.exemptions) {
+    if (isExpired(e, opts.now)) warnings.push(`exemption for ${e.checks.join(', ')} (${e.reason}) expired on ${e.expires} and no longer applies`);
+  }
+  for (const f of findings) {
+    const cfg = live.find((e) => exemptionApplies(e, f));
+    if (cfg) {
+      f.suppressed = { by: 'config', reason: cfg.reason, ...(cfg.expires ? { expires: cfg.expires } : {}) };
+      continue;
+    }
+    if (!opts.annotationExemptions) continue;
+    const reason = annotationReason(objects, f);
+    if (reason !== undefined) f.suppressed = { by: 'annotation', reason };
+  }
+  return { warnings };
+}
+
+function annotationReason(index: ObjectIndex, f: Finding): string | undefined {
+  const owner = index.get(f.object.kind, f.object.namespace, f.object.name);
+  if (!owner) return undefined;
+  const key = IGNORE_PREFIX + f.check;
+  const onObject = owner.annotations[key];
+  if (onObject !== undefined) return onObject || 'no reason given';
+  for (const pod of index.podsOf(owner as LoadedObject)) {
+    const onTemplate = pod.annotations[key];
+    if (onTemplate !== undefined) return onTemplate || 'no reason given';
+  }
+  return undefined;
+}

@@ -1,0 +1,58 @@
+/**
+ * The one place that resolves a container's effective security settings: the container's
+ * securityContext field when set, else the pod's (for fields that exist at both levels).
+ * Checks never re-implement this inheritance (the most common bug of other scanners).
+ */
+import type { Path } from '../load/types.js';
+import { asMap } from './json.js';
+import type { ContainerRef, PodTarget } from './pod-spec.js';
+
+/** Fields of SecurityContext that PodSecurityContext also has (and so are inherited). */
+export type InheritedField = 'runAsUser' | 'runAsGroup' | 'runAsNonRoot' | 'seLinuxOptions' | 'seccompProfile' | 'appArmorProfile' | 'windowsOptions';
+/** Fields that exist only on the container's securityContext. */
+export type ContainerOnlyField = 'privileged' | 'allowPrivilegeEscalation' | 'capabilities' | 'readOnlyRootFilesystem' | 'procMount';
+
+export interface Resolved<T = unknown> {
+  value: T | undefined;
+  /** Where the value was found; 'unset' when neither level sets it. */
+  from: 'container' | 'pod' | 'unset';
+  /** Path of the field that decided (or of the container's securityContext field when unset). */
+  path: Path;
+}
+
+export function podSecurityContext(pod: PodTarget): Record<string, unknown> | undefined {
+  return asMap(pod.spec.securityContext);
+}
+
+export function containerSecurityContext(c: ContainerRef): Record<string, unknown> | undefined {
+  return asMap(c.spec.securityContext);
+}
+
+/** Effective value of a field: container first, then pod. */
+export function effective<T = unknown>(pod: PodTarget, c: ContainerRef, field: InheritedField | ContainerOnlyField): Resolved<T> {
+  const csc = containerSecurityContext(c);
+  const cPath: Path = [...c.path, 'securityContext', field];
+  if (csc && csc[field] !== undefined && csc[field] !== null) return { value: csc[field] as T, from: 'container', path: cPath };
+  if (!isContainerOnly(field)) {
+    const psc = podSecurityContext(pod);
+    if (psc && psc[field] !== undefined && psc[field] !== null) return { value: psc[field] as T, from: 'pod', path: [...pod.specPath, 'securityContext', field] };
+  }
+  return { value: undefined, from: 'unset', path: cPath };
+}
+
+const CONTAINER_ONLY = new Set<string>(['privileged', 'allowPrivilegeEscalation', 'capabilities', 'readOnlyRootFilesystem', 'procMount']);
+function isContainerOnly(field: string): field is ContainerOnlyField {
+  return CONTAINER_ONLY.has(field);
+}
+
+/** The container's capabilities.add / drop lists (container-only fields). */
+export function capabilities(c: ContainerRef): { add: string[]; drop: string[]; path: Path } {
+  const caps = asMap(containerSecurityContext(c)?.capabilities);
+  const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  return { add: list(caps?.add), drop: list(caps?.drop), path: [...c.path, 'securityContext', 'capabilities'] };
+}
+
+/** Path at which a container-level securityContext field should be added or changed. */
+export function containerFieldPath(c: ContainerRef, field: string): Path {
+  return [...c.path, 'securityContext', field];
+}

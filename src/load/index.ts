@@ -1,0 +1,69 @@
+/** The loader: paths in, located objects and input errors out. Nothing here is fatal. */
+import { readFileSync, statSync } from 'node:fs';
+import { parseManifestText } from './documents.js';
+import { expandInputs } from './files.js';
+import { renderKustomize } from './kustomize.js';
+import { decodeText, helmLine, looksLikeHelmTemplate } from './text.js';
+import type { InputError, LoadOptions, LoadResult, LoadedObject } from './types.js';
+
+export type * from './types.js';
+export { parseManifestText } from './documents.js';
+
+export const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Parses one file's bytes; a bad file yields errors, never an exception. */
+export function loadText(bytes: Uint8Array, file: string): { objects: LoadedObject[]; errors: InputError[] } {
+  const decoded = decodeText(bytes);
+  if (!decoded.ok) return { objects: [], errors: [{ file, message: decoded.message }] };
+  if (looksLikeHelmTemplate(decoded.text)) {
+    return {
+      objects: [],
+      errors: [{ file, line: helmLine(decoded.text), column: 1, message: 'unrendered Helm template ({{ }}): render it first with `helm template` and scan the output' }],
+    };
+  }
+  return parseManifestText(decoded.text, file);
+}
+
+export async function loadInputs(paths: string[], opts: LoadOptions = {}): Promise<LoadResult> {
+  const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const { items, errors } = expandInputs(paths, opts);
+  const objects: LoadedObject[] = [];
+  const files: string[] = [];
+  for (const item of items) {
+    if (item.type === 'kustomize') {
+      const r = renderKustomize(item.dir);
+      objects.push(...r.objects);
+      errors.push(...r.errors);
+      files.push(item.dir);
+      continue;
+    }
+    const file = item.type === 'stdin' ? '<stdin>' : item.path;
+    let bytes: Uint8Array;
+    try {
+      if (item.type === 'stdin') {
+        bytes = opts.stdinText !== undefined ? Buffer.from(opts.stdinText) : await readStdin();
+      } else {
+        const size = statSync(item.path).size;
+        if (size > maxBytes) {
+          errors.push({ file, message: `file is ${(size / 1048576).toFixed(1)} MiB, above the ${(maxBytes / 1048576).toFixed(0)} MiB limit (--max-file-size); skipped` });
+          continue;
+        }
+        bytes = readFileSync(item.path);
+      }
+    } catch (e) {
+      errors.push({ file, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      continue;
+    }
+    files.push(file);
+    const r = loadText(bytes, file);
+    objects.push(...r.objects);
+    errors.push(...r.errors);
+  }
+  return { objects, errors, files };
+}

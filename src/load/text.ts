@@ -1,0 +1,37 @@
+/** Reading input bytes as text, refusing what is not text (binary, invalid UTF-8). */
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export type TextResult = { ok: true; text: string } | { ok: false; message: string };
+
+export function decodeText(bytes: Uint8Array): TextResult {
+  const probe = bytes.subarray(0, 8192);
+  if (probe.includes(0)) return { ok: false, message: 'binary file (contains NUL bytes); not a manifest' };
+  try {
+    let text = utf8.decode(bytes);
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // byte order mark
+    return { ok: true, text };
+  } catch {
+    return { ok: false, message: 'not valid UTF-8 text; not a manifest' };
+  }
+}
+
+/**
+ * Unrendered Helm templates: `{{` directives at the start of a line or as a whole value.
+ * `{{` inside quoted strings (Prometheus alert templates in ConfigMaps) is fine.
+ */
+const HELM_LINE = /^[ \t]*(?:-[ \t]+)?\{\{-?[ \t]*(?:if|else|end|range|with|define|template|include|toYaml|\.|\$|-)/m;
+const HELM_VALUE = /:[ \t]+\{\{[^\n]*\}\}[ \t]*$/m;
+
+export function looksLikeHelmTemplate(text: string): boolean {
+  if (!text.includes('{{')) return false;
+  return HELM_LINE.test(text) || HELM_VALUE.test(text);
+}
+
+export function helmLine(text: string): number {
+  const m = HELM_LINE.exec(text) ?? HELM_VALUE.exec(text);
+  if (!m) return 1;
+  let line = 1;
+  for (let i = 0; i < m.index; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}

@@ -1,0 +1,360 @@
+/**
+ * An RBAC policy: Roles, ClusterRoles and bindings normalised from raw objects, ClusterRole
+ * aggregation computed, bindings resolved to their roles and indexed by the user names and
+ * groups their subjects match (so a request only visits the bindings that can apply to it).
+ */
+import type { LoadedObject } from '../load/types.js';
+import { asList, asMap, asString, isMap } from '../k8s/json.js';
+import { findPodSpecs } from '../k8s/pod-spec.js';
+import { aggregateClusterRoles, type AggregationResult } from './aggregate.js';
+import { subjectUsername } from './identity.js';
+import type { Origin, PolicyRule, RbacBinding, RbacRole, RoleRef, Subject } from './types.js';
+
+export const RBAC_GROUP = 'rbac.authorization.k8s.io';
+export const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
+/** Kinds the policy reads besides RBAC objects. */
+export const CONTEXT_KINDS = new Set(['ServiceAccount', 'Namespace']);
+
+export interface RbacInput {
+  /** The raw object (apiVersion, kind, metadata, rules/subjects/roleRef…). */
+  object: unknown;
+  origin: Origin;
+  loaded?: LoadedObject;
+}
+
+export interface ServiceAccountInfo {
+  namespace: string;
+  name: string;
+  automountServiceAccountToken?: boolean;
+  origin: Origin;
+  loaded?: LoadedObject;
+}
+
+/** Something that runs pods as a ServiceAccount. */
+export interface Workload {
+  kind: string;
+  name: string;
+  namespace: string;
+  serviceAccountName: string;
+  /** For live pods: the controlling owner (e.g. ReplicaSet "web-7d9c"). */
+  owner?: { kind: string; name: string };
+  loaded?: LoadedObject;
+}
+
+export interface PolicyOptions {
+  /** Compute ClusterRole aggregation (offline). Live clusters already store aggregated rules. */
+  aggregate?: boolean;
+  /** A user that is always allowed (the API server's --authorization superuser; tests only). */
+  superUser?: string;
+  /** Namespace for namespaced RBAC objects that have none (what `kubectl apply` would use). */
+  defaultNamespace?: string;
+}
+
+export interface ResolvedBinding {
+  binding: RbacBinding;
+  role: RbacRole | undefined;
+  /** Why the binding grants nothing (missing or invalid roleRef). */
+  error?: string;
+}
+
+export function normaliseRule(v: unknown): PolicyRule {
+  const m = asMap(v) ?? {};
+  const list = (x: unknown): string[] => (Array.isArray(x) ? x.filter((s): s is string => typeof s === 'string') : []);
+  return {
+    verbs: list(m.verbs),
+    apiGroups: list(m.apiGroups),
+    resources: list(m.resources),
+    resourceNames: list(m.resourceNames),
+    nonResourceURLs: list(m.nonResourceURLs),
+  };
+}
+
+function stringRecord(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  const m = asMap(v);
+  if (m) for (const [k, val] of Object.entries(m)) if (typeof val === 'string') out[k] = val;
+  return out;
+}
+
+function normaliseSubject(v: unknown): Subject | undefined {
+  const m = asMap(v);
+  if (!m) return undefined;
+  const s: Subject = { kind: asString(m.kind) ?? '', name: asString(m.name) ?? '' };
+  const ns = asString(m.namespace);
+  if (ns) s.namespace = ns;
+  const g = asString(m.apiGroup);
+  if (g !== undefined) s.apiGroup = g;
+  return s;
+}
+
+function normaliseRoleRef(v: unknown): RoleRef {
+  const m = asMap(v) ?? {};
+  const r: RoleRef = { kind: asString(m.kind) ?? '', name: asString(m.name) ?? '' };
+  const g = asString(m.apiGroup);
+  if (g !== undefined) r.apiGroup = g;
+  return r;
+}
+
+export function objectKey(kind: string, namespace: string | undefined, name: string): string {
+  return `${kind}\u0000${namespace ?? ''}\u0000${name}`;
+}
+
+/** Subject index key for a user name ('u:') or group ('g:'). */
+const userKey = (name: string): string => `u:${name}`;
+const groupKey = (name: string): string => `g:${name}`;
+
+type KeyIndex = Map<string, number[]>;
+
+function addKey(index: KeyIndex, key: string, i: number): void {
+  const list = index.get(key);
+  if (!list) index.set(key, [i]);
+  else if (list[list.length - 1] !== i) list.push(i);
+}
+
+export class RbacPolicy {
+  readonly clusterRoles = new Map<string, RbacRole>();
+  /** Roles by namespace/name key. */
+  readonly roles = new Map<string, RbacRole>();
+  readonly clusterRoleBindings: RbacBinding[] = [];
+  readonly roleBindings: RbacBinding[] = [];
+  readonly roleBindingsByNamespace = new Map<string, RbacBinding[]>();
+  readonly serviceAccounts = new Map<string, ServiceAccountInfo>();
+  readonly namespaces = new Set<string>();
+  /** Namespaces that have Namespace objects (or were listed live). */
+  readonly declaredNamespaces = new Set<string>();
+  readonly workloads: Workload[] = [];
+  readonly warnings: string[] = [];
+  readonly superUser: string | undefined;
+  aggregation: AggregationResult = { passes: 0, warnings: [], cycles: [] };
+
+  /** Resolved role of clusterRoleBindings[i]. */
+  crbResolved: ResolvedBinding[] = [];
+  /** Per namespace: resolved role of roleBindingsByNamespace.get(ns)[i]. */
+  rbResolved = new Map<string, ResolvedBinding[]>();
+  crbIndex: KeyIndex = new Map();
+  rbIndex = new Map<string, KeyIndex>();
+
+  constructor(opts: PolicyOptions = {}) {
+    this.superUser = opts.superUser || undefined;
+  }
+
+  getClusterRole(name: string): RbacRole | undefined {
+    return this.clusterRoles.get(name);
+  }
+
+  getRole(namespace: string, name: string): RbacRole | undefined {
+    return this.roles.get(objectKey('Role', namespace, name));
+  }
+
+  allRoles(): RbacRole[] {
+    return [...this.clusterRoles.values(), ...this.roles.values()];
+  }
+
+  allBindings(): RbacBinding[] {
+    return [...this.clusterRoleBindings, ...this.roleBindings];
+  }
+
+  /** `GetRoleReferenceRules`: the role a binding references, or why it grants nothing. */
+  resolve(b: RbacBinding): ResolvedBinding {
+    const ref = b.roleRef;
+    if (ref.kind === 'ClusterRole') {
+      const role = this.clusterRoles.get(ref.name);
+      return role ? { binding: b, role } : { binding: b, role: undefined, error: `clusterrole.rbac.authorization.k8s.io "${ref.name}" not found` };
+    }
+    if (ref.kind === 'Role') {
+      if (b.kind === 'ClusterRoleBinding' || !b.namespace)
+        return { binding: b, role: undefined, error: `a ClusterRoleBinding cannot reference Role "${ref.name}"` };
+      const role = this.getRole(b.namespace, ref.name);
+      return role ? { binding: b, role } : { binding: b, role: undefined, error: `role.rbac.authorization.k8s.io "${ref.name}" not found in namespace ${b.namespace}` };
+    }
+    return { binding: b, role: undefined, error: `unsupported role reference kind: "${ref.kind}"` };
+  }
+
+  serviceAccount(namespace: string, name: string): ServiceAccountInfo | undefined {
+    return this.serviceAccounts.get(`${namespace}/${name}`);
+  }
+
+  /** Builds the indexes; call after adding objects (buildPolicy does). */
+  finish(opts: PolicyOptions): this {
+    if (opts.aggregate !== false) {
+      this.aggregation = aggregateClusterRoles([...this.clusterRoles.values()]);
+      this.warnings.push(...this.aggregation.warnings);
+    }
+    this.crbResolved = this.clusterRoleBindings.map((b) => this.resolve(b));
+    this.crbIndex = new Map();
+    this.clusterRoleBindings.forEach((b, i) => indexBinding(this.crbIndex, b, '', i));
+    this.rbResolved = new Map();
+    this.rbIndex = new Map();
+    for (const [ns, list] of this.roleBindingsByNamespace) {
+      this.rbResolved.set(
+        ns,
+        list.map((b) => this.resolve(b)),
+      );
+      const idx: KeyIndex = new Map();
+      list.forEach((b, i) => indexBinding(idx, b, ns, i));
+      this.rbIndex.set(ns, idx);
+    }
+    return this;
+  }
+
+  add(input: RbacInput, opts: PolicyOptions = {}): void {
+    const obj = asMap(input.object);
+    if (!obj) return;
+    const kind = asString(obj.kind) ?? '';
+    const meta = asMap(obj.metadata) ?? {};
+    const name = asString(meta.name) ?? '';
+    let namespace = asString(meta.namespace) || undefined;
+    const defaultNs = opts.defaultNamespace ?? 'default';
+    const where = `${kind} "${namespace ? `${namespace}/` : ''}${name}"`;
+    switch (kind) {
+      case 'ClusterRole':
+      case 'Role': {
+        if (kind === 'Role' && !namespace) namespace = defaultNs;
+        const rules = asList(obj.rules).map(normaliseRule);
+        const role: RbacRole = {
+          kind,
+          name,
+          labels: stringRecord(meta.labels),
+          rules,
+          declaredRules: rules,
+          ruleOrigins: rules.map((_, index) => ({ role: name, index })),
+          origin: input.origin,
+        };
+        if (kind === 'Role') role.namespace = namespace;
+        if (input.loaded) role.loaded = input.loaded;
+        const ar = asMap(obj.aggregationRule);
+        if (kind === 'ClusterRole' && ar) role.aggregationRule = { clusterRoleSelectors: asList(ar.clusterRoleSelectors) };
+        const map = kind === 'Role' ? this.roles : this.clusterRoles;
+        const key = kind === 'Role' ? objectKey('Role', namespace, name) : name;
+        const prev = map.get(key);
+        if (prev) this.warnings.push(`${where} is defined more than once; the last definition (${input.origin}) wins`);
+        map.set(key, role);
+        if (namespace) this.namespaces.add(namespace);
+        return;
+      }
+      case 'ClusterRoleBinding':
+      case 'RoleBinding': {
+        if (kind === 'RoleBinding' && !namespace) namespace = defaultNs;
+        const b: RbacBinding = {
+          kind,
+          name,
+          roleRef: normaliseRoleRef(obj.roleRef),
+          subjects: asList(obj.subjects)
+            .map(normaliseSubject)
+            .filter((s): s is Subject => s !== undefined),
+          origin: input.origin,
+        };
+        if (input.loaded) b.loaded = input.loaded;
+        if (kind === 'RoleBinding') {
+          b.namespace = namespace;
+          this.roleBindings.push(b);
+          const ns = namespace as string;
+          let list = this.roleBindingsByNamespace.get(ns);
+          if (!list) this.roleBindingsByNamespace.set(ns, (list = []));
+          list.push(b);
+          this.namespaces.add(ns);
+        } else this.clusterRoleBindings.push(b);
+        for (const s of b.subjects) if (s.kind === 'ServiceAccount' && (s.namespace || b.namespace)) this.namespaces.add((s.namespace || b.namespace) as string);
+        return;
+      }
+      case 'ServiceAccount': {
+        const ns = namespace ?? defaultNs;
+        const sa: ServiceAccountInfo = { namespace: ns, name, origin: input.origin };
+        if (typeof obj.automountServiceAccountToken === 'boolean') sa.automountServiceAccountToken = obj.automountServiceAccountToken;
+        if (input.loaded) sa.loaded = input.loaded;
+        this.serviceAccounts.set(`${ns}/${name}`, sa);
+        this.namespaces.add(ns);
+        return;
+      }
+      case 'Namespace':
+        this.namespaces.add(name);
+        this.declaredNamespaces.add(name);
+        return;
+      default:
+        this.addWorkload(obj, kind, name, namespace ?? defaultNs, input.loaded);
+    }
+  }
+
+  private addWorkload(obj: Record<string, unknown>, kind: string, name: string, namespace: string, loaded?: LoadedObject): void {
+    let sas: string[] = [];
+    if (loaded) sas = findPodSpecs(loaded).map((p) => p.serviceAccountName);
+    else sas = rawPodServiceAccounts(obj);
+    if (sas.length === 0) return;
+    this.namespaces.add(namespace);
+    let owner: Workload['owner'];
+    const meta = asMap(obj.metadata);
+    for (const ref of asList(meta?.ownerReferences)) {
+      const r = asMap(ref);
+      if (r && r.controller === true) owner = { kind: asString(r.kind) ?? '', name: asString(r.name) ?? '' };
+    }
+    for (const sa of new Set(sas)) {
+      const w: Workload = { kind, name, namespace, serviceAccountName: sa };
+      if (owner) w.owner = owner;
+      if (loaded) w.loaded = loaded;
+      this.workloads.push(w);
+    }
+  }
+
+  /** Workloads running as the ServiceAccount (namespace, name). */
+  workloadsOf(namespace: string, name: string): Workload[] {
+    return this.workloads.filter((w) => w.namespace === namespace && w.serviceAccountName === name);
+  }
+}
+
+/** Pod-spec shapes for raw (live) objects: Pod, templates, CronJob. */
+function rawPodServiceAccounts(obj: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  const shapes: Array<ReadonlyArray<string>> = [['spec'], ['spec', 'template', 'spec'], ['spec', 'jobTemplate', 'spec', 'template', 'spec'], ['template', 'spec']];
+  for (const shape of shapes) {
+    let cur: unknown = obj;
+    for (const k of shape) cur = isMap(cur) ? cur[k] : undefined;
+    if (isMap(cur) && Array.isArray(cur.containers)) out.push(asString(cur.serviceAccountName) || asString(cur.serviceAccount) || 'default');
+  }
+  return out;
+}
+
+function indexBinding(index: KeyIndex, b: RbacBinding, bindingNamespace: string, i: number): void {
+  for (const s of b.subjects) {
+    if (s.kind === 'Group') addKey(index, groupKey(s.name), i);
+    else {
+      const u = subjectUsername(s, bindingNamespace);
+      if (u !== undefined) addKey(index, userKey(u), i);
+    }
+  }
+}
+
+/** The bindings (indices, ascending) whose subjects can apply to a user with these keys. */
+export function candidateBindings(index: KeyIndex, userName: string, groups: readonly string[]): number[] {
+  let first: number[] | undefined;
+  let merged: number[] | undefined;
+  const consider = (list: number[] | undefined): void => {
+    if (!list) return;
+    if (!first) first = list;
+    else {
+      merged = merged ? merged.concat(list) : first.concat(list);
+    }
+  };
+  consider(index.get(userKey(userName)));
+  for (const g of groups) consider(index.get(groupKey(g)));
+  if (merged) {
+    const arr: number[] = merged;
+    arr.sort((a, b) => a - b);
+    let w = 0;
+    for (let r = 0; r < arr.length; r++) if (r === 0 || arr[r] !== arr[r - 1]) arr[w++] = arr[r];
+    arr.length = w;
+    return arr;
+  }
+  return first ?? [];
+}
+
+/** Builds a policy from raw objects. Objects of other kinds feed ServiceAccounts/workloads. */
+export function buildPolicy(inputs: Iterable<RbacInput>, opts: PolicyOptions = {}): RbacPolicy {
+  const p = new RbacPolicy(opts);
+  for (const i of inputs) p.add(i, opts);
+  return p.finish(opts);
+}
+
+/** Inputs from loaded objects (the scan's `loadInputs` result). */
+export function inputsFromLoaded(objects: readonly LoadedObject[], origin: Origin = 'input'): RbacInput[] {
+  return objects.map((o) => ({ object: o.object, loaded: o, origin }));
+}
