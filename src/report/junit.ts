@@ -5,6 +5,8 @@
 import type { Reporter } from './model.js';
 
 function esc(s: string): string {
+  // XML 1.0 cannot carry most control characters, even escaped: drop them.
+  // eslint-disable-next-line no-control-regex
   return s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[ch] as string).replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '');
 }
 
