@@ -276,9 +276,7 @@ export class RbacPolicy {
   }
 
   private addWorkload(obj: Record<string, unknown>, kind: string, name: string, namespace: string, loaded?: LoadedObject): void {
-    let sas: string[] = [];
-    if (loaded) sas = findPodSpecs(loaded).map((p) => p.serviceAccountName);
-    else sas = rawPodServiceAccounts(obj);
+    const sas = loaded ? findPodSpecs(loaded).map((p) => p.serviceAccountName) : rawPodServiceAccounts(obj);
     if (sas.length === 0) return;
     this.namespaces.add(namespace);
     let owner: Workload['owner'];
