@@ -8,6 +8,7 @@ import type { InputError, LoadOptions, LoadResult, LoadedObject } from './types.
 
 export type * from './types.js';
 export { parseManifestText } from './documents.js';
+export { objectFromJson } from './plain-object.js';
 
 export const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
 
