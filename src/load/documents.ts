@@ -105,13 +105,13 @@ export function parseManifestText(text: string, file: string): ParsedText {
   docs.forEach((doc, documentIndex) => {
     let fatal = false;
     for (const err of doc.errors) {
-      const pos = err.linePos?.[0];
+      const pos = lineCounter.linePos(err.pos[0]);
       const message = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
       if (err.code === 'DUPLICATE_KEY') {
-        errors.push({ file, line: pos?.line, column: pos?.col, message: `duplicate key: ${message}; the last value is used, as by kubectl` });
+        errors.push({ file, line: pos.line, column: pos.col, message: `duplicate key: ${message}; the last value is used, as by kubectl` });
       } else {
         fatal = true;
-        errors.push({ file, line: pos?.line, column: pos?.col, message: `invalid YAML: ${message}` });
+        errors.push({ file, line: pos.line, column: pos.col, message: `invalid YAML: ${message}` });
       }
     }
     if (fatal) return;

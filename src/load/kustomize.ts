@@ -17,7 +17,8 @@ export function renderKustomize(dir: string): { objects: LoadedObject[]; errors:
   const tmp = mkdtempSync(join(tmpdir(), 'kubeharden-kustomize-'));
   try {
     const abs = resolve(dir);
-    writeFileSync(join(tmp, 'kustomization.yaml'), `resources:\n- ${JSON.stringify(abs)}\nbuildMetadata: [originAnnotations]\n`);
+    // Kustomize refuses absolute resource paths; a relative one works with LoadRestrictionsNone.
+    writeFileSync(join(tmp, 'kustomization.yaml'), `resources:\n- ${JSON.stringify(relative(tmp, abs))}\nbuildMetadata: [originAnnotations]\n`);
     const r = spawnSync('kubectl', ['kustomize', '--load-restrictor', 'LoadRestrictionsNone', tmp], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
     if (r.error) {
       const missing = (r.error as NodeJS.ErrnoException).code === 'ENOENT';
@@ -31,7 +32,8 @@ export function renderKustomize(dir: string): { objects: LoadedObject[]; errors:
     }
     const rendered = parseManifestText(r.stdout, `${dir} (kustomize output)`);
     const sources = new Map<string, LoadedObject[]>();
-    const objects = rendered.objects.map((o) => withOrigin(o, abs, dir, sources));
+    // Origin paths are relative to the top kustomization: our temporary wrapper.
+    const objects = rendered.objects.map((o) => withOrigin(o, tmp, abs, dir, sources));
     return { objects, errors: rendered.errors };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -57,10 +59,10 @@ function sourceObjectsOf(file: string, cache: Map<string, LoadedObject[]>): Load
   return objs;
 }
 
-function withOrigin(o: LoadedObject, absDir: string, userDir: string, cache: Map<string, LoadedObject[]>): LoadedObject {
+function withOrigin(o: LoadedObject, rootDir: string, absDir: string, userDir: string, cache: Map<string, LoadedObject[]>): LoadedObject {
   const rel = originPath(o);
   if (!rel) return o;
-  const absFile = isAbsolute(rel) ? rel : resolve(absDir, rel);
+  const absFile = isAbsolute(rel) ? rel : resolve(rootDir, rel);
   const candidates = sourceObjectsOf(absFile, cache).filter((s) => s.kind === o.kind);
   const src = candidates.find((s) => s.name === o.name) ?? candidates.find((s) => o.name.endsWith(s.name)) ?? (candidates.length === 1 ? candidates[0] : undefined);
   if (!src) return o;
