@@ -1,0 +1,25 @@
+/** The shape of a versioned check, as in pod-security-admission `policy.Check`. */
+import type { PssCheckId, PssPath, PssResult } from './types.js';
+import type { PodView } from './view.js';
+
+/** Returns null when the pod is allowed (no allocation), else the failing result. */
+export type CheckFn = (v: PodView) => PssResult | null;
+
+export interface VersionedCheck {
+  /** First policy minor version (v1.<minVersion>) this implementation applies to. */
+  minVersion: number;
+  check: CheckFn;
+  /** Baseline checks this (restricted) implementation replaces when evaluating restricted. */
+  overrides?: readonly PssCheckId[];
+}
+
+export interface CheckDefinition {
+  id: PssCheckId;
+  level: 'baseline' | 'restricted';
+  /** Strictly increasing minVersion. */
+  versions: readonly VersionedCheck[];
+}
+
+export function forbidden(checkId: PssCheckId, reason: string, detail: string, paths: PssPath[]): PssResult {
+  return { checkId, allowed: false, forbiddenReason: reason, forbiddenDetail: detail, paths };
+}

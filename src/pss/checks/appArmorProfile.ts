@@ -1,0 +1,77 @@
+/**
+ * appArmorProfile (baseline, v1.0+): the pod and container securityContext.appArmorProfile.type
+ * must be RuntimeDefault or Localhost (or unset), and the deprecated annotations
+ * `container.apparmor.security.beta.kubernetes.io/*` must be "", runtime/default or localhost/*.
+ */
+import { forbidden, type CheckDefinition } from '../check.js';
+import type { PssPath, PssResult } from '../types.js';
+import { goQuote, joinQuote, obj, pluralize, sortedUnique, str, type Obj } from '../util.js';
+import { containerPath, nameOf, type PodView } from '../view.js';
+
+export const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
+
+function allowedType(profile: Obj): boolean {
+  const t = profile.type;
+  return t === 'RuntimeDefault' || t === 'Localhost';
+}
+
+function allowedAnnotationValue(v: string): boolean {
+  return v.length === 0 || v === 'runtime/default' || v.startsWith('localhost/');
+}
+
+function check(v: PodView): PssResult | null {
+  let badSetters: string[] | undefined;
+  let badValues: string[] | undefined;
+  let paths: PssPath[] | undefined;
+
+  const podProfile = v.podSC ? obj(v.podSC.appArmorProfile) : undefined;
+  if (podProfile && !allowedType(podProfile)) {
+    (badSetters ??= []).push('pod');
+    (badValues ??= []).push(str(podProfile.type));
+    (paths ??= []).push(['spec', 'securityContext', 'appArmorProfile', 'type']);
+  }
+
+  let badContainers: string[] | undefined;
+  for (let i = 0; i < v.n; i++) {
+    const sc = v.sc[i];
+    if (sc === undefined) continue;
+    const profile = obj(sc.appArmorProfile);
+    if (profile && !allowedType(profile)) {
+      (badContainers ??= []).push(nameOf(v, i));
+      (badValues ??= []).push(str(profile.type));
+      (paths ??= []).push(containerPath(v, i, 'securityContext', 'appArmorProfile', 'type'));
+    }
+  }
+  if (badContainers) (badSetters ??= []).push(`${pluralize('container', 'containers', badContainers.length)} ${joinQuote(badContainers)}`);
+
+  let forbiddenAnnotations: string[] | undefined;
+  const ann = v.annotations;
+  if (ann) {
+    for (const k in ann) {
+      if (!k.startsWith(APPARMOR_ANNOTATION_PREFIX) || !Object.prototype.hasOwnProperty.call(ann, k)) continue;
+      const value = str(ann[k]);
+      if (allowedAnnotationValue(value)) continue;
+      (forbiddenAnnotations ??= []).push(`${k}=${goQuote(value)}`);
+      (paths ??= []).push(['metadata', 'annotations', k]);
+    }
+  }
+
+  if (!badSetters && !forbiddenAnnotations) return null;
+  const badValueList = badValues ? sortedUnique(badValues) : [];
+  if (forbiddenAnnotations) {
+    badValueList.push(...sortedUnique(forbiddenAnnotations));
+    (badSetters ??= []).push(pluralize('annotation', 'annotations', forbiddenAnnotations.length));
+  }
+  return forbidden(
+    'appArmorProfile',
+    pluralize('forbidden AppArmor profile', 'forbidden AppArmor profiles', badValueList.length),
+    `${(badSetters as string[]).join(' and ')} must not set AppArmor profile type to ${joinQuote(badValueList)}`,
+    paths as PssPath[],
+  );
+}
+
+export const appArmorProfile: CheckDefinition = {
+  id: 'appArmorProfile',
+  level: 'baseline',
+  versions: [{ minVersion: 0, check }],
+};

@@ -1,0 +1,109 @@
+/**
+ * capabilities_baseline (baseline, v1.0+): capabilities.add must be a subset of the default set.
+ * capabilities_restricted (restricted, v1.22+, replaces capabilities_baseline): capabilities.drop
+ * must contain "ALL" (exactly) and capabilities.add may only hold NET_BIND_SERVICE. v1.25+:
+ * Windows pods are exempt.
+ */
+import { forbidden, type CheckDefinition } from '../check.js';
+import type { PssPath, PssResult } from '../types.js';
+import { arr, joinQuote, obj, pluralize, sortedUnique, str } from '../util.js';
+import { containerPath, nameOf, type PodView } from '../view.js';
+
+export const BASELINE_CAPABILITIES: ReadonlySet<string> = new Set([
+  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
+]);
+
+function baseline(v: PodView): PssResult | null {
+  let badContainers: string[] | undefined;
+  let caps: string[] | undefined;
+  let paths: PssPath[] | undefined;
+  for (let i = 0; i < v.n; i++) {
+    const sc = v.sc[i];
+    if (sc === undefined) continue;
+    const capabilities = obj(sc.capabilities);
+    if (!capabilities) continue;
+    const add = arr(capabilities.add);
+    if (!add) continue;
+    let valid = true;
+    for (let j = 0; j < add.length; j++) {
+      const cap = str(add[j]);
+      if (BASELINE_CAPABILITIES.has(cap)) continue;
+      valid = false;
+      (caps ??= []).push(cap);
+      (paths ??= []).push(containerPath(v, i, 'securityContext', 'capabilities', 'add', j));
+    }
+    if (!valid) (badContainers ??= []).push(nameOf(v, i));
+  }
+  if (!badContainers) return null;
+  return forbidden(
+    'capabilities_baseline',
+    'non-default capabilities',
+    `${pluralize('container', 'containers', badContainers.length)} ${joinQuote(badContainers)} must not include ${joinQuote(sortedUnique(caps as string[]))} in securityContext.capabilities.add`,
+    paths as PssPath[],
+  );
+}
+
+function restricted(v: PodView): PssResult | null {
+  let missingDropAll: string[] | undefined;
+  let addingForbidden: string[] | undefined;
+  let caps: string[] | undefined;
+  let paths: PssPath[] | undefined;
+  for (let i = 0; i < v.n; i++) {
+    const sc = v.sc[i];
+    const capabilities = sc === undefined ? undefined : obj(sc.capabilities);
+    if (!capabilities) {
+      (missingDropAll ??= []).push(nameOf(v, i));
+      (paths ??= []).push(containerPath(v, i, 'securityContext', 'capabilities', 'drop'));
+      continue;
+    }
+    const drop = arr(capabilities.drop);
+    let droppedAll = false;
+    if (drop) {
+      for (let j = 0; j < drop.length; j++) {
+        if (drop[j] === 'ALL') {
+          droppedAll = true;
+          break;
+        }
+      }
+    }
+    if (!droppedAll) {
+      (missingDropAll ??= []).push(nameOf(v, i));
+      (paths ??= []).push(containerPath(v, i, 'securityContext', 'capabilities', 'drop'));
+    }
+    const add = arr(capabilities.add);
+    if (!add) continue;
+    let addedForbidden = false;
+    for (let j = 0; j < add.length; j++) {
+      const cap = str(add[j]);
+      if (cap === 'NET_BIND_SERVICE') continue;
+      addedForbidden = true;
+      (caps ??= []).push(cap);
+      (paths ??= []).push(containerPath(v, i, 'securityContext', 'capabilities', 'add', j));
+    }
+    if (addedForbidden) (addingForbidden ??= []).push(nameOf(v, i));
+  }
+  if (!missingDropAll && !addingForbidden) return null;
+  const details: string[] = [];
+  if (missingDropAll) {
+    details.push(`${pluralize('container', 'containers', missingDropAll.length)} ${joinQuote(missingDropAll)} must set securityContext.capabilities.drop=["ALL"]`);
+  }
+  if (addingForbidden) {
+    details.push(`${pluralize('container', 'containers', addingForbidden.length)} ${joinQuote(addingForbidden)} must not include ${joinQuote(sortedUnique(caps as string[]))} in securityContext.capabilities.add`);
+  }
+  return forbidden('capabilities_restricted', 'unrestricted capabilities', details.join('; '), paths as PssPath[]);
+}
+
+export const capabilitiesBaseline: CheckDefinition = {
+  id: 'capabilities_baseline',
+  level: 'baseline',
+  versions: [{ minVersion: 0, check: baseline }],
+};
+
+export const capabilitiesRestricted: CheckDefinition = {
+  id: 'capabilities_restricted',
+  level: 'restricted',
+  versions: [
+    { minVersion: 22, check: restricted, overrides: ['capabilities_baseline'] },
+    { minVersion: 25, check: (v) => (v.windows ? null : restricted(v)), overrides: ['capabilities_baseline'] },
+  ],
+};

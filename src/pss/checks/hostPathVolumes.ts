@@ -1,0 +1,26 @@
+/** hostPathVolumes (baseline, v1.0+; replaced by restrictedVolumes in restricted): no spec.volumes[*].hostPath. */
+import { forbidden, type CheckDefinition } from '../check.js';
+import type { PssPath, PssResult } from '../types.js';
+import { arr, isSet, joinQuote, obj, pluralize, str } from '../util.js';
+import type { PodView } from '../view.js';
+
+function check(v: PodView): PssResult | null {
+  const volumes = arr(v.spec.volumes);
+  if (!volumes) return null;
+  let names: string[] | undefined;
+  let paths: PssPath[] | undefined;
+  for (let i = 0; i < volumes.length; i++) {
+    const vol = obj(volumes[i]);
+    if (!vol || !isSet(vol.hostPath)) continue;
+    (names ??= []).push(str(vol.name));
+    (paths ??= []).push(['spec', 'volumes', i, 'hostPath']);
+  }
+  if (!names) return null;
+  return forbidden('hostPathVolumes', 'hostPath volumes', `${pluralize('volume', 'volumes', names.length)} ${joinQuote(names)}`, paths as PssPath[]);
+}
+
+export const hostPathVolumes: CheckDefinition = {
+  id: 'hostPathVolumes',
+  level: 'baseline',
+  versions: [{ minVersion: 0, check }],
+};

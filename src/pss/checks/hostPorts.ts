@@ -1,0 +1,42 @@
+/** hostPorts (baseline, v1.0+): containers[*].ports[*].hostPort must be unset or 0. */
+import { forbidden, type CheckDefinition } from '../check.js';
+import type { PssPath, PssResult } from '../types.js';
+import { arr, joinQuote, obj, pluralize, sortedUnique, str } from '../util.js';
+import { containerPath, nameOf, type PodView } from '../view.js';
+
+function isHostPort(p: unknown): boolean {
+  return p !== undefined && p !== null && p !== 0 && p !== '0';
+}
+
+function check(v: PodView): PssResult | null {
+  let badContainers: string[] | undefined;
+  let ports: string[] | undefined;
+  let paths: PssPath[] | undefined;
+  for (let i = 0; i < v.n; i++) {
+    const list = arr(v.c[i].ports);
+    if (!list) continue;
+    let valid = true;
+    for (let j = 0; j < list.length; j++) {
+      const port = obj(list[j]);
+      if (!port || !isHostPort(port.hostPort)) continue;
+      valid = false;
+      (ports ??= []).push(str(port.hostPort));
+      (paths ??= []).push(containerPath(v, i, 'ports', j, 'hostPort'));
+    }
+    if (!valid) (badContainers ??= []).push(nameOf(v, i));
+  }
+  if (!badContainers) return null;
+  const hostPorts = sortedUnique(ports as string[]);
+  return forbidden(
+    'hostPorts',
+    'hostPort',
+    `${pluralize('container', 'containers', badContainers.length)} ${joinQuote(badContainers)} ${pluralize('uses', 'use', badContainers.length)} ${pluralize('hostPort', 'hostPorts', hostPorts.length)} ${hostPorts.join(', ')}`,
+    paths as PssPath[],
+  );
+}
+
+export const hostPorts: CheckDefinition = {
+  id: 'hostPorts',
+  level: 'baseline',
+  versions: [{ minVersion: 0, check }],
+};

@@ -1,0 +1,27 @@
+/** privileged (baseline, v1.0+): containers must not set securityContext.privileged=true. */
+import { forbidden, type CheckDefinition } from '../check.js';
+import type { PssResult } from '../types.js';
+import { isTrue, joinQuote, pluralize } from '../util.js';
+import { containerPath, nameOf, type PodView } from '../view.js';
+
+function check(v: PodView): PssResult | null {
+  let bad: number[] | undefined;
+  for (let i = 0; i < v.n; i++) {
+    const sc = v.sc[i];
+    if (sc !== undefined && isTrue(sc.privileged)) (bad ??= []).push(i);
+  }
+  if (!bad) return null;
+  const names = bad.map((i) => nameOf(v, i));
+  return forbidden(
+    'privileged',
+    'privileged',
+    `${pluralize('container', 'containers', names.length)} ${joinQuote(names)} must not set securityContext.privileged=true`,
+    bad.map((i) => containerPath(v, i, 'securityContext', 'privileged')),
+  );
+}
+
+export const privileged: CheckDefinition = {
+  id: 'privileged',
+  level: 'baseline',
+  versions: [{ minVersion: 0, check }],
+};

@@ -1,0 +1,51 @@
+/**
+ * procMount (baseline, v1.0+): securityContext.procMount must be unset or "Default".
+ *   v1.35+: any value is allowed when spec.hostUsers=false (the pod runs in a user namespace).
+ * procMount_restricted (restricted, v1.35+, replaces procMount): unset or "Default", even with hostUsers=false.
+ */
+import { forbidden, type CheckDefinition } from '../check.js';
+import type { PssCheckId, PssPath, PssResult } from '../types.js';
+import { isFalse, isSet, joinQuote, pluralize, sortedUnique, str } from '../util.js';
+import { containerPath, nameOf, type PodView } from '../view.js';
+
+function procMount(id: PssCheckId, v: PodView): PssResult | null {
+  let badContainers: string[] | undefined;
+  let types: string[] | undefined;
+  let paths: PssPath[] | undefined;
+  for (let i = 0; i < v.n; i++) {
+    const sc = v.sc[i];
+    if (sc === undefined) continue;
+    const pm = sc.procMount;
+    if (!isSet(pm) || pm === 'Default') continue;
+    (badContainers ??= []).push(nameOf(v, i));
+    (types ??= []).push(str(pm));
+    (paths ??= []).push(containerPath(v, i, 'securityContext', 'procMount'));
+  }
+  if (!badContainers) return null;
+  return forbidden(
+    id,
+    'procMount',
+    `${pluralize('container', 'containers', badContainers.length)} ${joinQuote(badContainers)} must not set securityContext.procMount to ${joinQuote(sortedUnique(types as string[]))}`,
+    paths as PssPath[],
+  );
+}
+
+/** relaxPolicyForUserNamespacePod: spec.hostUsers is explicitly false. */
+export function inUserNamespace(v: PodView): boolean {
+  return isFalse(v.spec.hostUsers);
+}
+
+export const procMountBaseline: CheckDefinition = {
+  id: 'procMount',
+  level: 'baseline',
+  versions: [
+    { minVersion: 0, check: (v) => procMount('procMount', v) },
+    { minVersion: 35, check: (v) => (inUserNamespace(v) ? null : procMount('procMount', v)) },
+  ],
+};
+
+export const procMountRestricted: CheckDefinition = {
+  id: 'procMount_restricted',
+  level: 'restricted',
+  versions: [{ minVersion: 35, check: (v) => procMount('procMount_restricted', v), overrides: ['procMount'] }],
+};

@@ -1,0 +1,63 @@
+/**
+ * runAsNonRoot (restricted, v1.0+): the pod must set securityContext.runAsNonRoot=true, or every
+ * container must; nothing may set it to false. v1.35+: allowed when spec.hostUsers=false.
+ */
+import { forbidden, type CheckDefinition } from '../check.js';
+import type { PssPath, PssResult } from '../types.js';
+import { isSet, isTrue, joinQuote, pluralize } from '../util.js';
+import { containerPath, nameOf, type PodView } from '../view.js';
+import { inUserNamespace } from './procMount.js';
+
+function check(v: PodView): PssResult | null {
+  let podRunAsNonRoot = false;
+  let podBad = false;
+  const podValue = v.podSC?.runAsNonRoot;
+  if (isSet(podValue)) {
+    if (isTrue(podValue)) podRunAsNonRoot = true;
+    else podBad = true;
+  }
+  let explicitlyBad: number[] | undefined;
+  let implicitlyBad: number[] | undefined;
+  for (let i = 0; i < v.n; i++) {
+    const sc = v.sc[i];
+    const value = sc === undefined ? undefined : sc.runAsNonRoot;
+    if (isSet(value)) {
+      if (!isTrue(value)) (explicitlyBad ??= []).push(i);
+    } else if (!podRunAsNonRoot) {
+      (implicitlyBad ??= []).push(i);
+    }
+  }
+  if (podBad || explicitlyBad) {
+    const setters: string[] = [];
+    const paths: PssPath[] = [];
+    if (podBad) {
+      setters.push('pod');
+      paths.push(['spec', 'securityContext', 'runAsNonRoot']);
+    }
+    if (explicitlyBad) {
+      const names = explicitlyBad.map((i) => nameOf(v, i));
+      setters.push(`${pluralize('container', 'containers', names.length)} ${joinQuote(names)}`);
+      for (const i of explicitlyBad) paths.push(containerPath(v, i, 'securityContext', 'runAsNonRoot'));
+    }
+    return forbidden('runAsNonRoot', 'runAsNonRoot != true', `${setters.join(' and ')} must not set securityContext.runAsNonRoot=false`, paths);
+  }
+  if (implicitlyBad) {
+    const names = implicitlyBad.map((i) => nameOf(v, i));
+    return forbidden(
+      'runAsNonRoot',
+      'runAsNonRoot != true',
+      `pod or ${pluralize('container', 'containers', names.length)} ${joinQuote(names)} must set securityContext.runAsNonRoot=true`,
+      [['spec', 'securityContext', 'runAsNonRoot']],
+    );
+  }
+  return null;
+}
+
+export const runAsNonRoot: CheckDefinition = {
+  id: 'runAsNonRoot',
+  level: 'restricted',
+  versions: [
+    { minVersion: 0, check },
+    { minVersion: 35, check: (v) => (inUserNamespace(v) ? null : check(v)) },
+  ],
+};

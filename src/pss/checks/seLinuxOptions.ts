@@ -1,0 +1,82 @@
+/**
+ * seLinuxOptions (baseline, v1.0+): seLinuxOptions.type must be "", container_t, container_init_t or
+ * container_kvm_t (v1.31+ also container_engine_t); user and role must not be set. Pod and containers.
+ */
+import { forbidden, type CheckDefinition } from '../check.js';
+import type { PssPath, PssResult } from '../types.js';
+import { joinQuote, obj, pluralize, sortedUnique, str, type Obj } from '../util.js';
+import { containerPath, nameOf, type PodView } from '../view.js';
+
+const TYPES_1_0: ReadonlySet<string> = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t']);
+const TYPES_1_31: ReadonlySet<string> = new Set([...TYPES_1_0, 'container_engine_t']);
+
+interface State {
+  badTypes: string[] | undefined;
+  setUser: boolean;
+  setRole: boolean;
+  paths: PssPath[] | undefined;
+}
+
+function valid(opts: Obj, types: ReadonlySet<string>, st: State, base: () => Array<string | number>): boolean {
+  let ok = true;
+  const type = str(opts.type);
+  if (!types.has(type)) {
+    ok = false;
+    (st.badTypes ??= []).push(type);
+    (st.paths ??= []).push([...base(), 'type']);
+  }
+  if (str(opts.user).length > 0) {
+    ok = false;
+    st.setUser = true;
+    (st.paths ??= []).push([...base(), 'user']);
+  }
+  if (str(opts.role).length > 0) {
+    ok = false;
+    st.setRole = true;
+    (st.paths ??= []).push([...base(), 'role']);
+  }
+  return ok;
+}
+
+function quickValid(opts: Obj, types: ReadonlySet<string>): boolean {
+  return types.has(str(opts.type)) && str(opts.user).length === 0 && str(opts.role).length === 0;
+}
+
+function check(v: PodView, types: ReadonlySet<string>): PssResult | null {
+  const podOpts = v.podSC ? obj(v.podSC.seLinuxOptions) : undefined;
+  let anyBad = podOpts !== undefined && !quickValid(podOpts, types);
+  for (let i = 0; i < v.n && !anyBad; i++) {
+    const sc = v.sc[i];
+    const o = sc === undefined ? undefined : obj(sc.seLinuxOptions);
+    if (o && !quickValid(o, types)) anyBad = true;
+  }
+  if (!anyBad) return null;
+
+  const st: State = { badTypes: undefined, setUser: false, setRole: false, paths: undefined };
+  const setters: string[] = [];
+  if (podOpts && !valid(podOpts, types, st, () => ['spec', 'securityContext', 'seLinuxOptions'])) setters.push('pod');
+  const badContainers: string[] = [];
+  for (let i = 0; i < v.n; i++) {
+    const sc = v.sc[i];
+    const o = sc === undefined ? undefined : obj(sc.seLinuxOptions);
+    if (o && !valid(o, types, st, () => containerPath(v, i, 'securityContext', 'seLinuxOptions'))) badContainers.push(nameOf(v, i));
+  }
+  if (badContainers.length > 0) setters.push(`${pluralize('container', 'containers', badContainers.length)} ${joinQuote(badContainers)}`);
+  const badData: string[] = [];
+  if (st.badTypes) {
+    const t = sortedUnique(st.badTypes);
+    badData.push(`${pluralize('type', 'types', t.length)} ${joinQuote(t)}`);
+  }
+  if (st.setUser) badData.push('user may not be set');
+  if (st.setRole) badData.push('role may not be set');
+  return forbidden('seLinuxOptions', 'seLinuxOptions', `${setters.join(' and ')} set forbidden securityContext.seLinuxOptions: ${badData.join('; ')}`, st.paths as PssPath[]);
+}
+
+export const seLinuxOptions: CheckDefinition = {
+  id: 'seLinuxOptions',
+  level: 'baseline',
+  versions: [
+    { minVersion: 0, check: (v) => check(v, TYPES_1_0) },
+    { minVersion: 31, check: (v) => check(v, TYPES_1_31) },
+  ],
+};

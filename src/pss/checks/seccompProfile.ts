@@ -1,0 +1,134 @@
+/**
+ * seccompProfile_baseline (baseline):
+ *   v1.0–v1.18: annotations seccomp.security.alpha.kubernetes.io/pod and
+ *   container.seccomp.security.alpha.kubernetes.io/<name> must be runtime/default, docker/default or localhost/*.
+ *   v1.19+: seccompProfile.type (pod and containers) must be RuntimeDefault or Localhost when set.
+ * seccompProfile_restricted (restricted, v1.19+, replaces seccompProfile_baseline): RuntimeDefault or
+ *   Localhost must be set on the pod or on every container. v1.25+: Windows pods are exempt.
+ */
+import { forbidden, type CheckDefinition } from '../check.js';
+import type { PssPath, PssResult } from '../types.js';
+import { goQuote, joinQuote, obj, pluralize, sortedUnique, str } from '../util.js';
+import { containerPath, nameOf, type PodView } from '../view.js';
+
+export const SECCOMP_POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
+export const SECCOMP_CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
+
+function validType(t: unknown): boolean {
+  return t === 'RuntimeDefault' || t === 'Localhost';
+}
+
+function validAnnotationValue(v: string): boolean {
+  return v === 'runtime/default' || v === 'docker/default' || v.startsWith('localhost/');
+}
+
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+function baseline1_0(v: PodView): PssResult | null {
+  const ann = v.annotations;
+  if (!ann) return null;
+  let forbiddenValues: Map<string, PssPath> | undefined;
+  if (hasOwn(ann, SECCOMP_POD_ANNOTATION)) {
+    const val = str(ann[SECCOMP_POD_ANNOTATION]);
+    if (!validAnnotationValue(val)) (forbiddenValues ??= new Map()).set(`${SECCOMP_POD_ANNOTATION}=${goQuote(val)}`, ['metadata', 'annotations', SECCOMP_POD_ANNOTATION]);
+  }
+  for (let i = 0; i < v.n; i++) {
+    const key = SECCOMP_CONTAINER_ANNOTATION_PREFIX + nameOf(v, i);
+    if (!hasOwn(ann, key)) continue;
+    const val = str(ann[key]);
+    if (!validAnnotationValue(val)) (forbiddenValues ??= new Map()).set(`${key}=${goQuote(val)}`, ['metadata', 'annotations', key]);
+  }
+  if (!forbiddenValues) return null;
+  const list = sortedUnique(forbiddenValues.keys());
+  return forbidden(
+    'seccompProfile_baseline',
+    'seccompProfile',
+    `forbidden ${pluralize('annotation', 'annotations', list.length)} ${list.join(', ')}`,
+    list.map((k) => (forbiddenValues as Map<string, PssPath>).get(k) as PssPath),
+  );
+}
+
+/** Shared by baseline v1.19 and restricted: explicitly bad values. */
+function explicitBad(v: PodView, setters: string[], values: string[], paths: PssPath[]): { podValid: boolean; badContainers: number } {
+  let podValid = false;
+  const podProfile = v.podSC ? obj(v.podSC.seccompProfile) : undefined;
+  if (podProfile) {
+    if (validType(podProfile.type)) podValid = true;
+    else {
+      setters.push('pod');
+      values.push(str(podProfile.type));
+      paths.push(['spec', 'securityContext', 'seccompProfile', 'type']);
+    }
+  }
+  const bad: string[] = [];
+  for (let i = 0; i < v.n; i++) {
+    const sc = v.sc[i];
+    const profile = sc === undefined ? undefined : obj(sc.seccompProfile);
+    if (profile && !validType(profile.type)) {
+      bad.push(nameOf(v, i));
+      values.push(str(profile.type));
+      paths.push(containerPath(v, i, 'securityContext', 'seccompProfile', 'type'));
+    }
+  }
+  if (bad.length > 0) setters.push(`${pluralize('container', 'containers', bad.length)} ${joinQuote(bad)}`);
+  return { podValid, badContainers: bad.length };
+}
+
+function anyExplicitBad(v: PodView): boolean {
+  const podProfile = v.podSC ? obj(v.podSC.seccompProfile) : undefined;
+  if (podProfile && !validType(podProfile.type)) return true;
+  for (let i = 0; i < v.n; i++) {
+    const sc = v.sc[i];
+    const profile = sc === undefined ? undefined : obj(sc.seccompProfile);
+    if (profile && !validType(profile.type)) return true;
+  }
+  return false;
+}
+
+function explicitResult(id: 'seccompProfile_baseline' | 'seccompProfile_restricted', v: PodView): PssResult {
+  const setters: string[] = [];
+  const values: string[] = [];
+  const paths: PssPath[] = [];
+  explicitBad(v, setters, values, paths);
+  return forbidden(id, 'seccompProfile', `${setters.join(' and ')} must not set securityContext.seccompProfile.type to ${joinQuote(sortedUnique(values))}`, paths);
+}
+
+function baseline1_19(v: PodView): PssResult | null {
+  return anyExplicitBad(v) ? explicitResult('seccompProfile_baseline', v) : null;
+}
+
+function restricted(v: PodView): PssResult | null {
+  if (anyExplicitBad(v)) return explicitResult('seccompProfile_restricted', v);
+  const podProfile = v.podSC ? obj(v.podSC.seccompProfile) : undefined;
+  if (podProfile) return null; // valid pod-level profile covers containers that set none
+  let implicit: string[] | undefined;
+  for (let i = 0; i < v.n; i++) {
+    const sc = v.sc[i];
+    if (sc === undefined || !obj(sc.seccompProfile)) (implicit ??= []).push(nameOf(v, i));
+  }
+  if (!implicit) return null;
+  return forbidden(
+    'seccompProfile_restricted',
+    'seccompProfile',
+    `pod or ${pluralize('container', 'containers', implicit.length)} ${joinQuote(implicit)} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"`,
+    [['spec', 'securityContext', 'seccompProfile', 'type']],
+  );
+}
+
+export const seccompProfileBaseline: CheckDefinition = {
+  id: 'seccompProfile_baseline',
+  level: 'baseline',
+  versions: [
+    { minVersion: 0, check: baseline1_0 },
+    { minVersion: 19, check: baseline1_19 },
+  ],
+};
+
+export const seccompProfileRestricted: CheckDefinition = {
+  id: 'seccompProfile_restricted',
+  level: 'restricted',
+  versions: [
+    { minVersion: 19, check: restricted, overrides: ['seccompProfile_baseline'] },
+    { minVersion: 25, check: (v) => (v.windows ? null : restricted(v)), overrides: ['seccompProfile_baseline'] },
+  ],
+};

@@ -1,0 +1,35 @@
+/** windowsHostProcess (baseline, v1.0+): neither the pod nor a container may set windowsOptions.hostProcess=true. */
+import { forbidden, type CheckDefinition } from '../check.js';
+import type { PssPath, PssResult } from '../types.js';
+import { isTrue, joinQuote, obj, pluralize } from '../util.js';
+import { containerPath, nameOf, type PodView } from '../view.js';
+
+function check(v: PodView): PssResult | null {
+  let bad: number[] | undefined;
+  for (let i = 0; i < v.n; i++) {
+    const sc = v.sc[i];
+    const wo = sc === undefined ? undefined : obj(sc.windowsOptions);
+    if (wo && isTrue(wo.hostProcess)) (bad ??= []).push(i);
+  }
+  const podWo = v.podSC ? obj(v.podSC.windowsOptions) : undefined;
+  const podBad = podWo !== undefined && isTrue(podWo.hostProcess);
+  if (!podBad && !bad) return null;
+  const setters: string[] = [];
+  const paths: PssPath[] = [];
+  if (podBad) {
+    setters.push('pod');
+    paths.push(['spec', 'securityContext', 'windowsOptions', 'hostProcess']);
+  }
+  if (bad) {
+    const names = bad.map((i) => nameOf(v, i));
+    setters.push(`${pluralize('container', 'containers', names.length)} ${joinQuote(names)}`);
+    for (const i of bad) paths.push(containerPath(v, i, 'securityContext', 'windowsOptions', 'hostProcess'));
+  }
+  return forbidden('windowsHostProcess', 'hostProcess', `${setters.join(' and ')} must not set securityContext.windowsOptions.hostProcess=true`, paths);
+}
+
+export const windowsHostProcess: CheckDefinition = {
+  id: 'windowsHostProcess',
+  level: 'baseline',
+  versions: [{ minVersion: 0, check }],
+};
