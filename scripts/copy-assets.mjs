@@ -22,3 +22,8 @@ function walk(dir) {
   }
 }
 if (existsSync(src)) walk(src);
+
+// The CLI entry is run directly (bin links, kubectl plugin lookup): make it executable.
+import { chmodSync } from 'node:fs';
+const entry = join(dist, 'cli', 'main.js');
+if (existsSync(entry)) chmodSync(entry, 0o755);

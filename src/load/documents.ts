@@ -153,7 +153,8 @@ function collectObjects(
   }
   if (!kind || !apiVersion) {
     const missing = [!apiVersion && 'apiVersion', !kind && 'kind'].filter(Boolean).join(' and ');
-    errors.push(errorAt(file, lineCounter, node.range?.[0] ?? 0, `object without ${missing}; skipped`));
+    const err = errorAt(file, lineCounter, node.range?.[0] ?? 0, `object without ${missing}; skipped`);
+    errors.push(!kind && !apiVersion ? { ...err, code: 'not-kubernetes' } : err);
     return;
   }
   objects.push(new YamlObject(doc, node, file, documentIndex, itemPath, lineCounter));

@@ -9,7 +9,7 @@ const SKIP_DIRS = new Set(['.git', 'node_modules']);
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
 export type InputItem =
-  | { type: 'file'; path: string }
+  | { type: 'file'; path: string; /** found by walking a directory (not named by the user) */ walked?: boolean }
   | { type: 'stdin' }
   | { type: 'kustomize'; dir: string };
 
@@ -58,7 +58,7 @@ export function expandInputs(paths: string[], opts: { exclude?: string[]; kustom
       if (st.isDirectory()) {
         if (!SKIP_DIRS.has(name)) walk(p, false);
       } else if (MANIFEST_EXT.test(name) && !(top === false && name === 'Chart.yaml')) {
-        items.push({ type: 'file', path: p });
+        items.push({ type: 'file', path: p, walked: true });
       }
     }
   };

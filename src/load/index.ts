@@ -10,7 +10,11 @@ export type * from './types.js';
 export { parseManifestText } from './documents.js';
 export { objectFromJson } from './plain-object.js';
 
-export const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
+/**
+ * Larger files are refused: the API server takes at most 3 MiB per object, so a 50 MiB manifest
+ * is almost certainly not one, and parsing it would cost seconds and gigabytes.
+ */
+export const DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024;
 
 async function readStdin(): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -36,6 +40,7 @@ export async function loadInputs(paths: string[], opts: LoadOptions = {}): Promi
   const { items, errors } = expandInputs(paths, opts);
   const objects: LoadedObject[] = [];
   const files: string[] = [];
+  const warnings: string[] = [];
   for (const item of items) {
     if (item.type === 'kustomize') {
       const r = renderKustomize(item.dir);
@@ -63,8 +68,14 @@ export async function loadInputs(paths: string[], opts: LoadOptions = {}): Promi
     }
     files.push(file);
     const r = loadText(bytes, file);
+    // A YAML file met while walking a directory that holds no Kubernetes document at all is
+    // some other tool's config (CI workflows, app settings): skip it without failing the run.
+    if (item.type === 'file' && item.walked && r.objects.length === 0 && r.errors.length > 0 && r.errors.every((e) => e.code === 'not-kubernetes')) {
+      warnings.push(`${file}: not a Kubernetes manifest (no apiVersion or kind); skipped`);
+      continue;
+    }
     objects.push(...r.objects);
     errors.push(...r.errors);
   }
-  return { objects, errors, files };
+  return { objects, errors, files, warnings };
 }

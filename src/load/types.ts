@@ -25,6 +25,8 @@ export interface InputError {
   line?: number;
   column?: number;
   message: string;
+  /** 'not-kubernetes': a document with neither apiVersion nor kind (a config file, not a manifest). */
+  code?: 'not-kubernetes';
 }
 
 /** Where an object came from and how to turn a path inside it into a source position. */
@@ -80,4 +82,6 @@ export interface LoadResult {
   errors: InputError[];
   /** Files read (after directory expansion), for reports and benchmarks. */
   files: string[];
+  /** Things worth saying that are not errors (e.g. non-Kubernetes YAML skipped in a directory). */
+  warnings: string[];
 }

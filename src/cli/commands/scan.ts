@@ -75,6 +75,7 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
   const text = reporter({
     ...result,
     errors,
+    warnings: [...loaded.warnings, ...result.warnings],
     checks: selectChecks(scanOpts),
     failOn,
     toolVersion: VERSION,
@@ -105,7 +106,7 @@ export function registerScanCommand(program: Command): void {
     .option('--show-suppressed', 'list suppressed findings in text output')
     .option('--color', 'force colour')
     .option('--no-color', 'no colour')
-    .option('--max-file-size <size>', 'largest file to read (default 256MiB)')
+    .option('--max-file-size <size>', 'largest file to read (default 50MiB)')
     .option('--no-kustomize', 'read kustomization directories as plain files instead of rendering them')
     .action(async (paths: string[], flags: ScanFlags) => {
       process.exitCode = await runScan(paths, flags);
