@@ -125,6 +125,8 @@ export class RbacPolicy {
   readonly workloads: Workload[] = [];
   readonly warnings: string[] = [];
   readonly superUser: string | undefined;
+  /** True when the policy holds every Role/ClusterRole of a cluster (live, lists allowed). */
+  complete = false;
   aggregation: AggregationResult = { passes: 0, warnings: [], cycles: [] };
 
   /** Resolved role of clusterRoleBindings[i]. */

@@ -1,0 +1,503 @@
+/**
+ * risks: every subject holding a permission of the escalation catalogue, with severity, scope and
+ * the grant (binding → role → rule) behind it; transitive paths through "can create pods in N ⇒
+ * can act as every ServiceAccount in N" (and token requests, exec, impersonation); Users bound
+ * directly instead of through Groups; bindings to roles or ServiceAccounts that do not exist.
+ */
+import type { Severity } from '../engine/types.js';
+import { severityRank, SEVERITIES } from '../engine/types.js';
+import { apiGroupMatches, combinedResource, firstAllowingRule, resourceMatches, verbMatches } from './match.js';
+import { CATALOGUE, type CatalogueRow, type ProbeRequest } from './catalogue.js';
+import {
+  ALL_AUTHENTICATED,
+  ALL_UNAUTHENTICATED,
+  ANONYMOUS,
+  SYSTEM_MASTERS,
+  effectiveSubject,
+  serviceAccountGroups,
+  subjectKey,
+  subjectProblem,
+} from './identity.js';
+import type { RbacPolicy, ResolvedBinding } from './policy.js';
+import { resourceRequest, type PolicyRule, type RbacRole, type Subject } from './types.js';
+
+export interface GrantRef {
+  binding: { kind: string; name: string; namespace?: string };
+  role: { kind: string; name: string; namespace?: string };
+  ruleIndex: number;
+  rule: PolicyRule;
+  builtin: boolean;
+}
+
+export interface PathStep {
+  /** member: an implicit group membership; escalation: a permission that lets it become `to`. */
+  kind: 'member' | 'escalation';
+  from: Subject;
+  to: Subject;
+  /** e.g. "can create pods in namespace ns1" or "member of Group system:authenticated". */
+  how: string;
+  grant?: GrantRef;
+}
+
+export interface RiskFinding {
+  /** Catalogue row id (create-workloads, read-secrets…) or user-bound-directly, dangling-role, missing-service-account, unmatchable-subject. */
+  id: string;
+  /** Row of the §A.3 catalogue, when the finding is one. */
+  row?: number;
+  title: string;
+  severity: Severity;
+  subject: Subject;
+  /** '' = cluster-wide, else the namespace. */
+  scope: string;
+  message: string;
+  grants: GrantRef[];
+  /** The permission is limited to these resource names. */
+  names?: string[];
+  /** For transitive findings: how the subject reaches the identity that holds the permission. */
+  path?: PathStep[];
+  /** Every grant behind it comes from the built-in bootstrap policy. */
+  builtin: boolean;
+}
+
+export interface RiskOptions {
+  /** Report findings that only come from the built-in bootstrap policy. */
+  includeBuiltin?: boolean;
+  /** The ServiceAccounts in the policy are all that exist (live mode with list access). */
+  serviceAccountsComplete?: boolean;
+  /** Follow transitive paths (default true). */
+  transitive?: boolean;
+  /** Only report for this subject. */
+  subject?: Subject;
+  minSeverity?: Severity;
+}
+
+interface Held {
+  rb: ResolvedBinding & { role: RbacRole };
+  scope: string;
+}
+
+interface Holding {
+  row: CatalogueRow;
+  scope: string;
+  grants: GrantRef[];
+  names?: string[];
+  severity: Severity;
+  /** Per requirement: the request that matched. */
+  matched: ProbeRequest[];
+}
+
+function grantRef(h: Held, ruleIndex: number): GrantRef {
+  const b = h.rb.binding;
+  const r = h.rb.role;
+  return {
+    binding: { kind: b.kind, name: b.name, ...(b.namespace ? { namespace: b.namespace } : {}) },
+    role: { kind: r.kind, name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}) },
+    ruleIndex,
+    rule: r.rules[ruleIndex],
+    builtin: b.origin === 'builtin',
+  };
+}
+
+function lower(s: Severity): Severity {
+  const i = severityRank(s);
+  return SEVERITIES[Math.max(0, i - 1)];
+}
+
+function scopeText(scope: string): string {
+  return scope ? `in namespace ${scope}` : 'cluster-wide';
+}
+
+export function describeSubjectShort(s: Subject): string {
+  if (s.kind === 'ServiceAccount') return `ServiceAccount ${s.namespace ?? '?'}/${s.name}`;
+  return `${s.kind} ${s.name}`;
+}
+
+/** Evaluates one request over the held grants in a scope: a full grant, or the names it is limited to. */
+function evalRequest(held: readonly Held[], req: ProbeRequest, scope: string): { grant: GrantRef; names?: string[] } | undefined {
+  const name = req.selfNamespace && scope ? scope : '';
+  const attrs = resourceRequest(req.verb, req.resource, { apiGroup: req.group ?? '', subresource: req.subresource ?? '', name, namespace: scope });
+  let named: { grant: GrantRef; names: Set<string> } | undefined;
+  for (const h of held) {
+    if (h.scope !== '' && (req.cluster || h.scope !== scope)) continue;
+    const rules = h.rb.role.rules;
+    const i = firstAllowingRule(attrs, rules);
+    if (i >= 0) return { grant: grantRef(h, i) };
+    // Name-restricted grants: everything matches but the name.
+    const combined = combinedResource(attrs);
+    rules.forEach((r, j) => {
+      if (r.resourceNames.length === 0 || !verbMatches(r, attrs.verb) || !apiGroupMatches(r, attrs.apiGroup) || !resourceMatches(r, combined, attrs.subresource)) return;
+      if (!named) named = { grant: grantRef(h, j), names: new Set() };
+      for (const n of r.resourceNames) named.names.add(n);
+    });
+  }
+  // create never carries a name, so a name-restricted create grant grants nothing.
+  if (named && req.verb !== 'create') return { grant: named.grant, names: [...named.names].sort() };
+  if (named && req.subresource) return { grant: named.grant, names: [...named.names].sort() }; // create on a named subresource (pods/exec, serviceaccounts/token)
+  return undefined;
+}
+
+function evalRow(row: CatalogueRow, held: readonly Held[], scope: string): Holding | undefined {
+  if (!row.all) return undefined;
+  if (row.namespaces && scope && !row.namespaces.includes(scope)) return undefined;
+  const grants: GrantRef[] = [];
+  const matched: ProbeRequest[] = [];
+  let names: string[] | undefined;
+  for (const req of row.all) {
+    let best: { grant: GrantRef; names?: string[]; req: ProbeRequest } | undefined;
+    for (const r of req) {
+      const g = evalRequest(held, r, scope);
+      if (!g) continue;
+      if (!g.names) {
+        best = { ...g, req: r };
+        break;
+      }
+      if (!best) best = { ...g, req: r };
+    }
+    if (!best) return undefined;
+    grants.push(best.grant);
+    matched.push(best.req);
+    if (best.names) names = [...new Set([...(names ?? []), ...best.names])].sort();
+  }
+  const wide = scope === '' || scope === 'kube-system';
+  let severity = wide ? (row.severityWide ?? row.severity) : row.severity;
+  if (names) severity = lower(severity);
+  const h: Holding = { row, scope, grants, severity, matched };
+  if (names) h.names = names;
+  return h;
+}
+
+/** Index: subject key → the bindings naming that subject directly, with the scope they hold in. */
+function heldIndex(policy: RbacPolicy): Map<string, Held[]> {
+  const index = new Map<string, Held[]>();
+  const add = (rb: ResolvedBinding, ns: string): void => {
+    if (!rb.role) return;
+    const seen = new Set<string>();
+    for (const raw of rb.binding.subjects) {
+      if (subjectProblem(raw, ns)) continue;
+      const k = subjectKey(cleanSubject(effectiveSubject(raw, ns)));
+      if (seen.has(k)) continue;
+      seen.add(k);
+      let list = index.get(k);
+      if (!list) index.set(k, (list = []));
+      list.push({ rb: rb as Held['rb'], scope: ns });
+    }
+  };
+  policy.crbResolved.forEach((rb) => add(rb, ''));
+  for (const [ns, list] of policy.rbResolved) for (const rb of list) add(rb, ns);
+  return index;
+}
+
+function cleanSubject(s: Subject): Subject {
+  return { kind: s.kind, name: s.name, ...(s.kind === 'ServiceAccount' && s.namespace ? { namespace: s.namespace } : {}) };
+}
+
+interface NodeInfo {
+  subject: Subject;
+  held: Held[];
+  holdings: Holding[];
+  wildcards: RiskFinding[];
+}
+
+export interface RiskReport {
+  findings: RiskFinding[];
+  /** Subjects analysed. */
+  subjects: number;
+}
+
+export function analyzeRisks(policy: RbacPolicy, opts: RiskOptions = {}): RiskReport {
+  const includeBuiltin = opts.includeBuiltin ?? false;
+  const transitive = opts.transitive ?? true;
+  const nodes = new Map<string, NodeInfo>();
+
+  // Every subject named by a binding, plus known ServiceAccounts.
+  const subjects = new Map<string, Subject>();
+  const held = heldIndex(policy);
+  const addSubject = (s: Subject): void => {
+    const clean = cleanSubject(s);
+    const k = subjectKey(clean);
+    if (!subjects.has(k)) subjects.set(k, clean);
+  };
+  for (const b of policy.allBindings()) {
+    const ns = b.namespace ?? '';
+    for (const raw of b.subjects) if (!subjectProblem(raw, ns)) addSubject(effectiveSubject(raw, ns));
+  }
+  // ServiceAccounts by namespace (for "every ServiceAccount in N").
+  const sasByNs = new Map<string, Set<string>>();
+  const addSa = (ns: string, name: string): void => {
+    let set = sasByNs.get(ns);
+    if (!set) sasByNs.set(ns, (set = new Set()));
+    set.add(name);
+  };
+  for (const sa of policy.serviceAccounts.values()) addSa(sa.namespace, sa.name);
+  for (const w of policy.workloads) addSa(w.namespace, w.serviceAccountName);
+  for (const s of subjects.values()) if (s.kind === 'ServiceAccount' && s.namespace) addSa(s.namespace, s.name);
+  for (const ns of policy.namespaces) addSa(ns, 'default');
+
+  const heldIndexLookup = (s: Subject): Held[] => held.get(subjectKey(cleanSubject(s))) ?? [];
+  const node = (s: Subject): NodeInfo => {
+    const k = subjectKey(s);
+    let n = nodes.get(k);
+    if (n) return n;
+    const held = heldIndexLookup(s);
+    const scopes = ['', ...new Set(held.filter((h) => h.scope !== '').map((h) => h.scope))];
+    const holdings: Holding[] = [];
+    for (const row of CATALOGUE) {
+      const cluster = evalRow(row, held, '');
+      if (cluster) holdings.push(cluster);
+      for (const scope of scopes.slice(1)) {
+        if (cluster && !cluster.names) continue; // already held everywhere
+        const h = evalRow(row, held, scope);
+        if (h && !(cluster && h.names && cluster.names && h.names.every((x) => cluster.names?.includes(x)))) holdings.push(h);
+      }
+    }
+    n = { subject: cleanSubject(s), held, holdings, wildcards: wildcardFindings(s, held) };
+    nodes.set(k, n);
+    return n;
+  };
+
+  const findings: RiskFinding[] = [];
+  const keep = (f: RiskFinding): void => {
+    if (!includeBuiltin && f.builtin) return;
+    if (opts.minSeverity && severityRank(f.severity) < severityRank(opts.minSeverity)) return;
+    findings.push(f);
+  };
+
+  const roots = opts.subject ? [opts.subject] : [...subjects.values()];
+  for (const s of roots) {
+    const n = node(s);
+    for (const h of n.holdings) keep(holdingFinding(s, h));
+    for (const f of n.wildcards) keep(f);
+    const special = specialSubjectFinding(s, n.held);
+    if (special) keep(special);
+    if (transitive) for (const f of transitiveFindings(policy, n, node, sasByNs)) keep(f);
+  }
+
+  // Binding hygiene.
+  for (const rb of [...policy.crbResolved, ...[...policy.rbResolved.values()].flat()]) {
+    const b = rb.binding;
+    const ns = b.namespace ?? '';
+    const builtin = b.origin === 'builtin';
+    if (rb.error) {
+      keep({
+        id: 'dangling-role',
+        title: 'Binding to a role that does not exist',
+        severity: 'low',
+        subject: b.subjects[0] ?? { kind: 'User', name: '' },
+        scope: ns,
+        message: `${b.kind} ${ns ? `${ns}/` : ''}${b.name} references ${b.roleRef.kind} "${b.roleRef.name}", which ${policy.complete ? 'does not exist' : 'is not among the scanned objects (it may exist in the cluster)'}: it grants nothing now and goes live as soon as someone creates that role`,
+        grants: [],
+        builtin,
+      });
+    }
+    for (const raw of b.subjects) {
+      const problem = subjectProblem(raw, ns);
+      if (problem) {
+        keep({ id: 'unmatchable-subject', title: 'Subject that never matches', severity: 'info', subject: raw, scope: ns, message: `${b.kind} ${ns ? `${ns}/` : ''}${b.name}: ${problem}`, grants: [], builtin });
+        continue;
+      }
+      const s = effectiveSubject(raw, ns);
+      if (s.kind === 'User' && !s.name.startsWith('system:') && !builtin && (!opts.subject || subjectKey(opts.subject) === subjectKey(s))) {
+        keep({
+          id: 'user-bound-directly',
+          title: 'User bound directly instead of through a Group',
+          severity: 'low',
+          subject: s,
+          scope: ns,
+          message: `${b.kind} ${ns ? `${ns}/` : ''}${b.name} binds User "${s.name}" directly; bind Groups from the identity provider so access follows membership`,
+          grants: [],
+          builtin,
+        });
+      }
+      if (s.kind === 'ServiceAccount' && s.namespace && s.name !== 'default' && !policy.serviceAccount(s.namespace, s.name)) {
+        const complete = opts.serviceAccountsComplete ?? false;
+        keep({
+          id: 'missing-service-account',
+          title: 'Binding to a ServiceAccount that does not exist',
+          severity: complete ? 'low' : 'info',
+          subject: s,
+          scope: ns,
+          message: `${b.kind} ${ns ? `${ns}/` : ''}${b.name} binds ServiceAccount ${s.namespace}/${s.name}, which ${complete ? 'does not exist' : 'is not among the scanned objects (it may exist in the cluster)'}: whoever creates it gets these rights`,
+          grants: [],
+          builtin,
+        });
+      }
+    }
+  }
+
+  findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || (a.row ?? 99) - (b.row ?? 99) || subjectKey(a.subject).localeCompare(subjectKey(b.subject)) || a.scope.localeCompare(b.scope));
+  return { findings, subjects: roots.length };
+}
+
+function holdingFinding(s: Subject, h: Holding): RiskFinding {
+  const f: RiskFinding = {
+    id: h.row.id,
+    row: h.row.row,
+    title: h.row.title,
+    severity: h.severity,
+    subject: s,
+    scope: h.scope,
+    message: `${describeSubjectShort(s)} ${h.row.title.charAt(0).toLowerCase()}${h.row.title.slice(1)} ${scopeText(h.scope)}${h.names ? ` (only ${h.names.join(', ')})` : ''}: ${h.row.why}`,
+    grants: h.grants,
+    builtin: h.grants.every((g) => g.builtin),
+  };
+  if (h.names) f.names = h.names;
+  return f;
+}
+
+function wildcardFindings(s: Subject, held: readonly Held[]): RiskFinding[] {
+  const out: RiskFinding[] = [];
+  const row = CATALOGUE.find((r) => r.id === 'wildcard') as CatalogueRow;
+  for (const h of held) {
+    h.rb.role.rules.forEach((r, i) => {
+      const verbsStar = r.verbs.includes('*');
+      const resStar = r.resources.includes('*');
+      const urlStar = r.nonResourceURLs.includes('*') && verbsStar;
+      if (!verbsStar && !resStar && !urlStar) return;
+      const all = verbsStar && resStar && r.apiGroups.includes('*');
+      const what = all ? 'every verb on every resource (cluster-admin in this scope)' : verbsStar && resStar ? `every verb on every resource of ${r.apiGroups.map((g) => g || 'core').join(', ')}` : verbsStar ? `every verb on ${r.resources.join(', ') || r.nonResourceURLs.join(', ')}` : `${r.verbs.join(', ')} on every resource of ${r.apiGroups.map((g) => g || 'core').join(', ')}`;
+      const g = grantRef(h, i);
+      out.push({
+        id: row.id,
+        row: row.row,
+        title: row.title,
+        severity: all && h.scope === '' ? 'critical' : row.severity,
+        subject: s,
+        scope: h.scope,
+        message: `${describeSubjectShort(s)} holds ${what} ${scopeText(h.scope)} through ${g.binding.kind} ${g.binding.name} → ${g.role.kind} ${g.role.name} rule ${i}`,
+        grants: [g],
+        builtin: g.builtin,
+      });
+    });
+  }
+  return out;
+}
+
+function specialSubjectFinding(s: Subject, held: readonly Held[]): RiskFinding | undefined {
+  const special = (s.kind === 'Group' && (s.name === ALL_UNAUTHENTICATED || s.name === ALL_AUTHENTICATED)) || (s.kind === 'User' && s.name === ANONYMOUS);
+  if (!special || held.length === 0) return undefined;
+  const row = CATALOGUE.find((r) => r.id === 'special-subjects') as CatalogueRow;
+  const grants: GrantRef[] = held.map((h) => ({ ...grantRef(h, 0), ruleIndex: -1, rule: { verbs: [], apiGroups: [], resources: [], resourceNames: [], nonResourceURLs: [] } }));
+  const nonBuiltin = grants.filter((g) => !g.builtin);
+  const severity: Severity = s.name === ALL_AUTHENTICATED ? 'high' : 'critical';
+  const list = (nonBuiltin.length ? nonBuiltin : grants).map((g) => `${g.role.kind} ${g.role.name} (${g.binding.kind} ${g.binding.namespace ? `${g.binding.namespace}/` : ''}${g.binding.name})`);
+  return {
+    id: row.id,
+    row: row.row,
+    title: row.title,
+    severity,
+    subject: s,
+    scope: '',
+    message: `${describeSubjectShort(s)} is granted ${list.join(', ')}: ${s.name === ALL_AUTHENTICATED ? 'every authenticated identity, every ServiceAccount included,' : 'anyone who can reach the API server, without credentials,'} gets these rights`,
+    grants: nonBuiltin.length ? nonBuiltin : grants,
+    builtin: nonBuiltin.length === 0,
+  };
+}
+
+type NodeFn = (s: Subject) => NodeInfo;
+
+/** Identities a node can become, each with how. */
+function edgesOf(policy: RbacPolicy, n: NodeInfo, sasByNs: Map<string, Set<string>>): PathStep[] {
+  const s = n.subject;
+  const out: PathStep[] = [];
+  // Membership: the groups the API server adds.
+  if (s.kind === 'ServiceAccount' && s.namespace)
+    for (const g of [...serviceAccountGroups(s.namespace), ALL_AUTHENTICATED]) out.push({ kind: 'member', from: s, to: { kind: 'Group', name: g }, how: `member of Group ${g}` });
+  if (s.kind === 'User') {
+    const g = s.name === ANONYMOUS ? ALL_UNAUTHENTICATED : ALL_AUTHENTICATED;
+    out.push({ kind: 'member', from: s, to: { kind: 'Group', name: g }, how: `member of Group ${g}` });
+  }
+  const sasIn = (scope: string): Subject[] => {
+    const list: Subject[] = [];
+    const nss = scope ? [scope] : [...sasByNs.keys()].sort();
+    for (const ns of nss) for (const name of [...(sasByNs.get(ns) ?? [])].sort()) list.push({ kind: 'ServiceAccount', namespace: ns, name });
+    return list;
+  };
+  for (const h of n.holdings) {
+    const edge = h.row.edge;
+    if (!edge) continue;
+    const grant = h.grants[0];
+    if (edge === 'service-accounts') {
+      for (const to of sasIn(h.scope)) out.push({ kind: 'escalation', from: s, to, how: `can create pods ${scopeText(h.scope)} and run them as any ServiceAccount there`, grant });
+    } else if (edge === 'token-service-accounts') {
+      for (const to of sasIn(h.scope)) if (!h.names || h.names.includes(to.name)) out.push({ kind: 'escalation', from: s, to, how: `can request tokens for ServiceAccounts ${scopeText(h.scope)}`, grant });
+    } else if (edge === 'pod-service-accounts') {
+      if (h.names) continue; // restricted to named pods: which pods is unknown statically
+      const seen = new Set<string>();
+      for (const w of policy.workloads) {
+        if (h.scope && w.namespace !== h.scope) continue;
+        const k = `${w.namespace}/${w.serviceAccountName}`;
+        if (seen.has(k)) continue;
+        seen.add(k);
+        out.push({ kind: 'escalation', from: s, to: { kind: 'ServiceAccount', namespace: w.namespace, name: w.serviceAccountName }, how: `can exec into ${w.kind} ${w.namespace}/${w.name}, which runs as it`, grant });
+      }
+    } else if (edge === 'impersonate') {
+      for (const [resource, group, kind] of [
+        ['users', '', 'User'],
+        ['groups', '', 'Group'],
+      ] as const) {
+        const g = evalRequest(n.held, { verb: 'impersonate', resource, group, cluster: true }, '');
+        if (g?.names) for (const name of g.names) out.push({ kind: 'escalation', from: s, to: { kind, name }, how: `can impersonate ${kind} ${name}`, grant: g.grant });
+      }
+      for (const scope of ['', ...new Set(n.held.map((x) => x.scope).filter(Boolean))]) {
+        const g = evalRequest(n.held, { verb: 'impersonate', resource: 'serviceaccounts' }, scope);
+        if (!g) continue;
+        for (const to of sasIn(scope)) if (!g.names || g.names.includes(to.name)) out.push({ kind: 'escalation', from: s, to, how: `can impersonate ServiceAccounts ${scopeText(scope)}`, grant: g.grant });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Breadth-first from a subject over "can become" edges; every identity reached through at least
+ * one escalation edge contributes its catalogue holdings, with the shortest path, best per row.
+ */
+function transitiveFindings(policy: RbacPolicy, root: NodeInfo, node: NodeFn, sasByNs: Map<string, Set<string>>): RiskFinding[] {
+  const best = new Map<string, RiskFinding>();
+  const direct = new Set(root.holdings.map((h) => `${h.row.id}\u0000${h.scope}`));
+  const seen = new Set<string>([subjectKey(root.subject)]);
+  type Item = { n: NodeInfo; path: PathStep[]; escalated: boolean };
+  const queue: Item[] = [{ n: root, path: [], escalated: false }];
+  const edgeCache = new Map<NodeInfo, PathStep[]>();
+  for (let qi = 0; qi < queue.length; qi++) {
+    const { n, path, escalated } = queue[qi];
+    if (escalated) {
+      for (const h of n.holdings) {
+        // Scope of the gain: the holding's scope.
+        const key = `${h.row.id}\u0000${h.scope}`;
+        if (direct.has(key) || direct.has(`${h.row.id}\u0000`)) continue;
+        const f = holdingFinding(root.subject, h);
+        f.path = path;
+        f.message = `${describeSubjectShort(root.subject)} can become ${describeSubjectShort(n.subject)} (${path.map((p) => p.how).join(' → ')}), which ${h.row.title.charAt(0).toLowerCase()}${h.row.title.slice(1)} ${scopeText(h.scope)}`;
+        f.builtin = f.builtin && path.every((p) => !p.grant || p.grant.builtin);
+        const prev = best.get(key);
+        if (!prev || severityRank(f.severity) > severityRank(prev.severity)) best.set(key, f);
+      }
+      if (n.subject.kind === 'Group' && n.subject.name === SYSTEM_MASTERS) {
+        const key = 'masters';
+        if (!best.has(key))
+          best.set(key, {
+            id: 'impersonate',
+            row: 9,
+            title: 'Can become system:masters',
+            severity: 'critical',
+            subject: root.subject,
+            scope: '',
+            message: `${describeSubjectShort(root.subject)} can act as a member of system:masters (${path.map((p) => p.how).join(' → ')}), which bypasses authorization`,
+            grants: [],
+            path,
+            builtin: path.every((p) => !p.grant || p.grant.builtin),
+          });
+      }
+    }
+    let edges = edgeCache.get(n);
+    if (!edges) edgeCache.set(n, (edges = edgesOf(policy, n, sasByNs)));
+    for (const e of edges) {
+      const k = subjectKey(e.to);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      queue.push({ n: node(e.to), path: [...path, e], escalated: escalated || e.kind === 'escalation' });
+    }
+  }
+  return [...best.values()];
+}
