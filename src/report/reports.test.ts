@@ -71,7 +71,7 @@ describe('reports', () => {
 
   it('text groups by file and object and counts by severity', () => {
     const text = REPORTERS.text(input());
-    assert.match(text, /^deploy\/web\.yaml\n  Deployment shop\/web\n/);
+    assert.match(text, /^deploy\/web\.yaml\n {2}Deployment shop\/web\n/);
     assert.match(text, /13:7 +HIGH +POD-HOST-NETWORK/);
     assert.match(text, /error: broken\.yaml:3:5: invalid YAML: x/);
     assert.match(text, /2 objects scanned: \d+ findings \(.*high.*\), 1 suppressed, 1 input error/);
