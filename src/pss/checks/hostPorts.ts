@@ -1,7 +1,11 @@
-/** hostPorts (baseline, v1.0+): containers[*].ports[*].hostPort must be unset or 0. */
+/**
+ * hostPorts (baseline, v1.0+): containers[*].ports[*].hostPort must be unset or 0.
+ * With spec.hostNetwork=true the API server defaults hostPort to containerPort for containers and
+ * initContainers before admission, so those ports count as host ports too.
+ */
 import { forbidden, type CheckDefinition } from '../check.js';
 import type { PssPath, PssResult } from '../types.js';
-import { arr, joinQuote, obj, pluralize, sortedUnique, str } from '../util.js';
+import { arr, isTrue, joinQuote, obj, pluralize, sortedUnique, str } from '../util.js';
 import { containerPath, nameOf, type PodView } from '../view.js';
 
 function isHostPort(p: unknown): boolean {
@@ -9,18 +13,23 @@ function isHostPort(p: unknown): boolean {
 }
 
 function check(v: PodView): PssResult | null {
+  const hostNetwork = isTrue(v.spec.hostNetwork);
   let badContainers: string[] | undefined;
   let ports: string[] | undefined;
   let paths: PssPath[] | undefined;
   for (let i = 0; i < v.n; i++) {
     const list = arr(v.c[i].ports);
     if (!list) continue;
+    const defaulted = hostNetwork && v.kind[i] !== 'ephemeralContainers';
     let valid = true;
     for (let j = 0; j < list.length; j++) {
       const port = obj(list[j]);
-      if (!port || !isHostPort(port.hostPort)) continue;
+      if (!port) continue;
+      let hostPort = port.hostPort;
+      if (defaulted && !isHostPort(hostPort)) hostPort = port.containerPort;
+      if (!isHostPort(hostPort)) continue;
       valid = false;
-      (ports ??= []).push(str(port.hostPort));
+      (ports ??= []).push(str(hostPort));
       (paths ??= []).push(containerPath(v, i, 'ports', j, 'hostPort'));
     }
     if (!valid) (badContainers ??= []).push(nameOf(v, i));

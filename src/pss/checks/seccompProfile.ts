@@ -5,6 +5,8 @@
  *   v1.19+: seccompProfile.type (pod and containers) must be RuntimeDefault or Localhost when set.
  * seccompProfile_restricted (restricted, v1.19+, replaces seccompProfile_baseline): RuntimeDefault or
  *   Localhost must be set on the pod or on every container. v1.25+: Windows pods are exempt.
+ * From v1.19 the fields are read as the API server stores the pod: where a field is unset and the
+ * deprecated annotation is set, the server copies the annotation into the field before admission.
  */
 import { forbidden, type CheckDefinition } from '../check.js';
 import type { PssPath, PssResult } from '../types.js';
@@ -48,39 +50,52 @@ function baseline1_0(v: PodView): PssResult | null {
   );
 }
 
-/** Shared by baseline v1.19 and restricted: explicitly bad values. */
-function explicitBad(v: PodView, setters: string[], values: string[], paths: PssPath[]): { podValid: boolean; badContainers: number } {
-  let podValid = false;
-  const podProfile = v.podSC ? obj(v.podSC.seccompProfile) : undefined;
-  if (podProfile) {
-    if (validType(podProfile.type)) podValid = true;
-    else {
-      setters.push('pod');
-      values.push(str(podProfile.type));
-      paths.push(['spec', 'securityContext', 'seccompProfile', 'type']);
-    }
-  }
-  const bad: string[] = [];
-  for (let i = 0; i < v.n; i++) {
-    const sc = v.sc[i];
-    const profile = sc === undefined ? undefined : obj(sc.seccompProfile);
-    if (profile && !validType(profile.type)) {
-      bad.push(nameOf(v, i));
-      values.push(str(profile.type));
-      paths.push(containerPath(v, i, 'securityContext', 'seccompProfile', 'type'));
-    }
-  }
-  if (bad.length > 0) setters.push(`${pluralize('container', 'containers', bad.length)} ${joinQuote(bad)}`);
-  return { podValid, badContainers: bad.length };
+const NO_PROFILE = Symbol('no seccomp profile');
+type ProfileType = unknown;
+
+/**
+ * The profile type the API server stores for an annotation when the field is unset (pod
+ * strategy applySeccompVersionSkew: annotation → field on create; PSA sees the result).
+ */
+function annotationProfileType(v: PodView, key: string): ProfileType {
+  const ann = v.annotations;
+  if (!ann || !hasOwn(ann, key)) return NO_PROFILE;
+  const a = str(ann[key]);
+  if (a === 'unconfined') return 'Unconfined';
+  if (a === 'runtime/default' || a === 'docker/default') return 'RuntimeDefault';
+  if (a.startsWith('localhost/') && a.length > 'localhost/'.length) return 'Localhost';
+  return NO_PROFILE;
+}
+
+function podProfileType(v: PodView): ProfileType {
+  const p = v.podSC ? obj(v.podSC.seccompProfile) : undefined;
+  return p ? p.type : annotationProfileType(v, SECCOMP_POD_ANNOTATION);
+}
+
+function podProfilePath(v: PodView): PssPath {
+  const p = v.podSC ? obj(v.podSC.seccompProfile) : undefined;
+  return p ? ['spec', 'securityContext', 'seccompProfile', 'type'] : ['metadata', 'annotations', SECCOMP_POD_ANNOTATION];
+}
+
+function containerProfileType(v: PodView, i: number): ProfileType {
+  const sc = v.sc[i];
+  const p = sc === undefined ? undefined : obj(sc.seccompProfile);
+  if (p) return p.type;
+  return v.annotations ? annotationProfileType(v, SECCOMP_CONTAINER_ANNOTATION_PREFIX + nameOf(v, i)) : NO_PROFILE;
+}
+
+function containerProfilePath(v: PodView, i: number): PssPath {
+  const sc = v.sc[i];
+  const p = sc === undefined ? undefined : obj(sc.seccompProfile);
+  return p ? containerPath(v, i, 'securityContext', 'seccompProfile', 'type') : ['metadata', 'annotations', SECCOMP_CONTAINER_ANNOTATION_PREFIX + nameOf(v, i)];
 }
 
 function anyExplicitBad(v: PodView): boolean {
-  const podProfile = v.podSC ? obj(v.podSC.seccompProfile) : undefined;
-  if (podProfile && !validType(podProfile.type)) return true;
+  const t = podProfileType(v);
+  if (t !== NO_PROFILE && !validType(t)) return true;
   for (let i = 0; i < v.n; i++) {
-    const sc = v.sc[i];
-    const profile = sc === undefined ? undefined : obj(sc.seccompProfile);
-    if (profile && !validType(profile.type)) return true;
+    const ct = containerProfileType(v, i);
+    if (ct !== NO_PROFILE && !validType(ct)) return true;
   }
   return false;
 }
@@ -89,7 +104,22 @@ function explicitResult(id: 'seccompProfile_baseline' | 'seccompProfile_restrict
   const setters: string[] = [];
   const values: string[] = [];
   const paths: PssPath[] = [];
-  explicitBad(v, setters, values, paths);
+  const t = podProfileType(v);
+  if (t !== NO_PROFILE && !validType(t)) {
+    setters.push('pod');
+    values.push(str(t));
+    paths.push(podProfilePath(v));
+  }
+  const bad: string[] = [];
+  for (let i = 0; i < v.n; i++) {
+    const ct = containerProfileType(v, i);
+    if (ct !== NO_PROFILE && !validType(ct)) {
+      bad.push(nameOf(v, i));
+      values.push(str(ct));
+      paths.push(containerProfilePath(v, i));
+    }
+  }
+  if (bad.length > 0) setters.push(`${pluralize('container', 'containers', bad.length)} ${joinQuote(bad)}`);
   return forbidden(id, 'seccompProfile', `${setters.join(' and ')} must not set securityContext.seccompProfile.type to ${joinQuote(sortedUnique(values))}`, paths);
 }
 
@@ -99,13 +129,9 @@ function baseline1_19(v: PodView): PssResult | null {
 
 function restricted(v: PodView): PssResult | null {
   if (anyExplicitBad(v)) return explicitResult('seccompProfile_restricted', v);
-  const podProfile = v.podSC ? obj(v.podSC.seccompProfile) : undefined;
-  if (podProfile) return null; // valid pod-level profile covers containers that set none
+  if (podProfileType(v) !== NO_PROFILE) return null; // a valid pod-level profile covers containers that set none
   let implicit: string[] | undefined;
-  for (let i = 0; i < v.n; i++) {
-    const sc = v.sc[i];
-    if (sc === undefined || !obj(sc.seccompProfile)) (implicit ??= []).push(nameOf(v, i));
-  }
+  for (let i = 0; i < v.n; i++) if (containerProfileType(v, i) === NO_PROFILE) (implicit ??= []).push(nameOf(v, i));
   if (!implicit) return null;
   return forbidden(
     'seccompProfile_restricted',
