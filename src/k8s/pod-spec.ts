@@ -58,11 +58,30 @@ function stringRecord(v: unknown): Record<string, string> {
   return out;
 }
 
-/** Kinds that never carry a pod spec; skipping them saves building huge objects (CRDs). */
-const NEVER_PODS = new Set(['CustomResourceDefinition', 'ConfigMap', 'Secret', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'Service', 'NetworkPolicy', 'Namespace', 'ServiceAccount', 'Ingress', 'APIService', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'PodDisruptionBudget', 'PriorityClass', 'StorageClass', 'LimitRange', 'ResourceQuota', 'Endpoints', 'EndpointSlice', 'PersistentVolumeClaim', 'PersistentVolume', 'ServiceMonitor', 'PodMonitor', 'PrometheusRule', 'Event']);
+/**
+ * Built-in kinds that never carry a pod spec; skipping them saves building huge objects (CRDs).
+ * Keyed by API group too: a Knative `serving.knative.dev` Service has a pod template, a core
+ * Service does not.
+ */
+const NEVER_PODS = new Set(
+  [
+    '/ConfigMap', '/Secret', '/Service', '/Namespace', '/ServiceAccount', '/Endpoints', '/PersistentVolumeClaim', '/PersistentVolume',
+    '/LimitRange', '/ResourceQuota', '/Event', 'apiextensions.k8s.io/CustomResourceDefinition', 'rbac.authorization.k8s.io/Role',
+    'rbac.authorization.k8s.io/ClusterRole', 'rbac.authorization.k8s.io/RoleBinding', 'rbac.authorization.k8s.io/ClusterRoleBinding',
+    'networking.k8s.io/NetworkPolicy', 'networking.k8s.io/Ingress', 'apiregistration.k8s.io/APIService',
+    'admissionregistration.k8s.io/ValidatingWebhookConfiguration', 'admissionregistration.k8s.io/MutatingWebhookConfiguration',
+    'policy/PodDisruptionBudget', 'scheduling.k8s.io/PriorityClass', 'storage.k8s.io/StorageClass', 'discovery.k8s.io/EndpointSlice',
+    'monitoring.coreos.com/ServiceMonitor', 'monitoring.coreos.com/PodMonitor', 'monitoring.coreos.com/PrometheusRule',
+  ],
+);
+
+function groupKind(o: LoadedObject): string {
+  const slash = o.apiVersion.indexOf('/');
+  return `${slash < 0 ? '' : o.apiVersion.slice(0, slash)}/${o.kind}`;
+}
 
 export function findPodSpecs(owner: LoadedObject): PodTarget[] {
-  if (NEVER_PODS.has(owner.kind)) return [];
+  if (NEVER_PODS.has(groupKind(owner))) return [];
   const obj = owner.object;
   const found: PodTarget[] = [];
   for (const shape of SHAPES) {
