@@ -21,15 +21,15 @@ export const exemptionSchema = z
     reason: z.string().trim().min(1, 'every exemption needs a reason'),
     expires: z
       .union([z.string(), z.date()])
-      .optional()
       .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
-      .refine((v) => v === undefined || !Number.isNaN(Date.parse(v)), 'expires must be a date (YYYY-MM-DD)'),
+      .refine((v) => !Number.isNaN(Date.parse(v)), 'expires must be a date (YYYY-MM-DD)')
+      .optional(),
   })
   .strict();
 
 export const configSchema = z
   .object({
-    failOn: severity.optional(),
+    failOn: z.enum([...SEVERITIES, 'none']).optional(),
     pss: z.string().regex(/^(baseline|restricted|privileged)(:(v1\.\d+|latest))?$/).optional(),
     annotationExemptions: z.boolean().optional(),
     checks: z

@@ -8,7 +8,7 @@ import type { Config } from './config.js';
 import { evaluate } from './evaluate.js';
 import { ObjectIndex } from './object-index.js';
 import { applySuppressions } from './suppress.js';
-import { SEVERITIES, severityRank, type Check, type Finding, type Severity } from './types.js';
+import { SEVERITIES, severityRank, type Check, type FailOn, type Finding, type Severity } from './types.js';
 
 export interface ScanOptions {
   config?: Config;
@@ -94,7 +94,8 @@ export function scanObjects(objects: readonly LoadedObject[], opts: ScanOptions 
 }
 
 /** True when an unsuppressed finding is at or above `failOn`. */
-export function failsAt(findings: readonly Finding[], failOn: Severity): boolean {
+export function failsAt(findings: readonly Finding[], failOn: FailOn): boolean {
+  if (failOn === 'none') return false;
   const min = severityRank(failOn);
   return findings.some((f) => !f.suppressed && severityRank(f.severity) >= min);
 }

@@ -10,6 +10,9 @@ import type { PodTarget } from '../k8s/pod-spec.js';
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
+/** --fail-on: a severity, or 'none' to report without failing. */
+export type FailOn = Severity | 'none';
+
 export function severityRank(s: Severity): number {
   return SEVERITIES.indexOf(s);
 }

@@ -1,11 +1,11 @@
 /** What every reporter receives: one scan's results plus facts about the run. */
 import type { ScanResult } from '../engine/scan.js';
-import type { Check, Severity } from '../engine/types.js';
+import type { Check, FailOn } from '../engine/types.js';
 
 export interface ReportInput extends ScanResult {
   /** The checks that ran (SARIF lists them as rules). */
   checks: readonly Check[];
-  failOn: Severity;
+  failOn: FailOn;
   toolVersion: string;
   /** Colour escapes in text output (on a TTY unless NO_COLOR). */
   color?: boolean;

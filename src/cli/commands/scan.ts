@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { loadInputs } from '../../load/index.js';
 import { ConfigError, findConfig, loadConfig, type Config } from '../../engine/config.js';
 import { failsAt, scanObjects, selectChecks } from '../../engine/scan.js';
-import { SEVERITIES, type Severity } from '../../engine/types.js';
+import { SEVERITIES, type FailOn } from '../../engine/types.js';
 import { REPORTERS } from '../../report/index.js';
 import { VERSION } from '../version.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
@@ -12,7 +12,7 @@ import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
 interface ScanFlags {
   output: string;
   outputFile?: string;
-  failOn?: Severity;
+  failOn?: FailOn;
   config?: string;
   exclude: string[];
   checks?: string;
@@ -96,7 +96,7 @@ export function registerScanCommand(program: Command): void {
     .argument('[paths...]', 'files or directories to scan (default: .)')
     .addOption(new Option('-o, --output <format>', 'text, json, sarif or junit').default('text'))
     .option('--output-file <file>', 'write the report to a file instead of stdout')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default high)').choices([...SEVERITIES]))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default high; none: never)').choices([...SEVERITIES, 'none']))
     .option('-c, --config <file>', 'configuration file (default: .kubeharden.yaml searched upward)')
     .option('--exclude <glob>', 'skip paths matching the glob (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--checks <ids>', 'run only these checks (comma-separated ids)')
