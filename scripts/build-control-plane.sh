@@ -23,8 +23,18 @@ bins=(kube-apiserver kube-controller-manager etcd)
 
 if [[ "${1:-}" == "--print" ]]; then echo "$out"; exit 0; fi
 
-# The sources that determine the binaries; a change (new mains, bumped go.sum) rebuilds.
-stamp="$(cd "$src" && cat go.mod go.sum $(find cmd -name '*.go' | LC_ALL=C sort) | sha256sum | cut -c1-16)"
+# Built as a library, the binaries would report v0.0.0-master+$Format:%H$ at /version
+# (and in User-Agents); stamp the release as the upstream build does, for the server
+# (component-base) and for its clients (client-go).
+[[ "$version" =~ ^v([0-9]+)\.([0-9]+)\. ]]
+major="${BASH_REMATCH[1]}" minor="${BASH_REMATCH[2]}"
+ldflags="-s -w"
+for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+  ldflags+=" -X $pkg.gitVersion=$version -X $pkg.gitMajor=$major -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=archive -X $pkg.gitCommit="
+done
+
+# What determines the binaries; a change (new mains, bumped go.sum, flags) rebuilds.
+stamp="$(cd "$src" && { cat go.mod go.sum $(find cmd -name '*.go' | LC_ALL=C sort); echo "$ldflags"; } | sha256sum | cut -c1-16)"
 built() {
   [[ -f "$out/stamp" && "$(cat "$out/stamp")" == "$stamp" ]] || return 1
   local b; for b in "${bins[@]}"; do [[ -x "$out/$b" ]] || return 1; done
@@ -61,7 +71,10 @@ trap 'rm -rf "$tmp"' EXIT
 (cd "$src" && go mod download)
 echo "  modules ready after $(( $(date +%s) - start ))s; compiling..."
 # nice: other work on this machine (tests, editors, other builds) stays responsive.
-(cd "$src" && nice -n 10 go build -trimpath -ldflags='-s -w' -o "$tmp/" ./cmd/kube-apiserver ./cmd/kube-controller-manager ./cmd/etcd)
+# The release date (from the proxy) as build date keeps the build reproducible.
+released="$(cd "$src" && go mod download -json "k8s.io/kubernetes@$version" | sed -n 's/^\t"Info": "\(.*\)",$/\1/p' | xargs cat | sed -n 's/.*"Time":"\([^"]*\)".*/\1/p')"
+for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do ldflags+=" -X $pkg.buildDate=${released:-1970-01-01T00:00:00Z}"; done
+(cd "$src" && nice -n 10 go build -trimpath -ldflags="$ldflags" -o "$tmp/" ./cmd/kube-apiserver ./cmd/kube-controller-manager ./cmd/etcd)
 for b in "${bins[@]}"; do [[ -x "$tmp/$b" ]] || { echo "build-control-plane: $b missing after build" >&2; exit 1; }; done
 echo "$stamp" > "$tmp/stamp"
 {

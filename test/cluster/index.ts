@@ -316,6 +316,8 @@ async function boot(opts: StartOptions, apiserverBin: string, kcmBin: string, et
       `--kubeconfig=${kcmKubeconfig}`,
       `--authentication-kubeconfig=${kcmKubeconfig}`, `--authorization-kubeconfig=${kcmKubeconfig}`,
       '--bind-address=127.0.0.1', `--secure-port=${kcmPort}`, `--cert-dir=${join(dataDir, 'kcm-certs')}`,
+      // No front-proxy CA is configured, so don't look one up (it only logs errors).
+      '--authentication-skip-lookup=true',
       '--leader-elect=false',
       // Each controller acts as its own ServiceAccount, as on a real cluster, so RBAC
       // analysis sees the usual system:controller:* subjects at work.

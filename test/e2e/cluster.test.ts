@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { controlPlaneAvailable, startCluster, type AuditEvent, type Cluster } from '../cluster/index.js';
 import { httpCall } from '../cluster/http.js';
+import { kubernetesVersion } from '../cluster/paths.js';
 
 interface PolicyRule {
   apiGroups?: string[];
@@ -77,6 +78,13 @@ if (!avail.ok) {
       for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) assert.ok(names.includes(ns), `${ns} in ${names.join(',')}`);
       // The kubeconfig path is usable on its own, as other tools will use it.
       assert.match(c.kubeconfig, /admin\.yaml$/);
+    });
+
+    test('the server reports the pinned release', async () => {
+      const r = await c.kubectl(['version', '-o', 'json']);
+      const v = JSON.parse(r.stdout) as { serverVersion: { gitVersion: string; major: string; minor: string } };
+      assert.equal(v.serverVersion.gitVersion, kubernetesVersion());
+      assert.equal(`v${v.serverVersion.major}.${v.serverVersion.minor}`, kubernetesVersion().replace(/\.\d+$/, ''));
     });
 
     test('identities authenticate as their users and groups; RBAC denies non-admins', async () => {
