@@ -17,6 +17,8 @@ export const textReport: Reporter = (r) => {
     if (!l) byFile.set(f.file, (l = []));
     l.push(f);
   }
+  // The remediation is printed the first time a check appears: enough to act, not a wall of text.
+  const explained = new Set<string>();
   for (const [file, findings] of byFile) {
     out.push(c(BOLD, file));
     let lastObject = '';
@@ -29,7 +31,10 @@ export const textReport: Reporter = (r) => {
       const sev = c(COLORS[f.severity], f.severity.toUpperCase().padEnd(8));
       const sup = f.suppressed ? c(DIM, ` [suppressed by ${f.suppressed.by}: ${f.suppressed.reason}]`) : '';
       out.push(`    ${f.line}:${f.column}  ${sev} ${f.check}  ${f.message}${sup}`);
-      out.push(c(DIM, `             fix: ${f.remediation}`));
+      if (!explained.has(f.check)) {
+        explained.add(f.check);
+        out.push(c(DIM, `          fix: ${f.remediation}`));
+      }
     }
     out.push('');
   }

@@ -1,0 +1,44 @@
+import type { ObjectCheck, RawFinding } from '../../engine/types.js';
+import { selectorMatches } from '../../k8s/labels.js';
+import { DIRECTIONS, isEmptySelector, peersOf, podLabelsByNamespace, rulesOf, toPolicy } from '../../netpol/index.js';
+import { NETWORK_POLICIES } from '../_lib/references.js';
+
+export const check: ObjectCheck = {
+  scope: 'object',
+  kinds: ['NetworkPolicy'],
+  meta: {
+    id: 'NET-NETPOL-DANGLING',
+    title: 'NetworkPolicy selector matches no pod in the scanned set',
+    severity: 'low',
+    category: 'network',
+    attack: 'A policy whose podSelector matches nothing protects nothing: usually a label typo or a renamed app, leaving the intended pods unisolated while the policy gives a false sense of security. A peer selector that matches nothing silently blocks the traffic it was meant to allow.',
+    remediation: 'Fix the selector to match the labels of the pod template it is meant for (matchLabels and matchExpressions must all hold), or delete the policy.',
+    references: [NETWORK_POLICIES],
+    peers: { kubeLinter: ['dangling-networkpolicy', 'dangling-networkpolicypeer-podselector'], kubeScore: ['networkpolicy-targets-pod'], trivy: ['KSV038'], kubescape: ['C-0299'] },
+  },
+  *check(o, ctx) {
+    const p = toPolicy(o);
+    if (!p) return;
+    // With no pod of this namespace in the scan, the bundle is clearly partial: nothing to compare.
+    const pods = podLabelsByNamespace(ctx.index).get(p.namespace);
+    if (!pods || pods.length === 0) return;
+    const matchesAny = (sel: unknown) => pods.some((labels) => selectorMatches(sel, labels));
+    if (!isEmptySelector(p.podSelector) && !matchesAny(p.podSelector)) {
+      yield { message: `podSelector of NetworkPolicy "${o.name}" matches none of the ${pods.length} pod template(s) of namespace "${p.namespace}" in the scanned set: it may protect nothing (a label typo?)`, path: ['spec', 'podSelector'] };
+    }
+    const out: RawFinding[] = [];
+    for (const d of DIRECTIONS) {
+      const field = d === 'Ingress' ? 'ingress' : 'egress';
+      const peerField = d === 'Ingress' ? 'from' : 'to';
+      rulesOf(p, d).forEach((rule, i) => {
+        peersOf(rule, d).forEach((peer, j) => {
+          // namespaceSelector peers select pods of other namespaces; ipBlock peers are not pods.
+          if (peer.namespaceSelector !== undefined || peer.podSelector === undefined || isEmptySelector(peer.podSelector)) return;
+          if (matchesAny(peer.podSelector)) return;
+          out.push({ message: `${field} peer podSelector of NetworkPolicy "${o.name}" matches no pod template of namespace "${p.namespace}" in the scanned set: this rule may allow nothing`, path: ['spec', field, i, peerField, j, 'podSelector'], severity: 'info' });
+        });
+      });
+    }
+    yield* out;
+  },
+};

@@ -1,0 +1,50 @@
+import type { PodCheck, Severity } from '../../engine/types.js';
+import { policiesIn, podNamespace, type Direction } from '../../netpol/index.js';
+import { selectorMatches } from '../../k8s/labels.js';
+import { NETWORK_POLICIES, NSA_CISA } from '../_lib/references.js';
+
+export const check: PodCheck = {
+  scope: 'pod',
+  meta: {
+    id: 'NET-NO-NETPOL',
+    title: 'Pod is not isolated by any NetworkPolicy',
+    severity: 'medium',
+    category: 'network',
+    attack: 'A pod that no NetworkPolicy selects accepts connections from every pod in the cluster and can connect anywhere: after one compromise an attacker scans and reaches databases, admin endpoints and the cloud metadata service without obstacle.',
+    remediation: 'Add a default-deny NetworkPolicy to the namespace (podSelector: {} with policyTypes [Ingress, Egress]) and policies that allow the traffic the workload needs, including DNS egress.',
+    references: [NETWORK_POLICIES, NSA_CISA],
+    peers: { checkov: ['CKV2_K8S_6'], kubeLinter: ['non-isolated-pod'], kubeScore: ['pod-networkpolicy'], polaris: ['missingNetworkPolicy'], kubescape: ['C-0260', 'C-0030', 'C-0206'] },
+  },
+  *check(pod, ctx) {
+    // NetworkPolicy does not apply to host-network pods; POD-HOST-NETWORK reports those.
+    if (pod.spec.hostNetwork === true) return;
+    const ns = podNamespace(pod.owner);
+    const { policies, foreign } = policiesIn(ctx.index, ns);
+    const selecting = policies.filter((p) => selectorMatches(p.podSelector, pod.labels));
+    const isolated = (d: Direction) => selecting.some((p) => p.types.has(d));
+    const ingress = isolated('Ingress');
+    const egress = isolated('Egress');
+    if (ingress && egress) return;
+    const foreignNote = foreign.length
+      ? `; the scan also has ${foreign.slice(0, 2).map((f) => `${f.kind} "${f.name}"`).join(', ')}${foreign.length > 2 ? ' and more' : ''}, which kubeharden does not evaluate and which may isolate it`
+      : '';
+    const path = [...pod.metaPath, 'labels'];
+    let message: string;
+    let severity: Severity | undefined;
+    if (policies.length === 0) {
+      message = `the scanned set has no NetworkPolicy in namespace "${ns}", so nothing isolates this pod: all ingress and egress traffic is allowed (if policies are managed elsewhere, suppress this check for the namespace)`;
+    } else if (selecting.length === 0) {
+      message = `none of the ${policies.length} NetworkPolic${policies.length === 1 ? 'y' : 'ies'} of namespace "${ns}" selects this pod: all ingress and egress traffic is allowed`;
+    } else {
+      const names = selecting.slice(0, 3).map((p) => `"${p.object.name}"`).join(', ');
+      if (!ingress) {
+        message = `selected by NetworkPolic${selecting.length === 1 ? 'y' : 'ies'} ${names}, but none has Ingress in policyTypes: ingress is open to every pod${egress ? '' : ', and egress is open too'}`;
+      } else {
+        message = `ingress is isolated by ${names}, but no policy selecting the pod has Egress in policyTypes: egress is open (any destination, including the API server and cloud metadata endpoints)`;
+        severity = 'low';
+      }
+    }
+    if (foreign.length) severity = 'info';
+    yield { message: message + foreignNote, path, ...(severity ? { severity } : {}) };
+  },
+};

@@ -1,0 +1,49 @@
+import type { BundleCheck, RawFinding } from '../../engine/types.js';
+import type { LoadedObject } from '../../load/types.js';
+import { isEmptySelector, podNamespace, policiesIn, ruleAllowsAll, rulesOf, type Direction, type Policy } from '../../netpol/index.js';
+import { CIS, NETWORK_POLICIES, NSA_CISA } from '../_lib/references.js';
+
+/** A policy that selects every pod of its namespace and isolates the direction without allowing all of it. */
+export function defaultDenies(policies: readonly Policy[], d: Direction): Policy | undefined {
+  const all = policies.filter((p) => isEmptySelector(p.podSelector) && p.types.has(d));
+  if (all.some((p) => rulesOf(p, d).some((r) => ruleAllowsAll(r, d)))) return undefined; // an allow-all rule undoes it
+  return all[0];
+}
+
+export const check: BundleCheck = {
+  scope: 'bundle',
+  meta: {
+    id: 'NET-NS-DEFAULT-DENY',
+    title: 'Namespace has no default-deny NetworkPolicy',
+    severity: 'medium',
+    category: 'network',
+    attack: 'Without a default-deny policy, every new workload in the namespace starts fully reachable and able to reach everything: one forgotten policy is an open door, and lateral movement after a compromise is unhindered.',
+    remediation: 'Add a policy with podSelector: {} and policyTypes: [Ingress, Egress] and no rules to every namespace, then allow the traffic each workload needs (DNS egress to kube-dns first).',
+    references: [NETWORK_POLICIES, CIS, NSA_CISA],
+    peers: { kubescape: ['C-0260'], checkov: ['CKV2_K8S_6'] },
+  },
+  *check(ctx) {
+    const firstWorkload = new Map<string, LoadedObject>();
+    for (const pod of ctx.index.pods) {
+      const ns = podNamespace(pod.owner);
+      if (!firstWorkload.has(ns)) firstWorkload.set(ns, pod.owner);
+    }
+    for (const [ns, workload] of firstWorkload) {
+      const { policies, foreign } = policiesIn(ctx.index, ns);
+      const missing = (['Ingress', 'Egress'] as const).filter((d) => !defaultDenies(policies, d));
+      if (missing.length === 0) continue;
+      const nsObject = ctx.index.namespace(ns);
+      const dirs = missing.map((d) => d.toLowerCase()).join(' and ');
+      const context = policies.length === 0 ? ' (the scanned set has no NetworkPolicy in it)' : ` (its ${policies.length} NetworkPolic${policies.length === 1 ? 'y does' : 'ies do'} not select every pod for ${dirs})`;
+      const foreignNote = foreign.length ? `; ${foreign[0].kind} "${foreign[0].name}" in the scan is not evaluated and may provide it` : '';
+      const f: RawFinding & { object: LoadedObject } = {
+        message: `namespace "${ns}" has workloads but no default-deny ${dirs} NetworkPolicy${context}${foreignNote}`,
+        path: nsObject ? ['metadata', 'name'] : ['metadata', 'namespace'],
+        object: nsObject ?? workload,
+      };
+      if (foreign.length) f.severity = 'info';
+      else if (missing.length === 1 && missing[0] === 'Egress') f.severity = 'low';
+      yield f;
+    }
+  },
+};

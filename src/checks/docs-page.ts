@@ -1,0 +1,39 @@
+/** The reference page of a check (docs/checks/<ID>.md), generated from its metadata and doc.md. */
+import { existsSync, readFileSync } from 'node:fs';
+import type { Check } from '../engine/types.js';
+import { checkDocPath } from './docs.js';
+
+const PEER_NAMES: Record<string, string> = { checkov: 'Checkov', kubescape: 'Kubescape', trivy: 'Trivy', kubeLinter: 'kube-linter', kubeScore: 'kube-score', polaris: 'Polaris', kubesec: 'kubesec' };
+
+export function renderCheckPage(c: Check): string {
+  const m = c.meta;
+  const docFile = checkDocPath(m.id);
+  const doc = docFile && existsSync(docFile) ? readFileSync(docFile, 'utf8').trim().replace(/^# .*\n+/, '') : '';
+  const peers = Object.entries(m.peers).filter(([, v]) => v && v.length);
+  return [
+    `# ${m.id}: ${m.title}`,
+    '',
+    `| severity | category | scope | Pod Security Standards | default |`,
+    `|---|---|---|---|---|`,
+    `| ${m.severity} | ${m.category} | ${c.scope} | ${m.pss ?? '—'} | ${m.optIn ? 'opt-in' : 'on'} |`,
+    '',
+    `**Why it matters.** ${m.attack}`,
+    '',
+    `**How to fix.** ${m.remediation}`,
+    ...(doc ? ['', doc] : []),
+    '',
+    '## References',
+    ...m.references.map((r) => `- [${r.title}](${r.url})`),
+    ...(peers.length ? ['', '## Equivalent checks', ...peers.map(([k, v]) => `- ${PEER_NAMES[k] ?? k}: ${(v as string[]).join(', ')}`)] : []),
+    '',
+    `_Generated from \`src/checks\` by \`npm run docs\`; \`kubeharden explain ${m.id}\` prints the same._`,
+    '',
+  ].join('\n');
+}
+
+export function renderIndex(checks: readonly Check[]): string {
+  const rows = [...checks]
+    .sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1))
+    .map((c) => `| [${c.meta.id}](${c.meta.id}.md) | ${c.meta.severity} | ${c.meta.category} | ${c.meta.title}${c.meta.optIn ? ' (opt-in)' : ''} |`);
+  return ['# Checks', '', `${checks.length} checks. \`kubeharden checks\` lists them; \`kubeharden explain ID\` prints a page.`, '', '| id | severity | category | title |', '|---|---|---|---|', ...rows, ''].join('\n');
+}
