@@ -69,6 +69,7 @@ export function goCompare(a: string, b: string): number {
 
 /** The sorted, de-duplicated list of a set of strings (`sets.String.List()`). */
 export function sortedUnique(items: Iterable<string>): string[] {
+  if (Array.isArray(items) && items.length < 2) return items.slice();
   return [...new Set(items)].sort(goCompare);
 }
 

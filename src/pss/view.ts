@@ -26,9 +26,14 @@ export interface PodView {
   sc: Array<Obj | undefined>;
   kind: ContainerKind[];
   index: number[];
+  /** Bit set of deprecated annotation families present (computed on first use; -1 = not yet). */
+  annFlags: number;
 }
 
-const view: PodView = { meta: undefined, spec: {}, podSC: undefined, annotations: undefined, windows: false, n: 0, c: [], sc: [], kind: [], index: [] };
+export const ANN_SECCOMP = 1;
+export const ANN_APPARMOR = 2;
+
+const view: PodView = { meta: undefined, spec: {}, podSC: undefined, annotations: undefined, windows: false, n: 0, c: [], sc: [], kind: [], index: [], annFlags: -1 };
 
 export function loadView(meta: unknown, spec: Obj): PodView {
   const v = view;
@@ -36,6 +41,7 @@ export function loadView(meta: unknown, spec: Obj): PodView {
   v.spec = spec;
   v.podSC = obj(spec.securityContext);
   v.annotations = v.meta ? obj(v.meta.annotations) : undefined;
+  v.annFlags = v.annotations ? -1 : 0;
   const os = obj(spec.os);
   v.windows = os !== undefined && os.name === 'windows';
   let n = 0;
@@ -72,12 +78,35 @@ export function releaseView(): void {
 }
 const EMPTY: Obj = Object.freeze({}) as Obj;
 
+/** Which deprecated seccomp/AppArmor annotations the pod has (one scan of the keys per pod). */
+export function annotationFlags(v: PodView): number {
+  if (v.annFlags >= 0) return v.annFlags;
+  let f = 0;
+  const ann = v.annotations;
+  if (ann) {
+    for (const k in ann) {
+      if (k.charCodeAt(0) === 99 /* c */) {
+        if (k.startsWith('container.seccomp.security.alpha.kubernetes.io/')) f |= ANN_SECCOMP;
+        else if (k.startsWith('container.apparmor.security.beta.kubernetes.io/')) f |= ANN_APPARMOR;
+      } else if (k === 'seccomp.security.alpha.kubernetes.io/pod') f |= ANN_SECCOMP;
+    }
+  }
+  v.annFlags = f;
+  return f;
+}
+
 /** The container's name as Go would hold it. */
 export function nameOf(v: PodView, i: number): string {
   return str(v.c[i].name);
 }
 
-/** Path of container i: ['spec', kind, index]. */
-export function containerPath(v: PodView, i: number, ...rest: Array<string | number>): Array<string | number> {
-  return ['spec', v.kind[i], v.index[i], ...rest];
+/** Path of a field of container i: ['spec', kind, index, ...rest]. */
+export function containerPath(v: PodView, i: number, a?: string | number, b?: string | number, c?: string | number, d?: string | number, e?: string | number): Array<string | number> {
+  const p: Array<string | number> = ['spec', v.kind[i], v.index[i]];
+  if (a !== undefined) p.push(a);
+  if (b !== undefined) p.push(b);
+  if (c !== undefined) p.push(c);
+  if (d !== undefined) p.push(d);
+  if (e !== undefined) p.push(e);
+  return p;
 }

@@ -6,7 +6,7 @@
 import { forbidden, type CheckDefinition } from '../check.js';
 import type { PssPath, PssResult } from '../types.js';
 import { goQuote, joinQuote, obj, pluralize, sortedUnique, str, type Obj } from '../util.js';
-import { containerPath, nameOf, type PodView } from '../view.js';
+import { ANN_APPARMOR, annotationFlags, containerPath, nameOf, type PodView } from '../view.js';
 
 export const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 
@@ -46,7 +46,7 @@ function check(v: PodView): PssResult | null {
 
   let forbiddenAnnotations: string[] | undefined;
   const ann = v.annotations;
-  if (ann) {
+  if (ann && (annotationFlags(v) & ANN_APPARMOR) !== 0) {
     for (const k in ann) {
       if (!k.startsWith(APPARMOR_ANNOTATION_PREFIX) || !Object.prototype.hasOwnProperty.call(ann, k)) continue;
       const value = str(ann[k]);

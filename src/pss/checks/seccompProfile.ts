@@ -11,7 +11,7 @@
 import { forbidden, type CheckDefinition } from '../check.js';
 import type { PssPath, PssResult } from '../types.js';
 import { goQuote, joinQuote, obj, pluralize, sortedUnique, str } from '../util.js';
-import { containerPath, nameOf, type PodView } from '../view.js';
+import { ANN_SECCOMP, annotationFlags, containerPath, nameOf, type PodView } from '../view.js';
 
 export const SECCOMP_POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
 export const SECCOMP_CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
@@ -28,7 +28,7 @@ const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnPropert
 
 function baseline1_0(v: PodView): PssResult | null {
   const ann = v.annotations;
-  if (!ann) return null;
+  if (!ann || (annotationFlags(v) & ANN_SECCOMP) === 0) return null;
   let forbiddenValues: Map<string, PssPath> | undefined;
   if (hasOwn(ann, SECCOMP_POD_ANNOTATION)) {
     const val = str(ann[SECCOMP_POD_ANNOTATION]);
@@ -60,7 +60,10 @@ type ProfileType = unknown;
 function annotationProfileType(v: PodView, key: string): ProfileType {
   const ann = v.annotations;
   if (!ann || !hasOwn(ann, key)) return NO_PROFILE;
-  const a = str(ann[key]);
+  return annotationValueType(str(ann[key]));
+}
+
+function annotationValueType(a: string): ProfileType {
   if (a === 'unconfined') return 'Unconfined';
   if (a === 'runtime/default' || a === 'docker/default') return 'RuntimeDefault';
   if (a.startsWith('localhost/') && a.length > 'localhost/'.length) return 'Localhost';
@@ -69,7 +72,8 @@ function annotationProfileType(v: PodView, key: string): ProfileType {
 
 function podProfileType(v: PodView): ProfileType {
   const p = v.podSC ? obj(v.podSC.seccompProfile) : undefined;
-  return p ? p.type : annotationProfileType(v, SECCOMP_POD_ANNOTATION);
+  if (p) return p.type;
+  return (annotationFlags(v) & ANN_SECCOMP) === 0 ? NO_PROFILE : annotationProfileType(v, SECCOMP_POD_ANNOTATION);
 }
 
 function podProfilePath(v: PodView): PssPath {
@@ -81,7 +85,7 @@ function containerProfileType(v: PodView, i: number): ProfileType {
   const sc = v.sc[i];
   const p = sc === undefined ? undefined : obj(sc.seccompProfile);
   if (p) return p.type;
-  return v.annotations ? annotationProfileType(v, SECCOMP_CONTAINER_ANNOTATION_PREFIX + nameOf(v, i)) : NO_PROFILE;
+  return (annotationFlags(v) & ANN_SECCOMP) === 0 ? NO_PROFILE : annotationProfileType(v, SECCOMP_CONTAINER_ANNOTATION_PREFIX + nameOf(v, i));
 }
 
 function containerProfilePath(v: PodView, i: number): PssPath {
