@@ -1,0 +1,375 @@
+/**
+ * The admission policy: named profiles (a scan configuration, the same fields as
+ * `.kubeharden.yaml`, plus where to draw the deny and warn lines) and rules that pick, per
+ * namespace, the profile each mode (enforce, warn, audit) uses. Namespace labels
+ * `kubeharden.io/<mode>: <profile>` may pick profiles, as PSA labels pick levels.
+ * Schema-validated with errors that name the field.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { minimatch } from 'minimatch';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { configSchema, ConfigError, loadConfig, type Config } from '../engine/config.js';
+import { selectChecks } from '../engine/scan.js';
+import { SEVERITIES, severityRank, type Check, type Severity } from '../engine/types.js';
+import { ALL_CHECKS } from '../checks/registry.js';
+import { selectorMatches, type Labels } from '../k8s/labels.js';
+
+export const POLICY_API_VERSION = 'kubeharden.io/v1alpha1';
+export const POLICY_KIND = 'AdmissionPolicy';
+export const LABEL_PREFIX = 'kubeharden.io/';
+export const MODES = ['enforce', 'warn', 'audit'] as const;
+export type Mode = (typeof MODES)[number];
+/** `kubeharden.io/mutate: "true"` opts a namespace into /mutate (when namespaceLabels is on). */
+export const MUTATE_LABEL = `${LABEL_PREFIX}mutate`;
+
+const threshold = z.union([z.enum(SEVERITIES), z.literal('none')]);
+export type Threshold = z.infer<typeof threshold>;
+const checkId = z.string().regex(/^[A-Za-z0-9_*-]+$/, 'a check id like CTR-PRIVILEGED (or * for all)');
+const profileName = z.string().regex(/^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/, 'a profile name: lower-case letters, digits, "-" and "." (it must be usable as a label value)');
+
+const profileSchema = configSchema
+  .omit({ exclude: true, failOn: true })
+  .extend({
+    /** Deny (in enforce mode) findings at or above this severity: `kubeharden scan --fail-on`. */
+    failOn: threshold.optional(),
+    /** Warn on findings at or above this severity (below failOn in enforce mode). */
+    warnOn: threshold.optional(),
+    /** A `.kubeharden.yaml` to start from (relative to the policy file), so CI and admission share one file. */
+    configFile: z.string().min(1).optional(),
+  })
+  .strict();
+
+const labelSelectorSchema = z
+  .object({
+    matchLabels: z.record(z.string(), z.string()).optional(),
+    matchExpressions: z
+      .array(
+        z
+          .object({
+            key: z.string().min(1),
+            operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
+            values: z.array(z.string()).optional(),
+          })
+          .strict(),
+      )
+      .optional(),
+  })
+  .strict();
+
+const namespaceSelectorSchema = z
+  .object({
+    /** Namespace name globs (`team-*`); any match selects. */
+    names: z.array(z.string().min(1)).min(1).optional(),
+    /** A LabelSelector over the namespace's labels. */
+    selector: labelSelectorSchema.optional(),
+  })
+  .strict();
+
+const onUpdate = z.enum(['all', 'new-violations']);
+
+const modeProfiles = {
+  enforce: profileName.optional(),
+  warn: profileName.optional(),
+  audit: profileName.optional(),
+};
+
+const ruleSchema = z
+  .object({
+    name: z.string().optional(),
+    /** Which namespaces: both names and selector must match when both are given; omitted = every namespace. */
+    namespaces: namespaceSelectorSchema.optional(),
+    ...modeProfiles,
+    /** Opt these namespaces into /mutate. */
+    mutate: z.boolean().optional(),
+    /** On UPDATE, judge every finding (all) or only findings the old object did not have. */
+    onUpdate: onUpdate.optional(),
+  })
+  .strict();
+
+export const policySchema = z
+  .object({
+    apiVersion: z.literal(POLICY_API_VERSION).optional(),
+    kind: z.literal(POLICY_KIND).optional(),
+    profiles: z.record(profileName, profileSchema).refine((p) => Object.keys(p).length > 0, 'define at least one profile'),
+    /** First matching rule wins. A namespace no rule matches is not evaluated. */
+    rules: z.array(ruleSchema).default([]),
+    /** Modes for cluster-scoped objects (ClusterRoles, ClusterRoleBindings, ...; not Namespaces). */
+    clusterScoped: z.object({ ...modeProfiles, onUpdate: onUpdate.optional() }).strict().optional(),
+    /** Honour kubeharden.io/enforce|warn|audit: <profile> and kubeharden.io/mutate namespace labels. */
+    namespaceLabels: z.boolean().default(true),
+    /** Honour ignore.kubeharden.io/<CHECK> annotations on objects (as `kubeharden scan` does by default). */
+    annotationExemptions: z.boolean().default(true),
+    /** Review Namespace label changes that weaken Pod Security (PSA or kubeharden.io enforce labels). */
+    guardNamespaceLabels: z.boolean().default(true),
+    exemptions: z
+      .object({
+        namespaces: z.array(z.string().min(1)).default([]),
+        usernames: z.array(z.string().min(1)).default([]),
+        runtimeClassNames: z.array(z.string().min(1)).default([]),
+      })
+      .strict()
+      .default({ namespaces: [], usernames: [], runtimeClassNames: [] }),
+    mutation: z
+      .object({
+        /** Only these checks' remediations are applied by /mutate (default: every check with one). */
+        checks: z.array(checkId).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    const known = new Set(Object.keys(p.profiles));
+    const ref = (name: string | undefined, path: (string | number)[]) => {
+      if (name !== undefined && !known.has(name)) ctx.addIssue({ code: 'custom', path, message: `unknown profile "${name}" (defined: ${[...known].join(', ')})` });
+    };
+    p.rules.forEach((r, i) => MODES.forEach((m) => ref(r[m], ['rules', i, m])));
+    if (p.clusterScoped) MODES.forEach((m) => ref(p.clusterScoped?.[m], ['clusterScoped', m]));
+  });
+
+export type PolicySpec = z.input<typeof policySchema>;
+type ParsedPolicy = z.output<typeof policySchema>;
+export type ProfileSpec = z.output<typeof profileSchema>;
+
+/** A profile ready to evaluate with. */
+export interface Profile {
+  name: string;
+  /** The scan configuration handed to scanObjects (the CLI would read the same file). */
+  config: Config;
+  failOn: Threshold;
+  warnOn: Threshold;
+  /** PSS level/version string (`restricted:latest`) or undefined. */
+  pss: string | undefined;
+  pssRank: number;
+  /** Ids of the checks this profile runs (for "is this profile weaker" comparisons). */
+  checkIds: ReadonlySet<string>;
+}
+
+export interface Rule {
+  name: string;
+  names?: string[];
+  selector?: z.output<typeof labelSelectorSchema>;
+  enforce?: Profile;
+  warn?: Profile;
+  audit?: Profile;
+  mutate: boolean;
+  onUpdate: 'all' | 'new-violations';
+}
+
+/** The profiles that apply to one namespace (or to cluster-scoped objects). */
+export interface Resolution {
+  rule: string;
+  enforce?: Profile;
+  warn?: Profile;
+  audit?: Profile;
+  mutate: boolean;
+  onUpdate: 'all' | 'new-violations';
+  /** Problems with namespace labels (unknown profile names), surfaced as warnings. */
+  notes: string[];
+}
+
+export interface Policy {
+  profiles: ReadonlyMap<string, Profile>;
+  rules: readonly Rule[];
+  clusterScoped: Omit<Rule, 'names' | 'selector' | 'mutate'>;
+  namespaceLabels: boolean;
+  annotationExemptions: boolean;
+  guardNamespaceLabels: boolean;
+  exemptions: { namespaces: readonly string[]; usernames: readonly string[]; runtimeClassNames: readonly string[] };
+  mutationChecks: ReadonlySet<string> | undefined;
+  /** The checks admission evaluates: every shipped check except cross-object (bundle) checks. */
+  checks: readonly Check[];
+  /** The namespace the webhook runs in (always exempt). */
+  webhookNamespace: string | undefined;
+}
+
+export class PolicyError extends Error {}
+
+/** The policy used without --policy: PSS restricted (latest), deny high+, warn medium, everywhere but kube-system. */
+export const DEFAULT_POLICY: PolicySpec = {
+  apiVersion: POLICY_API_VERSION,
+  kind: POLICY_KIND,
+  profiles: {
+    default: { pss: 'restricted:latest', failOn: 'high', warnOn: 'medium' },
+  },
+  rules: [{ name: 'default', enforce: 'default' }],
+  clusterScoped: { enforce: 'default' },
+  exemptions: {
+    namespaces: ['kube-system'],
+    // The API server reconciles its bootstrap RBAC roles at start-up and the aggregation
+    // controller rewrites aggregated ClusterRoles: blocking either takes the cluster down,
+    // and what they write was reviewed at its source.
+    usernames: ['system:apiserver', 'system:serviceaccount:kube-system:clusterrole-aggregation-controller'],
+    runtimeClassNames: [],
+  },
+};
+
+const PSS_RANK: Record<string, number> = { privileged: 0, baseline: 1, restricted: 2 };
+
+function thresholdRank(t: Threshold): number {
+  return t === 'none' ? SEVERITIES.length : severityRank(t);
+}
+
+function formatIssues(where: string, issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  return `${where}: invalid admission policy\n${issues.map((i) => `  ${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('\n')}`;
+}
+
+/** Only bundle checks need the whole manifest set; admission sees one object at a time. */
+export const ADMISSION_CHECKS: readonly Check[] = ALL_CHECKS.filter((c) => c.scope !== 'bundle');
+
+function compileProfile(name: string, spec: ProfileSpec, baseDir: string | undefined): Profile {
+  let base: Config = {};
+  if (spec.configFile) {
+    const file = resolvePath(baseDir ?? process.cwd(), spec.configFile);
+    try {
+      base = loadConfig(file);
+    } catch (e) {
+      throw new PolicyError(`profiles.${name}.configFile: ${e instanceof ConfigError ? e.message : (e as Error).message}`);
+    }
+  }
+  const { failOn, warnOn, configFile: _configFile, ...inline } = spec;
+  const config: Config = { ...base, ...inline };
+  const pss = config.pss;
+  const level = pss?.split(':')[0] ?? 'privileged';
+  const ids = new Set(selectChecks({ config, checks: ADMISSION_CHECKS }).map((c) => c.meta.id));
+  return {
+    name,
+    config,
+    failOn: failOn ?? base.failOn ?? 'high',
+    warnOn: warnOn ?? 'medium',
+    pss: pss && level !== 'privileged' ? (pss.includes(':') ? pss : `${pss}:latest`) : undefined,
+    pssRank: PSS_RANK[level] ?? 0,
+    checkIds: ids,
+  };
+}
+
+export interface CompileOptions {
+  /** The webhook's own namespace: always exempt. */
+  webhookNamespace?: string;
+  /** Directory configFile paths are relative to. */
+  baseDir?: string;
+  /** Where the policy came from, for messages. */
+  source?: string;
+}
+
+/** Validates and compiles a policy document (already parsed from YAML/JSON). */
+export function compilePolicy(raw: unknown, opts: CompileOptions = {}): Policy {
+  const r = policySchema.safeParse(raw ?? {});
+  if (!r.success) throw new PolicyError(formatIssues(opts.source ?? 'policy', r.error.issues));
+  const p: ParsedPolicy = r.data;
+  const profiles = new Map<string, Profile>();
+  for (const [name, spec] of Object.entries(p.profiles)) profiles.set(name, compileProfile(name, spec, opts.baseDir));
+  const get = (n: string | undefined) => (n === undefined ? undefined : profiles.get(n));
+  const rules: Rule[] = p.rules.map((rule, i) => ({
+    name: rule.name ?? `rules[${i}]`,
+    ...(rule.namespaces?.names ? { names: rule.namespaces.names } : {}),
+    ...(rule.namespaces?.selector ? { selector: rule.namespaces.selector } : {}),
+    enforce: get(rule.enforce),
+    warn: get(rule.warn),
+    audit: get(rule.audit),
+    mutate: rule.mutate ?? false,
+    onUpdate: rule.onUpdate ?? 'all',
+  }));
+  const cs = p.clusterScoped ?? {};
+  const exemptNs = [...p.exemptions.namespaces];
+  if (opts.webhookNamespace && !exemptNs.includes(opts.webhookNamespace)) exemptNs.push(opts.webhookNamespace);
+  return {
+    profiles,
+    rules,
+    clusterScoped: { name: 'clusterScoped', enforce: get(cs.enforce), warn: get(cs.warn), audit: get(cs.audit), onUpdate: cs.onUpdate ?? 'all' },
+    namespaceLabels: p.namespaceLabels,
+    annotationExemptions: p.annotationExemptions,
+    guardNamespaceLabels: p.guardNamespaceLabels,
+    exemptions: { namespaces: exemptNs, usernames: p.exemptions.usernames, runtimeClassNames: p.exemptions.runtimeClassNames },
+    mutationChecks: p.mutation?.checks ? new Set(p.mutation.checks.map((c) => c.toUpperCase())) : undefined,
+    checks: ADMISSION_CHECKS,
+    webhookNamespace: opts.webhookNamespace,
+  };
+}
+
+/** Reads a policy file (YAML or JSON). */
+export function loadPolicy(file: string, opts: Omit<CompileOptions, 'baseDir' | 'source'> = {}): Policy {
+  let raw: unknown;
+  try {
+    raw = parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new PolicyError(`${file}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  return compilePolicy(raw, { ...opts, baseDir: dirname(resolvePath(file)), source: file });
+}
+
+export function defaultPolicy(opts: Omit<CompileOptions, 'baseDir' | 'source'> = {}): Policy {
+  return compilePolicy(DEFAULT_POLICY, { ...opts, source: 'default policy' });
+}
+
+/** Glob match as used for names in the policy (`*` and `?`; a plain string matches itself). */
+export function globMatch(pattern: string, value: string): boolean {
+  return pattern === value || (/[*?[]/.test(pattern) && minimatch(value, pattern, { dot: true }));
+}
+
+function ruleMatches(rule: Rule, namespace: string, labels: Labels | undefined): boolean {
+  if (rule.names && !rule.names.some((n) => globMatch(n, namespace))) return false;
+  // Without the namespace's labels a label selector cannot be known to match: skip the rule.
+  if (rule.selector && (labels === undefined || !selectorMatches(rule.selector, labels))) return false;
+  return true;
+}
+
+/**
+ * The profiles for a namespace: the first matching rule, then (when namespaceLabels is on)
+ * `kubeharden.io/<mode>` labels naming a profile. An unknown profile name keeps the rule's
+ * choice and is reported in `notes`. `labels` undefined means "unknown" (no label access).
+ */
+export function resolveNamespace(policy: Policy, namespace: string, labels: Labels | undefined): Resolution {
+  const rule = policy.rules.find((r) => ruleMatches(r, namespace, labels));
+  const out: Resolution = {
+    rule: rule?.name ?? '(no rule)',
+    enforce: rule?.enforce,
+    warn: rule?.warn,
+    audit: rule?.audit,
+    mutate: rule?.mutate ?? false,
+    onUpdate: rule?.onUpdate ?? 'all',
+    notes: [],
+  };
+  if (policy.namespaceLabels && labels) {
+    for (const m of MODES) {
+      const v = labels[LABEL_PREFIX + m];
+      if (v === undefined) continue;
+      const p = policy.profiles.get(v);
+      if (p) out[m] = p;
+      else out.notes.push(`namespace "${namespace}" label ${LABEL_PREFIX}${m}="${v}" names no profile of the policy (${[...policy.profiles.keys()].join(', ')}); using ${out[m] ? `"${out[m].name}"` : 'none'}`);
+    }
+    if (labels[MUTATE_LABEL] === 'true') out.mutate = true;
+  }
+  return out;
+}
+
+export function resolveClusterScoped(policy: Policy): Resolution {
+  const c = policy.clusterScoped;
+  return { rule: 'clusterScoped', enforce: c.enforce, warn: c.warn, audit: c.audit, mutate: false, onUpdate: c.onUpdate, notes: [] };
+}
+
+/** True when `next` enforces less than `prev`: lower PSS level, higher deny line, or fewer checks. */
+export function weakerProfile(next: Profile | undefined, prev: Profile | undefined): boolean {
+  if (!prev) return false;
+  if (!next) return true;
+  if (next.pssRank < prev.pssRank) return true;
+  if (thresholdRank(next.failOn) > thresholdRank(prev.failOn)) return true;
+  for (const id of prev.checkIds) if (!next.checkIds.has(id)) return true;
+  return false;
+}
+
+/** Findings at or above a threshold. */
+export function atOrAbove(sev: Severity, t: Threshold): boolean {
+  return t !== 'none' && severityRank(sev) >= severityRank(t);
+}
+
+/** A short description for start-up logs. */
+export function describePolicy(p: Policy): Record<string, unknown> {
+  return {
+    profiles: [...p.profiles.values()].map((x) => ({ name: x.name, pss: x.pss ?? 'none', failOn: x.failOn, warnOn: x.warnOn, checks: x.checkIds.size })),
+    rules: p.rules.map((r) => ({ name: r.name, enforce: r.enforce?.name, warn: r.warn?.name, audit: r.audit?.name, mutate: r.mutate })),
+    exemptNamespaces: p.exemptions.namespaces,
+  };
+}
