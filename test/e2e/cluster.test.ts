@@ -310,4 +310,31 @@ rules:
       assert.ok(events.every((e) => e.stage !== 'RequestReceived'), 'policy omits RequestReceived');
     });
   });
+
+  describe('apiserver only, anonymous auth on', () => {
+    let c: Cluster;
+
+    before(async () => {
+      c = await startCluster({ anonymousAuth: true, controllerManager: false, extraApiserverFlags: ['--audit-log-maxbackup=1'] });
+    }, { timeout: 120_000 });
+
+    after(async () => {
+      await c?.stop();
+    });
+
+    test('anonymous requests authenticate as system:anonymous and RBAC limits them', async () => {
+      const version = await httpCall(`${c.server}/version`, { ca: c.caPem });
+      assert.equal(version.status, 200, 'system:public-info-viewer allows /version');
+      const list = await httpCall(`${c.server}/api/v1/namespaces`, { ca: c.caPem });
+      assert.equal(list.status, 403);
+      assert.match(list.body, /User \\"system:anonymous\\" cannot list resource \\"namespaces\\"/);
+    });
+
+    test('without the controller-manager nothing aggregates ClusterRoles', async () => {
+      const admin = await c.api('GET', '/apis/rbac.authorization.k8s.io/v1/clusterroles/admin');
+      assert.equal(admin.status, 200);
+      assert.equal(((admin.json as ClusterRole).rules ?? []).length, 0);
+      assert.equal(c.logs.controllerManager, undefined);
+    });
+  });
 }
