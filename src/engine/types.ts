@@ -85,6 +85,17 @@ export interface StructuredRemediation {
   ops: RemediationOp[];
 }
 
+/**
+ * A Pod Security Standards finding's policy: level and version (`latest` or `v1.30`), and the mode
+ * that asked for it: `scan` (scan --pss) or a namespace label mode (`enforce`: pods are rejected
+ * at admission; `warn`: kubectl warns; `audit`: audit log annotation).
+ */
+export interface PssFindingInfo {
+  level: string;
+  version: string;
+  mode?: 'scan' | 'enforce' | 'warn' | 'audit';
+}
+
 /** What a check yields. The engine adds the check's metadata and the object's identity. */
 export interface RawFinding {
   message: string;
@@ -96,8 +107,8 @@ export interface RawFinding {
   fix?: StructuredRemediation;
   /** For bundle checks: the object the finding belongs to (defaults to the visited object). */
   object?: LoadedObject;
-  /** For PSS findings: the level and version evaluated. */
-  pss?: { level: string; version: string };
+  /** For PSS findings: the level and version evaluated, and why (scan --pss, or a namespace label mode). */
+  pss?: PssFindingInfo;
 }
 
 export interface CheckContext {
@@ -157,5 +168,5 @@ export interface Finding {
   category: Category;
   suppressed?: Suppression;
   fix?: StructuredRemediation;
-  pss?: { level: string; version: string };
+  pss?: PssFindingInfo;
 }
