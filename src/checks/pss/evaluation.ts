@@ -1,0 +1,112 @@
+/**
+ * Which Pod Security policies apply to a pod in a scan, evaluated once per pod and shared by
+ * the PSS-* checks:
+ * - `scan --pss level[:version]` (settings.pss): every pod and pod template, mode `scan`;
+ * - the labels of its Namespace when that Namespace is part of the scan: modes `enforce`
+ *   (pods are rejected at admission), `warn` (kubectl prints a warning), `audit` (audit log).
+ * A check that fails under several policies is reported once, for the strongest mode
+ * (enforce, then warn, then audit, then scan).
+ */
+import type { CheckContext } from '../../engine/types.js';
+import { ObjectIndex } from '../../engine/object-index.js';
+import type { PodTarget } from '../../k8s/pod-spec.js';
+import {
+  effectiveMinor,
+  evaluatePod,
+  namespacePolicy,
+  parsePssLevelVersion,
+  type PssCheckId,
+  type PssLevel,
+  type PssResult,
+  type PssVersionSpec,
+} from '../../pss/index.js';
+
+export type PssFindingMode = 'enforce' | 'warn' | 'audit' | 'scan';
+
+export interface AppliedPolicy {
+  mode: PssFindingMode;
+  level: PssLevel;
+  version: PssVersionSpec;
+  /** The namespace whose labels asked for it (namespace modes). */
+  namespace?: string;
+}
+
+export interface PssFailure {
+  policy: AppliedPolicy;
+  result: PssResult;
+}
+
+export interface PodPss {
+  /** The failing checks, each under the strongest policy that fails it. */
+  failures: ReadonlyMap<PssCheckId, PssFailure>;
+  policies: readonly AppliedPolicy[];
+}
+
+const NOTHING: PodPss = { failures: new Map(), policies: [] };
+const MODE_ORDER: readonly PssFindingMode[] = ['enforce', 'warn', 'audit', 'scan'];
+
+const scanPolicyCache = new WeakMap<object, AppliedPolicy | null>();
+
+/** The `scan --pss` policy of a run, or null. Throws on an invalid value (the CLI validates it first). */
+export function scanPolicy(settings: Readonly<Record<string, unknown>>): AppliedPolicy | null {
+  let p = scanPolicyCache.get(settings);
+  if (p !== undefined) return p;
+  const raw = settings.pss;
+  if (typeof raw === 'string' && raw.trim() !== '') {
+    const { level, version } = parsePssLevelVersion(raw);
+    p = level === 'privileged' ? null : { mode: 'scan', level, version };
+  } else p = null;
+  scanPolicyCache.set(settings, p);
+  return p;
+}
+
+/** The namespace-label policies (enforce, warn, audit; privileged ones dropped) for a pod's namespace. */
+export function namespacePolicies(pod: PodTarget, ctx: CheckContext): AppliedPolicy[] {
+  const nsName = ObjectIndex.effectiveNamespace(pod.owner);
+  if (nsName === undefined) return [];
+  const ns = ctx.index.namespace(nsName);
+  if (!ns) return [];
+  const policy = namespacePolicy(ns.labels);
+  if (!policy.labelled) return [];
+  const out: AppliedPolicy[] = [];
+  for (const mode of ['enforce', 'warn', 'audit'] as const) {
+    const p = policy[mode];
+    if (p.level !== 'privileged') out.push({ mode, level: p.level, version: p.version, namespace: nsName });
+  }
+  return out;
+}
+
+interface CacheEntry {
+  ctx: CheckContext;
+  value: PodPss;
+}
+const cache = new WeakMap<PodTarget, CacheEntry>();
+
+/** Every applicable policy evaluated for this pod (once per pod and run). */
+export function podPss(pod: PodTarget, ctx: CheckContext): PodPss {
+  const hit = cache.get(pod);
+  if (hit && hit.ctx === ctx) return hit.value;
+  const value = compute(pod, ctx);
+  cache.set(pod, { ctx, value });
+  return value;
+}
+
+function compute(pod: PodTarget, ctx: CheckContext): PodPss {
+  const policies: AppliedPolicy[] = namespacePolicies(pod, ctx);
+  const scan = scanPolicy(ctx.settings);
+  if (scan) policies.push(scan);
+  if (policies.length === 0) return NOTHING;
+  policies.sort((a, b) => MODE_ORDER.indexOf(a.mode) - MODE_ORDER.indexOf(b.mode));
+  const byKey = new Map<string, PssResult[]>();
+  const failures = new Map<PssCheckId, PssFailure>();
+  for (const policy of policies) {
+    const key = `${policy.level}:${effectiveMinor(policy.version)}`;
+    let results = byKey.get(key);
+    if (!results) {
+      results = evaluatePod(pod.meta, pod.spec, policy.level, policy.version);
+      byKey.set(key, results);
+    }
+    for (const result of results) if (!failures.has(result.checkId)) failures.set(result.checkId, { policy, result });
+  }
+  return { failures, policies };
+}
