@@ -1,0 +1,37 @@
+import type { PodCheck } from '../../engine/types.js';
+import { asList, asMap } from '../../k8s/json.js';
+import { containerSecurityContext } from '../../k8s/security-context.js';
+import { BASELINE_CAPABILITIES } from '../../pss/checks/capabilities.js';
+import { capString } from '../_lib/capabilities.js';
+import { CAPABILITIES_MAN, PSS_BASELINE } from '../_lib/references.js';
+import { containerFinding, describeContainer } from '../_lib/pod.js';
+
+export const check: PodCheck = {
+  scope: 'pod',
+  meta: {
+    id: 'CTR-CAPS-ADD-NONDEFAULT',
+    title: 'Container adds a capability outside the baseline set',
+    severity: 'medium',
+    category: 'container-security',
+    attack: 'Capabilities beyond the runtime defaults (SYS_ADMIN, NET_ADMIN, SYS_PTRACE, SYS_MODULE…) hand the container parts of root\'s power over the node\'s kernel; most documented container escapes need one of them.',
+    remediation: 'Remove the capability from securityContext.capabilities.add. The baseline policy allows only AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID and SYS_CHROOT, spelled exactly so.',
+    references: [PSS_BASELINE, CAPABILITIES_MAN],
+    peers: { checkov: ['CKV_K8S_25'], trivy: ['KSV022'], kubescape: ['C-0200'] },
+    pss: 'baseline',
+  },
+  *check(pod) {
+    // Pod Security Admission has no Windows exemption here (the API rejects capabilities on Windows).
+    for (const c of pod.containers) {
+      const add = asList(asMap(containerSecurityContext(c)?.capabilities)?.add);
+      for (let i = 0; i < add.length; i++) {
+        const cap = capString(add[i]);
+        if (BASELINE_CAPABILITIES.has(cap)) continue;
+        const upper = cap.toUpperCase().replace(/^CAP_/, '');
+        const hint = BASELINE_CAPABILITIES.has(upper)
+          ? ` (Pod Security Admission compares names exactly: write "${upper}")`
+          : '';
+        yield containerFinding(c, `${describeContainer(c)} adds capability "${cap}", which is not in the baseline set${hint}`, [...c.path, 'securityContext', 'capabilities', 'add', i]);
+      }
+    }
+  },
+};

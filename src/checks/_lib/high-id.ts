@@ -1,0 +1,53 @@
+/**
+ * CTR-HIGH-UID and CTR-HIGH-GID differ only in the field: the effective runAsUser / runAsGroup
+ * (container first, then pod) must be at least 10000, so it collides with no user or group of the
+ * node (system accounts and the first human users sit far below).
+ */
+import type { PeerIds, PodCheck } from '../../engine/types.js';
+import { describeContainers, offenders } from './inheritance.js';
+import { describeContainer } from './pod.js';
+import { CIS, NSA_CISA, SECURITY_CONTEXT } from './references.js';
+import { asInt } from './values.js';
+
+export const MIN_HIGH_ID = 10000;
+/** The value fixes set where the field is unset (the common "first ID above 10000"). */
+export const DEFAULT_HIGH_ID = 10001;
+
+export function highIdCheck(p: { id: string; field: 'runAsUser' | 'runAsGroup'; title: string; attack: string; unsetNote: string; peers: PeerIds }): PodCheck {
+  const what = p.field === 'runAsUser' ? 'UID' : 'GID';
+  return {
+    scope: 'pod',
+    meta: {
+      id: p.id,
+      title: p.title,
+      severity: 'low',
+      category: 'container-security',
+      attack: p.attack,
+      remediation: `Set securityContext.${p.field} to ${MIN_HIGH_ID} or more (for example ${DEFAULT_HIGH_ID}) on the pod or on each container, with an image whose files allow that ${what}.`,
+      references: [SECURITY_CONTEXT, NSA_CISA, CIS],
+      peers: p.peers,
+    },
+    *check(pod) {
+      if (pod.isWindows) return; // Windows uses windowsOptions.runAsUserName; the API rejects runAsUser/runAsGroup there
+      const o = offenders(pod, p.field, (v) => {
+        const n = asInt(v);
+        return n === undefined || n < MIN_HIGH_ID;
+      });
+      for (const { c, r } of o.own) {
+        yield { message: `${describeContainer(c)} sets ${p.field}: ${JSON.stringify(r.value)}, below ${MIN_HIGH_ID}`, path: r.path, container: c.name };
+      }
+      if (o.inherited.length && o.pod) {
+        yield { message: `pod-level ${p.field}: ${JSON.stringify(o.pod.value)} (below ${MIN_HIGH_ID}) applies to ${describeContainers(o.inherited)}`, path: o.pod.path };
+      }
+      for (const c of o.unset) {
+        const path = [...c.path, 'securityContext', p.field];
+        yield {
+          message: `${describeContainer(c)} sets no ${p.field} (pod or container): ${p.unsetNote}`,
+          path,
+          container: c.name,
+          fix: { description: `set securityContext.${p.field} to ${DEFAULT_HIGH_ID}`, ops: [{ op: 'set', path, value: DEFAULT_HIGH_ID }] },
+        };
+      }
+    },
+  };
+}
