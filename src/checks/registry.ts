@@ -3,6 +3,7 @@
  * The engine itself knows no check by name.
  */
 import type { Check } from '../engine/types.js';
+import { rbacChecks } from './rbac/index.js';
 import { check as ctrCapsDropAll } from './CTR-CAPS-DROP-ALL/index.js';
 import { check as ctrPrivEsc } from './CTR-PRIV-ESC/index.js';
 import { check as ctrPrivileged } from './CTR-PRIVILEGED/index.js';
@@ -25,6 +26,7 @@ export const ALL_CHECKS: readonly Check[] = [
   ctrCapsDropAll,
   podSeccomp,
   imgTag,
+  ...rbacChecks,
 ];
 
 export function findCheck(id: string): Check | undefined {

@@ -1,0 +1,31 @@
+import type { ObjectCheck } from '../../../engine/types.js';
+import { CIS, NSA_CISA, RBAC_GOOD_PRACTICES } from '../../_lib/references.js';
+import { ruleCheck, type Target } from '../_lib.js';
+
+const R = 'rbac.authorization.k8s.io';
+const targets: Target[] = [
+  { verbs: ['escalate', 'bind'], group: R, resource: 'roles' },
+  { verbs: ['escalate', 'bind'], group: R, resource: 'clusterroles' },
+  { verbs: ['impersonate'], group: '', resource: 'users', clusterOnly: true },
+  { verbs: ['impersonate'], group: '', resource: 'groups', clusterOnly: true },
+  { verbs: ['impersonate'], group: '', resource: 'serviceaccounts' },
+  { verbs: ['impersonate'], group: 'authentication.k8s.io', resource: 'uids', clusterOnly: true },
+  { verbs: ['impersonate'], group: 'authentication.k8s.io', resource: 'userextras', clusterOnly: true },
+  { verbs: ['create', 'update', 'patch'], group: R, resource: 'rolebindings', severity: 'medium' },
+  { verbs: ['create', 'update', 'patch'], group: R, resource: 'clusterrolebindings', severity: 'medium', clusterOnly: true },
+];
+
+export const check: ObjectCheck = ruleCheck({
+  meta: {
+    id: 'RBAC-ESCALATION',
+    title: 'Role can escalate privileges (escalate, bind, impersonate, bindings)',
+    severity: 'critical',
+    category: 'rbac',
+    attack: 'escalate lets the holder write rules it does not have; bind lets it grant any role (cluster-admin included) through a binding; impersonate makes requests as another user, group (system:masters) or ServiceAccount. Creating bindings alone grants only roles the holder already has, but combined with bind it grants anything.',
+    remediation: 'Remove escalate, bind and impersonate, or restrict them with resourceNames to specific roles or identities; create/update bindings only from the pipeline that manages RBAC.',
+    references: [RBAC_GOOD_PRACTICES, NSA_CISA, CIS],
+    peers: { checkov: ['CKV_K8S_157', 'CKV_K8S_158', 'CKV2_K8S_1', 'CKV2_K8S_3'], trivy: ['KSV043', 'KSV050', 'KSV051', 'KSV052', 'KSV055'], kubescape: ['C-0191', 'C-0065'] },
+  },
+  targets,
+  impact: 'it lets the holder gain permissions it does not have',
+});

@@ -1,0 +1,196 @@
+/**
+ * Shared machinery of the RBAC-object checks. Matching uses the RBAC engine's exact semantics
+ * (src/rbac/match.ts): `*∕*` and `pods/*` are literals, `pods` does not cover `pods/exec`, `*` in
+ * apiGroups does not widen resources, an empty apiGroups list matches nothing. Every rule is
+ * inspected (not only rules[0]), and findings point at the exact offending list entry, e.g.
+ * ['rules', 2, 'resources', 0].
+ */
+import type { LoadedObject, Path } from '../../load/types.js';
+import type { CheckContext, CheckMeta, ObjectCheck, RawFinding, Severity } from '../../engine/types.js';
+import { SEVERITIES, severityRank } from '../../engine/types.js';
+import { asList, asMap, asString } from '../../k8s/json.js';
+import { apiGroupMatches, resourceMatches, verbMatches } from '../../rbac/match.js';
+import { buildPolicy, inputsFromLoaded, normaliseRule, type RbacPolicy } from '../../rbac/policy.js';
+import type { PolicyRule } from '../../rbac/types.js';
+import type { ObjectIndex } from '../../engine/object-index.js';
+
+export const ROLE_KINDS = ['Role', 'ClusterRole'] as const;
+export const BINDING_KINDS = ['RoleBinding', 'ClusterRoleBinding'] as const;
+
+export interface RawRule {
+  index: number;
+  rule: PolicyRule;
+  raw: Record<string, unknown>;
+}
+
+/**
+ * The rules of a Role/ClusterRole that take effect. An aggregated ClusterRole's written rules are
+ * replaced by the aggregation controller, so they are skipped (the roles it aggregates are checked).
+ */
+export function effectiveRawRules(o: LoadedObject): RawRule[] {
+  const obj = o.object;
+  if (o.kind === 'ClusterRole' && asMap(obj.aggregationRule)) return [];
+  return asList(obj.rules).flatMap((r, index) => {
+    const raw = asMap(r);
+    return raw ? [{ index, rule: normaliseRule(raw), raw }] : [];
+  });
+}
+
+/** A permission to look for: any of `verbs` on group/resource[/subresource]. */
+export interface Target {
+  verbs: readonly string[];
+  group: string;
+  resource: string;
+  subresource?: string;
+  /** Human label, e.g. "secrets" or "pods/exec". */
+  label?: string;
+  /** Only meaningful in a ClusterRole (cluster-scoped resources). */
+  clusterOnly?: boolean;
+  /** Overrides the check's severity for this target. */
+  severity?: Severity;
+  /** Only counts when no earlier target matched the same resources entry (wider variants first). */
+  fallback?: boolean;
+}
+
+export interface Hit {
+  target: Target;
+  verbs: string[];
+  /** Index (in the raw list) of the resources entry that matched. */
+  resourceIndex: number;
+  /** The rule has resourceNames: only those names are granted. */
+  names?: string[];
+}
+
+function rawIndex(raw: unknown, value: string): number {
+  return asList(raw).findIndex((x) => x === value);
+}
+
+/** Which resources entry of a rule matches group/resource/subresource (engine semantics), or -1. */
+export function matchingResourceEntry(rule: PolicyRule, raw: Record<string, unknown>, resource: string, subresource = ''): number {
+  const combined = subresource ? `${resource}/${subresource}` : resource;
+  for (const r of rule.resources) {
+    const single: PolicyRule = { ...rule, resources: [r] };
+    if (resourceMatches(single, combined, subresource)) return rawIndex(raw.resources, r);
+  }
+  return -1;
+}
+
+/** Evaluates the targets against one rule: the verbs granted per matching resources entry. */
+export function ruleHits(r: RawRule, targets: readonly Target[], kind: string): Hit[] {
+  const hits: Hit[] = [];
+  const { rule, raw } = r;
+  for (const t of targets) {
+    if (t.clusterOnly && kind === 'Role') continue;
+    if (!apiGroupMatches(rule, t.group)) continue;
+    const entry = matchingResourceEntry(rule, raw, t.resource, t.subresource ?? '');
+    if (entry < 0) continue;
+    const verbs = t.verbs.filter((v) => verbMatches(rule, v));
+    if (verbs.length === 0) continue;
+    // create (of a whole object) and deletecollection never carry a name, so a named rule never
+    // grants them; get/list/watch/update… of the named objects it does (list/watch through
+    // fieldSelector=metadata.name), and create on a subresource is a request on a named object.
+    const effective = rule.resourceNames.length > 0 ? verbs.filter((v) => !((v === 'create' && !t.subresource) || v === 'deletecollection')) : verbs;
+    if (effective.length === 0) continue;
+    const h: Hit = { target: t, verbs: effective, resourceIndex: entry };
+    if (rule.resourceNames.length > 0) h.names = [...rule.resourceNames];
+    hits.push(h);
+  }
+  return hits;
+}
+
+export function lowerSeverity(s: Severity): Severity {
+  return SEVERITIES[Math.max(0, severityRank(s) - 1)];
+}
+
+export function roleLabel(o: LoadedObject): string {
+  return `${o.kind} "${o.namespace ? `${o.namespace}/` : ''}${o.name}"`;
+}
+
+function targetLabel(t: Target): string {
+  return t.label ?? `${t.resource}${t.subresource ? `/${t.subresource}` : ''}${t.group ? `.${t.group}` : ''}`;
+}
+
+export interface RuleCheckSpec {
+  meta: CheckMeta;
+  targets: readonly Target[];
+  /** Message tail: what the grant allows an attacker to do. */
+  impact: string;
+  /** Skip hits (e.g. Roles outside kube-system); default keeps all. */
+  keep?: (o: LoadedObject, hit: Hit) => boolean;
+}
+
+/**
+ * A check over Role/ClusterRole rules: one finding per rule and offending resources entry,
+ * naming the verbs granted. Name-restricted grants are reported one severity lower.
+ */
+export function ruleCheck(spec: RuleCheckSpec): ObjectCheck {
+  return {
+    scope: 'object',
+    kinds: ROLE_KINDS,
+    meta: spec.meta,
+    *check(o: LoadedObject): Iterable<RawFinding> {
+      for (const r of effectiveRawRules(o)) {
+        const byEntry = new Map<number, Hit[]>();
+        for (const h of ruleHits(r, spec.targets, o.kind)) {
+          if (spec.keep && !spec.keep(o, h)) continue;
+          if (h.target.fallback && byEntry.has(h.resourceIndex)) continue;
+          const list = byEntry.get(h.resourceIndex) ?? [];
+          list.push(h);
+          byEntry.set(h.resourceIndex, list);
+        }
+        for (const [entry, hits] of byEntry) {
+          const what = hits.map((h) => `${h.verbs.join('/')} on ${targetLabel(h.target)}`).join(', ');
+          const names = hits.find((h) => h.names)?.names;
+          const base = hits.map((h) => h.target.severity ?? spec.meta.severity).reduce((a, b) => (severityRank(a) >= severityRank(b) ? a : b));
+          const severity = names ? lowerSeverity(base) : base;
+          const finding: RawFinding = {
+            message: `${roleLabel(o)} rule ${r.index} grants ${what}${names ? ` (only ${names.join(', ')})` : ''}: ${spec.impact}`,
+            path: ['rules', r.index, 'resources', entry],
+          };
+          if (severity !== spec.meta.severity) finding.severity = severity;
+          yield finding;
+        }
+      }
+    },
+  };
+}
+
+// ---- bindings --------------------------------------------------------------------------------
+
+export interface RawSubject {
+  index: number;
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+export function subjectsOf(o: LoadedObject): RawSubject[] {
+  return asList(o.object.subjects).flatMap((s, index) => {
+    const m = asMap(s);
+    if (!m) return [];
+    const out: RawSubject = { index, kind: asString(m.kind) ?? '', name: asString(m.name) ?? '' };
+    const ns = asString(m.namespace);
+    if (ns) out.namespace = ns;
+    return [out];
+  });
+}
+
+export function roleRefOf(o: LoadedObject): { kind: string; name: string } {
+  const m = asMap(o.object.roleRef) ?? {};
+  return { kind: asString(m.kind) ?? '', name: asString(m.name) ?? '' };
+}
+
+const policies = new WeakMap<ObjectIndex, RbacPolicy>();
+
+/** The scan's RBAC objects as a policy (aggregation computed), built once per scan. */
+export function scanPolicy(ctx: CheckContext): RbacPolicy {
+  let p = policies.get(ctx.index);
+  if (!p) {
+    const rbac = ctx.index.objects.filter((o) => o.kind === 'Role' || o.kind === 'ClusterRole');
+    p = buildPolicy(inputsFromLoaded(rbac));
+    policies.set(ctx.index, p);
+  }
+  return p;
+}
+
+export const subjectPath = (s: RawSubject): Path => ['subjects', s.index, 'name'];
