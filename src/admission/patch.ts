@@ -2,8 +2,9 @@
  * Structured remediations → RFC 6902 JSON Patch, for /mutate. Operations are applied one after
  * the other to a working copy, so a later operation sees what an earlier one created (two fixes
  * adding fields to the same missing securityContext produce one `add` of the map, then an `add`
- * of the second field). Admission only ever fills in what is missing: `set` with overwrite and
- * `remove-item` would change what the user wrote, so they are skipped and left to validation.
+ * of the second field). Admission only ever fills in what is missing: a `set` (even with
+ * overwrite) of a field that has a value and `remove-item` would change what the user wrote, so
+ * they are skipped and left to validation.
  */
 import type { JsonValue, RemediationOp } from '../engine/types.js';
 import type { Path } from '../load/types.js';
@@ -111,7 +112,7 @@ export function remediationToPatch(doc: Record<string, unknown>, ops: readonly R
       skipped++;
       continue;
     }
-    if (op.op === 'remove-item' || (op.op === 'set' && op.overwrite)) {
+    if (op.op === 'remove-item') {
       skipped++; // never change what the user set explicitly
       continue;
     }
@@ -124,7 +125,7 @@ export function remediationToPatch(doc: Record<string, unknown>, ops: readonly R
     const last = op.path.length - 1;
     if (op.op === 'set') {
       if (w.value !== undefined && w.depth === last) {
-        skipped++; // already set: leave it
+        skipped++; // already set (even with overwrite: admission never replaces what the user wrote)
         continue;
       }
       const value = nest(op.path.slice(missingFrom + 1), op.value);

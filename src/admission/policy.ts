@@ -216,8 +216,16 @@ function formatIssues(where: string, issues: readonly { path: readonly PropertyK
   return `${where}: invalid admission policy\n${issues.map((i) => `  ${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('\n')}`;
 }
 
-/** Only bundle checks need the whole manifest set; admission sees one object at a time. */
-export const ADMISSION_CHECKS: readonly Check[] = ALL_CHECKS.filter((c) => c.scope !== 'bundle');
+/**
+ * Checks whose verdict is about the rest of the manifest set ("no NetworkPolicy in the scanned
+ * set selects this pod"). Admission sees one object, not the cluster, so they would report what
+ * the cluster may well have; they stay in `kubeharden scan`. Bundle checks are left out for the
+ * same reason. Leaving checks out only ever admits more, so "passes in CI" still implies "admitted".
+ */
+export const SET_DEPENDENT_CHECKS: ReadonlySet<string> = new Set(['NET-NO-NETPOL', 'NET-NETPOL-DANGLING', 'NET-NS-DEFAULT-DENY']);
+
+/** The checks admission runs. */
+export const ADMISSION_CHECKS: readonly Check[] = ALL_CHECKS.filter((c) => c.scope !== 'bundle' && !SET_DEPENDENT_CHECKS.has(c.meta.id));
 
 function compileProfile(name: string, spec: ProfileSpec, baseDir: string | undefined): Profile {
   let base: Config = {};

@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerChecksCommands } from './commands/checks.js';
 import { registerScanCommand } from './commands/scan.js';
+import { registerWebhookCommand } from './commands/webhook.js';
 import { registerRbacCommand } from './commands/rbac.js';
 import { EXIT_USAGE, UsageError } from './exit.js';
 import { VERSION } from './version.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerScanCommand(program);
   registerChecksCommands(program);
+  registerWebhookCommand(program);
   registerRbacCommand(program);
   return program;
 }
