@@ -87,8 +87,8 @@ export const check: ObjectCheck = {
     const target = settingVersion(ctx.settings, 'k8sVersion');
     const breaks = target !== undefined && target[0] === 1 && r.removedIn <= target[1];
     const severity: Severity = breaks ? 'medium' : 'low';
-    const use = r.replacement ? `use ${r.replacement}` : 'it has no replacement API';
-    const msg = `${o.apiVersion} ${o.kind} was removed in Kubernetes 1.${r.removedIn}; ${use}${r.note ? ` (${r.note})` : ''}${breaks && target ? `; the target version 1.${target[1]} rejects it` : ''}`;
+    const use = r.replacement ? `use ${r.replacement}${r.note ? ` (${r.note})` : ''}` : (r.note ?? 'it has no replacement API');
+    const msg = `${o.apiVersion} ${o.kind} was removed in Kubernetes 1.${r.removedIn}; ${use}${breaks && target ? `; the target version 1.${target[1]} rejects it` : ''}`;
     yield {
       message: msg,
       path: ['apiVersion'],

@@ -4,7 +4,7 @@ import { NSA_CISA, SECRETS_GOOD_PRACTICES } from '../_lib/references.js';
 import { detectNamed, scanText, type SecretHit } from '../_lib/secrets.js';
 
 function describe(h: SecretHit): string {
-  return `${h.line !== undefined ? `line ${h.line}` : 'value'}${h.name ? ` ("${h.name}")` : ''}: ${h.reason}`;
+  return h.line !== undefined ? `line ${h.line}${h.name ? ` ("${h.name}")` : ''}: ${h.reason}` : h.reason;
 }
 
 export const check: ObjectCheck = {

@@ -25,7 +25,17 @@ export const check: PodCheck = {
         const value = e?.value;
         if (!e || name === undefined || (typeof value !== 'string' && typeof value !== 'number')) continue;
         const hit = detectNamed(name, String(value));
-        if (hit) yield containerFinding(c, `${describeContainer(c)}: env "${name}" holds a literal credential (${hit.reason}); the value is not shown`, [...c.path, 'env', i, 'value']);
+        if (!hit) continue;
+        // The fix takes the literal out of the manifest: the variable reads a Secret key that
+        // the user creates out of band (never generated: that would commit the value again).
+        const secret = `${pod.owner.name}-secrets`;
+        const fix = /^[-._a-zA-Z0-9]+$/.test(name)
+          ? {
+              description: `read env "${name}" from key "${name}" of Secret "${secret}" instead of a literal (create that Secret out of band and rotate the leaked value)`,
+              ops: [{ op: 'set' as const, path: [...c.path, 'env', i], value: { name, valueFrom: { secretKeyRef: { name: secret, key: name } } }, overwrite: true }],
+            }
+          : undefined;
+        yield containerFinding(c, `${describeContainer(c)}: env "${name}" holds a literal credential (${hit.reason}); the value is not shown`, [...c.path, 'env', i, 'value'], fix);
       }
       // Command-line flags: --db-password=…, or --token … (flag and value as two items).
       for (const field of ['command', 'args'] as const) {
