@@ -8,6 +8,7 @@ import { registerChecksCommands } from './commands/checks.js';
 import { registerScanCommand } from './commands/scan.js';
 import { registerWebhookCommand } from './commands/webhook.js';
 import { registerRbacCommand } from './commands/rbac.js';
+import { registerFixCommands } from './commands/fix.js';
 import { EXIT_USAGE, UsageError } from './exit.js';
 import { VERSION } from './version.js';
 
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerChecksCommands(program);
   registerWebhookCommand(program);
   registerRbacCommand(program);
+  registerFixCommands(program);
   return program;
 }
 

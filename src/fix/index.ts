@@ -123,6 +123,15 @@ function scan(texts: Map<string, string>, opts: FixOptions): { findings: Finding
   return { findings: r.findings.filter((f) => !f.suppressed), loaded, scanErrors: r.errors };
 }
 
+/** Findings that another kubeharden command resolves: say which, rather than only what. */
+export const HINTS: Readonly<Record<string, string>> = {
+  'NET-NO-NETPOL': 'kubeharden generate networkpolicies (default deny, DNS, --allow FROM->TO:PORT) or kubeharden harden',
+  'NET-NS-DEFAULT-DENY': 'kubeharden generate networkpolicies (or generate namespace NAME) adds default-deny ingress and egress',
+  'SA-DEFAULT-USED': 'kubeharden generate serviceaccounts gives each workload its own ServiceAccount',
+  'META-DEFAULT-NS': 'kubeharden harden --namespace NAME (or generate namespace NAME and set metadata.namespace)',
+  'PSS-NAMESPACE-NO-ENFORCE': 'kubeharden generate namespace NAME --pss restricted, or harden, labels the namespace',
+};
+
 const OUTCOME_REASON: Partial<Record<EditOutcome, string>> = {
   impossible: 'the fix does not fit this manifest (a value on the way is not a map or list)',
 };
@@ -207,7 +216,7 @@ export function fixTexts(inputs: readonly FixInput[], opts: FixOptions = {}): Fi
   const remaining: Remaining[] = current.findings.map((f) => {
     const r = reasons.get(findingKey(f));
     if (r) return { finding: f, ...r };
-    if (!f.fix) return { finding: f, reason: `no automatic fix: ${f.remediation}` };
+    if (!f.fix) return { finding: f, reason: `no automatic fix: ${HINTS[f.check] ?? f.remediation}` };
     return { finding: f, reason: 'the fix did not resolve it; change it by hand' };
   });
   return {
