@@ -8,7 +8,7 @@ import { installManifests, MUTATING_WEBHOOK, renderManifests, VALIDATING_CLUSTER
 import { compilePolicy } from './policy.js';
 import { generateServingCerts, type GeneratedCerts } from './tls.js';
 
-type Obj = Record<string, unknown> & { kind: string; metadata: { name: string; annotations?: Record<string, string> } };
+type Obj = Record<string, unknown> & { kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> } };
 type Webhook = Record<string, unknown> & { name: string; failurePolicy: string; timeoutSeconds: number; namespaceSelector?: { matchExpressions: { key: string; operator: string; values: string[] }[] } };
 
 let certs: GeneratedCerts;
@@ -76,7 +76,7 @@ describe('webhook install', () => {
   test('the runtime objects: restricted Namespace, no token automount, 3 replicas with PDB and anti-affinity, probes, limits', () => {
     const objs = build();
     const [ns] = find(objs, 'Namespace');
-    assert.equal((ns.metadata as { labels: Record<string, string> }).labels['pod-security.kubernetes.io/enforce'], 'restricted');
+    assert.equal(ns.metadata.labels?.['pod-security.kubernetes.io/enforce'], 'restricted');
     const [sa] = find(objs, 'ServiceAccount');
     assert.equal(sa.automountServiceAccountToken, false);
     const [dep] = find(objs, 'Deployment');
