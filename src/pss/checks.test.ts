@@ -374,25 +374,42 @@ test('seccompProfile_baseline: annotations before v1.19, fields from v1.19', () 
   expectMessage(field, 'restricted', 'seccompProfile_restricted', 'seccompProfile', 'pod and container "app" must not set securityContext.seccompProfile.type to "Unconfined"');
 });
 
-test('seccomp annotations are read as the fields the API server copies them into (v1.19+)', () => {
+test('from v1.19 seccomp annotations are ignored (kube-apiserver v1.35 no longer copies them into the fields)', () => {
   const unconfined = mk((x) => {
     delete x.podSC.seccompProfile;
     x.meta.annotations = { 'seccomp.security.alpha.kubernetes.io/pod': 'unconfined' };
   });
-  expectMessage(unconfined, 'baseline', 'seccompProfile_baseline', 'seccompProfile', 'pod must not set securityContext.seccompProfile.type to "Unconfined"');
-  assert.deepEqual(one(unconfined, 'baseline', 'latest', 'seccompProfile_baseline').paths, [['metadata', 'annotations', 'seccomp.security.alpha.kubernetes.io/pod']]);
+  expectOnly(unconfined, 'baseline', v(18), ['seccompProfile_baseline']);
+  expectOnly(unconfined, 'baseline', v(19), []);
   const runtimeDefault = mk((x) => {
     delete x.podSC.seccompProfile;
     x.meta.annotations = { 'seccomp.security.alpha.kubernetes.io/pod': 'runtime/default' };
   });
-  expectOnly(runtimeDefault, 'restricted', 'latest', []);
-  const perContainer = mk((x) => {
-    delete x.podSC.seccompProfile;
-    x.meta.annotations = { 'container.seccomp.security.alpha.kubernetes.io/app': 'localhost/profile.json', 'container.seccomp.security.alpha.kubernetes.io/init': 'docker/default' };
+  expectOnly(runtimeDefault, 'restricted', v(18), []);
+  expectOnly(runtimeDefault, 'restricted', 'latest', ['seccompProfile_restricted']);
+});
+
+test('AppArmor annotations are read as the API server stores a new pod (annotation → container field)', () => {
+  const ann = mk((x) => (x.meta.annotations = { 'container.apparmor.security.beta.kubernetes.io/app': 'unconfined' }));
+  expectMessage(ann, 'baseline', 'appArmorProfile', 'forbidden AppArmor profiles', 'container "app" and annotation must not set AppArmor profile type to "Unconfined", "container.apparmor.security.beta.kubernetes.io/app="unconfined""');
+  assert.deepEqual(one(ann, 'baseline', 'latest', 'appArmorProfile').paths, [['metadata', 'annotations', 'container.apparmor.security.beta.kubernetes.io/app']]);
+  const windows = mk((x) => {
+    x.spec.os = { name: 'windows' };
+    x.meta.annotations = { 'container.apparmor.security.beta.kubernetes.io/app': 'unconfined' };
   });
-  expectOnly(perContainer, 'restricted', 'latest', []);
-  const fieldWins = mk((x) => (x.meta.annotations = { 'seccomp.security.alpha.kubernetes.io/pod': 'unconfined' }));
-  expectOnly(fieldWins, 'restricted', 'latest', []);
+  expectMessage(windows, 'baseline', 'appArmorProfile', 'forbidden AppArmor profile', 'annotation must not set AppArmor profile type to "container.apparmor.security.beta.kubernetes.io/app="unconfined""');
+  const samePod = mk((x) => {
+    x.podSC.appArmorProfile = { type: 'Unconfined' };
+    x.meta.annotations = { 'container.apparmor.security.beta.kubernetes.io/app': 'unconfined' };
+  });
+  expectMessage(samePod, 'baseline', 'appArmorProfile', 'forbidden AppArmor profiles', 'pod and annotation must not set AppArmor profile type to "Unconfined", "container.apparmor.security.beta.kubernetes.io/app="unconfined""');
+  const fieldWins = mk((x) => {
+    (x.app.securityContext as J).appArmorProfile = { type: 'RuntimeDefault' };
+    x.meta.annotations = { 'container.apparmor.security.beta.kubernetes.io/app': 'unconfined' };
+  });
+  expectMessage(fieldWins, 'baseline', 'appArmorProfile', 'forbidden AppArmor profile', 'annotation must not set AppArmor profile type to "container.apparmor.security.beta.kubernetes.io/app="unconfined""');
+  const fieldOnly = mk((x) => ((x.app.securityContext as J).appArmorProfile = { type: 'Unconfined' }));
+  expectMessage(fieldOnly, 'baseline', 'appArmorProfile', 'forbidden AppArmor profile', 'container "app" must not set AppArmor profile type to "Unconfined"');
 });
 
 test('seccompProfile_restricted: set on the pod or every container; from v1.19; Windows exempt from v1.25', () => {

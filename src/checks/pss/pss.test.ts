@@ -136,7 +136,7 @@ spec:
 `;
   const f = scan(cron, { pss: 'baseline' });
   assert.deepEqual(f.map((x) => [x.check, x.path]), [['PSS-appArmorProfile', 'spec.jobTemplate.spec.template.metadata.annotations["container.apparmor.security.beta.kubernetes.io/job"]']]);
-  assert.ok(f[0].message.startsWith('forbidden AppArmor profile (annotation must not set AppArmor profile type to "container.apparmor.security.beta.kubernetes.io/job="unconfined"")'));
+  assert.ok(f[0].message.startsWith('forbidden AppArmor profiles (container "job" and annotation must not set AppArmor profile type to "Unconfined", "container.apparmor.security.beta.kubernetes.io/job="unconfined"")'), f[0].message);
   assert.deepEqual(f[0].fix?.ops, [{ op: 'set', path: ['spec', 'jobTemplate', 'spec', 'template', 'metadata', 'annotations', 'container.apparmor.security.beta.kubernetes.io/job'], value: 'runtime/default', overwrite: true }]);
 
   // every level and version: the checks reported are exactly evaluatePod's failing checks

@@ -2,10 +2,16 @@
  * appArmorProfile (baseline, v1.0+): the pod and container securityContext.appArmorProfile.type
  * must be RuntimeDefault or Localhost (or unset), and the deprecated annotations
  * `container.apparmor.security.beta.kubernetes.io/*` must be "", runtime/default or localhost/*.
+ *
+ * Containers are read as the API server stores a new pod (pod strategy applyAppArmorVersionSkew,
+ * before admission): a non-Windows container without its own appArmorProfile whose annotation
+ * maps to a profile different from the pod's gets that profile as its field. Only
+ * `unconfined` → Unconfined matters here, and it makes PSA name the container as well as the
+ * annotation.
  */
 import { forbidden, type CheckDefinition } from '../check.js';
 import type { PssPath, PssResult } from '../types.js';
-import { goQuote, joinQuote, obj, pluralize, sortedUnique, str, type Obj } from '../util.js';
+import { goQuote, isSet, joinQuote, obj, pluralize, sortedUnique, str, type Obj } from '../util.js';
 import { ANN_APPARMOR, annotationFlags, containerPath, nameOf, type PodView } from '../view.js';
 
 export const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
@@ -17,6 +23,14 @@ function allowedType(profile: Obj): boolean {
 
 function allowedAnnotationValue(v: string): boolean {
   return v.length === 0 || v === 'runtime/default' || v.startsWith('localhost/');
+}
+
+/** The container's annotation is `unconfined` and the pod-level profile is not already Unconfined. */
+function unconfinedFromAnnotation(v: PodView, i: number, podProfile: Obj | undefined): boolean {
+  const ann = v.annotations as Obj;
+  const key = APPARMOR_ANNOTATION_PREFIX + nameOf(v, i);
+  if (!Object.prototype.hasOwnProperty.call(ann, key) || str(ann[key]) !== 'unconfined') return false;
+  return !(podProfile && podProfile.type === 'Unconfined' && !isSet(podProfile.localhostProfile));
 }
 
 function check(v: PodView): PssResult | null {
@@ -32,14 +46,20 @@ function check(v: PodView): PssResult | null {
   }
 
   let badContainers: string[] | undefined;
+  const skew = !v.windows && (annotationFlags(v) & ANN_APPARMOR) !== 0;
   for (let i = 0; i < v.n; i++) {
     const sc = v.sc[i];
-    if (sc === undefined) continue;
-    const profile = obj(sc.appArmorProfile);
-    if (profile && !allowedType(profile)) {
+    const profile = sc === undefined ? undefined : obj(sc.appArmorProfile);
+    if (profile) {
+      if (!allowedType(profile)) {
+        (badContainers ??= []).push(nameOf(v, i));
+        (badValues ??= []).push(str(profile.type));
+        (paths ??= []).push(containerPath(v, i, 'securityContext', 'appArmorProfile', 'type'));
+      }
+    } else if (skew && unconfinedFromAnnotation(v, i, podProfile)) {
       (badContainers ??= []).push(nameOf(v, i));
-      (badValues ??= []).push(str(profile.type));
-      (paths ??= []).push(containerPath(v, i, 'securityContext', 'appArmorProfile', 'type'));
+      (badValues ??= []).push('Unconfined');
+      (paths ??= []).push(['metadata', 'annotations', APPARMOR_ANNOTATION_PREFIX + nameOf(v, i)]);
     }
   }
   if (badContainers) (badSetters ??= []).push(`${pluralize('container', 'containers', badContainers.length)} ${joinQuote(badContainers)}`);
@@ -52,7 +72,7 @@ function check(v: PodView): PssResult | null {
       const value = str(ann[k]);
       if (allowedAnnotationValue(value)) continue;
       (forbiddenAnnotations ??= []).push(`${k}=${goQuote(value)}`);
-      (paths ??= []).push(['metadata', 'annotations', k]);
+      if (!paths?.some((p) => p[0] === 'metadata' && p[2] === k)) (paths ??= []).push(['metadata', 'annotations', k]);
     }
   }
 

@@ -5,8 +5,8 @@
  *   v1.19+: seccompProfile.type (pod and containers) must be RuntimeDefault or Localhost when set.
  * seccompProfile_restricted (restricted, v1.19+, replaces seccompProfile_baseline): RuntimeDefault or
  *   Localhost must be set on the pod or on every container. v1.25+: Windows pods are exempt.
- * From v1.19 the fields are read as the API server stores the pod: where a field is unset and the
- * deprecated annotation is set, the server copies the annotation into the field before admission.
+ * From v1.19 the annotations are ignored: PSA reads only the fields, and the API server (v1.35)
+ * no longer copies seccomp annotations into the fields.
  */
 import { forbidden, type CheckDefinition } from '../check.js';
 import type { PssPath, PssResult } from '../types.js';
@@ -53,45 +53,23 @@ function baseline1_0(v: PodView): PssResult | null {
 const NO_PROFILE = Symbol('no seccomp profile');
 type ProfileType = unknown;
 
-/**
- * The profile type the API server stores for an annotation when the field is unset (pod
- * strategy applySeccompVersionSkew: annotation → field on create; PSA sees the result).
- */
-function annotationProfileType(v: PodView, key: string): ProfileType {
-  const ann = v.annotations;
-  if (!ann || !hasOwn(ann, key)) return NO_PROFILE;
-  return annotationValueType(str(ann[key]));
-}
-
-function annotationValueType(a: string): ProfileType {
-  if (a === 'unconfined') return 'Unconfined';
-  if (a === 'runtime/default' || a === 'docker/default') return 'RuntimeDefault';
-  if (a.startsWith('localhost/') && a.length > 'localhost/'.length) return 'Localhost';
-  return NO_PROFILE;
-}
-
 function podProfileType(v: PodView): ProfileType {
   const p = v.podSC ? obj(v.podSC.seccompProfile) : undefined;
-  if (p) return p.type;
-  return (annotationFlags(v) & ANN_SECCOMP) === 0 ? NO_PROFILE : annotationProfileType(v, SECCOMP_POD_ANNOTATION);
+  return p ? p.type : NO_PROFILE;
 }
 
-function podProfilePath(v: PodView): PssPath {
-  const p = v.podSC ? obj(v.podSC.seccompProfile) : undefined;
-  return p ? ['spec', 'securityContext', 'seccompProfile', 'type'] : ['metadata', 'annotations', SECCOMP_POD_ANNOTATION];
+function podProfilePath(): PssPath {
+  return ['spec', 'securityContext', 'seccompProfile', 'type'];
 }
 
 function containerProfileType(v: PodView, i: number): ProfileType {
   const sc = v.sc[i];
   const p = sc === undefined ? undefined : obj(sc.seccompProfile);
-  if (p) return p.type;
-  return (annotationFlags(v) & ANN_SECCOMP) === 0 ? NO_PROFILE : annotationProfileType(v, SECCOMP_CONTAINER_ANNOTATION_PREFIX + nameOf(v, i));
+  return p ? p.type : NO_PROFILE;
 }
 
 function containerProfilePath(v: PodView, i: number): PssPath {
-  const sc = v.sc[i];
-  const p = sc === undefined ? undefined : obj(sc.seccompProfile);
-  return p ? containerPath(v, i, 'securityContext', 'seccompProfile', 'type') : ['metadata', 'annotations', SECCOMP_CONTAINER_ANNOTATION_PREFIX + nameOf(v, i)];
+  return containerPath(v, i, 'securityContext', 'seccompProfile', 'type');
 }
 
 function anyExplicitBad(v: PodView): boolean {
@@ -112,7 +90,7 @@ function explicitResult(id: 'seccompProfile_baseline' | 'seccompProfile_restrict
   if (t !== NO_PROFILE && !validType(t)) {
     setters.push('pod');
     values.push(str(t));
-    paths.push(podProfilePath(v));
+    paths.push(podProfilePath());
   }
   const bad: string[] = [];
   for (let i = 0; i < v.n; i++) {
