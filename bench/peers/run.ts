@@ -1,0 +1,272 @@
+/**
+ * npm run bench:peers — kubeharden against the scanners users would otherwise pick, on the same
+ * inputs in the same run: installs the pinned peers (install.ts), times every tool on the corpus,
+ * each of its sets and the ×10 / ×100 copies, compares verdicts on the corpus, and writes
+ * bench/RESULTS.md. Not part of `npm test`.
+ *
+ * Options:
+ *   --runs N           timed runs per tool and input (default 5)
+ *   --timeout S        per-run limit in seconds (default 600)
+ *   --factors 10,100   scaled copies to make (default 10,100; "" for none)
+ *   --inputs LIST      subset: corpus,sets,scaled (default all)
+ *   --tools LIST       subset of kubeharden,checkov,kubeScore,kubeLinter,polaris
+ *   --no-build         do not rebuild kubeharden first
+ *   --keep-scaled      keep the scaled copies (default: removed at the end)
+ *   --output FILE      where to write the report (default bench/RESULTS.md)
+ * Env: KUBEHARDEN_SHARED (default ../shared), KUBEHARDEN_CACHE (default ~/.cache/kubeharden).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { compare, mappingsFor, type CatalogueCheck, type PairResult, type PeerId } from './agreement.js';
+import { corpusDir, isYaml, listFiles, loadCorpus, REPO_ROOT, treeBytes } from './corpus.js';
+import { installAll } from './install.js';
+import { haveGnuTime, outFile, runOnce, stats, type RunResult } from './measure.js';
+import { parseCheckov, parseKubeharden, parseKubeLinter, parseKubeScore, type VerdictIndex } from './parse.js';
+import { renderResults, type Cell, type Environment, type InputResult } from './report.js';
+import { makeScaled } from './scale.js';
+import { kubehardenTool, KUBE_SCORE_OPTIONAL, peerTools, type BenchInput, type Tool } from './tools.js';
+
+interface Options {
+  runs: number;
+  timeoutS: number;
+  factors: number[];
+  inputs: Set<string>;
+  tools: Set<string> | undefined;
+  build: boolean;
+  keepScaled: boolean;
+  output: string;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { runs: 5, timeoutS: 600, factors: [10, 100], inputs: new Set(['corpus', 'sets', 'scaled']), tools: undefined, build: true, keepScaled: false, output: join(REPO_ROOT, 'bench', 'RESULTS.md') };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = (): string => argv[++i] ?? '';
+    if (a === '--runs') o.runs = Math.max(1, Number(next()));
+    else if (a === '--timeout') o.timeoutS = Number(next());
+    else if (a === '--factors') o.factors = next().split(',').filter(Boolean).map(Number);
+    else if (a === '--inputs') o.inputs = new Set(next().split(','));
+    else if (a === '--tools') o.tools = new Set(next().split(','));
+    else if (a === '--no-build') o.build = false;
+    else if (a === '--keep-scaled') o.keepScaled = true;
+    else if (a === '--output') o.output = next();
+    else throw new Error(`unknown option ${a}`);
+  }
+  return o;
+}
+
+/** First output of each tool on the whole corpus (read by the agreement). */
+const savedOutputs = new Map<string, string>();
+
+const log = (s: string): void => {
+  process.stderr.write(`[bench:peers ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
+};
+
+function sh(cmd: string, args: string[]): string {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  } catch {
+    return '?';
+  }
+}
+
+function environment(catalogue: number): Environment {
+  const os = (() => {
+    try {
+      return /PRETTY_NAME="([^"]+)"/.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? process.platform;
+    } catch {
+      return process.platform;
+    }
+  })();
+  return {
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    cpu: cpus()[0]?.model ?? '?',
+    cores: cpus().length,
+    memoryGiB: totalmem() / 2 ** 30,
+    os: `${os}, kernel ${sh('uname', ['-r'])}`,
+    loadBefore: loadavg().map((x) => x.toFixed(2)).join(' / '),
+    loadAfter: '',
+    node: process.version,
+    go: sh('go', ['env', 'GOVERSION']),
+    python: sh('python3', ['--version']).replace(/^Python /, ''),
+    kubehardenCommit: sh('git', ['-C', REPO_ROOT, 'rev-parse', '--short', 'HEAD']),
+    catalogue,
+  };
+}
+
+/**
+ * kube-score once per corpus YAML file: the agreement needs the real file of each object (its
+ * JSON names the Helm `# Source:` file instead), and files it cannot decode abort a whole run.
+ */
+function kubeScorePerFile(bin: string, corpus: string, files: string[]): { idx: VerdictIndex; fatal: string[] } {
+  const idx: VerdictIndex = new Map();
+  const fatal: string[] = [];
+  for (const f of files) {
+    const r = spawnSync(bin, ['score', '-o', 'json', ...KUBE_SCORE_OPTIONAL.flatMap((t) => ['--enable-optional-test', t]), f], { cwd: corpus, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    if (/Failed to score files/i.test(r.stderr ?? '')) {
+      fatal.push(f);
+      continue;
+    }
+    if ((r.stdout ?? '').trim()) parseKubeScore(r.stdout, f, idx);
+  }
+  return { idx, fatal };
+}
+
+async function measureInput(input: BenchInput, tools: Tool[], o: Options, outDir: string, skip: Map<string, string>): Promise<InputResult> {
+  const cells: Cell[] = [];
+  const runs = new Map<string, RunResult[]>();
+  const want = new Map<string, number>();
+  const failed = new Map<string, string>();
+  const maxRuns = input.name.includes('×100') ? Math.min(3, o.runs) : o.runs;
+  for (const t of tools) {
+    const why = skip.get(t.id);
+    if (why) failed.set(t.id, why);
+    else {
+      runs.set(t.id, []);
+      want.set(t.id, maxRuns);
+    }
+  }
+  // The first run of each tool is a discarded warm-up unless it is slow (over 10 s), then it counts.
+  for (let rep = 0; ; rep++) {
+    const order = tools.filter((t) => runs.has(t.id) && !failed.has(t.id) && (runs.get(t.id)?.length ?? 0) < (want.get(t.id) ?? 0));
+    if (order.length === 0) break;
+    // Rotate the order each repetition so that no tool always runs first.
+    const rotated = order.map((_, i) => order[(i + rep) % order.length]);
+    for (const t of rotated) {
+      const c = t.command(input);
+      const file = outFile(outDir, t.id, input.name, rep);
+      log(`${input.name}: ${t.label} run ${rep + 1}`);
+      const r = await runOnce(c, file, o.timeoutS * 1000);
+      if (r.timedOut) {
+        failed.set(t.id, `timeout (> ${o.timeoutS} s)`);
+        continue;
+      }
+      if (!c.okCodes.includes(r.code)) {
+        const msg = r.stderr.trim().split('\n').filter(Boolean).slice(-1)[0] ?? '';
+        failed.set(t.id, `failed (exit ${r.code}${/heap out of memory|Killed|MemoryError/i.test(r.stderr) ? ', out of memory' : ''}${msg ? `: ${msg.slice(0, 120)}` : ''})`);
+        continue;
+      }
+      const list = runs.get(t.id) ?? [];
+      const warmUp = rep === 0 && r.wallMs < 10_000 && !input.scaled;
+      if (input.name === 'corpus' && !savedOutputs.has(t.id)) savedOutputs.set(t.id, file);
+      else rmSync(file, { force: true });
+      if (warmUp) continue; // discarded: fills the page cache and the tools' own caches
+      list.push(r);
+      if (list.length === 1) {
+        if (r.wallMs > 60_000) want.set(t.id, 1);
+        else if (r.wallMs > 15_000) want.set(t.id, Math.min(3, want.get(t.id) ?? 3));
+      }
+    }
+  }
+  for (const t of tools) {
+    const rs = runs.get(t.id) ?? [];
+    const f = failed.get(t.id);
+    cells.push(rs.length && !f ? { tool: t.id, stats: stats(rs) } : { tool: t.id, failure: f ?? 'no run' });
+  }
+  return { input, cells };
+}
+
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  if (!haveGnuTime()) throw new Error('/usr/bin/time (GNU time) is required for peak RSS: apt-get install time');
+  const corpus = corpusDir();
+  const outDir = join(REPO_ROOT, 'bench', 'out', 'peers');
+  mkdirSync(outDir, { recursive: true });
+
+  log('installing peers (cached) ...');
+  const status = installAll(log);
+  for (const s of status) log(`${s.label} ${s.version}: ${s.ok ? `ok (${s.reported})` : `unavailable: ${s.reason}`}`);
+
+  if (o.build) {
+    log('building kubeharden ...');
+    execFileSync('nice', ['-n', '10', 'npm', 'run', '-s', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  }
+  const khVersion = sh(process.execPath, [join(REPO_ROOT, 'dist', 'cli', 'main.js'), '--version']);
+  const catalogue = JSON.parse(execFileSync(process.execPath, [join(REPO_ROOT, 'dist', 'cli', 'main.js'), 'checks', '-o', 'json'], { encoding: 'utf8' })) as CatalogueCheck[];
+  const env = environment(catalogue.length);
+
+  let tools: Tool[] = [kubehardenTool(khVersion), ...peerTools(status)];
+  if (o.tools) tools = tools.filter((t) => o.tools?.has(t.id));
+  const runnable = tools.filter((t) => t.available);
+  const notes: string[] = [];
+
+  // kube-score per file: agreement data, and the files it aborts on.
+  const yamlFiles = listFiles(corpus, isYaml);
+  let ksIdx: VerdictIndex = new Map();
+  let ksFatal: string[] = [];
+  const ks = status.find((s) => s.name === 'kubeScore' && s.ok);
+  if (ks && runnable.some((t) => t.id === 'kubeScore')) {
+    log('kube-score per file (agreement data) ...');
+    ({ idx: ksIdx, fatal: ksFatal } = kubeScorePerFile(ks.binary, corpus, yamlFiles));
+  }
+  const ksFiles = yamlFiles.filter((f) => !ksFatal.includes(f));
+
+  log('loading the corpus model ...');
+  const objects = loadCorpus(corpus);
+
+  const inputs: BenchInput[] = [];
+  if (o.inputs.has('corpus')) inputs.push({ name: 'corpus', dir: corpus, yamlFiles: ksFiles, bytes: treeBytes(corpus), objects: objects.size, scaled: false });
+  if (o.inputs.has('sets')) {
+    for (const set of [...new Set(listFiles(corpus).map((f) => f.split('/')[0]).filter((f) => !f.includes('.')))]) {
+      const dir = join(corpus, set);
+      inputs.push({
+        name: `set:${set}`,
+        dir,
+        yamlFiles: ksFiles.filter((f) => f.startsWith(`${set}/`)).map((f) => f.slice(set.length + 1)),
+        bytes: treeBytes(dir),
+        objects: [...objects.values()].filter((x) => x.file.startsWith(`${set}/`)).length,
+        scaled: false,
+      });
+    }
+  }
+  const scaledBase = join(tmpdir(), 'kubeharden-bench-peers');
+  const scaledInputs: BenchInput[] = [];
+  if (o.inputs.has('scaled')) {
+    for (const factor of o.factors) {
+      const s = makeScaled(corpus, scaledBase, factor, log);
+      const files = [...s.origin].filter(([, orig]) => ksFiles.includes(orig)).map(([copy]) => copy);
+      scaledInputs.push({ name: `corpus ×${factor}`, dir: s.dir, yamlFiles: files, bytes: s.bytes, objects: objects.size * factor, scaled: true });
+    }
+  }
+
+  const results: InputResult[] = [];
+  const timedOutScaled = new Map<string, string>();
+  for (const input of [...inputs, ...scaledInputs]) {
+    const r = await measureInput(input, runnable, o, outDir, input.scaled ? timedOutScaled : new Map());
+    results.push(r);
+    if (input.scaled) {
+      for (const c of r.cells) if (c.failure && !timedOutScaled.has(c.tool)) timedOutScaled.set(c.tool, `not run: ${c.failure.startsWith('not run') ? c.failure.slice(9) : c.failure} on ${input.name}`);
+    }
+  }
+
+  // Agreement on the corpus.
+  let agreement: PairResult[] = [];
+  const khOut = savedOutputs.get('kubeharden');
+  if (khOut) {
+    log('agreement ...');
+    const kh = parseKubeharden(readFileSync(khOut, 'utf8'));
+    const peerIdx = new Map<PeerId, VerdictIndex>();
+    const ck = savedOutputs.get('checkov');
+    if (ck) peerIdx.set('checkov', parseCheckov(readFileSync(ck, 'utf8')));
+    if (ksIdx.size) peerIdx.set('kubeScore', ksIdx);
+    const kl = savedOutputs.get('kubeLinter');
+    if (kl) peerIdx.set('kubeLinter', parseKubeLinter(readFileSync(kl, 'utf8')));
+    agreement = mappingsFor(catalogue, [...peerIdx.keys()]).map((m) => compare(m, kh.idx, kh.errorFiles, peerIdx.get(m.peer) ?? new Map(), objects));
+    if (!peerIdx.has('kubeLinter') || !peerIdx.has('polaris')) notes.push('kube-linter and Polaris ids in the catalogue are not compared in this run: the tools could not be installed (see Machine and versions).');
+  }
+
+  env.loadAfter = loadavg().map((x) => x.toFixed(2)).join(' / ');
+  const md = renderResults({ env, tools, results, agreement, notes, timeoutS: o.timeoutS, runs: o.runs, corpusFiles: listFiles(corpus).filter((f) => /\.(ya?ml|json)$/i.test(f)).length, corpusObjects: objects.size, kubeScoreExcluded: ksFatal });
+  writeFileSync(o.output, md);
+  writeFileSync(join(outDir, 'results.json'), JSON.stringify({ env, results, agreement: agreement.map((p) => ({ ...p, disagreements: p.disagreements.map((d) => ({ ...d, object: undefined })) })) }, null, 1));
+  log(`wrote ${o.output}`);
+  if (!o.keepScaled) rmSync(scaledBase, { recursive: true, force: true });
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench:peers: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});
