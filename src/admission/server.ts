@@ -126,6 +126,8 @@ export async function startWebhookServer(opts: ServerOptions): Promise<WebhookSe
     requestTimeout: opts.requestTimeoutMs ?? 10_000,
     headersTimeout: opts.headersTimeoutMs ?? 5_000,
     keepAliveTimeout: opts.keepAliveTimeoutMs ?? 120_000,
+    // How often header/request timeouts are checked (Node's default, 30 s, lets slow clients linger).
+    connectionsCheckingInterval: 1_000,
     // The API server sends one review per request; no pipelining games.
     maxHeaderSize: 16 * 1024,
   });
