@@ -13,6 +13,8 @@ export interface BlockStyle {
   indentSeq: boolean;
   /** Quote new keys with double quotes (the map's existing keys are quoted). */
   quoteKeys: boolean;
+  /** Lists of scalars inline (`drop: [ALL]`): the sibling lists of the map are written so. */
+  flowSeqs?: boolean;
 }
 
 export interface FlowStyle {
@@ -76,7 +78,7 @@ export function renderFlow(v: JsonValue, style: FlowStyle = { json: false, padde
  */
 export function renderPairLines(key: string, value: JsonValue, indent: number, style: BlockStyle): string[] {
   const k = `${' '.repeat(indent)}${renderKey(key, style.quoteKeys)}:`;
-  if (!needsBlock(value)) return [`${k} ${renderFlow(value)}`];
+  if (!needsBlock(value) || (style.flowSeqs && Array.isArray(value) && value.every((x) => !isCollectionValue(x)))) return [`${k} ${renderFlow(value)}`];
   if (Array.isArray(value)) return [k, ...renderSeqLines(value, style.indentSeq ? indent + style.step : indent, style)];
   return [k, ...renderMapLines(value as { [key: string]: JsonValue }, indent + style.step, style)];
 }

@@ -267,19 +267,22 @@ export class DocumentEditor {
   private blockStyle(map: YAMLMap | undefined): BlockStyle {
     const s = this.style ?? { step: 2, indentSeq: true, json: false };
     let indentSeq = s.indentSeq;
-    // Prefer the habit of the map being edited: a sibling block sequence shows it.
+    let flowSeqs = false;
+    // Prefer the habit of the map being edited: a sibling sequence shows it.
     if (map) {
       for (const p of map.items) {
         const v = p.value as AnyNode | null;
         const kr = rangeOf(p.key as AnyNode | null);
         const vr = rangeOf(v);
-        // The last block sequence wins: it is the nearest to where new entries go (the end).
-        if (isSeq(v) && !v.flow && kr && vr) indentSeq = this.col(vr[0]) > this.col(kr[0]);
+        if (!isSeq(v) || !kr || !vr) continue;
+        // The last sequence wins: it is the nearest to where new entries go (the end).
+        flowSeqs = !!v.flow && v.items.length > 0;
+        if (!v.flow) indentSeq = this.col(vr[0]) > this.col(kr[0]);
       }
     }
     const firstKey = map?.items[0]?.key;
     const quoteKeys = isScalar(firstKey) && (firstKey.type === 'QUOTE_DOUBLE' || firstKey.type === 'QUOTE_SINGLE');
-    return { step: s.step, indentSeq, quoteKeys };
+    return { step: s.step, indentSeq, quoteKeys, flowSeqs };
   }
 
   private flowStyle(coll: YAMLMap | YAMLSeq): FlowStyle {
