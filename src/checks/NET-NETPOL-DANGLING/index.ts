@@ -1,7 +1,31 @@
 import type { ObjectCheck, RawFinding } from '../../engine/types.js';
+import { ObjectIndex } from '../../engine/object-index.js';
+import type { LoadedObject } from '../../load/types.js';
 import { selectorMatches } from '../../k8s/labels.js';
 import { DIRECTIONS, isEmptySelector, peersOf, podLabelsByNamespace, rulesOf, toPolicy } from '../../netpol/index.js';
 import { NETWORK_POLICIES } from '../_lib/references.js';
+
+/** An object of a custom API group (not core, not *.k8s.io, not apps/batch/policy/autoscaling). */
+function isCustomResource(o: LoadedObject): boolean {
+  const slash = o.apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : o.apiVersion.slice(0, slash);
+  return group.includes('.') && !group.endsWith('.k8s.io') && o.kind !== 'CustomResourceDefinition';
+}
+
+const crCache = new WeakMap<ObjectIndex, Map<string, LoadedObject>>();
+
+function customResourceIn(index: ObjectIndex, namespace: string): LoadedObject | undefined {
+  let m = crCache.get(index);
+  if (!m) {
+    m = new Map();
+    for (const o of index.objects) {
+      const ns = ObjectIndex.effectiveNamespace(o);
+      if (ns !== undefined && !m.has(ns) && isCustomResource(o)) m.set(ns, o);
+    }
+    crCache.set(index, m);
+  }
+  return m.get(namespace);
+}
 
 export const check: ObjectCheck = {
   scope: 'object',
@@ -24,7 +48,12 @@ export const check: ObjectCheck = {
     if (!pods || pods.length === 0) return;
     const matchesAny = (sel: unknown) => pods.some((labels) => selectorMatches(sel, labels));
     if (!isEmptySelector(p.podSelector) && !matchesAny(p.podSelector)) {
-      yield { message: `podSelector of NetworkPolicy "${o.name}" matches none of the ${pods.length} pod template(s) of namespace "${p.namespace}" in the scanned set: it may protect nothing (a label typo?)`, path: ['spec', 'podSelector'] };
+      // Operators create pods from custom resources (Prometheus, Alertmanager…) without a pod
+      // template in the manifests: then the policy may well match them.
+      const cr = customResourceIn(ctx.index, p.namespace);
+      yield cr
+        ? { message: `podSelector of NetworkPolicy "${o.name}" matches none of the ${pods.length} pod template(s) of namespace "${p.namespace}" in the scanned set; the namespace has custom resources (${cr.kind} "${cr.name}") whose operator may create the matching pods`, path: ['spec', 'podSelector'], severity: 'info' }
+        : { message: `podSelector of NetworkPolicy "${o.name}" matches none of the ${pods.length} pod template(s) of namespace "${p.namespace}" in the scanned set: it may protect nothing (a label typo?)`, path: ['spec', 'podSelector'] };
     }
     const out: RawFinding[] = [];
     for (const d of DIRECTIONS) {

@@ -19,6 +19,7 @@ export const check: PodCheck = {
     // NetworkPolicy does not apply to host-network pods; POD-HOST-NETWORK reports those.
     if (pod.spec.hostNetwork === true) return;
     const ns = podNamespace(pod.owner);
+    const nsText = pod.owner.namespace === undefined ? `"${ns}" (the object sets no namespace)` : `"${ns}"`;
     const { policies, foreign } = policiesIn(ctx.index, ns);
     const selecting = policies.filter((p) => selectorMatches(p.podSelector, pod.labels));
     const isolated = (d: Direction) => selecting.some((p) => p.types.has(d));
@@ -32,13 +33,14 @@ export const check: PodCheck = {
     let message: string;
     let severity: Severity | undefined;
     if (policies.length === 0) {
-      message = `the scanned set has no NetworkPolicy in namespace "${ns}", so nothing isolates this pod: all ingress and egress traffic is allowed (if policies are managed elsewhere, suppress this check for the namespace)`;
+      message = `the scanned set has no NetworkPolicy in namespace ${nsText}, so nothing isolates this pod: all ingress and egress traffic is allowed (if policies are managed elsewhere, suppress this check for the namespace)`;
     } else if (selecting.length === 0) {
-      message = `none of the ${policies.length} NetworkPolic${policies.length === 1 ? 'y' : 'ies'} of namespace "${ns}" selects this pod: all ingress and egress traffic is allowed`;
+      message = `none of the ${policies.length} NetworkPolic${policies.length === 1 ? 'y' : 'ies'} of namespace ${nsText} selects this pod: all ingress and egress traffic is allowed`;
     } else {
-      const names = selecting.slice(0, 3).map((p) => `"${p.object.name}"`).join(', ');
+      const distinct = [...new Set(selecting.map((p) => p.object.name))];
+      const names = distinct.slice(0, 3).map((n) => `"${n}"`).join(', ') + (distinct.length > 3 ? ` and ${distinct.length - 3} more` : '');
       if (!ingress) {
-        message = `selected by NetworkPolic${selecting.length === 1 ? 'y' : 'ies'} ${names}, but none has Ingress in policyTypes: ingress is open to every pod${egress ? '' : ', and egress is open too'}`;
+        message = `selected by NetworkPolic${distinct.length === 1 ? 'y' : 'ies'} ${names}, but none has Ingress in policyTypes: ingress is open to every pod${egress ? '' : ', and egress is open too'}`;
       } else {
         message = `ingress is isolated by ${names}, but no policy selecting the pod has Egress in policyTypes: egress is open (any destination, including the API server and cloud metadata endpoints)`;
         severity = 'low';

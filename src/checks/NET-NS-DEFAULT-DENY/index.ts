@@ -25,6 +25,7 @@ export const check: BundleCheck = {
   *check(ctx) {
     const firstWorkload = new Map<string, LoadedObject>();
     for (const pod of ctx.index.pods) {
+      if (pod.spec.hostNetwork === true) continue; // NetworkPolicy does not apply to host-network pods
       const ns = podNamespace(pod.owner);
       if (!firstWorkload.has(ns)) firstWorkload.set(ns, pod.owner);
     }
@@ -37,7 +38,7 @@ export const check: BundleCheck = {
       const context = policies.length === 0 ? ' (the scanned set has no NetworkPolicy in it)' : ` (its ${policies.length} NetworkPolic${policies.length === 1 ? 'y does' : 'ies do'} not select every pod for ${dirs})`;
       const foreignNote = foreign.length ? `; ${foreign[0].kind} "${foreign[0].name}" in the scan is not evaluated and may provide it` : '';
       const f: RawFinding & { object: LoadedObject } = {
-        message: `namespace "${ns}" has workloads but no default-deny ${dirs} NetworkPolicy${context}${foreignNote}`,
+        message: `namespace "${ns}"${workload.namespace === undefined && !nsObject ? ' (where objects without metadata.namespace land by default)' : ''} has workloads but no default-deny ${dirs} NetworkPolicy${context}${foreignNote}`,
         path: nsObject ? ['metadata', 'name'] : ['metadata', 'namespace'],
         object: nsObject ?? workload,
       };

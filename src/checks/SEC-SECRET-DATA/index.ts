@@ -1,7 +1,7 @@
 import type { ObjectCheck } from '../../engine/types.js';
 import { asMap, isMap } from '../../k8s/json.js';
 import { ENCRYPT_SECRETS, SECRETS_GOOD_PRACTICES } from '../_lib/references.js';
-import { isPlaceholder } from '../_lib/secrets.js';
+import { isPlaceholder, scanText } from '../_lib/secrets.js';
 
 function decode(v: string): string {
   try {
@@ -32,6 +32,7 @@ export const check: ObjectCheck = {
       if (!m) continue;
       const keys: string[] = [];
       let placeholders = 0;
+      let configOnly = 0;
       for (const [k, v] of Object.entries(m)) {
         if (typeof v !== 'string' && typeof v !== 'number') continue;
         const s = String(v);
@@ -40,11 +41,15 @@ export const check: ObjectCheck = {
         if (plain.trim() === '') continue;
         keys.push(k);
         if (isPlaceholder(plain)) placeholders++;
+        // A whole configuration file in which no credential is recognisable (alertmanager.yaml…).
+        else if (plain.includes('\n') && scanText(plain, 1).length === 0) configOnly++;
       }
       if (keys.length === 0) continue;
       const list = keys.slice(0, 5).map((k) => `"${k}"`).join(', ') + (keys.length > 5 ? ` and ${keys.length - 5} more` : '');
       const how = field === 'data' ? 'base64-encoded (not encrypted)' : 'in plain text';
-      if (placeholders === keys.length) {
+      if (placeholders + configOnly === keys.length && configOnly > 0) {
+        yield { message: `Secret "${o.name}" commits ${field} ${list} ${how}; no credential is recognisable in ${keys.length === 1 ? 'this configuration file' : 'these configuration files'}, but it is kept in a Secret because it may hold one — keep real credentials out of the repository`, path: [field], severity: 'low' };
+      } else if (placeholders === keys.length) {
         yield { message: `Secret "${o.name}" commits ${field} ${list} ${how}; the values look like placeholders — make sure real values are never committed here`, path: [field], severity: 'low' };
       } else {
         yield { message: `Secret "${o.name}" commits ${keys.length} value(s) ${how} in ${field}: ${list}; anyone with access to the repository can read them`, path: [field] };

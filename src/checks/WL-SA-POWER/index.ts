@@ -72,19 +72,24 @@ export const check: PodCheck = {
       found.sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
       let severity: Severity = found[0].severity;
       const prefix = `${describeSubjectShort(found[0].subject)} `;
+      // Direct holdings first; transitive ones ("can become X (…), which …") only add a count.
+      const direct = found.filter((f) => !f.path || f.path.length === 0);
+      const transitive = found.length - direct.length;
       // "ServiceAccount ns/x can read Secrets cluster-wide: <why>" → "can read Secrets cluster-wide"
-      const what = [...new Set(found.map((f) => (f.message.startsWith(prefix) ? f.message.slice(prefix.length) : f.message).split(': ')[0]))];
-      const via = [...new Map(found.flatMap((f) => f.grants).map((g) => [`${g.role.kind}/${g.role.name}`, g])).values()]
+      const what = [...new Set((direct.length ? direct : found).map((f) => (f.message.startsWith(prefix) ? f.message.slice(prefix.length) : f.message).split(': ')[0]))];
+      const via = [...new Map(direct.flatMap((f) => f.grants).map((g) => [`${g.role.kind}/${g.role.name}`, g])).values()]
         .slice(0, 2)
         .map((g) => `${g.role.kind} "${g.role.name}" (${g.binding.kind} "${g.binding.name}")`)
         .join(', ');
+      const more = what.length > 3 ? `; and ${what.length - 3} more` : '';
+      const chain = direct.length && transitive ? `; through them it can also become other identities (${transitive} escalation path${transitive === 1 ? '' : 's'})` : '';
       let note = '';
       if (tokenless) {
         severity = 'low';
         note = '; the pod does not mount its token, so only someone who can create pods or tokens as this account can use it';
       }
       yield {
-        message: `the pod runs as ServiceAccount "${acct.name}" of namespace "${acct.namespace}", which through ${via || 'its bindings'} ${what.slice(0, 3).join('; ')}${what.length > 3 ? `; and ${what.length - 3} more` : ''}${note}`,
+        message: `the pod runs as ServiceAccount "${acct.name}" of namespace "${acct.namespace}", which${via ? ` through ${via}` : ''} ${what.slice(0, 3).join('; ')}${more}${chain}${note}`,
         path,
         severity,
       };

@@ -93,3 +93,9 @@ export function automountState(pod: PodTarget, acct: PodAccount): AutomountState
   }
   return { mounted: acct.name === 'default' ? 'default-account' : 'unknown' };
 }
+
+/** `Kind "name"` for each distinct object (the same object may come from several files). */
+export function describeObjects(objects: readonly LoadedObject[], max = 3): string {
+  const names = [...new Set(objects.map((o) => `${o.kind} "${o.name}"`))];
+  return names.slice(0, max).join(', ') + (names.length > max ? ` and ${names.length - max} more` : '');
+}
