@@ -10,7 +10,8 @@
  *   *               anything (from: any source; to: any destination)
  * PORTS: comma-separated PORT[/PROTOCOL]; PORT is a number or a named container port; the
  * protocol is TCP unless UDP or SCTP is given. The port is the destination pod's port; when
- * TO is a Service, a Service port is translated to its targetPort.
+ * TO names a Service (alone, or besides a workload of the same name), a port of that Service is
+ * translated to its targetPort.
  *
  * File (YAML), kind Connectivity:
  *   apiVersion: kubeharden.io/v1alpha1

@@ -96,11 +96,12 @@ export function generateNetworkPolicies(objects: readonly LoadedObject[], opts: 
         const nss = new Set([...ws, ...ss].map((x) => x.namespace));
         if (nss.size > 1) throw new NetworkPolicyError(`${where}: "${e.name}" exists in several namespaces (${[...nss].map((n) => n || '(none)').join(', ')}); write NAMESPACE/${e.name}`);
         const w: Workload | undefined = ws[0];
+        const s: ServiceInfo | undefined = ss[0];
         if (w) {
           if (!w.selector) throw new NetworkPolicyError(`${where}: the pods of ${w.kind} ${w.name} have no labels to select them by; add labels to its pod template`);
-          return { kind: 'local', local: { namespace: w.namespace, selector: w.selector, name: w.name } };
+          // A Service of the same name still translates its ports (frontend->cart:80 means the Service port).
+          return { kind: 'local', local: { namespace: w.namespace, selector: w.selector, name: w.name }, ...(s ? { service: s } : {}) };
         }
-        const s: ServiceInfo | undefined = ss[0];
         if (s) {
           if (!s.selector) throw new NetworkPolicyError(`${where}: Service ${s.name} has no selector, so no pods to allow`);
           return { kind: 'local', local: { namespace: s.namespace, selector: { matchLabels: s.selector }, name: s.name }, service: s };
