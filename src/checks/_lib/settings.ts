@@ -11,8 +11,14 @@ export function settingList(settings: Readonly<Record<string, unknown>>, key: st
 /** A Kubernetes minor version setting ("1.29", "v1.29.3", 1.29) as [major, minor]. */
 export function settingVersion(settings: Readonly<Record<string, unknown>>, key: string): [number, number] | undefined {
   const v = settings[key];
-  const s = typeof v === 'number' ? String(v) : typeof v === 'string' ? v : undefined;
-  const m = s ? /^v?(\d+)\.(\d+)/.exec(s.trim()) : null;
+  if (typeof v === 'number') {
+    // YAML reads `k8sVersion: 1.30` as the number 1.3: a one-digit minor means a trailing zero was
+    // lost (Kubernetes 1.1–1.9 are long gone).
+    const [maj, min = '0'] = String(v).split('.');
+    const minor = min.length === 1 && min !== '0' ? Number(min) * 10 : Number(min);
+    return [Number(maj), minor];
+  }
+  const m = typeof v === 'string' ? /^v?(\d+)\.(\d+)/.exec(v.trim()) : null;
   return m ? [Number(m[1]), Number(m[2])] : undefined;
 }
 
