@@ -72,6 +72,12 @@ function requests(n: number): Array<{ user: UserInfo; attrs: RequestAttributes }
   });
 }
 
+/** CPU time of this process in ms (robust when the machine is shared; wall time is also reported). */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
@@ -83,11 +89,14 @@ const roles = inputs.filter((i) => /Role$/.test(String((i.object as { kind?: unk
 
 // Index: normalise, aggregate to a fixpoint, resolve roles, index subjects. Best of 5 (warm JIT).
 const buildTimes: number[] = [];
+const buildWall: number[] = [];
 let policy = buildPolicy(inputs);
 for (let i = 0; i < 5; i++) {
-  const t = performance.now();
+  const t = cpuMs();
+  const tw = performance.now();
   policy = buildPolicy(inputs);
-  buildTimes.push(performance.now() - t);
+  buildTimes.push(cpuMs() - t);
+  buildWall.push(performance.now() - tw);
 }
 
 // can-i: the full decision with its explanation (authorize) and the boolean (isAllowed).
@@ -96,38 +105,44 @@ let allowed = 0;
 for (const q of qs) if (isAllowed(policy, q.user, q.attrs)) allowed++;
 const rounds: number[] = [];
 const roundsBool: number[] = [];
+const roundsWall: number[] = [];
 for (let k = 0; k < 7; k++) {
-  let t = performance.now();
+  let t = cpuMs();
+  const tw = performance.now();
   for (const q of qs) authorize(policy, q.user, q.attrs);
-  rounds.push(((performance.now() - t) * 1000) / qs.length);
-  t = performance.now();
+  roundsWall.push(((performance.now() - tw) * 1000) / qs.length);
+  rounds.push(((cpuMs() - t) * 1000) / qs.length);
+  t = cpuMs();
   for (const q of qs) isAllowed(policy, q.user, q.attrs);
-  roundsBool.push(((performance.now() - t) * 1000) / qs.length);
+  roundsBool.push(((cpuMs() - t) * 1000) / qs.length);
 }
 
 // who-can: every ClusterRoleBinding and the namespace's RoleBindings, with workloads attached.
 const wq = requests(200);
 const whoTimes: number[] = [];
 let listed = 0;
+const whoWall: number[] = [];
 for (const q of wq) {
-  const t = performance.now();
+  const t = cpuMs();
+  const tw = performance.now();
   listed += whoCan(policy, q.attrs, { workloads: true }).subjects.length;
-  whoTimes.push(performance.now() - t);
+  whoTimes.push(cpuMs() - t);
+  whoWall.push(performance.now() - tw);
 }
 const whoAll: number[] = [];
 for (const q of wq.slice(0, 30)) {
-  const t = performance.now();
+  const t = cpuMs();
   whoCan(policy, q.attrs, { allNamespaces: true });
-  whoAll.push(performance.now() - t);
+  whoAll.push(cpuMs() - t);
 }
 
 const index = Math.min(...buildTimes);
 const canI = median(rounds);
 const who = median(whoTimes);
 const fmt = (ok: boolean): string => (ok ? 'ok' : 'OVER TARGET');
-console.log(`RBAC bench: ${bindings} bindings, ${roles} roles (incl. bootstrap policy), Node ${process.version}`);
-console.log(`  index build      ${index.toFixed(0)} ms (best of 5; median ${median(buildTimes).toFixed(0)} ms)   target ≤ ${TARGET.indexMs} ms  ${fmt(index <= TARGET.indexMs)}`);
-console.log(`  can-i            ${canI.toFixed(2)} µs/request with explanation, ${median(roundsBool).toFixed(2)} µs boolean (median of 7 × ${qs.length}; ${((allowed / qs.length) * 100).toFixed(0)}% allowed)   target ≤ ${TARGET.canIUs} µs  ${fmt(canI <= TARGET.canIUs)}`);
-console.log(`  who-can          ${who.toFixed(2)} ms/query median, p95 ${[...whoTimes].sort((a, b) => a - b)[Math.floor(whoTimes.length * 0.95)].toFixed(2)} ms (${wq.length} queries, ${(listed / wq.length).toFixed(0)} subjects avg)   target ≤ ${TARGET.whoCanMs} ms  ${fmt(who <= TARGET.whoCanMs)}`);
+console.log(`RBAC bench: ${bindings} bindings, ${roles} roles (incl. bootstrap policy), Node ${process.version}; CPU time of this process (wall time in brackets)`);
+console.log(`  index build      ${index.toFixed(0)} ms (best of 5; median ${median(buildTimes).toFixed(0)} ms) [wall best ${Math.min(...buildWall).toFixed(0)} ms]   target ≤ ${TARGET.indexMs} ms  ${fmt(index <= TARGET.indexMs)}`);
+console.log(`  can-i            ${canI.toFixed(2)} µs/request with explanation, ${median(roundsBool).toFixed(2)} µs boolean (median of 7 × ${qs.length}; ${((allowed / qs.length) * 100).toFixed(0)}% allowed) [wall ${median(roundsWall).toFixed(2)} µs]   target ≤ ${TARGET.canIUs} µs  ${fmt(canI <= TARGET.canIUs)}`);
+console.log(`  who-can          ${who.toFixed(2)} ms/query median, p95 ${[...whoTimes].sort((a, b) => a - b)[Math.floor(whoTimes.length * 0.95)].toFixed(2)} ms (${wq.length} queries, ${(listed / wq.length).toFixed(0)} subjects avg) [wall median ${median(whoWall).toFixed(2)} ms]   target ≤ ${TARGET.whoCanMs} ms  ${fmt(who <= TARGET.whoCanMs)}`);
 console.log(`  who-can -A       ${median(whoAll).toFixed(2)} ms/query median (RoleBindings of all namespaces)`);
 if (process.argv.includes('--check') && !(index <= TARGET.indexMs && canI <= TARGET.canIUs && who <= TARGET.whoCanMs)) process.exitCode = 1;

@@ -5,6 +5,7 @@
  * allows the request decides. RBAC never denies: no matching rule means "no opinion" = denied.
  */
 import { ruleAllows } from './match.js';
+import type { BindingIndex } from './policy.js';
 import { SYSTEM_MASTERS, subjectAppliesTo } from './identity.js';
 import { candidateBindings, type RbacPolicy, type ResolvedBinding } from './policy.js';
 import type { PolicyRule, RbacBinding, RbacRole, RequestAttributes, Subject, UserInfo } from './types.js';
@@ -81,31 +82,105 @@ export function visitRulesFor(
   }
 }
 
+/**
+ * The first rule of `rules` allowing the request: RuleAllows with the combined resource computed
+ * once per request (the hot loop of can-i).
+ */
+function firstAllowing(a: RequestAttributes, combined: string, rules: readonly PolicyRule[]): number {
+  if (a.resourceRequest) {
+    const sub = a.subresource;
+    rules: for (let j = 0; j < rules.length; j++) {
+      const r = rules[j];
+      let ok = false;
+      for (const v of r.verbs) if (v === '*' || v === a.verb) { ok = true; break; }
+      if (!ok) continue;
+      ok = false;
+      for (const g of r.apiGroups) if (g === '*' || g === a.apiGroup) { ok = true; break; }
+      if (!ok) continue;
+      ok = false;
+      for (const x of r.resources) {
+        if (x === '*' || x === combined || (sub.length > 0 && x.length === sub.length + 2 && x.startsWith('*/') && x.endsWith(sub))) { ok = true; break; }
+      }
+      if (!ok) continue;
+      if (r.resourceNames.length > 0) {
+        for (const n of r.resourceNames) if (n === a.name) return j;
+        continue rules;
+      }
+      return j;
+    }
+    return -1;
+  }
+  for (let j = 0; j < rules.length; j++) if (ruleAllows(a, rules[j])) return j;
+  return -1;
+}
+
+/**
+ * The lowest binding position (in binding order) whose role allows the request, with the rule,
+ * or undefined. Candidate lists are ascending, so each list is scanned only below the best so far.
+ */
+function firstAllowingBinding(
+  idx: BindingIndex,
+  user: UserInfo,
+  a: RequestAttributes,
+  combined: string,
+  any: boolean,
+  missing?: number[],
+): { binding: number; rule: number } | undefined {
+  let best = Number.MAX_SAFE_INTEGER;
+  let bestRule = -1;
+  const scan = (list: number[] | undefined): boolean => {
+    if (!list) return false;
+    for (let k = 0; k < list.length; k++) {
+      const i = list[k];
+      if (i >= best) return false;
+      const rules = idx.rules[i];
+      if (!rules) {
+        missing?.push(i);
+        continue;
+      }
+      const j = firstAllowing(a, combined, rules);
+      if (j >= 0) {
+        best = i;
+        bestRule = j;
+        return any;
+      }
+    }
+    return false;
+  };
+  if (scan(idx.byUser.get(user.name))) return { binding: best, rule: bestRule };
+  for (const g of user.groups) if (scan(idx.byGroup.get(g))) return { binding: best, rule: bestRule };
+  return bestRule >= 0 ? { binding: best, rule: bestRule } : undefined;
+}
+
+function combinedOf(a: RequestAttributes): string {
+  return a.resourceRequest ? (a.subresource.length > 0 ? `${a.resource}/${a.subresource}` : a.resource) : '';
+}
+
 export function authorize(policy: RbacPolicy, user: UserInfo, attrs: RequestAttributes): Decision {
   if (user.groups.includes(SYSTEM_MASTERS))
     return { allowed: true, reason: 'member of group system:masters: the API server allows every request before RBAC', bypass: 'system:masters', errors: [] };
   if (policy.superUser !== undefined && user.name === policy.superUser)
     return { allowed: true, reason: `user "${user.name}" is the configured super user`, bypass: 'superuser', errors: [] };
   const namespace = attrs.resourceRequest ? attrs.namespace : '';
-  let grant: Grant | undefined;
-  const errors: string[] = [];
-  visitRulesFor(
-    policy,
-    user,
-    namespace,
-    (rb, subject) => {
-      const rules = rb.role.rules;
-      for (let j = 0; j < rules.length; j++) {
-        if (ruleAllows(attrs, rules[j])) {
-          grant = { binding: rb.binding, role: rb.role, ruleIndex: j, rule: rules[j], subject };
-          return false;
-        }
-      }
-      return true;
-    },
-    (rb) => errors.push(`${describeObject(rb.binding)}: ${rb.error ?? 'role not found'}`),
-  );
-  if (grant) return { allowed: true, reason: grantReason(grant), grant, errors };
+  const combined = combinedOf(attrs);
+  const missingCrb: number[] = [];
+  const missingRb: number[] = [];
+  const grantOf = (rb: ResolvedBinding, ns: string, rule: number): Decision => {
+    const role = rb.role as RbacRole;
+    const grant: Grant = { binding: rb.binding, role, ruleIndex: rule, rule: role.rules[rule], subject: matchingSubject(rb.binding, user, ns) as Subject };
+    return { allowed: true, reason: grantReason(grant), grant, errors: [] };
+  };
+  const c = firstAllowingBinding(policy.crbIndex, user, attrs, combined, false, missingCrb);
+  if (c) return grantOf(policy.crbResolved[c.binding], '', c.rule);
+  const idx = namespace ? policy.rbIndex.get(namespace) : undefined;
+  if (idx) {
+    const r = firstAllowingBinding(idx, user, attrs, combined, false, missingRb);
+    if (r) return grantOf((policy.rbResolved.get(namespace) as ResolvedBinding[])[r.binding], namespace, r.rule);
+  }
+  const errors = [
+    ...[...new Set(missingCrb)].map((i) => policy.crbResolved[i]),
+    ...[...new Set(missingRb)].map((i) => (policy.rbResolved.get(namespace) as ResolvedBinding[])[i]),
+  ].map((rb) => `${describeObject(rb.binding)}: ${rb.error ?? 'role not found'}`);
   return { allowed: false, reason: 'no RBAC rule allows it', errors };
 }
 
@@ -113,18 +188,11 @@ export function authorize(policy: RbacPolicy, user: UserInfo, attrs: RequestAttr
 export function isAllowed(policy: RbacPolicy, user: UserInfo, attrs: RequestAttributes): boolean {
   if (user.groups.includes(SYSTEM_MASTERS)) return true;
   if (policy.superUser !== undefined && user.name === policy.superUser) return true;
+  const combined = combinedOf(attrs);
+  if (firstAllowingBinding(policy.crbIndex, user, attrs, combined, true)) return true;
   const namespace = attrs.resourceRequest ? attrs.namespace : '';
-  let allowed = false;
-  visitRulesFor(policy, user, namespace, (rb) => {
-    const rules = rb.role.rules;
-    for (let j = 0; j < rules.length; j++)
-      if (ruleAllows(attrs, rules[j])) {
-        allowed = true;
-        return false;
-      }
-    return true;
-  });
-  return allowed;
+  const idx = namespace ? policy.rbIndex.get(namespace) : undefined;
+  return idx !== undefined && firstAllowingBinding(idx, user, attrs, combined, true) !== undefined;
 }
 
 /** Every rule that applies to the user in the namespace (SelfSubjectRulesReview / `RulesFor`). */

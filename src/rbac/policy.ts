@@ -99,16 +99,41 @@ export function objectKey(kind: string, namespace: string | undefined, name: str
   return `${kind}\u0000${namespace ?? ''}\u0000${name}`;
 }
 
-/** Subject index key for a user name ('u:') or group ('g:'). */
-const userKey = (name: string): string => `u:${name}`;
-const groupKey = (name: string): string => `g:${name}`;
+/**
+ * Bindings of one scope indexed by the user names and groups their subjects match. Lists hold
+ * binding positions in ascending (binding) order, so a request visits only the bindings that
+ * apply to it, in the authorizer's order. `rules[i]` is the effective rules of binding i's role
+ * (undefined when the role is missing).
+ */
+export interface BindingIndex {
+  byUser: Map<string, number[]>;
+  byGroup: Map<string, number[]>;
+  rules: Array<PolicyRule[] | undefined>;
+}
 
-type KeyIndex = Map<string, number[]>;
+function emptyIndex(): BindingIndex {
+  return { byUser: new Map(), byGroup: new Map(), rules: [] };
+}
 
-function addKey(index: KeyIndex, key: string, i: number): void {
+function addTo(index: Map<string, number[]>, key: string, i: number): void {
   const list = index.get(key);
   if (!list) index.set(key, [i]);
   else if (list[list.length - 1] !== i) list.push(i);
+}
+
+function buildIndex(bindings: readonly RbacBinding[], resolved: readonly ResolvedBinding[], bindingNamespace: string): BindingIndex {
+  const idx = emptyIndex();
+  bindings.forEach((b, i) => {
+    idx.rules.push(resolved[i].role?.rules);
+    for (const s of b.subjects) {
+      if (s.kind === 'Group') addTo(idx.byGroup, s.name, i);
+      else {
+        const u = subjectUsername(s, bindingNamespace);
+        if (u !== undefined) addTo(idx.byUser, u, i);
+      }
+    }
+  });
+  return idx;
 }
 
 export class RbacPolicy {
@@ -133,8 +158,8 @@ export class RbacPolicy {
   crbResolved: ResolvedBinding[] = [];
   /** Per namespace: resolved role of roleBindingsByNamespace.get(ns)[i]. */
   rbResolved = new Map<string, ResolvedBinding[]>();
-  crbIndex: KeyIndex = new Map();
-  rbIndex = new Map<string, KeyIndex>();
+  crbIndex: BindingIndex = emptyIndex();
+  rbIndex = new Map<string, BindingIndex>();
 
   constructor(opts: PolicyOptions = {}) {
     this.superUser = opts.superUser || undefined;
@@ -183,18 +208,13 @@ export class RbacPolicy {
       this.warnings.push(...this.aggregation.warnings);
     }
     this.crbResolved = this.clusterRoleBindings.map((b) => this.resolve(b));
-    this.crbIndex = new Map();
-    this.clusterRoleBindings.forEach((b, i) => indexBinding(this.crbIndex, b, '', i));
+    this.crbIndex = buildIndex(this.clusterRoleBindings, this.crbResolved, '');
     this.rbResolved = new Map();
     this.rbIndex = new Map();
     for (const [ns, list] of this.roleBindingsByNamespace) {
-      this.rbResolved.set(
-        ns,
-        list.map((b) => this.resolve(b)),
-      );
-      const idx: KeyIndex = new Map();
-      list.forEach((b, i) => indexBinding(idx, b, ns, i));
-      this.rbIndex.set(ns, idx);
+      const resolved = list.map((b) => this.resolve(b));
+      this.rbResolved.set(ns, resolved);
+      this.rbIndex.set(ns, buildIndex(list, resolved, ns));
     }
     return this;
   }
@@ -313,38 +333,22 @@ function rawPodServiceAccounts(obj: Record<string, unknown>): string[] {
   return out;
 }
 
-function indexBinding(index: KeyIndex, b: RbacBinding, bindingNamespace: string, i: number): void {
-  for (const s of b.subjects) {
-    if (s.kind === 'Group') addKey(index, groupKey(s.name), i);
-    else {
-      const u = subjectUsername(s, bindingNamespace);
-      if (u !== undefined) addKey(index, userKey(u), i);
-    }
+/** The bindings (positions, ascending, unique) whose subjects apply to the user. */
+export function candidateBindings(index: BindingIndex, userName: string, groups: readonly string[]): number[] {
+  const lists: number[][] = [];
+  const u = index.byUser.get(userName);
+  if (u) lists.push(u);
+  for (const g of groups) {
+    const l = index.byGroup.get(g);
+    if (l) lists.push(l);
   }
-}
-
-/** The bindings (indices, ascending) whose subjects can apply to a user with these keys. */
-export function candidateBindings(index: KeyIndex, userName: string, groups: readonly string[]): number[] {
-  let first: number[] | undefined;
-  let merged: number[] | undefined;
-  const consider = (list: number[] | undefined): void => {
-    if (!list) return;
-    if (!first) first = list;
-    else {
-      merged = merged ? merged.concat(list) : first.concat(list);
-    }
-  };
-  consider(index.get(userKey(userName)));
-  for (const g of groups) consider(index.get(groupKey(g)));
-  if (merged) {
-    const arr: number[] = merged;
-    arr.sort((a, b) => a - b);
-    let w = 0;
-    for (let r = 0; r < arr.length; r++) if (r === 0 || arr[r] !== arr[r - 1]) arr[w++] = arr[r];
-    arr.length = w;
-    return arr;
-  }
-  return first ?? [];
+  if (lists.length === 0) return [];
+  if (lists.length === 1) return lists[0];
+  const arr = ([] as number[]).concat(...lists).sort((a, b) => a - b);
+  let w = 0;
+  for (let r = 0; r < arr.length; r++) if (r === 0 || arr[r] !== arr[r - 1]) arr[w++] = arr[r];
+  arr.length = w;
+  return arr;
 }
 
 /** Builds a policy from raw objects. Objects of other kinds feed ServiceAccounts/workloads. */
