@@ -4,15 +4,30 @@
  * works as a kubectl plugin.
  */
 import { Command, CommanderError } from 'commander';
-import { registerChecksCommands } from './commands/checks.js';
-import { registerScanCommand } from './commands/scan.js';
-import { registerWebhookCommand } from './commands/webhook.js';
-import { registerRbacCommand } from './commands/rbac.js';
-import { registerFixCommands } from './commands/fix.js';
 import { EXIT_USAGE, UsageError } from './exit.js';
 import { VERSION } from './version.js';
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Commands are loaded on demand: a scan must not pay for the Kubernetes client, the webhook
+ * server or the fixer (start-up time is most of a small scan). Keys are the top-level command
+ * names each module registers.
+ */
+const COMMAND_MODULES: ReadonlyArray<{ names: readonly string[]; load: () => Promise<Register> }> = [
+  { names: ['scan'], load: async () => (await import('./commands/scan.js')).registerScanCommand },
+  { names: ['checks', 'explain'], load: async () => (await import('./commands/checks.js')).registerChecksCommands },
+  { names: ['rbac'], load: async () => (await import('./commands/rbac.js')).registerRbacCommand },
+  { names: ['webhook'], load: async () => (await import('./commands/webhook.js')).registerWebhookCommand },
+  { names: ['fix', 'generate', 'harden'], load: async () => (await import('./commands/fix.js')).registerFixCommands },
+];
+
+/** The first argument that is not an option: the command the user asked for. */
+function requestedCommand(argv: readonly string[]): string | undefined {
+  return argv.slice(2).find((a) => !a.startsWith('-'));
+}
+
+export async function buildProgram(argv: readonly string[] = process.argv): Promise<Command> {
   const program = new Command();
   program
     .name(process.argv[1]?.endsWith('kubectl-harden') ? 'kubectl harden' : 'kubeharden')
@@ -20,16 +35,15 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError()
     .exitOverride();
-  registerScanCommand(program);
-  registerChecksCommands(program);
-  registerWebhookCommand(program);
-  registerRbacCommand(program);
-  registerFixCommands(program);
+  const wanted = requestedCommand(argv);
+  const known = COMMAND_MODULES.find((m) => wanted !== undefined && m.names.includes(wanted));
+  // A known command loads its module only; help, typos and no command load them all.
+  for (const m of known ? [known] : COMMAND_MODULES) (await m.load())(program);
   return program;
 }
 
 export async function main(argv = process.argv): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
