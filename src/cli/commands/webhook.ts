@@ -141,6 +141,8 @@ async function serve(flags: ServeFlags): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+  // Everything is closed; should a library still hold the event loop, do not hang the pod's exit.
+  setTimeout(() => process.exit(EXIT_OK), 2000).unref();
   return EXIT_OK;
 }
 

@@ -1,0 +1,246 @@
+/**
+ * Admission webhook bench (not a test): open-loop load over loopback TLS with realistic
+ * AdmissionReviews (a hardened Pod, an unhardened Deployment that is denied, a hardened
+ * 20-container Pod), against `kubeharden webhook` and against the floor: a bare node:https
+ * server that parses the review and answers allowed:true. Latency is measured from the moment
+ * each request was due, so a stalled server cannot hide its queue (no coordinated omission).
+ *
+ *   npm run bench:webhook [-- --rates 500,1000,2000 --duration 10 --connections 32]
+ *
+ * Each server runs in its own process (pinned to CPU 0 with taskset when available, the load
+ * generator to CPU 1), so "one core" means one core.
+ */
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { createServer as createHttpsServer, request, Agent } from 'node:https';
+import { performance } from 'node:perf_hooks';
+import { pino } from 'pino';
+import { defaultPolicy } from '../src/admission/policy.js';
+import { review as reviewFn } from '../src/admission/review.js';
+import { startWebhookServer } from '../src/admission/server.js';
+import { admissionReview, hardenedPodSpec, pod, unhardenedDeployment } from '../src/admission/testing.js';
+import { generateServingCerts, type GeneratedCerts } from '../src/admission/tls.js';
+import { parseAdmissionReview } from '../src/admission/types.js';
+
+type Role = 'kubeharden' | 'floor';
+
+const FIXTURES: { name: string; body: Buffer }[] = [
+  { name: 'pod', body: Buffer.from(JSON.stringify(admissionReview(pod('api-7d9f', 'shop', hardenedPodSpec(1))))) },
+  { name: 'deployment (denied)', body: Buffer.from(JSON.stringify(admissionReview(unhardenedDeployment('web', 'shop', 'ghcr.io/acme/web:1.4.2')))) },
+  { name: '20-container pod', body: Buffer.from(JSON.stringify(admissionReview(pod('batch-0', 'shop', hardenedPodSpec(20))))) },
+];
+
+function arg(name: string, def: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : def;
+}
+
+// ---------------------------------------------------------------- server roles (child processes)
+
+async function serve(role: Role, certs: GeneratedCerts): Promise<number> {
+  if (role === 'kubeharden') {
+    // Logs go to stdout (ignored by the parent): denials are logged, as in production.
+    const s = await startWebhookServer({ host: '127.0.0.1', port: 0, policy: defaultPolicy({ webhookNamespace: 'kubeharden-system' }), tls: { pair: { cert: certs.cert, key: certs.key } }, logger: pino({ level: 'info' }) });
+    return s.port;
+  }
+  const server = createHttpsServer({ cert: certs.cert, key: certs.key, minVersion: 'TLSv1.2', keepAliveTimeout: 120_000 }, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const uid = (JSON.parse(Buffer.concat(chunks).toString()) as { request: { uid: string } }).request.uid;
+      const body = JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid, allowed: true } });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const a = server.address();
+  return typeof a === 'object' && a ? a.port : 0;
+}
+
+async function child(): Promise<void> {
+  const role = arg('role', 'floor') as Role;
+  const certs = JSON.parse(process.env.BENCH_CERTS ?? '{}') as GeneratedCerts;
+  const port = await serve(role, certs);
+  process.on('message', (m: { type: string }) => {
+    if (m.type === 'cpu') process.send?.({ type: 'cpu', usage: process.cpuUsage() });
+  });
+  process.send?.({ type: 'port', port });
+}
+
+// ---------------------------------------------------------------- load generator (parent)
+
+interface Phase {
+  rate: number;
+  sent: number;
+  ok: number;
+  errors: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+  p999: number;
+  max: number;
+  cpu: number;
+}
+
+function quantile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+function runPhase(port: number, ca: string, rate: number, seconds: number, connections: number): Promise<{ latencies: Float64Array; sent: number; ok: number; errors: number; elapsed: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections, ca });
+  const total = Math.round(rate * seconds);
+  const latencies = new Float64Array(total);
+  let sent = 0;
+  let done = 0;
+  let ok = 0;
+  let errors = 0;
+  const start = performance.now();
+  const interval = 1000 / rate;
+  return new Promise((resolve) => {
+    const finishOne = () => {
+      done++;
+      if (done === total) {
+        agent.destroy();
+        resolve({ latencies: latencies.slice(0, ok).sort(), sent, ok, errors, elapsed: (performance.now() - start) / 1000 });
+      }
+    };
+    const fire = (i: number) => {
+      const due = start + i * interval;
+      const f = FIXTURES[i % FIXTURES.length];
+      const req = request({ host: '127.0.0.1', port, path: '/validate', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': f.body.length } }, (res) => {
+        res.on('data', () => undefined);
+        res.on('end', () => {
+          if (res.statusCode === 200) latencies[ok++] = performance.now() - due;
+          else errors++;
+          finishOne();
+        });
+      });
+      req.on('error', () => {
+        errors++;
+        finishOne();
+      });
+      req.end(f.body);
+    };
+    const tick = () => {
+      const now = performance.now();
+      const due = Math.min(total, Math.floor((now - start) / interval) + 1);
+      while (sent < due) fire(sent++);
+      if (sent < total) setTimeout(tick, 1);
+    };
+    tick();
+  });
+}
+
+async function startChild(role: Role, certs: GeneratedCerts): Promise<{ proc: ChildProcess; port: number }> {
+  const proc = fork(new URL(import.meta.url).pathname, ['--role', role, '--child'], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, BENCH_CERTS: JSON.stringify(certs) },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  if (process.platform === 'linux') {
+    try {
+      execFileSync('taskset', ['-a', '-p', '-c', '0', String(proc.pid)], { stdio: 'ignore' });
+    } catch {
+      // no taskset: unpinned
+    }
+  }
+  const port = await new Promise<number>((resolve, reject) => {
+    proc.on('message', (m: { type: string; port?: number }) => m.type === 'port' && resolve(m.port ?? 0));
+    proc.once('exit', (code) => reject(new Error(`${role} server exited (${code})`)));
+  });
+  return { proc, port };
+}
+
+function cpuOf(proc: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const on = (m: { type: string; usage?: NodeJS.CpuUsage }) => {
+      if (m.type !== 'cpu' || !m.usage) return;
+      proc.off('message', on);
+      resolve((m.usage.user + m.usage.system) / 1e6);
+    };
+    proc.on('message', on);
+    proc.send({ type: 'cpu' });
+  });
+}
+
+function computeOnly(): { name: string; us: number }[] {
+  const policy = defaultPolicy({ webhookNamespace: 'kubeharden-system' });
+  return FIXTURES.map((f) => {
+    const p = parseAdmissionReview(JSON.parse(f.body.toString()));
+    if (!p.ok) throw new Error(p.message);
+    for (let i = 0; i < 300; i++) reviewFn(p.request, policy);
+    const n = 2000;
+    const t = performance.now();
+    for (let i = 0; i < n; i++) {
+      // what the server does per request, minus HTTP and TLS: parse, check the envelope, review, serialize
+      const q = parseAdmissionReview(JSON.parse(f.body.toString()));
+      if (q.ok) JSON.stringify(reviewFn(q.request, policy).response);
+    }
+    return { name: f.name, us: ((performance.now() - t) / n) * 1000 };
+  });
+}
+
+async function main(): Promise<void> {
+  const rates = arg('rates', '500,1000,2000').split(',').map(Number);
+  const seconds = Number(arg('duration', '10'));
+  const warmup = Number(arg('warmup', '3'));
+  const connections = Number(arg('connections', '32'));
+  try {
+    execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+  } catch {
+    // unpinned
+  }
+  const certs = await generateServingCerts(['127.0.0.1']);
+  console.log(`# kubeharden webhook bench: node ${process.version}, ${connections} keep-alive connections, ${seconds}s per rate after ${warmup}s warm-up, fixtures: ${FIXTURES.map((f) => `${f.name} (${f.body.length} B)`).join(', ')}`);
+  console.log('\n## compute only (review() in-process, no HTTP/TLS)\n');
+  for (const c of computeOnly()) console.log(`- ${c.name}: ${c.us.toFixed(0)} µs/review`);
+
+  const results: Record<Role, Phase[]> = { floor: [], kubeharden: [] };
+  for (const role of ['floor', 'kubeharden'] as const) {
+    const { proc, port } = await startChild(role, certs);
+    for (const rate of rates) {
+      await runPhase(port, certs.caPem, rate, warmup, connections);
+      const cpu0 = await cpuOf(proc);
+      const r = await runPhase(port, certs.caPem, rate, seconds, connections);
+      const cpu1 = await cpuOf(proc);
+      results[role].push({
+        rate,
+        sent: r.sent,
+        ok: r.ok,
+        errors: r.errors,
+        seconds: r.elapsed,
+        p50: quantile(r.latencies, 0.5),
+        p99: quantile(r.latencies, 0.99),
+        p999: quantile(r.latencies, 0.999),
+        max: r.latencies[r.latencies.length - 1] ?? NaN,
+        cpu: (cpu1 - cpu0) / r.elapsed,
+      });
+      process.stderr.write(`${role} @ ${rate}/s done\n`);
+    }
+    proc.kill('SIGTERM');
+  }
+
+  console.log('\n## over loopback TLS (latency from when each request was due)\n');
+  console.log('| server | target/s | achieved/s | errors | p50 ms | p99 ms | p99.9 ms | max ms | server CPU |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const role of ['floor', 'kubeharden'] as const) {
+    for (const p of results[role]) {
+      console.log(`| ${role} | ${p.rate} | ${(p.ok / p.seconds).toFixed(0)} | ${p.errors} | ${p.p50.toFixed(2)} | ${p.p99.toFixed(2)} | ${p.p999.toFixed(2)} | ${p.max.toFixed(1)} | ${(p.cpu * 100).toFixed(0)}% |`);
+    }
+  }
+  console.log('\n## kubeharden / floor\n');
+  console.log('| target/s | p50 ratio | p99 ratio | CPU ratio |');
+  console.log('|---:|---:|---:|---:|');
+  results.kubeharden.forEach((k, i) => {
+    const f = results.floor[i];
+    console.log(`| ${k.rate} | ${(k.p50 / f.p50).toFixed(2)}× | ${(k.p99 / f.p99).toFixed(2)}× | ${(k.cpu / f.cpu).toFixed(2)}× |`);
+  });
+}
+
+if (process.argv.includes('--child')) void child();
+else
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
