@@ -6,17 +6,16 @@ import type { PodView } from '../view.js';
 
 function check(v: PodView): PssResult | null {
   const spec = v.spec;
-  // sorted like sets.String.List(): hostIPC < hostNetwork < hostPID
-  const ipc = isTrue(spec.hostIPC);
+  // upstream order (not sorted): hostNetwork, hostPID, hostIPC — as kube-apiserver v1.35 prints it
   const net = isTrue(spec.hostNetwork);
   const pid = isTrue(spec.hostPID);
-  if (!ipc && !net && !pid) return null;
+  const ipc = isTrue(spec.hostIPC);
+  if (!net && !pid && !ipc) return null;
   const names: string[] = [];
-  const paths: PssPath[] = [];
-  if (ipc) names.push('hostIPC');
   if (net) names.push('hostNetwork');
   if (pid) names.push('hostPID');
-  for (const n of names) paths.push(['spec', n]);
+  if (ipc) names.push('hostIPC');
+  const paths: PssPath[] = names.map((n) => ['spec', n]);
   return forbidden('hostNamespaces', 'host namespaces', names.map((n) => `${n}=true`).join(', '), paths);
 }
 
