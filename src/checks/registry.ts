@@ -39,6 +39,44 @@ import { check as netSvcExposed } from './NET-SVC-EXPOSED/index.js';
 import { check as netSvcExternalIps } from './NET-SVC-EXTERNAL-IPS/index.js';
 import { check as netIngressTls } from './NET-INGRESS-TLS/index.js';
 import { check as netNginxSnippet } from './NET-NGINX-SNIPPET/index.js';
+import { check as podWinHostprocess } from './POD-WIN-HOSTPROCESS/index.js';
+import { check as podHostUsers } from './POD-HOST-USERS/index.js';
+import { check as podHostAliases } from './POD-HOST-ALIASES/index.js';
+import { check as podSysctls } from './POD-SYSCTLS/index.js';
+import { check as podSharePidNs } from './POD-SHARE-PID-NS/index.js';
+import { check as podHostProbes } from './POD-HOST-PROBES/index.js';
+import { check as ctrCapsDropNetRaw } from './CTR-CAPS-DROP-NET-RAW/index.js';
+import { check as ctrCapsDropAny } from './CTR-CAPS-DROP-ANY/index.js';
+import { check as ctrCapsAddNondefault } from './CTR-CAPS-ADD-NONDEFAULT/index.js';
+import { check as ctrCapsAddDangerous } from './CTR-CAPS-ADD-DANGEROUS/index.js';
+import { check as ctrCapsRestricted } from './CTR-CAPS-RESTRICTED/index.js';
+import { check as ctrProcMount } from './CTR-PROC-MOUNT/index.js';
+import { check as ctrRunAsUid0 } from './CTR-RUN-AS-UID0/index.js';
+import { check as ctrHighUid } from './CTR-HIGH-UID/index.js';
+import { check as ctrHighGid } from './CTR-HIGH-GID/index.js';
+import { check as ctrRootGroup } from './CTR-ROOT-GROUP/index.js';
+import { check as ctrNonrootUnverifiable } from './CTR-NONROOT-UNVERIFIABLE/index.js';
+import { check as podSeccompUnconfined } from './POD-SECCOMP-UNCONFINED/index.js';
+import { check as podApparmor } from './POD-APPARMOR/index.js';
+import { check as podSelinux } from './POD-SELINUX/index.js';
+import { check as ctrSecctxPresent } from './CTR-SECCTX-PRESENT/index.js';
+import { check as volHostpath } from './VOL-HOSTPATH/index.js';
+import { check as volHostpathWritable } from './VOL-HOSTPATH-WRITABLE/index.js';
+import { check as volHostpathSensitive } from './VOL-HOSTPATH-SENSITIVE/index.js';
+import { check as volRuntimeSocket } from './VOL-RUNTIME-SOCKET/index.js';
+import { check as volNonCore } from './VOL-NON-CORE/index.js';
+import { check as volCloudCreds } from './VOL-CLOUD-CREDS/index.js';
+import { check as ctrHostport } from './CTR-HOSTPORT/index.js';
+import { check as ctrPrivPort } from './CTR-PRIV-PORT/index.js';
+import { check as ctrSshPort } from './CTR-SSH-PORT/index.js';
+import { check as ctrSudo } from './CTR-SUDO/index.js';
+import { check as resCpuReq } from './RES-CPU-REQ/index.js';
+import { check as resCpuLim } from './RES-CPU-LIM/index.js';
+import { check as resMemReq } from './RES-MEM-REQ/index.js';
+import { check as resMemLim } from './RES-MEM-LIM/index.js';
+import { check as resOther } from './RES-OTHER/index.js';
+import { check as relProbes } from './REL-PROBES/index.js';
+import { check as podFsgroup } from './POD-FSGROUP/index.js';
 
 export const ALL_CHECKS: readonly Check[] = [
   podHostNetwork,
@@ -76,6 +114,44 @@ export const ALL_CHECKS: readonly Check[] = [
   netSvcExternalIps,
   netIngressTls,
   netNginxSnippet,
+  podWinHostprocess,
+  podHostUsers,
+  podHostAliases,
+  podSysctls,
+  podSharePidNs,
+  podHostProbes,
+  ctrCapsDropNetRaw,
+  ctrCapsDropAny,
+  ctrCapsAddNondefault,
+  ctrCapsAddDangerous,
+  ctrCapsRestricted,
+  ctrProcMount,
+  ctrRunAsUid0,
+  ctrHighUid,
+  ctrHighGid,
+  ctrRootGroup,
+  ctrNonrootUnverifiable,
+  podSeccompUnconfined,
+  podApparmor,
+  podSelinux,
+  ctrSecctxPresent,
+  volHostpath,
+  volHostpathWritable,
+  volHostpathSensitive,
+  volRuntimeSocket,
+  volNonCore,
+  volCloudCreds,
+  ctrHostport,
+  ctrPrivPort,
+  ctrSshPort,
+  ctrSudo,
+  resCpuReq,
+  resCpuLim,
+  resMemReq,
+  resMemLim,
+  resOther,
+  relProbes,
+  podFsgroup,
   ...rbacChecks,
 ];
 
