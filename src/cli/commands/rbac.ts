@@ -46,12 +46,18 @@ interface Source {
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
+/** Where the commands write (tests swap it to capture output without touching process.stdout). */
+export const rbacIo = {
+  stdout: (s: string): void => void process.stdout.write(s),
+  stderr: (s: string): void => void process.stderr.write(s),
+};
+
 function out(s: string): void {
-  process.stdout.write(s.endsWith('\n') || s === '' ? s : `${s}\n`);
+  rbacIo.stdout(s.endsWith('\n') || s === '' ? s : `${s}\n`);
 }
 
 function warn(s: string): void {
-  process.stderr.write(`Warning: ${s}\n`);
+  rbacIo.stderr(`Warning: ${s}\n`);
 }
 
 function addCommon(cmd: Command): Command {
@@ -71,7 +77,7 @@ async function loadSource(flags: CommonFlags): Promise<Source> {
     if (flags.kubeconfig || flags.context) throw new UsageError('use either -f (offline) or --kubeconfig/--context (live), not both');
     const loaded = await loadInputs(flags.filename, { kustomize: flags.kustomize });
     if (loaded.errors.length) {
-      for (const e of loaded.errors) process.stderr.write(`error: ${e.file}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}: ${e.message}\n`);
+      for (const e of loaded.errors) rbacIo.stderr(`error: ${e.file}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}: ${e.message}\n`);
       throw new InputFailure(`${loaded.errors.length} input error(s): the answer would be unreliable`);
     }
     warnings.push(...loaded.warnings);
@@ -465,7 +471,7 @@ async function guard(run: () => Promise<number>): Promise<void> {
     process.exitCode = await run();
   } catch (e) {
     if (e instanceof InputFailure) {
-      process.stderr.write(`kubeharden: ${e.message}\n`);
+      rbacIo.stderr(`kubeharden: ${e.message}\n`);
       process.exitCode = EXIT_USAGE;
       return;
     }
