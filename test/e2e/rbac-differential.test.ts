@@ -236,6 +236,60 @@ describe(`RBAC differential vs kube-apiserver (seed ${SEED})`, () => {
     assert.deepEqual(problems.slice(0, 20), [], `${problems.length} problems`);
   });
 
+  test('live: paginated lists read every object', async () => {
+    const small = await loadLive({ kubeconfig: c.kubeconfig, pageSize: 7, pods: false });
+    const big = await loadLive({ kubeconfig: c.kubeconfig, pods: false });
+    const count = (l: typeof big, kind: string): number => l.inputs.filter((i) => (i.object as { kind?: string }).kind === kind).length;
+    for (const kind of ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'ServiceAccount']) {
+      assert.ok(count(big, kind) > 7, `${kind}: enough objects to need several pages`);
+      assert.equal(count(small, kind), count(big, kind), kind);
+    }
+  });
+
+  test('live: a caller that cannot list says which lists and what that means', async () => {
+    // carol may list Roles and RoleBindings in "default" only (her context namespace).
+    const grant = `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: rbac-reader, namespace: default}
+rules: [{apiGroups: [rbac.authorization.k8s.io], resources: [roles, rolebindings], verbs: [list]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: carol-rbac-reader, namespace: default}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: rbac-reader}
+subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: ${c.identities.carol.user}}]
+`;
+    assert.equal((await c.apply(grant)).code, 0);
+    await c.waitFor(async () => subjectAccessReview({ name: c.identities.carol.user, groups: ['system:authenticated'] }, { resourceRequest: true, verb: 'list', apiGroup: 'rbac.authorization.k8s.io', resource: 'roles', subresource: '', name: '', namespace: 'default' }));
+    const l = await loadLive({ kubeconfig: c.identities.carol.kubeconfig });
+    const forbidden = l.forbidden.map((f) => `${f.resource}@${f.namespace}`).sort();
+    assert.deepEqual(forbidden, ['clusterrolebindings@', 'clusterroles@', 'customresourcedefinitions@', 'namespaces@', 'pods@', 'rolebindings@', 'roles@', 'serviceaccounts@']);
+    assert.equal(l.rbacComplete, false);
+    assert.match(l.forbidden.find((f) => f.resource === 'roles')?.consequence ?? '', /namespace default was read/);
+    assert.ok(l.inputs.some((i) => (i.object as { metadata?: { name?: string } }).metadata?.name === 'carol-rbac-reader'), 'the namespace fallback read her own binding');
+    // The CLI: who she is comes from SelfSubjectReview; the warnings say what is missing.
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'rbac', 'can-i', 'list', 'roles', '--kubeconfig', c.identities.carol.kubeconfig, '--explain'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, KUBECONFIG: '' } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^yes\n/);
+    assert.match(r.stdout, /RoleBinding "carol-rbac-reader\/default"/);
+    assert.match(r.stderr, /cannot list clusterroles in all namespaces: ClusterRoles are unknown/);
+  });
+
+  test('live: --verify asks the cluster too', async () => {
+    const q = w.requests.find((x) => x.attrs.resourceRequest && x.attrs.namespace && x.attrs.apiGroup === '' && x.attrs.resource === 'pods' && x.user.groups.includes('system:authenticated') && !x.user.name.startsWith('system:'));
+    assert.ok(q && q.attrs.resourceRequest);
+    const groups = q.user.groups.filter((g) => g !== 'system:authenticated');
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'rbac', 'can-i', q.attrs.verb, `pods${q.attrs.name ? `/${q.attrs.name}` : ''}`, ...(q.attrs.subresource ? ['--subresource', q.attrs.subresource] : []), '-n', q.attrs.namespace, '--as', q.user.name, ...groups.flatMap((g) => ['--as-group', g]), '--kubeconfig', c.kubeconfig, '--verify', '-o', 'json'],
+      { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, KUBECONFIG: '' } },
+    );
+    const j = JSON.parse(r.stdout) as { allowed: boolean; cluster: { allowed: boolean } };
+    assert.equal(j.cluster.allowed, await subjectAccessReview(q.user, q.attrs));
+    assert.equal(j.allowed, j.cluster.allowed);
+    assert.equal(r.status, j.allowed ? 0 : 1);
+  });
+
   test('the CLI answers like the cluster (offline -f and live --kubeconfig)', async () => {
     // Requests the CLI can express exactly: known namespaced resources, users with system:authenticated.
     const expressible = w.requests.filter(
