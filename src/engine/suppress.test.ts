@@ -43,6 +43,11 @@ describe('suppression', () => {
     assert.equal(r.summary.suppressed, 2);
   });
 
+  it('annotation check ids match case-insensitively', () => {
+    const lower = loadText(Buffer.from(DEPLOY.replace('ignore.kubeharden.io/POD-HOST-NETWORK', 'ignore.kubeharden.io/pod-host-network')), 'l.yaml').objects;
+    assert.equal(by(scanObjects(lower, { only }), 'POD-HOST-NETWORK')[0].suppressed?.by, 'annotation');
+  });
+
   it('--no-annotation-exemptions turns annotations off', () => {
     const r = scanObjects(objects(), { only, annotationExemptions: false });
     assert.ok(r.findings.every((f) => !f.suppressed));

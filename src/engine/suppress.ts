@@ -62,12 +62,18 @@ export function applySuppressions(findings: Finding[], objects: ObjectIndex, opt
 function annotationReason(index: ObjectIndex, f: Finding): string | undefined {
   const owner = index.get(f.object.kind, f.object.namespace, f.object.name);
   if (!owner) return undefined;
-  const key = IGNORE_PREFIX + f.check;
-  const onObject = owner.annotations[key];
+  const key = (IGNORE_PREFIX + f.check).toLowerCase();
+  const onObject = lookup(owner.annotations, key);
   if (onObject !== undefined) return onObject || 'no reason given';
   for (const pod of index.podsOf(owner as LoadedObject)) {
-    const onTemplate = pod.annotations[key];
+    const onTemplate = lookup(pod.annotations, key);
     if (onTemplate !== undefined) return onTemplate || 'no reason given';
   }
+  return undefined;
+}
+
+/** Check ids match case-insensitively (PSS-allowPrivilegeEscalation or pss-allowprivilegeescalation). */
+function lookup(annotations: Readonly<Record<string, string>>, lowerKey: string): string | undefined {
+  for (const k in annotations) if (k.toLowerCase() === lowerKey) return annotations[k];
   return undefined;
 }
