@@ -32,7 +32,7 @@ export interface FixOptions {
    * sets such as privileged: true → false, and removals such as an added capability).
    */
   overwrite?: boolean;
-  /** Rounds of scan → edit (default 4); each round only runs when the previous changed something. */
+  /** Rounds of scan → edit (default 6); each round only runs when the previous changed something. */
   maxRounds?: number;
 }
 
@@ -141,7 +141,7 @@ export function fixTexts(inputs: readonly FixInput[], opts: FixOptions = {}): Fi
   const texts = new Map(inputs.map((i) => [i.file, i.text]));
   const appliedByFile = new Map<string, number>();
   const reasons = new Map<string, { reason: string; needsOverwrite?: boolean }>();
-  const maxRounds = opts.maxRounds ?? 4;
+  const maxRounds = opts.maxRounds ?? 6;
 
   let current = scan(texts, opts);
   const initial = current.findings;
@@ -159,7 +159,15 @@ export function fixTexts(inputs: readonly FixInput[], opts: FixOptions = {}): Fi
     }
     // file → document → ordered unique ops, each remembering the findings it serves.
     const plan = new Map<string, Map<number, Map<string, { op: RemediationOp; findings: Finding[] }>>>();
-    for (const f of current.findings) {
+    // Fixes of different checks often overlap (drop ALL and drop NET_RAW; a PSS finding and the
+    // catalogue check it mirrors). Within a round, a finding that would edit a path another one
+    // already edits, or a PSS finding on an object another fix changes, waits for the next round,
+    // whose scan tells whether it is still needed.
+    const touchedPaths = new Set<string>();
+    const touchedObjects = new Set<LoadedObject>();
+    const ordered = [...current.findings.filter((f) => !f.check.startsWith('PSS-')), ...current.findings.filter((f) => f.check.startsWith('PSS-'))];
+    let deferred = false;
+    for (const f of ordered) {
       if (!f.fix) continue;
       const key = findingKey(f);
       const blocked = f.fix.ops.map(guesses).find((g) => g !== undefined);
@@ -173,17 +181,26 @@ export function fixTexts(inputs: readonly FixInput[], opts: FixOptions = {}): Fi
         reasons.set(key, { reason: `the fix (${f.fix.description}) changes a value the manifest sets explicitly; review it and re-run with --overwrite`, needsOverwrite: true });
         continue;
       }
+      const fullOps = f.fix.ops.map((op) => ({ ...op, path: [...obj.source.itemPath, ...op.path] }) as RemediationOp);
+      const pathKeys = fullOps.map((op) => `${obj.source.file}\u0000${obj.source.documentIndex}\u0000${JSON.stringify(op.path)}`);
       let docs = plan.get(obj.source.file);
+      let ops = docs?.get(obj.source.documentIndex);
+      const same = (op: RemediationOp): boolean => ops?.has(JSON.stringify(op)) === true;
+      const clash = pathKeys.some((k, i) => touchedPaths.has(k) && !same(fullOps[i]));
+      if (clash || (f.check.startsWith('PSS-') && touchedObjects.has(obj) && !fullOps.every(same))) {
+        deferred = true;
+        continue;
+      }
       if (!docs) plan.set(obj.source.file, (docs = new Map()));
-      let ops = docs.get(obj.source.documentIndex);
       if (!ops) docs.set(obj.source.documentIndex, (ops = new Map()));
-      for (const op of f.fix.ops) {
-        const full = { ...op, path: [...obj.source.itemPath, ...op.path] } as RemediationOp;
+      fullOps.forEach((full, i) => {
+        touchedPaths.add(pathKeys[i]);
         const k = JSON.stringify(full);
         const entry = ops.get(k);
         if (entry) entry.findings.push(f);
         else ops.set(k, { op: full, findings: [f] });
-      }
+      });
+      touchedObjects.add(obj);
     }
 
     let changed = false;
@@ -207,8 +224,9 @@ export function fixTexts(inputs: readonly FixInput[], opts: FixOptions = {}): Fi
         changed = true;
       }
     }
-    if (!changed) break;
-    current = scan(texts, opts);
+    if (!changed && !deferred) break;
+    if (changed) current = scan(texts, opts);
+    else break;
   }
 
   const finalKeys = new Set(current.findings.map(findingKey));

@@ -22,6 +22,7 @@ import { scanObjects } from '../engine/scan.js';
 import { severityRank, type Finding, type RemediationOp } from '../engine/types.js';
 import { parseManifestText } from '../load/documents.js';
 import type { InputError, LoadedObject } from '../load/types.js';
+import { checksWithPss } from '../fix/checks.js';
 import { editFileText } from '../fix/file.js';
 import { fixTexts, type Remaining } from '../fix/index.js';
 import type { SourceFile } from '../fix/io.js';
@@ -126,7 +127,8 @@ export function harden(sources: readonly SourceFile[], opts: HardenOptions = {})
   const initial = loadAll(texts);
   errors.push(...initial.errors);
   const settings = { pss: `${level}${opts.pssVersion && opts.pssVersion !== 'latest' ? `:${opts.pssVersion}` : ''}` };
-  const initialFindings = scanObjects(initial.objects, { config: opts.config, settings }).findings.filter((f) => !f.suppressed);
+  const checks = checksWithPss();
+  const initialFindings = scanObjects(initial.objects, { config: opts.config, settings, checks }).findings.filter((f) => !f.suppressed);
 
   // 1 + 2: namespace placement, PSA labels on the input's Namespaces, dedicated ServiceAccounts.
   const edits: Array<{ object: LoadedObject; ops: RemediationOp[] }> = [];
@@ -161,7 +163,7 @@ export function harden(sources: readonly SourceFile[], opts: HardenOptions = {})
   }
 
   // 3: the fixes, including those that override explicit values and the PSS ones.
-  const fixed = fixTexts([...texts].map(([file, text]) => ({ file, text })), { overwrite: true, scan: { config: opts.config, settings } });
+  const fixed = fixTexts([...texts].map(([file, text]) => ({ file, text })), { overwrite: true, scan: { config: opts.config, settings, checks } });
   for (const f of fixed.files) texts.set(f.file, f.after);
   errors.push(...fixed.errors.filter((e) => !initial.errors.some((i) => i.file === e.file && i.message === e.message)));
 
@@ -202,7 +204,7 @@ export function harden(sources: readonly SourceFile[], opts: HardenOptions = {})
 
   // 5: verification, on exactly what is written.
   const out = loadAll(new Map(files.map((f) => [f.path, f.text])));
-  const verification = scanObjects(out.objects, { config: opts.config, settings }).findings.filter((f) => !f.suppressed);
+  const verification = scanObjects(out.objects, { config: opts.config, settings, checks }).findings.filter((f) => !f.suppressed);
   const remaining: Remaining[] = verification.map((f) => {
     const r = fixed.remaining.find((x) => x.finding.check === f.check && x.finding.object.name === f.object.name && x.finding.object.kind === f.object.kind && x.finding.container === f.container);
     return r ? { ...r, finding: f } : { finding: f, reason: f.fix ? 'the fix did not resolve it' : `no automatic fix: ${f.remediation}` };

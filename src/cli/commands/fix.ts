@@ -14,6 +14,7 @@ import { ConfigError, findConfig, loadConfig, type Config } from '../../engine/c
 import { SEVERITIES, type Finding, type RemediationOp, type Severity } from '../../engine/types.js';
 import { parseManifestText } from '../../load/documents.js';
 import type { InputError, LoadedObject } from '../../load/types.js';
+import { checksWithPss } from '../../fix/checks.js';
 import { editFileText } from '../../fix/file.js';
 import { fixTexts, type FixResult, type Remaining } from '../../fix/index.js';
 import { helmRefusal, readSources, unifiedDiff, writeSource, type SourceFile } from '../../fix/io.js';
@@ -123,7 +124,12 @@ export async function runFix(paths: string[], flags: FixFlags): Promise<number> 
     sources.map((s) => ({ file: s.file, text: s.text })),
     {
       overwrite: flags.overwrite,
-      scan: { config, only, settings: pss ? { pss: `${pss.level}${pss.version ? `:${pss.version}` : ''}` } : {}, annotationExemptions: flags.annotationExemptions === false ? false : undefined },
+      scan: {
+        config,
+        only,
+        ...(pss ? { settings: { pss: `${pss.level}${pss.version ? `:${pss.version}` : ''}` }, checks: checksWithPss() } : {}),
+        annotationExemptions: flags.annotationExemptions === false ? false : undefined,
+      },
     },
   );
   const allErrors = [...errors, ...r.errors];
