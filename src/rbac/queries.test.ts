@@ -81,6 +81,11 @@ describe('request parsing', () => {
     assert.equal((parseTarget('patch', 'namespaces/team-a', { namespace: 'default', catalog }).attrs as { namespace: string }).namespace, 'team-a');
     assert.equal((parseTarget('get', 'widgets', { namespace: 'ns', catalog }).attrs as { namespace: string }).namespace, '');
   });
+  test('TYPE/NAME that looks like a subresource gets a hint', () => {
+    const r = parseTarget('get', 'pods/log', { namespace: 'ns', catalog });
+    assert.equal((r.attrs as { name: string }).name, 'log');
+    assert.match(r.warnings[0], /--subresource log/);
+  });
   test('URLs and unknown resources', () => {
     assert.deepEqual(parseTarget('get', '/healthz', { namespace: 'ns', catalog }).attrs, { resourceRequest: false, verb: 'get', path: '/healthz' });
     const u = parseTarget('get', 'gizmos', { namespace: 'ns', catalog });
@@ -216,6 +221,31 @@ subjects: [{kind: Group, name: system:unauthenticated}]
     assert.equal(find(fs, 'nodes-proxy', 'Group:system:unauthenticated').length, 0, 'a RoleBinding never grants nodes/proxy');
     assert.equal(find(fs, 'special-subjects', 'Group:system:unauthenticated')[0].severity, 'critical');
     assert.ok(find(fs, 'user-bound-directly', 'User:mallory').length === 1);
+  });
+
+  test('create + read Secrets in N ⇒ every ServiceAccount in N (token Secrets)', () => {
+    const p = policyFromYaml(`
+kind: Role
+metadata: {name: s, namespace: a}
+rules: [{apiGroups: [""], resources: [secrets], verbs: [create, get]}]
+---
+kind: RoleBinding
+metadata: {name: s, namespace: a}
+roleRef: {kind: Role, name: s}
+subjects: [{kind: User, name: minter}]
+---
+kind: ClusterRole
+metadata: {name: nodes}
+rules: [{apiGroups: [""], resources: [nodes/proxy], verbs: [get]}]
+---
+kind: ClusterRoleBinding
+metadata: {name: bot}
+roleRef: {kind: ClusterRole, name: nodes}
+subjects: [{kind: ServiceAccount, name: bot, namespace: a}]
+`);
+    const f = find(analyzeRisks(p).findings, 'nodes-proxy', 'User:minter');
+    assert.equal(f.length, 1);
+    assert.match(f[0].path?.[0].how ?? '', /token Secret/);
   });
 
   test('dangling roles and missing ServiceAccounts', () => {

@@ -18,6 +18,7 @@ export interface TargetOptions {
 
 export class RequestError extends Error {}
 
+const SUBRESOURCES = new Set(['log', 'exec', 'attach', 'portforward', 'proxy', 'status', 'scale', 'token', 'eviction', 'ephemeralcontainers', 'binding', 'approval', 'finalize', 'resize']);
 const HTTP_VERBS = new Set(['get', 'put', 'post', 'head', 'options', 'delete', 'patch']);
 
 export function parseTarget(verb: string, target: string, opts: TargetOptions): { attrs: RequestAttributes; warnings: string[] } {
@@ -32,6 +33,8 @@ export function parseTarget(verb: string, target: string, opts: TargetOptions): 
   const typePart = slash < 0 ? target : target.slice(0, slash);
   const name = slash < 0 ? '' : target.slice(slash + 1);
   if (!typePart) throw new RequestError(`cannot read resource "${target}"`);
+  if (name && !opts.subresource && SUBRESOURCES.has(name))
+    warnings.push(`"${target}" names the object "${name}" (kubectl reads TYPE/NAME); for the subresource write: ${typePart} --subresource ${name}`);
   const r = opts.catalog.resolve(typePart);
   if (!r.info) warnings.push(`the resource type "${typePart}" is not known offline; checked as "${r.resource}" in API group "${r.group || 'core'}" (write RESOURCE.GROUP for custom resources)`);
   let namespace = opts.namespace;

@@ -412,6 +412,14 @@ function edgesOf(policy: RbacPolicy, n: NodeInfo, sasByNs: Map<string, Set<strin
     for (const ns of nss) for (const name of [...(sasByNs.get(ns) ?? [])].sort()) list.push({ kind: 'ServiceAccount', namespace: ns, name });
     return list;
   };
+  // Creating Secrets mints a service-account-token Secret for any ServiceAccount of the
+  // namespace; with read access to Secrets the holder gets the token.
+  for (const h of n.holdings) {
+    if (h.row.id !== 'write-secrets' || h.names) continue;
+    const read = n.holdings.find((x) => x.row.id === 'read-secrets' && (x.scope === '' || x.scope === h.scope) && (!x.names || x.names.length > 0));
+    if (!read) continue;
+    for (const to of sasIn(h.scope)) out.push({ kind: 'escalation', from: s, to, how: `can create a token Secret for any ServiceAccount ${scopeText(h.scope)} and read it`, grant: h.grants[0] });
+  }
   for (const h of n.holdings) {
     const edge = h.row.edge;
     if (!edge) continue;

@@ -457,7 +457,7 @@ export async function runRisks(flags: RisksFlags): Promise<number> {
       for (const g of f.grants.slice(0, 3))
         if (g.ruleIndex >= 0) lines.push(`         via ${g.binding.kind} ${g.binding.namespace ? `${g.binding.namespace}/` : ''}${g.binding.name} → ${g.role.kind} ${g.role.name} rule ${g.ruleIndex}: ${ruleText(g.rule)}`);
     }
-    const counts = SEVERITIES.map((s) => [s, report.findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
+    const counts = [...SEVERITIES].reverse().map((s) => [s, report.findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
     lines.push('', `${report.findings.length} finding(s): ${counts.map(([s, n]) => `${n} ${s}`).join(', ')} (${report.subjects} subjects analysed)`);
     return lines.join('\n');
   });
