@@ -150,6 +150,23 @@ export function generateWorld(seed: number, opts: GeneratorOptions = {}): Genera
     else obj.rules = Array.from({ length: 1 + Math.floor(r() * 3) }, resourceRule);
     objects.push(obj);
   }
+  // An aggregation cycle: each selects the other (plus some members). No hand-written rules, and
+  // no agg-* labels, so no other aggregator reaches them: the least fixpoint is well defined.
+  const cycleKey = `${prefix}.kubeharden.test/cycle`;
+  for (const [me, other, k] of [
+    ['a', 'b', 0],
+    ['b', 'a', 1],
+  ] as const) {
+    const name = `${prefix}-cycle-${me}`;
+    clusterRoleNames.push(name);
+    objects.push({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name, labels: { [member]: 'true', [cycleKey]: me } },
+      aggregationRule: { clusterRoleSelectors: [{ matchLabels: { [cycleKey]: other } }, { matchLabels: { [member]: 'true', [aggKeys[k]]: 'true' } }] },
+      rules: [],
+    });
+  }
   // Roles per namespace.
   const roleNames = new Map<string, string[]>();
   for (const ns of namespaces) {

@@ -185,6 +185,8 @@ describe(`RBAC differential vs kube-apiserver (seed ${SEED})`, () => {
     const want = offlineAggregated(names);
     for (const n of names) assert.deepEqual(snap[n], want[n], `ClusterRole ${n}`);
     assert.ok(want.edit.length > 0 && want.admin.length > 0, 'a generated role aggregates into edit and admin');
+    assert.ok(offline.aggregation.cycles.length >= 2, 'the world has an aggregation cycle');
+    assert.ok(want[`${w.prefix}-cycle-a`].length > 0, 'the cycle aggregates rules');
   });
 
   test(`can-i: SubjectAccessReview = offline = live for every generated request`, async () => {
