@@ -1,16 +1,24 @@
 /**
  * What people read: the denial message kubectl prints, the warnings it shows, and the audit
- * annotations. Bounded in size whatever the number of findings.
+ * annotations. Bounded in size whatever the number of findings. Pod Security findings are
+ * shown in PodSecurity admission's own words (`violates PodSecurity "restricted:latest": ...`),
+ * one line for all of them, as kubectl users know it.
  */
-import type { Finding } from '../engine/types.js';
+import { severityRank, type Finding, type Severity } from '../engine/types.js';
 
 const MAX_CHECK_LINES = 15;
 const MAX_MESSAGES_PER_CHECK = 3;
-const MAX_MESSAGE = 300;
-/** The API server truncates warnings past 256 characters; kubectl prints them one per line. */
+const MAX_MESSAGE = 1000;
+const MAX_REMEDIATION = 400;
+/** The API server truncates warnings past 256 characters when they add up to more than 4 KiB. */
 export const MAX_WARNING_LENGTH = 256;
-export const MAX_WARNINGS = 20;
+export const MAX_WARNINGS = 15;
 const MAX_AUDIT_VALUE = 4000;
+const PSS_DOCS = 'https://kubernetes.io/docs/concepts/security/pod-security-standards/';
+
+/** How a finding reads in admission messages (PSS findings: PSA's short "reason (detail)"). */
+export type FindingText = (f: Finding) => string;
+const plain: FindingText = (f) => f.message;
 
 export function truncate(s: string, max: number): string {
   // Control characters would break kubectl's one-line-per-warning display and log parsers.
@@ -25,39 +33,56 @@ export function describeTarget(kind: string, name: string | undefined, namespace
 }
 
 interface Group {
-  check: string;
-  severity: string;
+  label: string;
+  severity: Severity;
   messages: string[];
   remediation: string;
+  /** For the Pod Security line: `violates PodSecurity "<level:version>"`. */
+  pss?: string;
 }
 
-function groupByCheck(findings: readonly Finding[]): Group[] {
+function worse(a: Severity, b: Severity): Severity {
+  return severityRank(a) >= severityRank(b) ? a : b;
+}
+
+function group(findings: readonly Finding[], text: FindingText): Group[] {
   const groups = new Map<string, Group>();
   for (const f of findings) {
-    let g = groups.get(f.check);
-    if (!g) groups.set(f.check, (g = { check: f.check, severity: f.severity, messages: [], remediation: f.remediation }));
-    if (!g.messages.includes(f.message)) g.messages.push(f.message);
+    const pss = f.pss ? `${f.pss.level}:${f.pss.version}` : undefined;
+    const key = pss ? `\u0000pss ${pss}` : f.check;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { label: f.check, severity: f.severity, messages: [], remediation: f.remediation, ...(pss ? { pss } : {}) }));
+    else if (pss && !g.label.split(', ').includes(f.check)) g.label += `, ${f.check}`;
+    g.severity = worse(g.severity, f.severity);
+    const m = text(f);
+    if (!g.messages.includes(m)) g.messages.push(m);
   }
-  return [...groups.values()];
+  // Most severe first: what kubectl shows first is what gets fixed first.
+  return [...groups.values()].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
 }
 
-/** The denial: one line per failed check with its messages and remediation. */
-export function denialMessage(target: string, profile: string, findings: readonly Finding[]): string {
-  const groups = groupByCheck(findings);
-  const lines = [`${target} fails kubeharden policy (profile "${profile}"): ${groups.length} failed check${groups.length === 1 ? '' : 's'}`];
+/** The denial: one line per failed check (one for all Pod Security failures) with the remediation. */
+export function denialMessage(target: string, profile: string, findings: readonly Finding[], text: FindingText = plain): string {
+  const groups = group(findings, text);
+  const checks = new Set(findings.map((f) => f.check)).size;
+  const lines = [`${target} fails kubeharden policy (profile "${profile}"): ${checks} failed check${checks === 1 ? '' : 's'}`];
   for (const g of groups.slice(0, MAX_CHECK_LINES)) {
+    if (g.pss) {
+      lines.push(`- ${g.label} (${g.severity}): ${truncate(`violates PodSecurity "${g.pss}": ${g.messages.join(', ')}`, MAX_MESSAGE * 2)}. Fix: meet the Pod Security Standards "${g.pss.split(':')[0]}" level (${PSS_DOCS}).`);
+      continue;
+    }
     const shown = g.messages.slice(0, MAX_MESSAGES_PER_CHECK).map((m) => truncate(m, MAX_MESSAGE));
     const more = g.messages.length - shown.length;
-    const fix = g.remediation ? ` Fix: ${truncate(g.remediation, MAX_MESSAGE)}` : '';
-    lines.push(`- ${g.check} (${g.severity}): ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}.${fix}`);
+    const fix = g.remediation ? ` Fix: ${truncate(g.remediation, MAX_REMEDIATION)}` : '';
+    lines.push(`- ${g.label} (${g.severity}): ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}.${fix}`);
   }
-  if (groups.length > MAX_CHECK_LINES) lines.push(`- and ${groups.length - MAX_CHECK_LINES} more checks`);
+  if (groups.length > MAX_CHECK_LINES) lines.push(`- and ${groups.length - MAX_CHECK_LINES} more`);
   lines.push('Run `kubeharden scan` on the manifest to see the same findings; `kubeharden fix` applies the remediations.');
   return lines.join('\n');
 }
 
-export function warningText(f: Finding): string {
-  return truncate(`${f.check} (${f.severity}): ${f.message}`, MAX_WARNING_LENGTH);
+export function warningText(f: Finding, text: FindingText = plain): string {
+  return truncate(`${f.check} (${f.severity}): ${text(f)}`, MAX_WARNING_LENGTH);
 }
 
 /** Warnings, de-duplicated and capped; the last one says how many were left out. */
@@ -68,7 +93,7 @@ export function capWarnings(warnings: readonly string[]): string[] {
 }
 
 /** The value of the audit-violations annotation. */
-export function auditValue(findings: readonly Finding[]): string {
-  const parts = groupByCheck(findings).map((g) => `${g.check}(${g.severity}): ${g.messages.join('; ')}`);
+export function auditValue(findings: readonly Finding[], text: FindingText = plain): string {
+  const parts = group(findings, text).map((g) => (g.pss ? `PodSecurity ${g.pss}(${g.severity}): ${g.messages.join(', ')}` : `${g.label}(${g.severity}): ${g.messages.join('; ')}`));
   return truncate(parts.join(' | '), MAX_AUDIT_VALUE);
 }

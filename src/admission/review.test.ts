@@ -280,12 +280,12 @@ describe('mutate', () => {
     assert.equal(o.decision, 'mutated');
     const patched = applyJsonPatch(dep, patchOf(o)) as KubeObject;
     const spec = (patched.spec as { template: { spec: Record<string, unknown> } }).template.spec;
-    assert.deepEqual(spec.securityContext, { seccompProfile: { type: 'RuntimeDefault' } });
+    assert.deepEqual((spec.securityContext as Record<string, unknown>).seccompProfile, { type: 'RuntimeDefault' });
     assert.equal(spec.automountServiceAccountToken, false);
     const sc = (spec.containers as Record<string, unknown>[])[0].securityContext as Record<string, unknown>;
     assert.equal(sc.allowPrivilegeEscalation, false);
     assert.equal(sc.runAsNonRoot, true);
-    assert.deepEqual((sc.capabilities as Record<string, unknown>).drop, ['ALL']);
+    assert.ok(((sc.capabilities as Record<string, unknown>).drop as string[]).includes('ALL'));
     const v = review(req(patched), mp);
     assert.equal(v.response.allowed, true, v.response.status?.message);
   });

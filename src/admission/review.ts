@@ -11,8 +11,8 @@ import type { Labels } from '../k8s/labels.js';
 import { findPodSpecs } from '../k8s/pod-spec.js';
 import { objectFromJson } from '../load/index.js';
 import type { KubeObject, LoadedObject } from '../load/types.js';
-import { evaluatePod, formatPssMessage, namespacePolicy, parsePssLevelVersion, PSS_LABEL_PREFIX } from '../pss/index.js';
-import { auditValue, capWarnings, denialMessage, describeTarget, truncate, warningText } from './messages.js';
+import { evaluatePod, formatPssFailure, formatPssMessage, namespacePolicy, parsePssLevelVersion, PSS_LABEL_PREFIX } from '../pss/index.js';
+import { auditValue, capWarnings, denialMessage, describeTarget, truncate, warningText, type FindingText } from './messages.js';
 import { jsonEqual, remediationToPatch, type JsonPatchOp } from './patch.js';
 import {
   atOrAbove,
@@ -135,6 +135,33 @@ function pssFallback(policy: Policy, profile: Profile, object: LoadedObject): Fi
     );
   }
   return out;
+}
+
+/**
+ * Pod Security findings in PSA's short wording ("reason (detail)"), from the evaluator the PSS
+ * checks use: their scan messages add advice meant for CI output. Computed only when needed.
+ */
+function findingText(object: LoadedObject): FindingText {
+  const cache = new Map<string, Map<string, string>>();
+  return (f) => {
+    if (!f.pss) return f.message;
+    if (f.check === PSS_FALLBACK_CHECK) return f.message.replace(/^violates PodSecurity "[^"]*": /, '');
+    const lv = `${f.pss.level}:${f.pss.version}`;
+    let byId = cache.get(lv);
+    if (!byId) {
+      byId = new Map();
+      try {
+        const { level, version } = parsePssLevelVersion(lv);
+        for (const pod of findPodSpecs(object)) {
+          for (const r of evaluatePod(pod.meta, pod.spec, level, version)) if (!byId.has(r.checkId)) byId.set(r.checkId, formatPssFailure(r));
+        }
+      } catch {
+        // an unknown level or version: keep the check's own message
+      }
+      cache.set(lv, byId);
+    }
+    return byId.get(f.check.replace(/^PSS-/, '')) ?? f.message;
+  };
 }
 
 interface ProfileResult {
@@ -274,6 +301,7 @@ export function review(request: AdmissionRequest, policy: Policy, ctx: ReviewCon
   };
 
   const what = describeTarget(request.kind.kind, request.name || object.name, t.namespace);
+  const text = findingText(object);
   const warnings: string[] = [...res.notes];
   const audit: Record<string, string> = {};
   const checks = new Set<string>();
@@ -285,14 +313,14 @@ export function review(request: AdmissionRequest, policy: Policy, ctx: ReviewCon
     const r = run(p);
     deny = r.findings.filter((f) => atOrAbove(f.severity, p.failOn) || (isPss(f) && p.pss !== undefined));
     const denied = new Set(deny);
-    for (const f of r.findings) if (!denied.has(f) && atOrAbove(f.severity, p.warnOn)) warnings.push(warningText(f));
+    for (const f of r.findings) if (!denied.has(f) && atOrAbove(f.severity, p.warnOn)) warnings.push(warningText(f, text));
     errors = r.errors;
   }
   if (res.warn) {
     const p = res.warn;
     for (const f of run(p).findings) {
       if (atOrAbove(f.severity, p.warnOn) || (isPss(f) && p.pss !== undefined)) {
-        warnings.push(warningText(f));
+        warnings.push(warningText(f, text));
         checks.add(f.check);
       }
     }
@@ -301,7 +329,7 @@ export function review(request: AdmissionRequest, policy: Policy, ctx: ReviewCon
     const p = res.audit;
     const fs = run(p).findings.filter((f) => atOrAbove(f.severity, p.warnOn) || (isPss(f) && p.pss !== undefined));
     if (fs.length) {
-      audit['audit-violations'] = auditValue(fs);
+      audit['audit-violations'] = auditValue(fs, text);
       audit['audit-profile'] = p.name;
       for (const f of fs) checks.add(f.check);
     }
@@ -333,7 +361,7 @@ export function review(request: AdmissionRequest, policy: Policy, ctx: ReviewCon
     for (const f of deny) checks.add(f.check);
     return {
       ...base,
-      response: { uid: request.uid, allowed: false, status: { code: 403, reason: 'Forbidden', message: denialMessage(what, res.enforce.name, deny) }, ...extras },
+      response: { uid: request.uid, allowed: false, status: { code: 403, reason: 'Forbidden', message: denialMessage(what, res.enforce.name, deny, text) }, ...extras },
       decision: 'denied',
       mode: 'enforce',
       checks: [...checks],

@@ -238,7 +238,7 @@ if (!avail.ok) {
       const sc = pod.spec.containers[0].securityContext ?? {};
       assert.equal(sc.allowPrivilegeEscalation, false);
       assert.equal(sc.runAsNonRoot, true);
-      assert.deepEqual((sc.capabilities as { drop: string[] }).drop, ['ALL']);
+      assert.ok((sc.capabilities as { drop: string[] }).drop.includes('ALL'));
       // a value the user set is never overridden: validation then stops what mutation will not fix
       const explicit = await c.apply(barePod('explicit', '      securityContext: { allowPrivilegeEscalation: true }\n'), { namespace: 'mut' });
       assert.notEqual(explicit.code, 0);
