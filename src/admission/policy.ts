@@ -222,7 +222,7 @@ function formatIssues(where: string, issues: readonly { path: readonly PropertyK
  * the cluster may well have; they stay in `kubeharden scan`. Bundle checks are left out for the
  * same reason. Leaving checks out only ever admits more, so "passes in CI" still implies "admitted".
  */
-export const SET_DEPENDENT_CHECKS: ReadonlySet<string> = new Set(['NET-NO-NETPOL', 'NET-NETPOL-DANGLING', 'NET-NS-DEFAULT-DENY']);
+export const SET_DEPENDENT_CHECKS: ReadonlySet<string> = new Set(['NET-NO-NETPOL', 'NET-NETPOL-DANGLING', 'NET-NS-DEFAULT-DENY', 'RBAC-DANGLING-ROLE']);
 
 /** The checks admission runs. */
 export const ADMISSION_CHECKS: readonly Check[] = ALL_CHECKS.filter((c) => c.scope !== 'bundle' && !SET_DEPENDENT_CHECKS.has(c.meta.id));

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+import { admissionReview, unhardenedDeployment } from '../../admission/testing.js';
+import { parseDuration, parseListen } from './webhook.js';
+
+const REPO = fileURLToPath(new URL('../../..', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'kh-webhook-cli-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** CLI invocations in one child process (node:test reports on this process's stdout). */
+function batch(...invocations: string[][]): Run[] {
+  const script = `
+    const { main } = await import(${JSON.stringify(join(REPO, 'src/cli/main.ts'))});
+    const results = [];
+    for (const args of ${JSON.stringify(invocations)}) {
+      let stdout = '', stderr = '';
+      const o = process.stdout.write.bind(process.stdout), e = process.stderr.write.bind(process.stderr);
+      process.stdout.write = (s) => ((stdout += String(s)), true);
+      process.stderr.write = (s) => ((stderr += String(s)), true);
+      let code;
+      try { code = await main(['node', 'kubeharden', ...args]); } finally { process.stdout.write = o; process.stderr.write = e; process.exitCode = undefined; }
+      results.push({ code, stdout, stderr });
+    }
+    process.stdout.write(JSON.stringify(results));`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as Run[];
+}
+
+test('--listen and durations', () => {
+  assert.deepEqual(parseListen('0.0.0.0:8443'), { host: '0.0.0.0', port: 8443 });
+  assert.deepEqual(parseListen(':9443'), { host: '0.0.0.0', port: 9443 });
+  assert.deepEqual(parseListen('[::1]:8443'), { host: '::1', port: 8443 });
+  assert.deepEqual(parseListen('8443'), { host: '0.0.0.0', port: 8443 });
+  assert.throws(() => parseListen('localhost'), /--listen: expected ADDR:PORT/);
+  assert.throws(() => parseListen('a:99999'), /--listen/);
+  assert.equal(parseDuration('500ms', '--x'), 500);
+  assert.equal(parseDuration('5s', '--x'), 5000);
+  assert.equal(parseDuration('2m', '--x'), 120_000);
+  assert.equal(parseDuration('3', '--x'), 3000);
+  assert.throws(() => parseDuration('soon', '--shutdown-delay'), /--shutdown-delay: expected a duration/);
+});
+
+test('webhook install, review, policy and usage errors through the CLI', () => {
+  const review = join(dir, 'review.json');
+  writeFileSync(review, JSON.stringify(admissionReview(unhardenedDeployment('web', 'demo'))));
+  const warnPolicy = join(dir, 'warn.yaml');
+  writeFileSync(warnPolicy, 'profiles:\n  p: { pss: restricted }\nrules:\n  - warn: p\n');
+  const badPolicy = join(dir, 'bad.yaml');
+  writeFileSync(badPolicy, 'profiles:\n  p: {}\nrules:\n  - enforce: q\n');
+  const installed = join(dir, 'install.yaml');
+  const [install, scan, denied, warned, policy, check, bad, noTls, pairOnly] = batch(
+    ['webhook', 'install', '--cert-manager', '--mutate', '-o', installed],
+    ['scan', installed, '--pss', 'restricted', '--fail-on', 'medium', '-o', 'json'],
+    ['webhook', 'review', review],
+    ['webhook', 'review', review, '--policy', warnPolicy],
+    ['webhook', 'policy'],
+    ['webhook', 'policy', '--check', warnPolicy],
+    ['webhook', 'serve', '--tls-self-signed', '--policy', badPolicy],
+    ['webhook', 'serve'],
+    ['webhook', 'install', '--tls-secret', 'mine'],
+  );
+  assert.equal(install.code, 0, install.stderr);
+  assert.equal(scan.code, 0, scan.stdout);
+  assert.equal(denied.code, 1);
+  assert.match(denied.stderr, /fails kubeharden policy/);
+  assert.equal((JSON.parse(denied.stdout) as { response: { allowed: boolean } }).response.allowed, false);
+  assert.equal(warned.code, 0);
+  assert.ok((JSON.parse(warned.stdout) as { response: { warnings: string[] } }).response.warnings.length > 0);
+  assert.equal(policy.code, 0);
+  assert.ok(parseAllDocuments(policy.stdout)[0].toJS().profiles.default);
+  assert.match(check.stdout, /valid \(1 profile\(s\), 1 rule\(s\)\)/);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /rules\.0\.enforce: unknown profile "q"/);
+  assert.equal(noTls.code, 2);
+  assert.match(noTls.stderr, /TLS is required/);
+  assert.equal(pairOnly.code, 2);
+  assert.match(pairOnly.stderr, /--tls-secret and --ca-bundle go together/);
+});
