@@ -1,7 +1,8 @@
 import type { PodCheck } from '../../engine/types.js';
-import { capabilities } from '../../k8s/security-context.js';
+import { capabilities, effective } from '../../k8s/security-context.js';
 import { CAPABILITIES_MAN, LINUX_KERNEL_HARDENING } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
+import { yamlTrue } from '../_lib/values.js';
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -18,10 +19,12 @@ export const check: PodCheck = {
   *check(pod) {
     if (pod.isWindows) return; // Linux capabilities do not exist on Windows
     for (const c of pod.containers) {
+      // A privileged container keeps every capability whatever it drops: CTR-PRIVILEGED reports it.
+      if (yamlTrue(effective(pod, c, 'privileged').value)) continue;
       const caps = capabilities(c);
       // A CAP_-prefixed name drops nothing: containerd and CRI-O prefix CAP_ themselves.
-      const effective = caps.drop.filter((d) => d !== '' && !/^CAP_/i.test(d));
-      if (effective.length > 0) continue;
+      const dropping = caps.drop.filter((d) => d !== '' && !/^CAP_/i.test(d));
+      if (dropping.length > 0) continue;
       const message = caps.drop.length
         ? `${describeContainer(c)} drops only ${caps.drop.map((d) => `"${d}"`).join(', ')}, which drops nothing: runtimes add the CAP_ prefix themselves`
         : `${describeContainer(c)} does not drop any capability`;

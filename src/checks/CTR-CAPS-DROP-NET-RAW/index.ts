@@ -21,13 +21,13 @@ export const check: PodCheck = {
     if (pod.isWindows) return; // Linux capabilities do not exist on Windows (the PSS exempt Windows pods)
     for (const c of pod.containers) {
       const caps = capabilities(c);
-      const privileged = yamlTrue(effective(pod, c, 'privileged').value);
-      const source = holdsCap(caps, 'NET_RAW', privileged);
+      // A privileged container holds every capability whatever the lists say: CTR-PRIVILEGED
+      // reports it, and dropping NET_RAW would change nothing.
+      if (yamlTrue(effective(pod, c, 'privileged').value)) continue;
+      const source = holdsCap(caps, 'NET_RAW', false);
       if (!source) continue;
       const d = describeContainer(c);
-      if (source === 'privileged') {
-        yield containerFinding(c, `${d} is privileged, which grants NET_RAW whatever the capability lists say`, [...c.path, 'securityContext', 'privileged']);
-      } else if (source === 'added') {
+      if (source === 'added') {
         const i = caps.add.findIndex((a) => a.toUpperCase() === 'NET_RAW');
         yield containerFinding(c, `${d} adds NET_RAW back in capabilities.add`, [...caps.path, 'add', i]);
       } else {

@@ -9,7 +9,7 @@ export const check: PodCheck = {
   meta: {
     id: 'CTR-NONROOT-UNVERIFIABLE',
     title: 'runAsNonRoot without a numeric runAsUser: non-root cannot be verified from the manifest',
-    severity: 'medium',
+    severity: 'low',
     category: 'container-security',
     attack: 'runAsNonRoot: true alone leaves the user to the image: the kubelet accepts a numeric non-zero USER, refuses root, and also refuses a named USER ("container has runAsNonRoot and image has non-numeric user (app), cannot verify user is non-root"). Nothing in the manifest says which, so the guarantee is untestable before deploy and the pod can fail to start.',
     remediation: 'Set a numeric securityContext.runAsUser (the UID of the image\'s user, or 10000+ if the image allows any UID) next to runAsNonRoot: true, and build images with a numeric USER (USER 10001, not USER app).',
@@ -24,7 +24,7 @@ export const check: PodCheck = {
       if (asInt(effective(pod, c, 'runAsUser').value) !== undefined) continue;
       const from = nonRoot.from === 'pod' ? ' (from the pod)' : '';
       yield {
-        message: `${describeContainer(c)} has runAsNonRoot: true${from} but no numeric runAsUser: the kubelet can only verify a numeric image USER, and refuses to start an image with a named user ("cannot verify user is non-root")`,
+        message: `${describeContainer(c)} has runAsNonRoot: true${from} but no numeric runAsUser: only the image's USER decides, and the kubelet refuses a named one ("cannot verify user is non-root")`,
         path: [...c.path, 'securityContext', 'runAsUser'],
         container: c.name,
       };

@@ -1,6 +1,6 @@
 import type { PodCheck } from '../../engine/types.js';
 import { asList, asMap } from '../../k8s/json.js';
-import { podSecurityContext } from '../../k8s/security-context.js';
+import { capabilities, podSecurityContext } from '../../k8s/security-context.js';
 import { CAPABILITIES_MAN, SYSCTLS } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
 import { portsOf } from '../_lib/ports.js';
@@ -38,7 +38,8 @@ export const check: PodCheck = {
         const port = p.containerPort;
         if (port === undefined || port < 1 || port >= 1024) continue;
         if (start !== undefined && port >= start) continue;
-        yield containerFinding(c, `${describeContainer(c)} listens on privileged port ${port}${hostNetwork ? ' of the node (hostNetwork)' : ''}: binding it needs root or NET_BIND_SERVICE`, [...p.path, 'containerPort']);
+        const nbs = capabilities(c).add.some((a) => a.toUpperCase() === 'NET_BIND_SERVICE') ? ' (it adds NET_BIND_SERVICE for that)' : '';
+        yield containerFinding(c, `${describeContainer(c)} listens on privileged port ${port}${hostNetwork ? ' of the node (hostNetwork)' : ''}: binding it needs root or NET_BIND_SERVICE${nbs}`, [...p.path, 'containerPort']);
       }
     }
   },

@@ -1,10 +1,10 @@
 import type { PodCheck } from '../../engine/types.js';
 import { asList, asMap, asString } from '../../k8s/json.js';
-import { podSecurityContext } from '../../k8s/security-context.js';
-import type { PodTarget } from '../../k8s/pod-spec.js';
+import { effective, podSecurityContext } from '../../k8s/security-context.js';
+import type { ContainerRef, PodTarget } from '../../k8s/pod-spec.js';
 import { FSGROUP_POLICY, SECURITY_CONTEXT } from '../_lib/references.js';
 import { podPath } from '../_lib/pod.js';
-import { isSet } from '../_lib/values.js';
+import { asInt, isSet, yamlTrue } from '../_lib/values.js';
 
 /**
  * Names of the pod's persistent volumes (the ones whose ownership the kubelet manages with fsGroup
@@ -28,6 +28,13 @@ function persistentVolumeNames(pod: PodTarget): Set<string> {
   return names;
 }
 
+/** The container runs as a non-root UID: runAsNonRoot is true or runAsUser is a positive number. */
+function knownNonRoot(pod: PodTarget, c: ContainerRef): boolean {
+  if (yamlTrue(effective(pod, c, 'runAsNonRoot').value)) return true;
+  const uid = asInt(effective(pod, c, 'runAsUser').value);
+  return uid !== undefined && uid > 0;
+}
+
 export const check: PodCheck = {
   scope: 'pod',
   meta: {
@@ -45,10 +52,13 @@ export const check: PodCheck = {
     const persistent = persistentVolumeNames(pod);
     if (!persistent.size) return;
     const mounted = new Set<string>();
+    let nonRootWriter = false;
     for (const c of pod.containers) {
       for (const m of asList(c.spec.volumeMounts)) {
         const name = asString(asMap(m)?.name);
-        if (name && persistent.has(name)) mounted.add(name);
+        if (!name || !persistent.has(name)) continue;
+        mounted.add(name);
+        if (knownNonRoot(pod, c)) nonRootWriter = true;
       }
     }
     if (!mounted.size) return;
@@ -56,6 +66,9 @@ export const check: PodCheck = {
     const psc = podSecurityContext(pod);
     // fsGroup: 0 is set (CTR-ROOT-GROUP reports the root group).
     if (!isSet(psc?.fsGroup)) {
+      // Only a container known to run as non-root needs the group; for root (or an unknown image
+      // user) the finding would be speculation, and running as root is reported elsewhere.
+      if (!nonRootWriter) return;
       yield { message: `pod mounts persistent volume(s) ${list} but sets no fsGroup: non-root containers may not be able to write them`, path: podPath(pod, 'securityContext', 'fsGroup') };
       return;
     }

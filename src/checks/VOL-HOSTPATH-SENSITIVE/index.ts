@@ -3,6 +3,8 @@ import { severityRank } from '../../engine/types.js';
 import { hostPathVolumes, isAtOrUnder, mountSummary, writable } from '../_lib/host-path.js';
 import { HOSTPATH, LOG_MOUNT_ESCAPE, NSA_CISA } from '../_lib/references.js';
 import { describeContainer } from '../_lib/pod.js';
+import { yamlTrue } from '../_lib/values.js';
+import { effective } from '../../k8s/security-context.js';
 
 interface Sensitive {
   path: string;
@@ -22,8 +24,9 @@ const SENSITIVE: readonly Sensitive[] = [
   { path: '/var/lib/docker', what: 'Docker\'s storage with every container\'s file system', readOnly: 'high' },
   { path: '/var/lib/containerd', what: 'containerd\'s storage with every container\'s file system', readOnly: 'high' },
   { path: '/var/lib/containers', what: 'CRI-O and Podman storage with every container\'s file system', readOnly: 'high' },
-  // Device nodes stay writable on a read-only mount: readOnly does not protect /dev.
-  { path: '/dev', what: 'the node\'s devices; a read-only mount does not stop writes to device nodes', readOnly: 'high' },
+  // Device nodes stay writable on a read-only mount; what stops a container from using the node's
+  // disks is the runtime's device cgroup, which a privileged container does not have.
+  { path: '/dev', what: 'the node\'s device nodes (readOnly does not stop writes to a device node; only the device cgroup of an unprivileged container does)', readOnly: 'medium' },
   { path: '/proc', what: 'the node\'s kernel settings and processes', readOnly: 'medium' },
   { path: '/sys', what: 'the node\'s kernel, cgroup and device controls', readOnly: 'medium' },
   { path: '/boot', what: 'the node\'s kernel and boot loader', readOnly: 'medium' },
@@ -36,6 +39,9 @@ const SENSITIVE: readonly Sensitive[] = [
   { path: '/var/log/pods', what: 'pod logs that the kubelet reads; a planted symlink makes it read any host file', readOnly: undefined },
   { path: '/var/log/containers', what: 'container log links that the kubelet follows', readOnly: undefined },
 ];
+
+/** Not sensitive in any mode: the syslog socket (a container can at most add log lines). */
+const BENIGN = ['/dev/log'];
 
 /** Harmless when mounted read-only (time zone, CA bundles, machine identity). Writable, they are not. */
 const BENIGN_READ_ONLY = ['/etc/localtime', '/etc/timezone', '/usr/share/zoneinfo', '/etc/ssl/certs', '/etc/ca-certificates', '/etc/pki/ca-trust', '/etc/pki/tls/certs', '/usr/share/ca-certificates', '/etc/machine-id', '/var/lib/dbus/machine-id', '/etc/os-release', '/etc/hostname'];
@@ -73,9 +79,11 @@ export const check: PodCheck = {
   *check(pod) {
     for (const v of hostPathVolumes(pod)) {
       const rw = writable(v);
-      if (!rw && BENIGN_READ_ONLY.some((b) => isAtOrUnder(v.hostPath, b))) continue;
+      if (BENIGN.includes(v.hostPath) || (!rw && BENIGN_READ_ONLY.some((b) => isAtOrUnder(v.hostPath, b)))) continue;
       const { inside, below } = exposed(v.hostPath);
-      const sev = (s: Sensitive): Severity | undefined => (rw ? 'high' : s.readOnly);
+      // A privileged container can use every device node it sees, read-only mount or not.
+      const privileged = v.mounts.some((m) => yamlTrue(effective(pod, m.c, 'privileged').value));
+      const sev = (s: Sensitive): Severity | undefined => (rw || (privileged && s.path === '/dev') ? 'high' : s.readOnly);
       let severity: Severity | undefined = inside ? sev(inside) : undefined;
       const belowHits = below.filter((s) => sev(s) !== undefined);
       for (const s of belowHits) severity = max(severity, sev(s));

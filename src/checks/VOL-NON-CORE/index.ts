@@ -52,7 +52,8 @@ export const check: PodCheck = {
       if (!v || ALLOWED.some((t) => isSet(v[t]))) continue;
       // A volume with no known source is defaulted to emptyDir by the API server.
       const type = Object.keys(NON_CORE).find((t) => isSet(v[t]));
-      if (!type) continue;
+      // hostPath is reported once, by VOL-HOSTPATH (a baseline control, so a restricted one too).
+      if (!type || type === 'hostPath') continue;
       yield { message: `volume "${asString(v.name) ?? ''}" is ${type}: ${NON_CORE[type]}`, path: podPath(pod, 'volumes', i, type) };
     }
   },
