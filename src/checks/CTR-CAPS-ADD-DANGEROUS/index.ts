@@ -47,7 +47,10 @@ export const check: PodCheck = {
         const d = DANGEROUS[cap];
         if (!d) continue;
         const spelled = raw === cap ? '' : ` (written "${raw}"; runtimes read it as ${cap})`;
-        yield { ...containerFinding(c, `${describeContainer(c)} adds ${cap}${spelled}: ${d.why}`, [...c.path, 'securityContext', 'capabilities', 'add', i]), severity: d.severity };
+        const addPath = [...c.path, 'securityContext', 'capabilities', 'add'];
+        // Removing an added capability reverses an explicit choice: `fix` applies it only with --overwrite.
+        const fix = typeof add[i] === 'string' ? { description: `remove ${raw} from securityContext.capabilities.add`, ops: [{ op: 'remove-item' as const, path: addPath, value: raw }] } : undefined;
+        yield { ...containerFinding(c, `${describeContainer(c)} adds ${cap}${spelled}: ${d.why}`, [...addPath, i], fix), severity: d.severity };
       }
     }
   },

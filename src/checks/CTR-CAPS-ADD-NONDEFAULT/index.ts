@@ -30,7 +30,10 @@ export const check: PodCheck = {
         const hint = BASELINE_CAPABILITIES.has(upper)
           ? ` (Pod Security Admission compares names exactly: write "${upper}")`
           : '';
-        yield containerFinding(c, `${describeContainer(c)} adds capability "${cap}", which is not in the baseline set${hint}`, [...c.path, 'securityContext', 'capabilities', 'add', i]);
+        const addPath = [...c.path, 'securityContext', 'capabilities', 'add'];
+        // Removing an added capability reverses an explicit choice: `fix` applies it only with --overwrite.
+        const fix = typeof add[i] === 'string' ? { description: `remove ${cap} from securityContext.capabilities.add`, ops: [{ op: 'remove-item' as const, path: addPath, value: cap }] } : undefined;
+        yield containerFinding(c, `${describeContainer(c)} adds capability "${cap}", which is not in the baseline set${hint}`, [...addPath, i], fix);
       }
     }
   },

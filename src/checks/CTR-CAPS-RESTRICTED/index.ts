@@ -34,7 +34,9 @@ export const check: PodCheck = {
       for (let i = 0; i < add.length; i++) {
         const cap = capString(add[i]);
         if (cap === 'NET_BIND_SERVICE') continue;
-        yield containerFinding(c, `${d} adds "${cap}": the restricted policy allows adding only NET_BIND_SERVICE`, [...caps.path, 'add', i]);
+        // Removing an added capability reverses an explicit choice: `fix` applies it only with --overwrite.
+        const fix = typeof add[i] === 'string' ? { description: `remove ${cap} from securityContext.capabilities.add`, ops: [{ op: 'remove-item' as const, path: [...caps.path, 'add'], value: cap }] } : undefined;
+        yield containerFinding(c, `${d} adds "${cap}": the restricted policy allows adding only NET_BIND_SERVICE`, [...caps.path, 'add', i], fix);
       }
     }
   },

@@ -27,13 +27,15 @@ export const check: PodCheck = {
       const d = describeContainer(c);
       const value = typeof pm === 'string' ? pm : JSON.stringify(pm);
       const path = [...c.path, 'securityContext', 'procMount'];
+      // Default reverses an explicit choice: `fix` applies it only with --overwrite.
+      const fix = { description: 'set securityContext.procMount to Default', ops: [{ op: 'set' as const, path, value: 'Default', overwrite: true }] };
       if (userNamespace) {
         // In a user namespace the unmasked /proc belongs to the pod's own namespaces; the baseline
         // policy accepts it from v1.35, the restricted policy never does.
         const pss = minor >= 35 ? 'baseline allows it with hostUsers: false, restricted does not' : `baseline allows it with hostUsers: false only from v1.35 (target ${formatMinor(minor)})`;
-        yield { ...containerFinding(c, `${d} sets procMount: ${value} inside a user namespace (${pss})`, path), severity: 'low' };
+        yield { ...containerFinding(c, `${d} sets procMount: ${value} inside a user namespace (${pss})`, path, fix), severity: 'low' };
       } else {
-        yield containerFinding(c, `${d} sets procMount: ${value}: the host kernel's /proc paths are no longer masked`, path);
+        yield containerFinding(c, `${d} sets procMount: ${value}: the host kernel's /proc paths are no longer masked`, path, fix);
       }
     }
   },

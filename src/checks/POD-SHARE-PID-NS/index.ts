@@ -20,6 +20,8 @@ export const check: PodCheck = {
     yield {
       message: `shareProcessNamespace: true lets the pod's ${pod.containers.length > 1 ? `${pod.containers.length} containers` : 'containers'} see and signal each other's processes and read their /proc/<pid>/root and environment`,
       path: podPath(pod, 'shareProcessNamespace'),
+      // false reverses an explicit choice: `fix` applies it only with --overwrite.
+      fix: { description: 'set spec.shareProcessNamespace to false', ops: [{ op: 'set', path: podPath(pod, 'shareProcessNamespace'), value: false, overwrite: true }] },
     };
   },
 };

@@ -1,9 +1,15 @@
-import type { PodCheck } from '../../engine/types.js';
+import type { PodCheck, StructuredRemediation } from '../../engine/types.js';
+import type { Path } from '../../load/types.js';
 import { asMap } from '../../k8s/json.js';
 import { containerSecurityContext, podSecurityContext } from '../../k8s/security-context.js';
 import { NSA_CISA, PSS_BASELINE, WINDOWS_HOSTPROCESS } from '../_lib/references.js';
 import { containerFinding, describeContainer, podPath } from '../_lib/pod.js';
 import { yamlTrue } from '../_lib/values.js';
+
+/** hostProcess: false reverses an explicit choice: `fix` applies it only with --overwrite. */
+function off(path: Path): StructuredRemediation {
+  return { description: 'set windowsOptions.hostProcess to false (the workload must then work as a normal Windows container)', ops: [{ op: 'set', path, value: false, overwrite: true }] };
+}
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -26,12 +32,14 @@ export const check: PodCheck = {
       yield {
         message: 'pod sets securityContext.windowsOptions.hostProcess=true: every container runs as a process on the Windows node',
         path: podPath(pod, 'securityContext', 'windowsOptions', 'hostProcess'),
+        fix: off(podPath(pod, 'securityContext', 'windowsOptions', 'hostProcess')),
       };
     }
     for (const c of pod.containers) {
       const wo = asMap(containerSecurityContext(c)?.windowsOptions);
       if (wo && yamlTrue(wo.hostProcess)) {
-        yield containerFinding(c, `${describeContainer(c)} sets securityContext.windowsOptions.hostProcess=true: it runs as a process on the Windows node`, [...c.path, 'securityContext', 'windowsOptions', 'hostProcess']);
+        const path = [...c.path, 'securityContext', 'windowsOptions', 'hostProcess'];
+        yield containerFinding(c, `${describeContainer(c)} sets securityContext.windowsOptions.hostProcess=true: it runs as a process on the Windows node`, path, off(path));
       }
     }
   },
