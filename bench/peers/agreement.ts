@@ -14,7 +14,16 @@ export type PeerId = 'checkov' | 'kubeScore' | 'kubeLinter' | 'polaris';
 export interface CatalogueCheck {
   id: string;
   scope: string;
+  optIn?: boolean;
   peers: Partial<Record<string, string[]>>;
+}
+
+/** What the judge knows about the peer's whole run (to recognise kinds or files it skips). */
+export interface PeerContext {
+  /** Kinds the peer gave any verdict on. */
+  peerKinds: Set<string>;
+  /** Files the peer gave any verdict on. */
+  peerFiles: Set<string>;
 }
 
 export interface Mapping {
@@ -29,8 +38,8 @@ export interface Mapping {
  * failed. A comment counts for a kubeharden check only if its summary matches.
  */
 const KUBE_SCORE_COMMENT_FILTER: Record<string, RegExp> = {
-  'CTR-HIGH-UID|container-security-context-user-group-id': /user ?id/i,
-  'CTR-HIGH-GID|container-security-context-user-group-id': /group ?id/i,
+  'CTR-HIGH-UID|container-security-context-user-group-id': /user ?id|no configured security context/i,
+  'CTR-HIGH-GID|container-security-context-user-group-id': /group ?id|no configured security context/i,
   'RES-CPU-REQ|container-resources': /CPU request/i,
   'RES-CPU-LIM|container-resources': /CPU limit/i,
   'RES-MEM-REQ|container-resources': /Memory request/i,
@@ -107,7 +116,9 @@ export function compare(
   khErrorFiles: Set<string>,
   peer: VerdictIndex,
   objects: Map<string, CorpusObject>,
+  ctx: PeerContext = { peerKinds: new Set(), peerFiles: new Set() },
 ): PairResult {
+  const all = [...objects.values()];
   const keys = new Set<string>();
   for (const id of m.peerChecks) for (const k of peer.get(id)?.keys() ?? []) keys.add(k);
   for (const k of kh.get(m.khCheck)?.keys() ?? []) keys.add(k);
@@ -151,7 +162,7 @@ export function compare(
       khNotes: kv?.notes ?? [],
       peerNotes: pv.notes,
     };
-    res.disagreements.push({ ...d, judgement: judge(d, khErrorFiles) });
+    res.disagreements.push({ ...d, judgement: judge(d, khErrorFiles, { ...ctx, all }) });
   }
   return res;
 }

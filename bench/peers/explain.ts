@@ -1,9 +1,13 @@
 /**
  * One-line judgement of a disagreement: whose verdict is right by the Pod Security Standards and
- * Kubernetes semantics (the oracle), and why the other side differs (the peer's documented or
+ * Kubernetes semantics (oracle.ts), and why the other side differs (the peer's documented or
  * observed behaviour). Disagreements with the same reason are grouped in RESULTS.md.
+ *
+ * Order: rules for a specific (check, peer) first — they know the peer's quirk and read the
+ * object — then generic rules (kind or file the peer never scans), then the bare oracle.
  */
-import type { Disagreement } from './agreement.js';
+import type { Disagreement, PeerContext } from './agreement.js';
+import { asList, asMap, type CorpusObject } from './corpus.js';
 import { truthOf, type Truth } from './oracle.js';
 
 export type Right = 'kubeharden' | 'peer' | 'both' | 'unjudged';
@@ -18,45 +22,201 @@ export interface Judgement {
 
 type Input = Omit<Disagreement, 'judgement'>;
 
+export interface JudgeContext extends PeerContext {
+  all: readonly CorpusObject[];
+}
+
 const PEER_LABEL: Record<string, string> = { checkov: 'Checkov', kubeScore: 'kube-score', kubeLinter: 'kube-linter', polaris: 'Polaris' };
 
-/** Why a peer's verdict differs from the oracle's, when kubeharden agrees with the oracle. */
-type PeerExplainer = (d: Input, t: Truth) => string | undefined;
+interface RuleResult {
+  right: Right;
+  reason: string;
+  detail?: string;
+}
+type Rule = (d: Input, o: CorpusObject, t: Truth | undefined, ctx: JudgeContext) => RuleResult | undefined;
 
-export const PEER_EXPLAINERS: PeerExplainer[] = [];
+const containersOf = (o: CorpusObject): Array<{ name: string; kind: string; spec: Record<string, unknown> }> => o.pod?.containers ?? [];
+const caps = (spec: Record<string, unknown>, list: 'add' | 'drop'): string[] => asList(asMap(asMap(spec.securityContext)?.capabilities)?.[list]).map(String);
+const khAgrees = (d: Input, t: Truth | undefined): boolean => !!t && (d.kh === 'fail') === t.fail;
+const peerAgrees = (d: Input, t: Truth | undefined): boolean => !!t && (d.peer === 'fail') === t.fail;
 
-/** Why kubeharden's verdict is defensible although it differs from the oracle (policy choices). */
-type KhExplainer = (d: Input, t: Truth) => { right: Right; reason: string } | undefined;
+/** Rules for one kubeharden check and one peer. Key: `${check}|${peer}`; '*' matches any peer. */
+const RULES: Record<string, Rule[]> = {
+  'CTR-CAPS-DROP-ALL|checkov': [
+    (d, o) => {
+      const lower = containersOf(o).find((c) => caps(c.spec, 'drop').some((x) => x !== 'ALL' && x.toUpperCase() === 'ALL'));
+      return d.peer === 'pass' && lower ? { right: 'kubeharden', reason: 'Checkov CKV_K8S_37 accepts drop: [all] by a case-insensitive match; capability names are case-sensitive and PSS restricted requires the exact "ALL"' } : undefined;
+    },
+  ],
+  'CTR-CAPS-DROP-NET-RAW|checkov': [
+    (d, o) => {
+      const lower = containersOf(o).find((c) => caps(c.spec, 'drop').some((x) => x !== 'ALL' && x.toUpperCase() === 'ALL'));
+      return d.peer === 'pass' && lower ? { right: 'kubeharden', reason: 'Checkov CKV_K8S_28 accepts drop: [all] by a case-insensitive match; the runtime drops nothing for "all"' } : undefined;
+    },
+  ],
+  'CTR-CAPS-ADD-NONDEFAULT|checkov': [
+    (d, _o, t) =>
+      d.peer === 'fail' && khAgrees(d, t) && !t?.fail ? { right: 'kubeharden', reason: 'Checkov CKV_K8S_25 fails any capabilities.add; PSS baseline allows adding the 13 default capabilities (e.g. NET_BIND_SERVICE, CHOWN)' } : undefined,
+  ],
+  'CTR-CAPS-ADD-DANGEROUS|checkov': [
+    (d, o) => {
+      const added = containersOf(o).flatMap((c) => caps(c.spec, 'add'));
+      return d.peer === 'pass' && d.kh === 'fail' && !added.includes('SYS_ADMIN') && added.length
+        ? { right: 'kubeharden', reason: 'Checkov CKV_K8S_39 looks for SYS_ADMIN only; the capability added here is outside the PSS baseline set and grants host-level power', detail: `adds ${added.join(', ')}` }
+        : undefined;
+    },
+  ],
+  'CTR-RUN-AS-UID0|checkov': [
+    (d, _o, t) =>
+      d.peer === 'fail' && khAgrees(d, t)
+        ? { right: 'both', reason: 'different definitions: CKV_K8S_23 fails a missing runAsNonRoot, CTR-RUN-AS-UID0 only an explicit runAsUser: 0 (the missing runAsNonRoot is CTR-RUN-AS-NON-ROOT\'s finding, where Checkov and kubeharden agree)' }
+        : undefined,
+  ],
+  'CTR-SECCTX-PRESENT|checkov': [
+    (d) =>
+      d.peer === 'fail' && d.kh === 'pass'
+        ? { right: 'both', reason: 'different definitions: Checkov requires a pod-level (CKV_K8S_29) and a container-level (CKV_K8S_30) securityContext; the catalogue\'s presence check passes when either level sets one, and the fields that matter are judged by the specific checks' }
+        : undefined,
+  ],
+  'CTR-HIGH-UID|kubeScore': [
+    (d, o, t) =>
+      d.peer === 'pass' && khAgrees(d, t) && containersOf(o).some((c) => asMap(c.spec.securityContext) && asMap(c.spec.securityContext)?.runAsUser === undefined)
+        ? { right: 'kubeharden', reason: 'kube-score passes a container whose securityContext sets no runAsUser (the image decides the UID, often 0); the catalogue requires an explicit UID ≥ 10000' }
+        : undefined,
+  ],
+  'CTR-HIGH-GID|kubeScore': [
+    (d, o, t) =>
+      d.peer === 'pass' && khAgrees(d, t) && containersOf(o).some((c) => asMap(c.spec.securityContext) && asMap(c.spec.securityContext)?.runAsGroup === undefined)
+        ? { right: 'kubeharden', reason: 'kube-score passes a container whose securityContext sets no runAsGroup (the image decides the GID, often 0); the catalogue requires an explicit GID ≥ 10000' }
+        : undefined,
+  ],
+  'RES-*|checkov': [
+    (d, o, t) =>
+      d.peer === 'none' && khAgrees(d, t) && containersOf(o).some((c) => c.spec.resources !== undefined)
+        ? { right: 'kubeharden', reason: 'Checkov CKV_K8S_10/12 give no verdict when the container has a resources block without requests (resources: {} or limits only)' }
+        : undefined,
+  ],
+  'RES-*|kubeScore': [
+    (d, o, t) =>
+      d.peer === 'fail' && khAgrees(d, t) && !t?.fail && containersOf(o).some((c) => asMap(asMap(c.spec.resources)?.limits) && !asMap(asMap(c.spec.resources)?.requests))
+        ? { right: 'kubeharden', reason: 'kube-score ignores API defaulting: a request left unset takes the value of the limit, so the container has a request' }
+        : undefined,
+  ],
+  'REL-PROBES|checkov': [
+    (d) =>
+      d.peer === 'fail' && d.kh === 'pass'
+        ? { right: 'both', reason: 'scope: kubeharden skips bare Pods, Jobs, restartPolicy Never/OnFailure templates and init containers by design (probes need a controller to act); Checkov requires probes on every pod' }
+        : undefined,
+  ],
+  'REL-PROBES|kubeScore': [
+    (d) =>
+      d.peer === 'none' && d.kh === 'fail'
+        ? { right: 'both', reason: 'scope: kube-score checks probes only for pods that a Service of the scan targets (it skips the rest); kubeharden requires liveness and readiness probes on every long-running workload' }
+        : undefined,
+  ],
+  'META-DEFAULT-NS|checkov': [
+    (d, o) =>
+      d.kh === 'none' && !o.pod
+        ? { right: 'both', reason: 'scope: kubeharden reports the default namespace on workloads only (where it changes isolation); Checkov CKV_K8S_21 on every namespaced object (ConfigMaps, Services, RBAC…)' }
+        : undefined,
+  ],
+  'API-DEPRECATED|kubeScore': [
+    (d, _o, t) => (d.peer === 'pass' && khAgrees(d, t) && t?.fail ? { right: 'kubeharden', reason: 'kube-score stable-version knows only part of the removed API versions (not policy/v1beta1, storage.k8s.io/v1beta1…)' } : undefined),
+  ],
+  'NET-NO-NETPOL|*': [
+    (d, o) =>
+      d.peer === 'fail' && d.kh === 'pass' && o.pod?.spec.hostNetwork === true
+        ? { right: 'kubeharden', reason: '{peer} fails a hostNetwork pod; NetworkPolicies do not apply to host-network pods, so there is nothing to add (the finding belongs to POD-HOST-NETWORK)' }
+        : undefined,
+  ],
+  'NET-NO-NETPOL|checkov': [
+    (d, _o, t) =>
+      d.peer === 'pass' && khAgrees(d, t)
+        ? { right: 'kubeharden', reason: 'Checkov CKV2_K8S_6 passes a Pod that no NetworkPolicy of its namespace selects: its graph links any NetworkPolicy of the namespace to the Pod' }
+        : undefined,
+  ],
+  'NET-NS-DEFAULT-DENY|checkov': [
+    () => ({ right: 'both', reason: 'granularity: kubeharden reports a namespace without a default-deny policy once (on one workload of it); Checkov CKV2_K8S_6 judges every Pod; per-object verdicts do not line up' }),
+  ],
+  'NET-SVC-EXPOSED|kubeScore': [
+    (d, o) =>
+      d.peer === 'pass' && d.kh === 'fail' && asMap(o.object.spec)?.type === 'LoadBalancer'
+        ? { right: 'kubeharden', reason: 'kube-score service-type flags NodePort only; a LoadBalancer Service is reachable from outside the cluster as well (the catalogue flags both)' }
+        : undefined,
+  ],
+  'CMP-RISKY|checkov': [
+    (d) =>
+      d.peer === 'pass' && d.kh === 'fail'
+        ? { right: 'both', reason: 'scope: the Checkov ids cover Tiller, kubernetes-dashboard and git-sync; kubeharden also flags the ingress-nginx controller (retired upstream), which no Checkov check looks at' }
+        : undefined,
+  ],
+  'RBAC-WILDCARD|checkov': [
+    (d, o) => {
+      const first = asList(o.object.rules)[0];
+      const inFirst = ['apiGroups', 'resources', 'verbs'].some((f) => asList(asMap(first)?.[f]).includes('*'));
+      return d.peer === 'pass' && d.kh === 'fail' && !inFirst ? { right: 'kubeharden', reason: 'Checkov CKV_K8S_49 reads rules[0] only; the "*" is in a later rule' } : undefined;
+    },
+  ],
+  'RBAC-ESCALATION|checkov': [
+    (d) =>
+      d.peer === 'pass' && d.kh === 'fail'
+        ? { right: 'both', reason: 'create/update/patch on (cluster)rolebindings without bind: RBAC escalation prevention limits the holder to roles whose permissions it already has (Checkov passes); kubeharden flags it at medium as the catalogue asks — but its message "it lets the holder gain permissions it does not have" is wrong for this case' }
+        : undefined,
+  ],
+  'RBAC-*|checkov': [
+    (d, o) =>
+      d.peer === 'none' && d.kh === 'fail' && (o.kind === 'Role' || o.kind === 'ClusterRole')
+        ? { right: 'both', reason: 'Checkov\'s graph checks (CKV2_K8S_*) judge a role only through a binding of the scan that grants it to a subject; this role has no such binding (kubeharden judges every role, bound or not)' }
+        : undefined,
+  ],
+};
 
-export const KH_EXPLAINERS: KhExplainer[] = [];
+function rulesFor(check: string, peer: string): Rule[] {
+  const family = `${check.split('-')[0]}-*`;
+  return [...(RULES[`${check}|${peer}`] ?? []), ...(RULES[`${check}|*`] ?? []), ...(RULES[`${family}|${peer}`] ?? [])];
+}
 
-export function judge(d: Input, khErrorFiles: Set<string>): Judgement {
+/** Generic: the peer never evaluates this kind of object, or skipped the whole file. */
+const GENERIC: Rule[] = [
+  (d, o, t, ctx) => {
+    if (d.peer !== 'none' || d.kh !== 'fail' || (t && !t.fail)) return undefined;
+    if (/\{\{/.test(o.name) && !ctx.peerFiles.has(o.file)) {
+      return { right: 'both', reason: '{peer} skips the file, an unrendered template (the object name holds {{ }} placeholders); kubeharden scans its valid YAML' };
+    }
+    if (!ctx.peerKinds.has(o.kind)) {
+      return { right: 'kubeharden', reason: o.pod ? `{peer} does not scan ${o.kind} objects; kubeharden finds pod templates by shape` : `{peer} does not evaluate ${o.kind} objects` };
+    }
+    if (!ctx.peerFiles.has(o.file)) return { right: 'kubeharden', reason: '{peer} produced no verdict for any object of this file' };
+    return undefined;
+  },
+];
+
+export function judge(d: Input, khErrorFiles: Set<string>, ctx: JudgeContext): Judgement {
   const peer = PEER_LABEL[d.mapping.peer] ?? d.mapping.peer;
   const ids = d.mapping.peerChecks.join('/');
-  const t = truthOf(d.mapping.khCheck, d.object);
-  if (!d.object) return { right: 'unjudged', reason: `object not found in the corpus model (${d.key})`, detail: '' };
-  if (d.kh === 'none' && khErrorFiles.has(d.object.file)) {
-    return { right: 'peer', reason: `kubeharden reported an input error for the file and gave no verdict; ${peer} ${ids} did`, detail: '' };
+  const fill = (s: string): string => s.replace(/\{peer\}/g, peer).replace(/\{ids\}/g, ids);
+  const o = d.object;
+  if (!o) return { right: 'unjudged', reason: `object not in the corpus model (${d.key})`, detail: '' };
+  const t = truthOf(d.mapping.khCheck, o, ctx.all);
+  const detail = t ? describeTruth(t) : '';
+  if (d.kh === 'none' && khErrorFiles.has(o.file)) {
+    return { right: 'peer', reason: fill('kubeharden could not read the file (input error) and gave no verdict; {peer} {ids} did'), detail };
   }
-  if (!t) return { right: 'unjudged', reason: `no oracle for ${d.mapping.khCheck} (${peer} ${ids} says ${d.peer}, kubeharden ${d.kh})`, detail: '' };
-  const detail = t.why.join('; ');
-  const khFail = d.kh === 'fail';
-  const peerFail = d.peer === 'fail';
-  const khRight = d.containerLevel ? sameSet(d.khContainers.filter(Boolean), t.containers.filter(Boolean)) || (t.containers.includes('') && d.khContainers.includes('')) : khFail === t.fail;
-  const peerRight = d.containerLevel ? sameSet(d.peerContainers.filter(Boolean), t.containers.filter(Boolean)) : peerFail === t.fail;
-  if (khRight && !peerRight) {
-    for (const e of PEER_EXPLAINERS) {
-      const r = e(d, t);
-      if (r) return { right: 'kubeharden', reason: r.replace(/\{peer\}/g, peer).replace(/\{ids\}/g, ids), detail };
-    }
-    return { right: 'kubeharden', reason: `${peer} ${ids} ${d.peer === 'none' ? 'gives no verdict' : d.peer === 'fail' ? 'fails' : 'passes'} where the ${d.mapping.khCheck} definition says ${t.fail ? 'fail' : 'pass'} (unexplained)`, detail };
+  for (const rule of [...rulesFor(d.mapping.khCheck, d.mapping.peer), ...GENERIC]) {
+    const r = rule(d, o, t, ctx);
+    if (r) return { right: r.right, reason: fill(r.reason), detail: r.detail ?? detail };
   }
-  for (const e of KH_EXPLAINERS) {
-    const r = e(d, t);
-    if (r) return { ...r, reason: r.reason.replace(/\{peer\}/g, peer).replace(/\{ids\}/g, ids), detail };
-  }
-  if (peerRight && !khRight) return { right: 'peer', reason: `kubeharden ${d.mapping.khCheck} ${d.kh === 'none' ? 'gives no verdict' : khFail ? 'fails' : 'passes'} where the definition says ${t.fail ? 'fail' : 'pass'} — kubeharden wrong`, detail };
-  return { right: 'unjudged', reason: `both differ from the oracle (kubeharden ${d.kh}, ${peer} ${d.peer})`, detail };
+  if (!t) return { right: 'unjudged', reason: fill(`no oracle for ${d.mapping.khCheck} ({peer} ${d.peer}, kubeharden ${d.kh})`), detail: '' };
+  const khRight = d.containerLevel ? sameSet(d.khContainers.filter(Boolean), t.containers.filter(Boolean)) : khAgrees(d, t);
+  const peerRight = d.containerLevel ? sameSet(d.peerContainers.filter(Boolean), t.containers.filter(Boolean)) : peerAgrees(d, t);
+  const says = (s: string): string => (s === 'none' ? 'gives no verdict' : s === 'fail' ? 'fails it' : 'passes it');
+  if (khRight && !peerRight) return { right: 'kubeharden', reason: fill(`{peer} {ids} ${says(d.peer)} where the ${d.mapping.khCheck} definition says ${t.fail ? 'fail' : 'pass'}`), detail };
+  if (peerRight && !khRight) return { right: 'peer', reason: `kubeharden ${d.mapping.khCheck} ${says(d.kh)} where the definition says ${t.fail ? 'fail' : 'pass'}`, detail };
+  return { right: 'unjudged', reason: fill(`both sides differ from the oracle (kubeharden ${d.kh}, {peer} ${d.peer})`), detail };
+}
+
+function describeTruth(t: Truth): string {
+  return t.why.join('; ');
 }
 
 function sameSet(a: string[], b: string[]): boolean {
@@ -64,3 +224,4 @@ function sameSet(a: string[], b: string[]): boolean {
   const y = [...new Set(b)].sort();
   return x.length === y.length && x.every((v, i) => v === y[i]);
 }
+

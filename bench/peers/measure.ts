@@ -20,6 +20,8 @@ export interface Command {
 export interface RunResult {
   wallMs: number;
   rssKiB: number;
+  /** User + system CPU time of the process tree, ms. */
+  cpuMs: number;
   code: number;
   timedOut: boolean;
   stdoutFile: string;
@@ -38,7 +40,7 @@ export function runOnce(c: Command, stdoutFile: string, timeoutMs: number): Prom
   const out = openSync(stdoutFile, 'w');
   return new Promise((resolvePromise, reject) => {
     const t0 = process.hrtime.bigint();
-    const child = spawn(TIME, ['-f', '%e %M', '-o', timeFile, c.cmd, ...c.args], {
+    const child = spawn(TIME, ['-f', '%e %M %U %S', '-o', timeFile, c.cmd, ...c.args], {
       cwd: c.cwd,
       env: c.env ?? process.env,
       stdio: ['ignore', out, 'pipe'],
@@ -67,14 +69,18 @@ export function runOnce(c: Command, stdoutFile: string, timeoutMs: number): Prom
       clearTimeout(timer);
       closeSync(out);
       let rssKiB = 0;
+      let cpuMs = 0;
       if (existsSync(timeFile)) {
         const lines = readFileSync(timeFile, 'utf8').trim().split('\n');
         const last = lines[lines.length - 1] ?? '';
-        const m = /([\d.]+) (\d+)$/.exec(last);
-        if (m) rssKiB = Number(m[2]);
+        const m = /([\d.]+) (\d+) ([\d.]+) ([\d.]+)$/.exec(last);
+        if (m) {
+          rssKiB = Number(m[2]);
+          cpuMs = (Number(m[3]) + Number(m[4])) * 1000;
+        }
         rmSync(timeFile, { force: true });
       }
-      resolvePromise({ wallMs, rssKiB, code: code ?? -1, timedOut, stdoutFile, stderr });
+      resolvePromise({ wallMs, rssKiB, cpuMs, code: code ?? -1, timedOut, stdoutFile, stderr });
     });
   });
 }
@@ -87,6 +93,8 @@ export interface Stats {
   /** Median absolute deviation of wall time, ms. */
   madMs: number;
   rssKiB: number;
+  /** Median CPU time (user + system), ms: less sensitive than wall time to a busy machine. */
+  cpuMs: number;
 }
 
 export function median(xs: number[]): number {
@@ -105,6 +113,7 @@ export function stats(runs: RunResult[]): Stats {
     maxMs: Math.max(...w),
     madMs: median(w.map((x) => Math.abs(x - med))),
     rssKiB: median(runs.map((r) => r.rssKiB)),
+    cpuMs: median(runs.map((r) => r.cpuMs)),
   };
 }
 

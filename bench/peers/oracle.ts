@@ -126,7 +126,194 @@ export const ORACLES: Record<string, Oracle> = {
     }),
 };
 
-export function truthOf(check: string, o: CorpusObject | undefined): Truth | undefined {
+
+// ---- Checks with cross-object or non-PSS definitions (catalogue definitions, Kubernetes semantics) ----
+
+type Labels = Record<string, string>;
+
+function labelsOf(v: unknown): Labels {
+  const out: Labels = {};
+  for (const [k, x] of Object.entries(asMap(v) ?? {})) if (typeof x === 'string') out[k] = x;
+  return out;
+}
+
+/** metav1.LabelSelector semantics (matchLabels AND matchExpressions; empty selects everything). */
+export function selects(selector: unknown, labels: Labels): boolean {
+  const s = asMap(selector);
+  if (!s) return true;
+  for (const [k, v] of Object.entries(asMap(s.matchLabels) ?? {})) if (labels[k] !== v) return false;
+  for (const e of asList(s.matchExpressions)) {
+    const m = asMap(e);
+    if (!m) continue;
+    const key = String(m.key);
+    const values = asList(m.values).map(String);
+    const has = key in labels;
+    if (m.operator === 'In' && !(has && values.includes(labels[key]))) return false;
+    if (m.operator === 'NotIn' && has && values.includes(labels[key])) return false;
+    if (m.operator === 'Exists' && !has) return false;
+    if (m.operator === 'DoesNotExist' && has) return false;
+  }
+  return true;
+}
+
+const nsOf = (o: CorpusObject): string => o.namespace || 'default';
+
+export function podLabels(o: CorpusObject): Labels {
+  return labelsOf(asMap(o.pod?.metadata)?.labels);
+}
+
+/** The NetworkPolicies selecting the pod, and whether they isolate ingress and egress. */
+export function netpolCoverage(o: CorpusObject, all: readonly CorpusObject[]): { policies: string[]; ingress: boolean; egress: boolean } {
+  const labels = podLabels(o);
+  const res = { policies: [] as string[], ingress: false, egress: false };
+  for (const np of all) {
+    if (np.kind !== 'NetworkPolicy' || nsOf(np) !== nsOf(o)) continue;
+    const spec = asMap(np.object.spec) ?? {};
+    if (!selects(spec.podSelector ?? {}, labels)) continue;
+    res.policies.push(np.name);
+    const types = Array.isArray(spec.policyTypes) ? spec.policyTypes.map(String) : ['Ingress', ...(spec.egress ? ['Egress'] : [])];
+    if (types.includes('Ingress')) res.ingress = true;
+    if (types.includes('Egress')) res.egress = true;
+  }
+  return res;
+}
+
+/** LimitRange defaults (type Container) for a resource in the object's namespace. */
+function limitRangeDefault(o: CorpusObject, all: readonly CorpusObject[], field: 'default' | 'defaultRequest', resource: string): boolean {
+  return all.some(
+    (lr) =>
+      lr.kind === 'LimitRange' &&
+      nsOf(lr) === nsOf(o) &&
+      asList(asMap(lr.object.spec)?.limits).some((l) => {
+        const m = asMap(l);
+        if (!m || m.type !== 'Container') return false;
+        return asMap(m[field])?.[resource] !== undefined || (field === 'defaultRequest' && asMap(m.default)?.[resource] !== undefined);
+      }),
+  );
+}
+
+function resourceOracle(kind: 'requests' | 'limits', resource: 'cpu' | 'memory'): CrossOracle {
+  return (o, all) =>
+    perContainer(o, (_p, c) => {
+      if (c.kind === 'ephemeralContainers') return undefined; // the API forbids resources there
+      const r = asMap(c.spec.resources);
+      if (asMap(r?.[kind])?.[resource] !== undefined) return undefined;
+      // API defaulting: an unset request takes the limit's value.
+      if (kind === 'requests' && asMap(r?.limits)?.[resource] !== undefined) return undefined;
+      if (limitRangeDefault(o, all, kind === 'requests' ? 'defaultRequest' : 'default', resource)) return undefined;
+      return `no ${kind}.${resource}`;
+    });
+}
+
+/** API versions removed from Kubernetes (kind → removed-in), per the deprecated API migration guide. */
+const REMOVED: Record<string, string> = {
+  'extensions/v1beta1': '1.16/1.22',
+  'apps/v1beta1': '1.16',
+  'apps/v1beta2': '1.16',
+  'policy/v1beta1': '1.25',
+  'batch/v1beta1': '1.25',
+  'batch/v2alpha1': '1.21',
+  'rbac.authorization.k8s.io/v1beta1': '1.22',
+  'rbac.authorization.k8s.io/v1alpha1': '1.22',
+  'networking.k8s.io/v1beta1': '1.22',
+  'storage.k8s.io/v1beta1': '1.22 (CSIStorageCapacity 1.27)',
+  'admissionregistration.k8s.io/v1beta1': '1.22',
+  'apiextensions.k8s.io/v1beta1': '1.22',
+  'apiregistration.k8s.io/v1beta1': '1.22',
+  'certificates.k8s.io/v1beta1': '1.22',
+  'coordination.k8s.io/v1beta1': '1.22',
+  'scheduling.k8s.io/v1beta1': '1.22',
+  'scheduling.k8s.io/v1alpha1': '1.17',
+  'autoscaling/v2beta1': '1.25',
+  'autoscaling/v2beta2': '1.26',
+  'discovery.k8s.io/v1beta1': '1.25',
+  'events.k8s.io/v1beta1': '1.25',
+  'node.k8s.io/v1beta1': '1.25',
+  'flowcontrol.apiserver.k8s.io/v1beta1': '1.26',
+  'flowcontrol.apiserver.k8s.io/v1beta2': '1.29',
+  'flowcontrol.apiserver.k8s.io/v1beta3': '1.32',
+  'settings.k8s.io/v1alpha1': '1.20',
+};
+
+function rules(o: CorpusObject): JsonMap[] {
+  return asList(o.object.rules).map((r) => asMap(r)).filter((r): r is JsonMap => !!r);
+}
+const strs = (v: unknown): string[] => asList(v).map(String);
+
+type CrossOracle = (o: CorpusObject, all: readonly CorpusObject[]) => Truth | undefined;
+
+const DEFAULT_CAPS = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);
+const capsOf = (c: ContainerInfo, list: 'add' | 'drop'): string[] => strs(asMap(sc(c)?.capabilities)?.[list]);
+const isRbacRole = (o: CorpusObject): boolean => o.kind === 'Role' || o.kind === 'ClusterRole';
+
+export const CROSS_ORACLES: Record<string, CrossOracle> = {
+  'RES-CPU-REQ': resourceOracle('requests', 'cpu'),
+  'RES-CPU-LIM': resourceOracle('limits', 'cpu'),
+  'RES-MEM-REQ': resourceOracle('requests', 'memory'),
+  'RES-MEM-LIM': resourceOracle('limits', 'memory'),
+  'IMG-DIGEST': (o) => perContainer(o, (_p, c) => (typeof c.spec.image === 'string' && !c.spec.image.includes('@sha256:') ? 'no @sha256 digest' : undefined)),
+  'CTR-RUN-AS-UID0': (o) => perContainer(o, (p, c) => (effective(p, c, 'runAsUser').value === 0 ? 'runAsUser: 0' : undefined)),
+  'CTR-HIGH-UID': (o) =>
+    o.pod && isWindows(o.pod) ? { fail: false, containers: [], why: [] } : perContainer(o, (p, c) => {
+      const v = effective(p, c, 'runAsUser').value;
+      return typeof v === 'number' && v >= 10000 ? undefined : `runAsUser ${v === undefined ? 'unset' : String(v)}`;
+    }),
+  'CTR-HIGH-GID': (o) =>
+    o.pod && isWindows(o.pod) ? { fail: false, containers: [], why: [] } : perContainer(o, (p, c) => {
+      const v = effective(p, c, 'runAsGroup').value;
+      return typeof v === 'number' && v >= 10000 ? undefined : `runAsGroup ${v === undefined ? 'unset' : String(v)}`;
+    }),
+  'CTR-CAPS-ADD-NONDEFAULT': (o) =>
+    perContainer(o, (_p, c) => {
+      const extra = capsOf(c, 'add').filter((x) => !DEFAULT_CAPS.has(x.replace(/^CAP_/, '')));
+      return extra.length ? `adds ${extra.join(', ')}` : undefined;
+    }),
+  'CTR-CAPS-DROP-NET-RAW': (o) =>
+    o.pod && isWindows(o.pod) ? { fail: false, containers: [], why: [] } : perContainer(o, (_p, c) => (capsOf(c, 'drop').some((d) => d === 'ALL' || d === 'NET_RAW') ? undefined : 'NET_RAW not dropped')),
+  'META-DEFAULT-NS': (o) => (o.pod ? (o.namespace === '' || o.namespace === 'default' ? { fail: true, containers: [''], why: [o.namespace ? 'namespace: default' : 'no metadata.namespace'] } : { fail: false, containers: [], why: [] }) : undefined),
+  'API-DEPRECATED': (o) => {
+    const gone = REMOVED[o.apiVersion];
+    if (!gone) return { fail: false, containers: [], why: [] };
+    return { fail: true, containers: [''], why: [`${o.apiVersion} ${o.kind} removed in ${gone}`] };
+  },
+  'NET-NO-NETPOL': (o, all) => {
+    if (!o.pod) return undefined;
+    if (o.pod.spec.hostNetwork === true) return { fail: false, containers: [], why: ['hostNetwork pod: NetworkPolicy does not apply'] };
+    const c = netpolCoverage(o, all);
+    if (c.ingress && c.egress) return { fail: false, containers: [], why: [`isolated by ${c.policies.join(', ')}`] };
+    return { fail: true, containers: [''], why: [c.policies.length ? `selected by ${c.policies.join(', ')} but ${c.ingress ? 'egress' : 'ingress'} is not isolated` : `no NetworkPolicy of namespace "${nsOf(o)}" selects labels ${JSON.stringify(podLabels(o))}`] };
+  },
+  'NET-NETPOL-DANGLING': (o, all) => {
+    if (o.kind !== 'NetworkPolicy') return undefined;
+    const sel = asMap(o.object.spec)?.podSelector ?? {};
+    const hit = all.find((w) => w.pod && nsOf(w) === nsOf(o) && selects(sel, podLabels(w)));
+    return hit ? { fail: false, containers: [], why: [`selects ${hit.kind} ${hit.name}`] } : { fail: true, containers: [''], why: ['selects no pod template of the scan'] };
+  },
+  'NET-SVC-EXPOSED': (o) => {
+    if (o.kind !== 'Service') return undefined;
+    const t = asMap(o.object.spec)?.type;
+    return t === 'NodePort' || t === 'LoadBalancer' ? { fail: true, containers: [''], why: [`type ${String(t)}`] } : { fail: false, containers: [], why: [] };
+  },
+  'RBAC-WILDCARD': (o) => {
+    if (!isRbacRole(o)) return undefined;
+    const hits = rules(o).flatMap((r, i) => (['apiGroups', 'resources', 'verbs'].some((f) => strs(r[f]).includes('*')) ? [`rule ${i}`] : []));
+    return { fail: hits.length > 0, containers: hits.length ? [''] : [], why: hits.length ? [`"*" in ${hits.join(', ')}`] : [] };
+  },
+  // Approving a CSR needs update/patch on certificatesigningrequests/approval AND approve on signers.
+  'RBAC-CSR-APPROVE': (o) => {
+    if (o.kind !== 'ClusterRole') return undefined;
+    const grants = (verbs: string[], group: string, resource: string): boolean =>
+      rules(o).some((r) => strs(r.verbs).some((v) => v === '*' || verbs.includes(v)) && strs(r.apiGroups).some((g) => g === '*' || g === group) && strs(r.resources).some((x) => x === '*' || x === resource || x === `${resource.split('/')[0]}/*`));
+    const approval = grants(['update', 'patch'], 'certificates.k8s.io', 'certificatesigningrequests/approval');
+    const signers = grants(['approve'], 'certificates.k8s.io', 'signers');
+    return { fail: approval && signers, containers: approval && signers ? [''] : [], why: [`approval subresource ${approval ? 'granted' : 'not granted'}, approve on signers ${signers ? 'granted' : 'not granted'}`] };
+  },
+};
+
+export function truthOf(check: string, o: CorpusObject | undefined, all: readonly CorpusObject[] = []): Truth | undefined {
+  if (!o) return undefined;
   const f = ORACLES[check] as Oracle | undefined;
-  return f && o ? f(o) : undefined;
+  if (f) return f(o);
+  const g = CROSS_ORACLES[check] as CrossOracle | undefined;
+  return g ? g(o, all) : undefined;
 }

@@ -35,6 +35,8 @@ function add(idx: VerdictIndex, v: Verdict): void {
 
 const norm = (file: string): string => posix.normalize(file.replace(/\\/g, '/')).replace(/^(\.\/|\/)+/, '');
 
+const FATAL_INPUT_ERROR = /unrendered Helm template|invalid YAML|cannot parse|not valid UTF-8|binary file|limit \(--max-file-size\)|cannot read/i;
+
 /** kubeharden `scan -o json` run with the corpus as the working directory: findings only (fail verdicts). */
 export function parseKubeharden(text: string, fileOf: (f: string) => string = norm): { idx: VerdictIndex; errorFiles: Set<string> } {
   const r = JSON.parse(text) as JsonMap;
@@ -52,10 +54,11 @@ export function parseKubeharden(text: string, fileOf: (f: string) => string = no
       notes: [String(m.message)],
     });
   }
+  // Files kubeharden could not read at all (not a duplicate key or one non-Kubernetes document).
   const errorFiles = new Set<string>();
   for (const e of asList(r.errors)) {
     const m = asMap(e);
-    if (m && typeof m.file === 'string') errorFiles.add(fileOf(m.file));
+    if (m && typeof m.file === 'string' && FATAL_INPUT_ERROR.test(String(m.message))) errorFiles.add(fileOf(m.file));
   }
   return { idx, errorFiles };
 }

@@ -12,18 +12,20 @@
  *   --tools LIST       subset of kubeharden,checkov,kubeScore,kubeLinter,polaris
  *   --no-build         do not rebuild kubeharden first
  *   --keep-scaled      keep the scaled copies (default: removed at the end)
+ *   --report-only      redo the agreement and RESULTS.md from the last timing (bench/out/peers/timing.json)
+ *   --timing FILE      timing data written / read (default bench/out/peers/timing.json)
  *   --output FILE      where to write the report (default bench/RESULTS.md)
  * Env: KUBEHARDEN_SHARED (default ../shared), KUBEHARDEN_CACHE (default ~/.cache/kubeharden).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
-import { compare, mappingsFor, type CatalogueCheck, type PairResult, type PeerId } from './agreement.js';
-import { corpusDir, isYaml, listFiles, loadCorpus, REPO_ROOT, treeBytes } from './corpus.js';
-import { installAll } from './install.js';
+import { join, relative, resolve, sep } from 'node:path';
+import { compare, mappingsFor, type CatalogueCheck, type PeerId } from './agreement.js';
+import { corpusDir, isManifest, isYaml, listFiles, loadCorpus, REPO_ROOT, treeBytes, type CorpusObject } from './corpus.js';
+import { installAll, type InstallStatus } from './install.js';
 import { haveGnuTime, outFile, runOnce, stats, type RunResult } from './measure.js';
-import { parseCheckov, parseKubeharden, parseKubeLinter, parseKubeScore, type VerdictIndex } from './parse.js';
+import { parseCheckov, parseKubeharden, parseKubeLinter, parseKubeScore, type Verdict, type VerdictIndex } from './parse.js';
 import { renderResults, type Cell, type Environment, type InputResult } from './report.js';
 import { makeScaled } from './scale.js';
 import { kubehardenTool, KUBE_SCORE_OPTIONAL, peerTools, type BenchInput, type Tool } from './tools.js';
@@ -36,11 +38,13 @@ interface Options {
   tools: Set<string> | undefined;
   build: boolean;
   keepScaled: boolean;
+  reportOnly: boolean;
+  timing: string;
   output: string;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { runs: 5, timeoutS: 600, factors: [10, 100], inputs: new Set(['corpus', 'sets', 'scaled']), tools: undefined, build: true, keepScaled: false, output: join(REPO_ROOT, 'bench', 'RESULTS.md') };
+  const o: Options = { runs: 5, timeoutS: 600, factors: [10, 100], inputs: new Set(['corpus', 'sets', 'scaled']), tools: undefined, build: true, keepScaled: false, reportOnly: false, timing: join(REPO_ROOT, 'bench', 'out', 'peers', 'timing.json'), output: join(REPO_ROOT, 'bench', 'RESULTS.md') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = (): string => argv[++i] ?? '';
@@ -51,6 +55,8 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--tools') o.tools = new Set(next().split(','));
     else if (a === '--no-build') o.build = false;
     else if (a === '--keep-scaled') o.keepScaled = true;
+    else if (a === '--report-only') o.reportOnly = true;
+    else if (a === '--timing') o.timing = next();
     else if (a === '--output') o.output = next();
     else throw new Error(`unknown option ${a}`);
   }
@@ -171,6 +177,11 @@ async function measureInput(input: BenchInput, tools: Tool[], o: Options, outDir
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
+  if (o.reportOnly) {
+    const timing = JSON.parse(readFileSync(o.timing, 'utf8')) as Timing;
+    report(o, timing, installAll(log));
+    return;
+  }
   if (!haveGnuTime()) throw new Error('/usr/bin/time (GNU time) is required for peak RSS: apt-get install time');
   const corpus = corpusDir();
   const outDir = join(REPO_ROOT, 'bench', 'out', 'peers');
@@ -241,29 +252,169 @@ async function main(): Promise<void> {
       for (const c of r.cells) if (c.failure && !timedOutScaled.has(c.tool)) timedOutScaled.set(c.tool, `not run: ${c.failure.startsWith('not run') ? c.failure.slice(9) : c.failure} on ${input.name}`);
     }
   }
-
-  // Agreement on the corpus.
-  let agreement: PairResult[] = [];
-  const khOut = savedOutputs.get('kubeharden');
-  if (khOut) {
-    log('agreement ...');
-    const kh = parseKubeharden(readFileSync(khOut, 'utf8'));
-    const peerIdx = new Map<PeerId, VerdictIndex>();
-    const ck = savedOutputs.get('checkov');
-    if (ck) peerIdx.set('checkov', parseCheckov(readFileSync(ck, 'utf8')));
-    if (ksIdx.size) peerIdx.set('kubeScore', ksIdx);
-    const kl = savedOutputs.get('kubeLinter');
-    if (kl) peerIdx.set('kubeLinter', parseKubeLinter(readFileSync(kl, 'utf8')));
-    agreement = mappingsFor(catalogue, [...peerIdx.keys()]).map((m) => compare(m, kh.idx, kh.errorFiles, peerIdx.get(m.peer) ?? new Map(), objects));
-    if (!peerIdx.has('kubeLinter') || !peerIdx.has('polaris')) notes.push('kube-linter and Polaris ids in the catalogue are not compared in this run: the tools could not be installed (see Machine and versions).');
-  }
-
   env.loadAfter = loadavg().map((x) => x.toFixed(2)).join(' / ');
-  const md = renderResults({ env, tools, results, agreement, notes, timeoutS: o.timeoutS, runs: o.runs, corpusFiles: listFiles(corpus).filter((f) => /\.(ya?ml|json)$/i.test(f)).length, corpusObjects: objects.size, kubeScoreExcluded: ksFatal });
-  writeFileSync(o.output, md);
-  writeFileSync(join(outDir, 'results.json'), JSON.stringify({ env, results, agreement: agreement.map((p) => ({ ...p, disagreements: p.disagreements.map((d) => ({ ...d, object: undefined })) })) }, null, 1));
-  log(`wrote ${o.output}`);
+  const timing: Timing = { env, tools: tools.map(({ command: _c, ...t }) => t), results, notes, ksFatal, outputs: Object.fromEntries(savedOutputs), runs: o.runs, timeoutS: o.timeoutS };
+  writeFileSync(o.timing, JSON.stringify(timing, null, 1));
   if (!o.keepScaled) rmSync(scaledBase, { recursive: true, force: true });
+  report(o, timing, status, ksIdx);
+}
+
+/** What the timing phase leaves for the report phase (bench/out/peers/timing.json). */
+interface Timing {
+  env: Environment;
+  tools: Omit<Tool, 'command'>[];
+  results: InputResult[];
+  notes: string[];
+  ksFatal: string[];
+  /** First output of each tool on the whole corpus. */
+  outputs: Record<string, string>;
+  runs: number;
+  timeoutS: number;
+}
+
+/**
+ * Agreement and RESULTS.md. With --report-only this reruns on the timing of an earlier run:
+ * kubeharden is rescanned (the catalogue may have grown since), peers' outputs are reused.
+ */
+function report(o: Options, timing: Timing, status: InstallStatus[], perFileKs?: VerdictIndex): void {
+  const corpus = corpusDir();
+  const outDir = join(REPO_ROOT, 'bench', 'out', 'peers');
+  const main = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+  const catalogue = (JSON.parse(execFileSync(process.execPath, [main, 'checks', '-o', 'json'], { encoding: 'utf8' })) as CatalogueCheck[]).filter((c) => !c.optIn);
+  const objects = loadCorpus(corpus);
+  let khOut = timing.outputs.kubeharden;
+  if (o.reportOnly || !khOut) {
+    log('kubeharden on the corpus (agreement data) ...');
+    khOut = join(outDir, 'kubeharden.agreement.json');
+    const r = spawnSync(process.execPath, [main, 'scan', '.', '-o', 'json'], { cwd: corpus, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
+    writeFileSync(khOut, r.stdout);
+  }
+  const notes = [...timing.notes];
+  log('agreement ...');
+  const kh = parseKubeharden(readFileSync(khOut, 'utf8'));
+  const peerIdx = new Map<PeerId, VerdictIndex>();
+  const ck = timing.outputs.checkov;
+  if (ck && existsSync(ck)) peerIdx.set('checkov', remapTemplatePods(parseCheckov(readFileSync(ck, 'utf8')), objects));
+  const ks = status.find((s) => s.name === 'kubeScore' && s.ok);
+  const ksWhole = timing.outputs.kubeScore;
+  if (ks) {
+    const perFile = perFileKs ?? kubeScorePerFile(ks.binary, corpus, listFiles(corpus, isYaml)).idx;
+    const whole = ksWhole && existsSync(ksWhole) ? parseKubeScoreWhole(readFileSync(ksWhole, 'utf8'), corpus, objects) : new Map();
+    peerIdx.set('kubeScore', mergeKubeScore(perFile, whole));
+  }
+  const kl = timing.outputs.kubeLinter;
+  if (kl && existsSync(kl)) peerIdx.set('kubeLinter', parseKubeLinter(readFileSync(kl, 'utf8')));
+  const mappings = mappingsFor(catalogue, [...peerIdx.keys()]).filter((m) => m.peerChecks.some((id) => peerIdx.get(m.peer)?.has(id)));
+  const silent = mappingsFor(catalogue, [...peerIdx.keys()]).filter((m) => !mappings.includes(m));
+  if (silent.length) notes.push(`Mapped peer ids with no verdict at all on the corpus (not run by that invocation, or no object of their kind), so not compared: ${silent.map((m) => `${m.khCheck} ↔ ${m.peerChecks.join('/')}`).join('; ')}.`);
+  const agreement = mappings.map((m) => compare(m, kh.idx, kh.errorFiles, peerIdx.get(m.peer) ?? new Map(), objects, { peerKinds: kindsOf(peerIdx.get(m.peer)), peerFiles: filesOf(peerIdx.get(m.peer)) }));
+  const optIn = (JSON.parse(execFileSync(process.execPath, [main, 'checks', '-o', 'json'], { encoding: 'utf8' })) as CatalogueCheck[]).filter((c) => c.optIn).map((c) => c.id);
+  if (optIn.length) notes.push(`Opt-in kubeharden checks (off in a default scan, so not compared): ${optIn.join(', ')}.`);
+  if (!peerIdx.has('kubeLinter') || !peerIdx.has('polaris')) notes.push('kube-linter and Polaris ids in the catalogue are not compared in this run: the tools could not be installed (see Machine and versions).');
+  notes.push('The agreement scans the corpus as one bundle, as a user running each tool on the whole directory would: objects without metadata.namespace from different sets all land in "default", so cross-object checks (NetworkPolicy coverage, Service targets) see them together in every tool. kube-score\'s per-object checks are read from one run per file (its JSON names the Helm `# Source:` template instead of the file); its cross-object checks from the whole-corpus run.');
+  const toolsWithCommand: Tool[] = timing.tools.map((t) => ({ ...t, command: () => ({ cmd: '', args: [], cwd: '', okCodes: [] }) }));
+  const md = renderResults({
+    env: timing.env,
+    tools: toolsWithCommand,
+    results: timing.results,
+    agreement,
+    notes,
+    timeoutS: timing.timeoutS,
+    runs: timing.runs,
+    corpusFiles: listFiles(corpus, isManifest).length,
+    corpusObjects: objects.size,
+    kubeScoreExcluded: timing.ksFatal,
+  });
+  writeFileSync(o.output, md);
+  writeFileSync(join(outDir, 'agreement.json'), JSON.stringify(agreement.map((p) => ({ ...p, disagreements: p.disagreements.map((d) => ({ ...d, object: undefined })) })), null, 1));
+  log(`wrote ${o.output}`);
+}
+
+function kindsOf(idx: VerdictIndex | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const m of idx?.values() ?? []) for (const k of m.keys()) out.add(k.split('|')[1]);
+  return out;
+}
+
+function filesOf(idx: VerdictIndex | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const m of idx?.values() ?? []) for (const k of m.keys()) out.add(k.split('|')[0]);
+  return out;
+}
+
+/**
+ * Checkov's graph checks (CKV2_K8S_*) see a workload's pod template as a synthetic Pod named
+ * "<workload>.<label>-<value>..." : give its verdict to the workload of the same file.
+ */
+function remapTemplatePods(idx: VerdictIndex, objects: Map<string, CorpusObject>): VerdictIndex {
+  const byFile = new Map<string, CorpusObject[]>();
+  for (const o of objects.values()) if (o.pod) byFile.set(o.file, [...(byFile.get(o.file) ?? []), o]);
+  for (const m of idx.values()) {
+    for (const key of [...m.keys()]) {
+      if (objects.has(key)) continue;
+      const [file, kind, ns, name] = key.split('|');
+      if (kind !== 'Pod') continue;
+      const owner = (byFile.get(file) ?? []).filter((o) => o.kind !== 'Pod' && (o.namespace || 'default') === ns && name.startsWith(`${o.name}.`)).sort((a, b) => b.name.length - a.name.length)[0];
+      if (!owner) continue;
+      moveVerdict(m, key, owner.key);
+    }
+  }
+  // Graph checks on RBAC report on the (Cluster)RoleBinding; kubeharden on the role it grants.
+  for (const [check, m] of idx) {
+    if (!check.startsWith('CKV2_K8S_')) continue;
+    for (const key of [...m.keys()]) {
+      const b = objects.get(key);
+      if (!b || (b.kind !== 'RoleBinding' && b.kind !== 'ClusterRoleBinding')) continue;
+      const ref = b.object.roleRef as { kind?: string; name?: string } | undefined;
+      const ns = ref?.kind === 'Role' ? b.namespace || 'default' : 'default';
+      const role = [...objects.values()].filter((x) => x.kind === ref?.kind && x.name === ref?.name && (x.namespace || 'default') === ns).sort((x, y) => Number(y.file === b.file) - Number(x.file === b.file))[0];
+      if (role) moveVerdict(m, key, role.key);
+    }
+  }
+  return idx;
+}
+
+function moveVerdict(m: Map<string, Verdict>, from: string, to: string): void {
+  const v = m.get(from);
+  if (!v) return;
+  m.delete(from);
+  const old = m.get(to);
+  m.set(to, old ? { ...old, fail: old.fail || v.fail } : { ...v, key: to });
+}
+
+/** kube-score checks that read other objects: compared from the whole-corpus run, like kubeharden's. */
+const KUBE_SCORE_CROSS = new Set(['pod-networkpolicy', 'networkpolicy-targets-pod', 'service-targets-pod', 'pod-probes', 'ingress-targets-service', 'deployment-has-poddisruptionbudget', 'statefulset-has-poddisruptionbudget', 'horizontalpodautoscaler-has-target', 'statefulset-has-servicename', 'deployment-targeted-by-hpa-does-not-have-replicas-configured']);
+
+/**
+ * The whole-corpus kube-score run: an object's file_name is the real file, or for Helm output
+ * the `# Source:` template; those are resolved by (kind, namespace, name) when that is unique.
+ */
+function parseKubeScoreWhole(text: string, corpus: string, objects: Map<string, CorpusObject>): VerdictIndex {
+  const byIdentity = new Map<string, CorpusObject[]>();
+  for (const o of objects.values()) {
+    const id = `${o.kind}|${o.namespace || 'default'}|${o.name}`;
+    byIdentity.set(id, [...(byIdentity.get(id) ?? []), o]);
+  }
+  const fileOf = (fileName: string, kind: string, ns: string | undefined, name: string): string | undefined => {
+    const rel = relative(corpus, resolve(corpus, fileName)).split(sep).join('/');
+    if (!rel.startsWith('..') && existsSync(join(corpus, rel))) return rel;
+    const c = byIdentity.get(`${kind}|${ns || 'default'}|${name}`) ?? [];
+    return c.length === 1 ? c[0].file : undefined;
+  };
+  const out: VerdictIndex = new Map();
+  for (const o of JSON.parse(text) as Array<{ file_name?: string; type_meta?: { kind?: string }; object_meta?: { namespace?: string; name?: string } }>) {
+    const file = fileOf(String(o.file_name ?? ''), String(o.type_meta?.kind), o.object_meta?.namespace, String(o.object_meta?.name));
+    if (file === undefined) continue;
+    parseKubeScore(JSON.stringify([o]), file, out);
+  }
+  return out;
+}
+
+function mergeKubeScore(perFile: VerdictIndex, whole: VerdictIndex): VerdictIndex {
+  const out: VerdictIndex = new Map();
+  for (const [check, m] of perFile) if (!KUBE_SCORE_CROSS.has(check)) out.set(check, m);
+  for (const [check, m] of whole) if (KUBE_SCORE_CROSS.has(check)) out.set(check, m);
+  return out;
 }
 
 main().catch((e: unknown) => {
