@@ -359,3 +359,69 @@ describe('parity with kubeharden scan', () => {
     assert.ok(compared > 20);
   });
 });
+
+describe('wrongly-shaped objects', () => {
+  /** Deterministic PRNG (mulberry32), so a failure reproduces. */
+  function rng(seed: number): () => number {
+    let a = seed;
+    return () => {
+      a = (a + 0x6d2b79f5) | 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  const weird: unknown[] = [null, 0, -1, Number.MAX_SAFE_INTEGER, '', 'x', true, [], {}, [null], [{}], { a: [] }, 'ALL', ['ALL'], { type: 7 }];
+
+  /** Replaces one random node of a JSON tree with a weird value. */
+  function mutateOnce(doc: unknown, next: () => number): unknown {
+    const nodes: { parent: Record<string, unknown> | unknown[]; key: string | number }[] = [];
+    const walk = (v: unknown) => {
+      if (Array.isArray(v)) {
+        v.forEach((x, i) => {
+          nodes.push({ parent: v, key: i });
+          walk(x);
+        });
+      } else if (v && typeof v === 'object') {
+        for (const [k, x] of Object.entries(v)) {
+          nodes.push({ parent: v as Record<string, unknown>, key: k });
+          walk(x);
+        }
+      }
+    };
+    walk(doc);
+    const n = nodes[Math.floor(next() * nodes.length)];
+    const value = weird[Math.floor(next() * weird.length)];
+    if (Array.isArray(n.parent)) n.parent[n.key as number] = value;
+    else n.parent[n.key as string] = value;
+    return doc;
+  }
+
+  test('review and mutate answer every mangled object, never throw', () => {
+    const next = rng(7);
+    const mp = compilePolicy({ ...modesPolicy });
+    const bases: KubeObject[] = [
+      unhardenedDeployment('web', 'mut-a'),
+      deployment('web', 'mut-a', hardenedPodSpec(3)),
+      pod('p', 'mut-a', { ...hardenedPodSpec(2), initContainers: [hardenedContainer('init')], volumes: [{ name: 'v', hostPath: { path: '/' } }] }),
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'mut-a' }, spec: { type: 'NodePort', ports: [{ port: 80 }], externalIPs: ['1.2.3.4'] } },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'r', namespace: 'mut-a' }, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }] },
+    ];
+    let answered = 0;
+    for (let i = 0; i < 400; i++) {
+      let doc = structuredClone(bases[i % bases.length]);
+      for (let k = 0, n = 1 + Math.floor(next() * 3); k < n; k++) doc = mutateOnce(doc, next) as KubeObject;
+      const envelope = parseAdmissionReview(admissionReview(doc, { namespace: 'mut-a' }));
+      if (!envelope.ok) continue; // the object itself became a non-object: a 400, tested elsewhere
+      for (const fn of [review, mutate]) {
+        const o = fn(envelope.request, mp);
+        assert.equal(o.response.uid, envelope.request.uid);
+        assert.equal(typeof o.response.allowed, 'boolean');
+        // the patch must apply to the object it was made for (the API server rejects the request otherwise)
+        if (o.response.patch) applyJsonPatch(doc, JSON.parse(Buffer.from(o.response.patch, 'base64').toString()) as JsonPatchOp[]);
+        answered++;
+      }
+    }
+    assert.ok(answered > 600, `answered ${answered}`);
+  });
+});

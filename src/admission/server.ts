@@ -62,6 +62,8 @@ export interface WebhookServer {
   close(): Promise<void>;
   /** Re-reads certificate files now (file-based TLS only); true when a new pair was installed. */
   reloadCertificates(): Promise<boolean>;
+  /** Replaces the policy for the requests that follow (a reloaded policy file). */
+  setPolicy(policy: Policy): void;
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -103,7 +105,7 @@ export async function startWebhookServer(opts: ServerOptions): Promise<WebhookSe
   const metrics = opts.metrics ?? new WebhookMetrics();
   const namespaces = opts.namespaces ?? NO_NAMESPACES;
   const bodyLimit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const policy = opts.policy;
+  let policy = opts.policy;
   const ctx = { namespaceLabels: (n: string) => namespaces.labels(n) };
 
   let pair: KeyPair;
@@ -333,5 +335,8 @@ export async function startWebhookServer(opts: ServerOptions): Promise<WebhookSe
     server,
     close: () => (closed ??= close()),
     reloadCertificates: () => watcher?.check() ?? Promise.resolve(false),
+    setPolicy: (p) => {
+      policy = p;
+    },
   };
 }

@@ -89,3 +89,58 @@ test('webhook install, review, policy and usage errors through the CLI', () => {
   assert.equal(pairOnly.code, 2);
   assert.match(pairOnly.stderr, /--tls-secret and --ca-bundle go together/);
 });
+
+test('webhook serve: reloads a changed policy file, refuses an invalid one, exits 0 on SIGTERM', async () => {
+  const { spawn } = await import('node:child_process');
+  const { request } = await import('node:https');
+  const { readFileSync } = await import('node:fs');
+  const policyFile = join(dir, 'live-policy.yaml');
+  const caFile = join(dir, 'live-ca.pem');
+  const enforce = 'profiles:\n  p: { pss: restricted }\nrules:\n  - enforce: p\n';
+  writeFileSync(policyFile, enforce);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'webhook', 'serve', '--listen', '127.0.0.1:0', '--tls-self-signed', '--ca-out', caFile, '--policy', policyFile, '--cert-check-interval', '100ms', '--no-namespace-watch'], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+  const logs: Record<string, unknown>[] = [];
+  const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+  const port = await new Promise<number>((resolve, reject) => {
+    let buf = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      buf += d;
+      for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+        const entry = JSON.parse(buf.slice(0, nl)) as Record<string, unknown>;
+        buf = buf.slice(nl + 1);
+        logs.push(entry);
+        if (entry.msg === 'ready') resolve(Number(entry.port));
+      }
+    });
+    void exited.then((c) => reject(new Error(`exited ${c}`)));
+  });
+  const ca = readFileSync(caFile, 'utf8');
+  const body = JSON.stringify(admissionReview(unhardenedDeployment('web', 'demo')));
+  const allowed = () =>
+    new Promise<boolean>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: '/validate', method: 'POST', ca, agent: false }, (res) => {
+        let t = '';
+        res.on('data', (d: Buffer) => (t += d.toString()));
+        res.on('end', () => resolve((JSON.parse(t) as { response: { allowed: boolean } }).response.allowed));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  const until = async (pred: () => Promise<boolean> | boolean) => {
+    for (let i = 0; i < 300 && !(await pred()); i++) await new Promise((r) => setTimeout(r, 100));
+  };
+  try {
+    assert.equal(await allowed(), false);
+    writeFileSync(policyFile, enforce.replace('enforce: p', 'warn: p'));
+    await until(async () => await allowed());
+    assert.equal(await allowed(), true);
+    writeFileSync(policyFile, 'profiles: {}\n');
+    await until(() => logs.some((l) => l.msg === 'policy file changed but is invalid; keeping the running policy'));
+    assert.match(String(logs.find((l) => /invalid; keeping/.test(String(l.msg)))?.err), /define at least one profile/);
+    assert.equal(await allowed(), true);
+  } finally {
+    child.kill('SIGTERM');
+  }
+  assert.equal(await exited, 0);
+  assert.ok(logs.some((l) => l.msg === 'webhook stopped'));
+});

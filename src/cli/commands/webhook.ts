@@ -2,7 +2,7 @@
  * `kubeharden webhook serve|install|review|policy`: the admission policy agent. The webhook
  * evaluates every request with the same function as `kubeharden scan`.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, unwatchFile, watchFile, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { pino } from 'pino';
@@ -130,11 +130,26 @@ async function serve(flags: ServeFlags): Promise<number> {
   // The parent (tests, scripts) can read the port from here when --listen used port 0.
   log.info({ url: server.url, port: server.port }, 'ready');
 
+  // A changed policy file (a ConfigMap update) applies without a restart; an invalid one is
+  // refused and the running policy kept.
+  const policyFile = flags.policy;
+  const onPolicyChange = (cur: { mtimeMs: number; ino: number; size: number }, prev: { mtimeMs: number; ino: number; size: number }) => {
+    if (!policyFile || (cur.mtimeMs === prev.mtimeMs && cur.ino === prev.ino && cur.size === prev.size)) return;
+    try {
+      server.setPolicy(loadPolicy(policyFile, { webhookNamespace: ns }));
+      log.info({ policy: policyFile }, 'policy reloaded');
+    } catch (e) {
+      log.error({ policy: policyFile, err: (e as Error).message }, 'policy file changed but is invalid; keeping the running policy');
+    }
+  };
+  if (policyFile) watchFile(policyFile, { interval: parseDuration(flags.certCheckInterval, '--cert-check-interval'), persistent: false }, onPolicyChange);
+
   await new Promise<void>((resolveStop) => {
     const stop = (signal: string) => {
       log.info({ signal }, 'signal received');
       void server.close().then(async () => {
         await namespaces.stop();
+        if (policyFile) unwatchFile(policyFile, onPolicyChange);
         resolveStop();
       });
     };
@@ -273,7 +288,7 @@ export function registerWebhookCommand(program: Command): void {
     .option('--request-timeout <duration>', 'time allowed to receive a request', '10s')
     .option('--body-limit <bytes>', 'largest request body (413 above)', String(3 * 1024 * 1024))
     .option('--max-connections <n>', 'connections beyond this are refused', '10000')
-    .option('--cert-check-interval <duration>', 'how often to check the certificate files for changes (also on file events)', '10s')
+    .option('--cert-check-interval <duration>', 'how often to check the certificate and policy files for changes (certificates also on file events)', '10s')
     .action(async (flags: ServeFlags) => {
       process.exitCode = await serve(flags);
     });
