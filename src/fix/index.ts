@@ -106,19 +106,26 @@ interface Loaded {
   errors: InputError[];
 }
 
-function loadAll(texts: Map<string, string>): Loaded {
+/** Parsed files by text: between rounds only the files that changed are parsed again. */
+type ParseCache = Map<string, { text: string; parsed: Loaded }>;
+
+function loadAll(texts: Map<string, string>, cache: ParseCache): Loaded {
   const objects: LoadedObject[] = [];
   const errors: InputError[] = [];
   for (const [file, text] of texts) {
-    const r = parseManifestText(text, file);
-    objects.push(...r.objects);
-    errors.push(...r.errors);
+    let hit = cache.get(file);
+    if (!hit || hit.text !== text) {
+      hit = { text, parsed: parseManifestText(text, file) };
+      cache.set(file, hit);
+    }
+    objects.push(...hit.parsed.objects);
+    errors.push(...hit.parsed.errors);
   }
   return { objects, errors };
 }
 
-function scan(texts: Map<string, string>, opts: FixOptions): { findings: Finding[]; loaded: Loaded; scanErrors: InputError[] } {
-  const loaded = loadAll(texts);
+function scan(texts: Map<string, string>, opts: FixOptions, cache: ParseCache): { findings: Finding[]; loaded: Loaded; scanErrors: InputError[] } {
+  const loaded = loadAll(texts, cache);
   const r = scanObjects(loaded.objects, opts.scan ?? {});
   return { findings: r.findings.filter((f) => !f.suppressed), loaded, scanErrors: r.errors };
 }
@@ -143,7 +150,8 @@ export function fixTexts(inputs: readonly FixInput[], opts: FixOptions = {}): Fi
   const reasons = new Map<string, { reason: string; needsOverwrite?: boolean }>();
   const maxRounds = opts.maxRounds ?? 6;
 
-  let current = scan(texts, opts);
+  const cache: ParseCache = new Map();
+  let current = scan(texts, opts, cache);
   const initial = current.findings;
   const errors: InputError[] = [...current.loaded.errors];
   let rounds = 0;
@@ -225,7 +233,7 @@ export function fixTexts(inputs: readonly FixInput[], opts: FixOptions = {}): Fi
       }
     }
     if (!changed && !deferred) break;
-    if (changed) current = scan(texts, opts);
+    if (changed) current = scan(texts, opts, cache);
     else break;
   }
 
