@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the real control plane the e2e suite runs against: kube-apiserver,
-# kube-controller-manager (both from k8s.io/kubernetes used as a library) and etcd
-# (go.etcd.io/etcd/server/v3 at the version that release pins), from the Go module
-# proxy. Go is test infrastructure only; kubeharden never needs it at run time.
+# kube-controller-manager and a matching kubectl (from k8s.io/kubernetes used as a
+# library) and etcd (go.etcd.io/etcd/server/v3 at the version that release pins),
+# from the Go module proxy. Go is test infrastructure only; kubeharden never needs it at run time.
 #
 # Binaries land in ${KUBEHARDEN_CACHE:-$HOME/.cache/kubeharden}/control-plane/<k8s-version>/
 # (outside the repo, so every clone on this machine reuses them), module and build
@@ -19,7 +19,7 @@ cache="${KUBEHARDEN_CACHE:-$HOME/.cache/kubeharden}"
 version="$(sed -n 's/^require k8s.io\/kubernetes \(v[0-9.]*\)$/\1/p; s/^\tk8s.io\/kubernetes \(v[0-9.]*\)$/\1/p' "$src/go.mod" | head -n1)"
 [[ -n "$version" ]] || { echo "build-control-plane: no k8s.io/kubernetes version in $src/go.mod" >&2; exit 1; }
 out="$cache/control-plane/$version"
-bins=(kube-apiserver kube-controller-manager etcd)
+bins=(kube-apiserver kube-controller-manager etcd kubectl)
 
 if [[ "${1:-}" == "--print" ]]; then echo "$out"; exit 0; fi
 
@@ -63,7 +63,7 @@ export CGO_ENABLED=0 GOFLAGS=-mod=readonly GOTOOLCHAIN="${GOTOOLCHAIN:-auto}"
 export GOPROXY="${GOPROXY:-https://proxy.golang.org,direct}"
 unset GOOS GOARCH
 
-echo "build-control-plane: building k8s $version + etcd into $out"
+echo "build-control-plane: building k8s $version (apiserver, controller-manager, kubectl) + etcd into $out"
 echo "  (first build downloads ~1 GB of modules and compiles for 10-25 min on 2 cores; later runs are instant)"
 start=$(date +%s)
 tmp="$(mktemp -d "$cache/control-plane/.tmp-$version.XXXXXX")"
@@ -74,7 +74,7 @@ echo "  modules ready after $(( $(date +%s) - start ))s; compiling..."
 # The release date (from the proxy) as build date keeps the build reproducible.
 released="$(cd "$src" && go mod download -json "k8s.io/kubernetes@$version" | sed -n 's/^\t"Info": "\(.*\)",$/\1/p' | xargs cat | sed -n 's/.*"Time":"\([^"]*\)".*/\1/p')"
 for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do ldflags+=" -X $pkg.buildDate=${released:-1970-01-01T00:00:00Z}"; done
-(cd "$src" && nice -n 10 go build -trimpath -ldflags="$ldflags" -o "$tmp/" ./cmd/kube-apiserver ./cmd/kube-controller-manager ./cmd/etcd)
+(cd "$src" && nice -n 10 go build -trimpath -ldflags="$ldflags" -o "$tmp/" "${bins[@]/#/./cmd/}")
 for b in "${bins[@]}"; do [[ -x "$tmp/$b" ]] || { echo "build-control-plane: $b missing after build" >&2; exit 1; }; done
 echo "$stamp" > "$tmp/stamp"
 {
@@ -83,8 +83,12 @@ echo "$stamp" > "$tmp/stamp"
   echo "go: $(go env GOVERSION)"
   echo "built: $(date -u +%FT%TZ) in $(( $(date +%s) - start ))s"
 } > "$tmp/BUILD-INFO"
-rm -rf "$out"
-mv "$tmp" "$out"
+# Replace file by file (rename is atomic), stamp last: a test starting meanwhile sees
+# either the old binaries or the new ones, never a missing directory.
+mkdir -p "$out"
+for f in "${bins[@]}" BUILD-INFO; do mv -f "$tmp/$f" "$out/$f"; done
+mv -f "$tmp/stamp" "$out/stamp"
+rm -rf "$tmp"
 trap - EXIT
 echo "build-control-plane: done in $(( $(date +%s) - start ))s"
 cat "$out/BUILD-INFO"

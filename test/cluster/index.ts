@@ -20,7 +20,8 @@
  * API
  *   startCluster(opts?) -> Promise<Cluster>
  *     opts.anonymousAuth        --anonymous-auth (default false)
- *     opts.extraApiserverFlags  appended last, so they override the defaults below
+ *     opts.extraApiserverFlags  appended last: scalar flags override the defaults below,
+ *                               list flags (e.g. --enable-admission-plugins) add to them
  *     opts.controllerManager    run kube-controller-manager (default true); without it
  *                               there is no default ServiceAccount, no ClusterRole
  *                               aggregation and no namespace deletion
@@ -55,7 +56,8 @@
  * Cleanup: stop(), process exit, SIGINT/SIGTERM/SIGHUP, and a detached watchdog for
  * SIGKILL all kill only the pids started here and remove the temp dir. Set
  * KUBEHARDEN_CLUSTER_KEEP=1 to keep the data dir (logs, audit log) for debugging.
- * Environment: KUBEHARDEN_CACHE (binary cache root), KUBEHARDEN_KUBECTL (kubectl to use),
+ * kubectl() runs a kubectl built from the same release (no version skew).
+ * Environment: KUBEHARDEN_CACHE (binary cache root), KUBEHARDEN_KUBECTL (another kubectl),
  * KUBEHARDEN_ETCD (a different etcd binary).
  */
 import { spawn } from 'node:child_process';

@@ -36,8 +36,8 @@ export function binaries(env: NodeJS.ProcessEnv = process.env): Binaries {
     apiserver: join(dir, 'kube-apiserver'),
     controllerManager: join(dir, 'kube-controller-manager'),
     etcd: join(dir, 'etcd'),
-    // kubectl is the machine's (any client within the skew policy works); override to pin one.
-    kubectl: env.KUBEHARDEN_KUBECTL || 'kubectl',
+    // Built at the apiserver's release, so tests never hit client/server skew; override to test another.
+    kubectl: env.KUBEHARDEN_KUBECTL || join(dir, 'kubectl'),
   };
 }
 
@@ -63,11 +63,11 @@ export function controlPlaneAvailable(): { ok: boolean; reason?: string } {
   } catch (e) {
     return { ok: false, reason: (e as Error).message };
   }
-  const missing = [b.apiserver, b.controllerManager, b.etcd].filter((p) => !executable(p));
+  // onPath() also covers a KUBEHARDEN_KUBECTL given as a bare command name.
+  const missing = [b.apiserver, b.controllerManager, b.etcd, b.kubectl].filter((p) => !onPath(p));
   if (missing.length > 0) {
     return { ok: false, reason: `control plane not built (missing ${missing.join(', ')}): run bash ${buildScript}` };
   }
-  if (!onPath(b.kubectl)) return { ok: false, reason: `kubectl not found (${b.kubectl}); set KUBEHARDEN_KUBECTL` };
   if (!onPath('openssl')) return { ok: false, reason: 'openssl not found (needed to generate serving certs)' };
   return { ok: true };
 }

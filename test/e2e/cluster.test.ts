@@ -82,8 +82,10 @@ if (!avail.ok) {
 
     test('the server reports the pinned release', async () => {
       const r = await c.kubectl(['version', '-o', 'json']);
-      const v = JSON.parse(r.stdout) as { serverVersion: { gitVersion: string; major: string; minor: string } };
+      const v = JSON.parse(r.stdout) as { clientVersion: { gitVersion: string }; serverVersion: { gitVersion: string; major: string; minor: string } };
       assert.equal(v.serverVersion.gitVersion, kubernetesVersion());
+      // The helper's kubectl is built from the same release (no client/server skew).
+      if (!process.env.KUBEHARDEN_KUBECTL) assert.equal(v.clientVersion.gitVersion, kubernetesVersion());
       assert.equal(`v${v.serverVersion.major}.${v.serverVersion.minor}`, kubernetesVersion().replace(/\.\d+$/, ''));
     });
 
