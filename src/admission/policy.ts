@@ -187,12 +187,24 @@ export interface Policy {
 
 export class PolicyError extends Error {}
 
+/**
+ * Severity overrides that raise every Pod Security check below `high` to `high`. The default
+ * profile enforces PSS restricted, so every violation must be denied; saying it with severity
+ * overrides (a field of `.kubeharden.yaml`) keeps the decision exactly `kubeharden scan
+ * --fail-on high` with the same configuration, so CI and admission cannot disagree.
+ */
+export function pssAtLeast(min: Severity, checks: readonly Check[] = ALL_CHECKS): Record<string, Severity> {
+  const out: Record<string, Severity> = {};
+  for (const c of checks) if (c.meta.id.startsWith('PSS-') && c.scope === 'pod' && severityRank(c.meta.severity) < severityRank(min)) out[c.meta.id] = min;
+  return out;
+}
+
 /** The policy used without --policy: PSS restricted (latest), deny high+, warn medium, everywhere but kube-system. */
 export const DEFAULT_POLICY: PolicySpec = {
   apiVersion: POLICY_API_VERSION,
   kind: POLICY_KIND,
   profiles: {
-    default: { pss: 'restricted:latest', failOn: 'high', warnOn: 'medium' },
+    default: { pss: 'restricted:latest', failOn: 'high', warnOn: 'medium', checks: { severity: pssAtLeast('high') } },
   },
   rules: [{ name: 'default', enforce: 'default' }],
   clusterScoped: { enforce: 'default' },

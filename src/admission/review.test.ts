@@ -340,6 +340,22 @@ describe('parity with kubeharden scan', () => {
   const admissionIds = new Set(ADMISSION_CHECKS.map((c) => c.meta.id));
   const p = compilePolicy({ profiles: { ci: { failOn: 'high', annotationExemptions: true } }, rules: [{ enforce: 'ci' }], clusterScoped: { enforce: 'ci' }, exemptions: { namespaces: [] } });
 
+  test('the default policy decides exactly like `kubeharden scan --fail-on high` with its profile configuration', () => {
+    const def = defaultPolicy();
+    const config = def.profiles.get('default')?.config ?? {};
+    let denied = 0;
+    for (const f of files) {
+      for (const o of parseManifestText(readFileSync(f, 'utf8'), f).objects) {
+        if (!o.kind || o.kind === 'Namespace' || o.namespace === 'kube-system') continue;
+        const ci = scanObjects([objectFromJson(o.object)], { config }).findings.filter((x) => admissionIds.has(x.check));
+        const r = review(req(o.object, o.namespace ? {} : { namespace: 'default' }), def);
+        assert.equal(r.response.allowed, !failsAt(ci, 'high'), `${f}: ${o.kind} ${o.name}`);
+        if (!r.response.allowed) denied++;
+      }
+    }
+    assert.ok(denied > 10);
+  });
+
   test(`same verdict for every object of the ${files.length} check fixtures`, () => {
     assert.ok(files.length > 20, `found ${files.length} fixtures`);
     let compared = 0;

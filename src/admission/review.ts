@@ -185,10 +185,6 @@ function findingKey(f: Finding): string {
   return `${f.check}\u0000${f.container ?? ''}\u0000${f.path}`;
 }
 
-function isPss(f: Finding): boolean {
-  return f.pss !== undefined;
-}
-
 /** Namespace label changes that lower the Pod Security the namespace enforces. */
 function namespaceWeakening(policy: Policy, request: AdmissionRequest, object: LoadedObject, nsName: string, before: Resolution, after: Resolution): Finding[] {
   const out: Finding[] = [];
@@ -311,7 +307,8 @@ export function review(request: AdmissionRequest, policy: Policy, ctx: ReviewCon
   if (res.enforce) {
     const p = res.enforce;
     const r = run(p);
-    deny = r.findings.filter((f) => atOrAbove(f.severity, p.failOn) || (isPss(f) && p.pss !== undefined));
+    // Exactly `kubeharden scan --fail-on <failOn>` with the profile's configuration.
+    deny = r.findings.filter((f) => atOrAbove(f.severity, p.failOn));
     const denied = new Set(deny);
     for (const f of r.findings) if (!denied.has(f) && atOrAbove(f.severity, p.warnOn)) warnings.push(warningText(f, text));
     errors = r.errors;
@@ -319,7 +316,7 @@ export function review(request: AdmissionRequest, policy: Policy, ctx: ReviewCon
   if (res.warn) {
     const p = res.warn;
     for (const f of run(p).findings) {
-      if (atOrAbove(f.severity, p.warnOn) || (isPss(f) && p.pss !== undefined)) {
+      if (atOrAbove(f.severity, p.warnOn)) {
         warnings.push(warningText(f, text));
         checks.add(f.check);
       }
@@ -327,7 +324,7 @@ export function review(request: AdmissionRequest, policy: Policy, ctx: ReviewCon
   }
   if (res.audit) {
     const p = res.audit;
-    const fs = run(p).findings.filter((f) => atOrAbove(f.severity, p.warnOn) || (isPss(f) && p.pss !== undefined));
+    const fs = run(p).findings.filter((f) => atOrAbove(f.severity, p.warnOn));
     if (fs.length) {
       audit['audit-violations'] = auditValue(fs, text);
       audit['audit-profile'] = p.name;
