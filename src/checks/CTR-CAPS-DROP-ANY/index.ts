@@ -10,6 +10,7 @@ export const check: PodCheck = {
     id: 'CTR-CAPS-DROP-ANY',
     title: 'Container drops no capability',
     severity: 'low',
+    optIn: true,
     category: 'container-security',
     attack: 'A container that drops nothing keeps the runtime\'s whole default set (NET_RAW, CHOWN, DAC_OVERRIDE, FOWNER, SETUID, SETGID, MKNOD…), so any code execution inside it starts with more kernel privilege than the application needs.',
     remediation: 'Drop what the process does not use: securityContext.capabilities.drop: ["ALL"] and add back only what is needed (see CTR-CAPS-DROP-ALL); at the very least drop NET_RAW.',

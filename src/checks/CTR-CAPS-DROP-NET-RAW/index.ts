@@ -11,6 +11,7 @@ export const check: PodCheck = {
     id: 'CTR-CAPS-DROP-NET-RAW',
     title: 'Container keeps the NET_RAW capability',
     severity: 'medium',
+    optIn: true,
     category: 'container-security',
     attack: 'NET_RAW lets a process craft raw packets: ARP and DNS spoofing against neighbours on the node\'s network, and access to kernel packet code that several container escapes (CVE-2020-14386) went through. containerd grants it by default.',
     remediation: 'Add NET_RAW (or ALL) to securityContext.capabilities.drop. ping needs it only on old kernels; net.ipv4.ping_group_range (a safe sysctl) allows unprivileged ping instead.',

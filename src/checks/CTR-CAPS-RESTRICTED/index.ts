@@ -11,6 +11,7 @@ export const check: PodCheck = {
     id: 'CTR-CAPS-RESTRICTED',
     title: 'Capabilities exceed the restricted policy (drop ALL, add only NET_BIND_SERVICE)',
     severity: 'medium',
+    optIn: true,
     category: 'container-security',
     attack: 'The restricted policy leaves a container with no capability except, if asked for, NET_BIND_SERVICE: a compromised process then has no kernel privilege to build an escape or attack its neighbours with.',
     remediation: 'Set securityContext.capabilities.drop: ["ALL"] (exactly "ALL") on every container and remove every entry of capabilities.add except NET_BIND_SERVICE.',

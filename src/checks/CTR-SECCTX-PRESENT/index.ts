@@ -14,6 +14,7 @@ export const check: PodCheck = {
     id: 'CTR-SECCTX-PRESENT',
     title: 'No securityContext on the container or its pod',
     severity: 'low',
+    optIn: true,
     category: 'container-security',
     attack: 'With no securityContext at all, every default applies: the image decides the user (often root), privilege escalation is allowed, the root filesystem is writable and no capability is dropped. It usually means nobody has hardened the workload yet.',
     remediation: 'Add a securityContext: at least allowPrivilegeEscalation: false, runAsNonRoot: true with a numeric runAsUser, readOnlyRootFilesystem: true, capabilities.drop: ["ALL"], and seccompProfile RuntimeDefault on the pod. The other checks say which fields are still missing.',

@@ -11,6 +11,7 @@ export const check: PodCheck = {
     id: 'RES-OTHER',
     title: 'Container has no ephemeral-storage request and limit',
     severity: 'low',
+    optIn: true,
     category: 'resources',
     attack: 'Without an ephemeral-storage limit a container can fill its node\'s disk through logs, its writable layer or emptyDir volumes, until the kubelet evicts pods wholesale under disk pressure; without a request the scheduler ignores its disk use.',
     remediation: 'Set resources.limits.ephemeral-storage (the request then defaults to it) or both a request and a limit, or give the namespace a LimitRange with defaults for ephemeral-storage.',

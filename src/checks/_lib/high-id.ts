@@ -8,6 +8,7 @@ import { describeContainers, offenders } from './inheritance.js';
 import { describeContainer } from './pod.js';
 import { CIS, NSA_CISA, SECURITY_CONTEXT } from './references.js';
 import { asInt } from './values.js';
+import { effective } from '../../k8s/security-context.js';
 
 export const MIN_HIGH_ID = 10000;
 /** The value fixes set where the field is unset (the common "first ID above 10000"). */
@@ -40,6 +41,10 @@ export function highIdCheck(p: { id: string; field: 'runAsUser' | 'runAsGroup'; 
         yield { message: `pod-level ${p.field}: ${JSON.stringify(o.pod.value)} (below ${MIN_HIGH_ID}) applies to ${describeContainers(o.inherited)}`, path: o.pod.path };
       }
       for (const c of o.unset) {
+        // An unset UID (and a GID with no UID either) is what CTR-RUN-AS-NON-ROOT and
+        // CTR-NONROOT-UNVERIFIABLE report, with the same fix: saying it again here is noise.
+        // A UID without a GID is this check's own case: the primary group then comes from the image.
+        if (p.field === 'runAsUser' || effective(pod, c, 'runAsUser').from === 'unset') continue;
         const path = [...c.path, 'securityContext', p.field];
         yield {
           message: `${describeContainer(c)} sets no ${p.field} (pod or container): ${p.unsetNote}`,

@@ -72,9 +72,10 @@ describe('host paths', () => {
 
 describe('fixes', () => {
   const pod = (sc: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: a\n      image: x:1\n      securityContext: ${sc}\n`;
-  it('CTR-HIGH-UID sets 10001 only where nothing is set', () => {
-    const unset = scan(pod('{runAsNonRoot: true}'), 'CTR-HIGH-UID').findings;
-    assert.deepEqual(unset[0].fix?.ops, [{ op: 'set', path: ['spec', 'containers', 0, 'securityContext', 'runAsUser'], value: 10001 }]);
+  it('CTR-HIGH-UID leaves an unset UID to CTR-RUN-AS-NON-ROOT; CTR-HIGH-GID sets 10001 only where nothing is set', () => {
+    assert.deepEqual(scan(pod('{runAsNonRoot: true}'), 'CTR-HIGH-UID').findings, []);
+    const unsetGroup = scan(pod('{runAsUser: 10001}'), 'CTR-HIGH-GID').findings;
+    assert.deepEqual(unsetGroup[0].fix?.ops, [{ op: 'set', path: ['spec', 'containers', 0, 'securityContext', 'runAsGroup'], value: 10001 }]);
     const low = scan(pod('{runAsUser: 1000}'), 'CTR-HIGH-UID').findings;
     assert.equal(low.length, 1);
     assert.equal(low[0].fix, undefined);
