@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { scanObjects } from '../engine/scan.js';
@@ -100,6 +103,14 @@ describe('webhook install', () => {
       assert.doesNotThrow(() => compilePolicy(doc));
     }
     assert.throws(() => build({ policy: { profiles: {} } }), /define at least one profile/);
+  });
+
+  test('a policy file with configFile ships with the configuration inlined (only the policy is mounted)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kh-install-'));
+    writeFileSync(join(dir, 'ci.yaml'), 'failOn: critical\nexclude: [vendor/**]\nchecks:\n  disable: [IMG-TAG]\n');
+    const [cm] = find(build({ policy: { profiles: { ci: { configFile: 'ci.yaml', warnOn: 'low' } }, rules: [{ enforce: 'ci' }] }, policyDir: dir }), 'ConfigMap');
+    const doc = parse((cm.data as Record<string, string>)['policy.yaml']) as { profiles: { ci: Record<string, unknown> } };
+    assert.deepEqual(doc.profiles.ci, { failOn: 'critical', checks: { disable: ['IMG-TAG'] }, warnOn: 'low' });
   });
 
   test('cert-manager: a CA issuer chain and caBundle injection instead of a Secret', () => {
