@@ -14,7 +14,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 src="$root/test/cluster/kube"
-cache="${KUBEHARDEN_CACHE:-$HOME/.cache/kubeharden}"
+cache="${KUBEHARDEN_CACHE:-${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}/.cache/kubeharden}"
 
 version="$(sed -n 's/^require k8s.io\/kubernetes \(v[0-9.]*\)$/\1/p; s/^\tk8s.io\/kubernetes \(v[0-9.]*\)$/\1/p' "$src/go.mod" | head -n1)"
 [[ -n "$version" ]] || { echo "build-control-plane: no k8s.io/kubernetes version in $src/go.mod" >&2; exit 1; }
