@@ -128,7 +128,7 @@ export function loadCorpus(root: string): Map<string, CorpusObject> {
     const text = readFileSync(join(root, file), 'utf8');
     let docs: unknown[];
     try {
-      docs = file.endsWith('.json') ? [JSON.parse(text)] : parseAllDocuments(text, { uniqueKeys: false }).flatMap((d) => ('errors' in d && d.errors.length ? [] : [d.toJS({ maxAliasCount: -1 })]));
+      docs = file.endsWith('.json') ? [JSON.parse(text)] : parseAllDocuments(text, { uniqueKeys: false, logLevel: 'error' }).flatMap((d) => ('errors' in d && d.errors.length ? [] : [d.toJS({ maxAliasCount: -1 })]));
     } catch {
       continue;
     }

@@ -109,6 +109,10 @@ const RULES: Record<string, Rule[]> = {
         : undefined,
   ],
   'REL-PROBES|kubeScore': [
+    (d, o) =>
+      d.peer === 'fail' && d.kh === 'pass' && (o.kind === 'Pod' || o.kind === 'Job' || o.kind === 'CronJob')
+        ? { right: 'both', reason: `scope: kubeharden skips bare Pods, Jobs and CronJobs by design (no controller restarts or replaces them on a failed probe); kube-score requires probes on them when a Service targets them` }
+        : undefined,
     (d) =>
       d.peer === 'none' && d.kh === 'fail'
         ? { right: 'both', reason: 'scope: kube-score checks probes only for pods that a Service of the scan targets (it skips the rest); kubeharden requires liveness and readiness probes on every long-running workload' }
@@ -130,6 +134,13 @@ const RULES: Record<string, Rule[]> = {
         : undefined,
   ],
   'NET-NO-NETPOL|checkov': [
+    (d, o, _t, ctx) => {
+      if (d.peer !== 'pass' || d.kh !== 'fail') return undefined;
+      const sel = ctx.all.filter((np) => np.kind === 'NetworkPolicy' && (np.namespace || 'default') === (o.namespace || 'default'));
+      return sel.length && /egress|ingress/.test(truthOf('NET-NO-NETPOL', o, ctx.all)?.why.join(' ') ?? '') && /selected by/.test(truthOf('NET-NO-NETPOL', o, ctx.all)?.why.join(' ') ?? '')
+        ? { right: 'both', reason: 'definition: Checkov CKV2_K8S_6 asks only that some NetworkPolicy select the Pod; kubeharden (like kube-score) also requires the other direction to be isolated — here egress (or ingress) stays open' }
+        : undefined;
+    },
     (d, _o, t) =>
       d.peer === 'pass' && khAgrees(d, t)
         ? { right: 'kubeharden', reason: 'Checkov CKV2_K8S_6 passes a Pod that no NetworkPolicy of its namespace selects: its graph links any NetworkPolicy of the namespace to the Pod' }
@@ -137,6 +148,18 @@ const RULES: Record<string, Rule[]> = {
   ],
   'NET-NS-DEFAULT-DENY|checkov': [
     () => ({ right: 'both', reason: 'granularity: kubeharden reports a namespace without a default-deny policy once (on one workload of it); Checkov CKV2_K8S_6 judges every Pod; per-object verdicts do not line up' }),
+  ],
+  'NET-NETPOL-DANGLING|kubeScore': [
+    (d, _o, t) =>
+      d.peer === 'pass' && khAgrees(d, t) && t?.why.every((w) => w.includes('peer podSelector'))
+        ? { right: 'kubeharden', reason: 'kube-score networkpolicy-targets-pod checks the policy\'s own podSelector only; a peer podSelector of its rules matches no pod template of the scan (here pods an operator creates from a custom resource, which no scanner sees — the finding says "may allow nothing")' }
+        : undefined,
+  ],
+  'CTR-CAPS-DROP-NET-RAW|*': [
+    (d, o) =>
+      d.peer === 'fail' && d.kh === 'pass' && containersOf(o).some((c) => asMap(c.spec.securityContext)?.privileged === true)
+        ? { right: 'both', reason: 'privileged container: the runtime grants every capability whatever drop says, so kubeharden leaves it to CTR-PRIVILEGED (which fails it); {peer} still asks for the drop' }
+        : undefined,
   ],
   'NET-SVC-EXPOSED|kubeScore': [
     (d, o) =>
@@ -157,6 +180,12 @@ const RULES: Record<string, Rule[]> = {
       return d.peer === 'pass' && d.kh === 'fail' && !inFirst ? { right: 'kubeharden', reason: 'Checkov CKV_K8S_49 reads rules[0] only; the "*" is in a later rule' } : undefined;
     },
   ],
+  'RBAC-SECRETS|checkov': [
+    (d, o, t) =>
+      d.peer === 'pass' && d.kh === 'fail' && !t?.fail && asList(o.object.rules).some((r) => asList(asMap(r)?.resourceNames).length > 0 && asList(asMap(r)?.resources).includes('secrets'))
+        ? { right: 'both', reason: 'get on secrets restricted by resourceNames to named Secrets: kubeharden still reports it (at medium, naming the Secrets), Checkov CKV2_K8S_5 passes a name-restricted rule; the least-privilege form the RBAC good-practices guide recommends, defensible either way' }
+        : undefined,
+  ],
   'RBAC-ESCALATION|checkov': [
     (d) =>
       d.peer === 'pass' && d.kh === 'fail'
@@ -164,6 +193,10 @@ const RULES: Record<string, Rule[]> = {
         : undefined,
   ],
   'RBAC-*|checkov': [
+    (d, _o, t) =>
+      d.peer === 'pass' && khAgrees(d, t) && t?.fail && t.why.some((w) => w.includes('through "*"'))
+        ? { right: 'kubeharden', reason: 'Checkov matches the literal resource names (secrets, pods/exec, configmaps…); the role grants them through a "*" in resources, apiGroups or verbs' }
+        : undefined,
     (d, o) =>
       d.peer === 'none' && d.kh === 'fail' && (o.kind === 'Role' || o.kind === 'ClusterRole')
         ? { right: 'both', reason: 'Checkov\'s graph checks (CKV2_K8S_*) judge a role only through a binding of the scan that grants it to a subject; this role has no such binding (kubeharden judges every role, bound or not)' }
@@ -178,6 +211,14 @@ function rulesFor(check: string, peer: string): Rule[] {
 
 /** Generic: the peer never evaluates this kind of object, or skipped the whole file. */
 const GENERIC: Rule[] = [
+  (d, o, t, ctx) => {
+    if (d.mapping.peer !== 'kubeScore' || !khAgrees(d, t) || d.peer === 'none') return undefined;
+    const same = ctx.all.filter((x) => x.kind === o.kind && x.name === o.name && (x.namespace || 'default') === (o.namespace || 'default'));
+    const distinct = new Set(same.map((x) => JSON.stringify(x.object))).size;
+    return distinct > 1
+      ? { right: 'kubeharden', reason: `kube-score merges objects of the same kind, namespace and name from different files into one entry (here ${distinct} different ${o.kind} objects), so its verdict mixes theirs` }
+      : undefined;
+  },
   (d, o, t, ctx) => {
     if (d.peer !== 'none' || d.kh !== 'fail' || (t && !t.fail)) return undefined;
     if (/\{\{/.test(o.name) && !ctx.peerFiles.has(o.file)) {

@@ -246,7 +246,53 @@ const DEFAULT_CAPS = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 
 const capsOf = (c: ContainerInfo, list: 'add' | 'drop'): string[] => strs(asMap(sc(c)?.capabilities)?.[list]);
 const isRbacRole = (o: CorpusObject): boolean => o.kind === 'Role' || o.kind === 'ClusterRole';
 
+/** Whether a rule of the role grants one of the verbs on group/resource ("*" matches anything; "pods/*" any subresource). */
+export function grants(o: CorpusObject, verbs: string[], group: string, resource: string): { hit: boolean; wildcard: boolean } {
+  let hit = false;
+  let wildcard = true;
+  for (const r of rules(o)) {
+    const vs = strs(r.verbs);
+    const gs = strs(r.apiGroups);
+    const rs = strs(r.resources);
+    const [res, sub] = resource.split('/');
+    const v = vs.includes('*') || verbs.some((x) => vs.includes(x));
+    const g = gs.includes('*') || gs.includes(group);
+    const rr = rs.includes('*') || rs.includes(resource) || (sub !== undefined && (rs.includes(`${res}/*`) || rs.includes(`*/${sub}`)));
+    if (v && g && rr && strs(r.resourceNames).length === 0) {
+      hit = true;
+      const literal = (vs.some((x) => verbs.includes(x)) && gs.includes(group) && rs.includes(resource));
+      if (literal) wildcard = false;
+    }
+  }
+  return { hit, wildcard: hit && wildcard };
+}
+
+function grantOracle(targets: Array<[string[], string, string]>): CrossOracle {
+  return (o) => {
+    if (!isRbacRole(o)) return undefined;
+    const hits = targets.filter(([v, g, r]) => grants(o, v, g, r).hit).map(([v, g, r]) => `${v.join('/')} on ${r}${g ? `.${g}` : ''}`);
+    const viaWildcard = targets.filter(([v, g, r]) => grants(o, v, g, r).hit).every(([v, g, r]) => grants(o, v, g, r).wildcard);
+    return { fail: hits.length > 0, containers: hits.length ? [''] : [], why: hits.length ? [`grants ${hits.join(', ')}${viaWildcard ? ' (through "*")' : ''}`] : [] };
+  };
+}
+
 export const CROSS_ORACLES: Record<string, CrossOracle> = {
+  // Long-running workloads only (not bare Pods, Jobs, CronJobs, run-to-completion templates); regular containers.
+  'REL-PROBES': (o) => {
+    if (!o.pod || ['Pod', 'Job', 'CronJob'].includes(o.kind) || o.pod.spec.restartPolicy === 'Never' || o.pod.spec.restartPolicy === 'OnFailure') return o.pod ? { fail: false, containers: [], why: ['not a long-running workload'] } : undefined;
+    return perContainer(o, (_p, c) => (c.kind !== 'containers' ? undefined : !c.spec.livenessProbe ? 'no livenessProbe' : !c.spec.readinessProbe ? 'no readinessProbe' : undefined));
+  },
+  'RBAC-SECRETS': grantOracle([[['get', 'list', 'watch'], '', 'secrets']]),
+  'RBAC-EXEC-ATTACH': grantOracle([
+    [['create', 'get'], '', 'pods/exec'],
+    [['create', 'get'], '', 'pods/attach'],
+  ]),
+  'RBAC-NODES-PROXY': grantOracle([[['get', 'create', 'update', 'patch', 'delete'], '', 'nodes/proxy']]),
+  'RBAC-CONFIG-NET': grantOracle([
+    [['update', 'patch', 'create', 'delete'], '', 'configmaps'],
+    [['update', 'patch'], '', 'services/status'],
+    [['create', 'update', 'patch', 'delete'], 'networking.k8s.io', 'networkpolicies'],
+  ]),
   'RES-CPU-REQ': resourceOracle('requests', 'cpu'),
   'RES-CPU-LIM': resourceOracle('limits', 'cpu'),
   'RES-MEM-REQ': resourceOracle('requests', 'memory'),
@@ -268,8 +314,11 @@ export const CROSS_ORACLES: Record<string, CrossOracle> = {
       const extra = capsOf(c, 'add').filter((x) => !DEFAULT_CAPS.has(x.replace(/^CAP_/, '')));
       return extra.length ? `adds ${extra.join(', ')}` : undefined;
     }),
+  // A privileged container gets every capability whatever drop says: that is CTR-PRIVILEGED's finding.
   'CTR-CAPS-DROP-NET-RAW': (o) =>
-    o.pod && isWindows(o.pod) ? { fail: false, containers: [], why: [] } : perContainer(o, (_p, c) => (capsOf(c, 'drop').some((d) => d === 'ALL' || d === 'NET_RAW') ? undefined : 'NET_RAW not dropped')),
+    o.pod && isWindows(o.pod)
+      ? { fail: false, containers: [], why: [] }
+      : perContainer(o, (_p, c) => (sc(c)?.privileged === true || capsOf(c, 'drop').some((d) => d === 'ALL' || d === 'NET_RAW') ? undefined : 'NET_RAW not dropped')),
   'META-DEFAULT-NS': (o) => (o.pod ? (o.namespace === '' || o.namespace === 'default' ? { fail: true, containers: [''], why: [o.namespace ? 'namespace: default' : 'no metadata.namespace'] } : { fail: false, containers: [], why: [] }) : undefined),
   'API-DEPRECATED': (o) => {
     const gone = REMOVED[o.apiVersion];
@@ -283,11 +332,22 @@ export const CROSS_ORACLES: Record<string, CrossOracle> = {
     if (c.ingress && c.egress) return { fail: false, containers: [], why: [`isolated by ${c.policies.join(', ')}`] };
     return { fail: true, containers: [''], why: [c.policies.length ? `selected by ${c.policies.join(', ')} but ${c.ingress ? 'egress' : 'ingress'} is not isolated` : `no NetworkPolicy of namespace "${nsOf(o)}" selects labels ${JSON.stringify(podLabels(o))}`] };
   },
+  // The policy's podSelector, or a same-namespace peer podSelector of a rule, matches no pod template.
   'NET-NETPOL-DANGLING': (o, all) => {
     if (o.kind !== 'NetworkPolicy') return undefined;
-    const sel = asMap(o.object.spec)?.podSelector ?? {};
-    const hit = all.find((w) => w.pod && nsOf(w) === nsOf(o) && selects(sel, podLabels(w)));
-    return hit ? { fail: false, containers: [], why: [`selects ${hit.kind} ${hit.name}`] } : { fail: true, containers: [''], why: ['selects no pod template of the scan'] };
+    const spec = asMap(o.object.spec) ?? {};
+    const matchesAny = (sel: unknown): boolean => all.some((w) => w.pod && nsOf(w) === nsOf(o) && selects(sel, podLabels(w)));
+    const why: string[] = [];
+    if (!matchesAny(spec.podSelector ?? {})) why.push('its podSelector matches no pod template of the scan');
+    for (const dir of ['ingress', 'egress'] as const) {
+      for (const rule of asList(spec[dir])) {
+        for (const peer of asList(asMap(rule)?.[dir === 'ingress' ? 'from' : 'to'])) {
+          const pm = asMap(peer);
+          if (pm?.podSelector !== undefined && pm.namespaceSelector === undefined && !matchesAny(pm.podSelector)) why.push(`an ${dir} peer podSelector ${JSON.stringify(pm.podSelector)} matches no pod template of the namespace`);
+        }
+      }
+    }
+    return { fail: why.length > 0, containers: why.length ? [''] : [], why };
   },
   'NET-SVC-EXPOSED': (o) => {
     if (o.kind !== 'Service') return undefined;

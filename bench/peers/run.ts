@@ -280,7 +280,8 @@ function report(o: Options, timing: Timing, status: InstallStatus[], perFileKs?:
   const corpus = corpusDir();
   const outDir = join(REPO_ROOT, 'bench', 'out', 'peers');
   const main = join(REPO_ROOT, 'dist', 'cli', 'main.js');
-  const catalogue = (JSON.parse(execFileSync(process.execPath, [main, 'checks', '-o', 'json'], { encoding: 'utf8' })) as CatalogueCheck[]).filter((c) => !c.optIn);
+  // Opt-in checks and the PSS-* checks (active only with `scan --pss` or namespace labels) do not run in a default scan.
+  const catalogue = (JSON.parse(execFileSync(process.execPath, [main, 'checks', '-o', 'json'], { encoding: 'utf8' })) as CatalogueCheck[]).filter((c) => !c.optIn && !c.id.startsWith('PSS-'));
   const objects = loadCorpus(corpus);
   let khOut = timing.outputs.kubeharden;
   if (o.reportOnly || !khOut) {
@@ -309,7 +310,7 @@ function report(o: Options, timing: Timing, status: InstallStatus[], perFileKs?:
   if (silent.length) notes.push(`Mapped peer ids with no verdict at all on the corpus (not run by that invocation, or no object of their kind), so not compared: ${silent.map((m) => `${m.khCheck} ↔ ${m.peerChecks.join('/')}`).join('; ')}.`);
   const agreement = mappings.map((m) => compare(m, kh.idx, kh.errorFiles, peerIdx.get(m.peer) ?? new Map(), objects, { peerKinds: kindsOf(peerIdx.get(m.peer)), peerFiles: filesOf(peerIdx.get(m.peer)) }));
   const optIn = (JSON.parse(execFileSync(process.execPath, [main, 'checks', '-o', 'json'], { encoding: 'utf8' })) as CatalogueCheck[]).filter((c) => c.optIn).map((c) => c.id);
-  if (optIn.length) notes.push(`Opt-in kubeharden checks (off in a default scan, so not compared): ${optIn.join(', ')}.`);
+  if (optIn.length) notes.push(`Opt-in kubeharden checks (off in a default scan, so not compared): ${optIn.join(', ')}. The PSS-* checks report only under \`scan --pss LEVEL\` or namespace pod-security labels, so they are not compared either; the catalogue checks they share peers with (CTR-*, POD-*) are.`);
   if (!peerIdx.has('kubeLinter') || !peerIdx.has('polaris')) notes.push('kube-linter and Polaris ids in the catalogue are not compared in this run: the tools could not be installed (see Machine and versions).');
   notes.push('The agreement scans the corpus as one bundle, as a user running each tool on the whole directory would: objects without metadata.namespace from different sets all land in "default", so cross-object checks (NetworkPolicy coverage, Service targets) see them together in every tool. kube-score\'s per-object checks are read from one run per file (its JSON names the Helm `# Source:` template instead of the file); its cross-object checks from the whole-corpus run.');
   const toolsWithCommand: Tool[] = timing.tools.map((t) => ({ ...t, command: () => ({ cmd: '', args: [], cwd: '', okCodes: [] }) }));
@@ -354,7 +355,7 @@ function remapTemplatePods(idx: VerdictIndex, objects: Map<string, CorpusObject>
       if (objects.has(key)) continue;
       const [file, kind, ns, name] = key.split('|');
       if (kind !== 'Pod') continue;
-      const owner = (byFile.get(file) ?? []).filter((o) => o.kind !== 'Pod' && (o.namespace || 'default') === ns && name.startsWith(`${o.name}.`)).sort((a, b) => b.name.length - a.name.length)[0];
+      const owner = (byFile.get(file) ?? []).filter((o) => o.kind !== 'Pod' && (o.namespace || 'default') === ns && [o.name, String((o.pod?.metadata ?? {}).name ?? '')].some((n) => n && (name === n || name.startsWith(`${n}.`)))).sort((a, b) => b.name.length - a.name.length)[0];
       if (!owner) continue;
       moveVerdict(m, key, owner.key);
     }
@@ -403,9 +404,13 @@ function parseKubeScoreWhole(text: string, corpus: string, objects: Map<string, 
   };
   const out: VerdictIndex = new Map();
   for (const o of JSON.parse(text) as Array<{ file_name?: string; type_meta?: { kind?: string }; object_meta?: { namespace?: string; name?: string } }>) {
-    const file = fileOf(String(o.file_name ?? ''), String(o.type_meta?.kind), o.object_meta?.namespace, String(o.object_meta?.name));
-    if (file === undefined) continue;
-    parseKubeScore(JSON.stringify([o]), file, out);
+    const kind = String(o.type_meta?.kind);
+    const name = String(o.object_meta?.name);
+    // kube-score merges objects of the same kind, namespace and name from different files into one
+    // entry: its verdict stands for every copy.
+    const copies = byIdentity.get(`${kind}|${o.object_meta?.namespace || 'default'}|${name}`) ?? [];
+    const files = copies.length > 1 ? copies.map((c) => c.file) : [fileOf(String(o.file_name ?? ''), kind, o.object_meta?.namespace, name)];
+    for (const file of files) if (file !== undefined) parseKubeScore(JSON.stringify([o]), file, out);
   }
   return out;
 }
