@@ -130,6 +130,38 @@ if (!avail.ok) {
       });
     }
 
+    test('generate namespace: applied for real, it enforces restricted, defaults resources and refuses LoadBalancers', { timeout: 120_000 }, async () => {
+      const r = cli(['generate', 'namespace', 'gen-ns']);
+      assert.equal(r.code, 0, r.stderr);
+      const applied = await c.apply(r.stdout);
+      assert.equal(applied.code, 0, applied.stderr);
+      await c.waitFor(async () => (await c.api('GET', '/api/v1/namespaces/gen-ns/serviceaccounts/default')).status === 200);
+      const pod = (extra: Record<string, unknown> = {}) => ({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'p', namespace: 'gen-ns' },
+        spec: {
+          automountServiceAccountToken: false,
+          securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.10', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } }, ...extra }],
+        },
+      });
+      // A restricted pod without resources is admitted, with the LimitRange defaults.
+      const ok = await c.api('POST', '/api/v1/namespaces/gen-ns/pods?dryRun=All', { body: pod() });
+      assert.equal(ok.status, 201, ok.body);
+      const res = (ok.json as { spec: { containers: Array<{ resources: { requests: Record<string, string>; limits: Record<string, string> } }> } }).spec.containers[0].resources;
+      assert.deepEqual(res.requests, { cpu: '100m', memory: '128Mi' });
+      assert.deepEqual(res.limits, { memory: '512Mi' });
+      // A privileged pod is refused by Pod Security Admission.
+      const bad = await c.api('POST', '/api/v1/namespaces/gen-ns/pods?dryRun=All', { body: pod({ securityContext: { privileged: true } }) });
+      assert.equal(bad.status, 403, bad.body);
+      assert.match((bad.json as { message: string }).message, /violates PodSecurity "restricted:latest": privileged/);
+      // services.loadbalancers: 0.
+      const lb = await c.api('POST', '/api/v1/namespaces/gen-ns/services', { body: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'lb' }, spec: { type: 'LoadBalancer', ports: [{ port: 80 }] } } });
+      assert.equal(lb.status, 403, lb.body);
+      assert.match((lb.json as { message: string }).message, /exceeded quota: namespace-quota/);
+    });
+
     test('the generated audit policy is loaded, and Secrets are logged at Metadata only', { timeout: 60_000 }, async () => {
       await c.namespace('audit-probe');
       const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'probe', namespace: 'audit-probe' }, stringData: { password: 'hunter2-audit-probe' } };
