@@ -14,6 +14,7 @@ import { buildPolicy, type RbacInput } from '../src/rbac/policy.js';
 import { bootstrapInputs } from '../src/rbac/defaults.js';
 import { authorize, isAllowed } from '../src/rbac/authorizer.js';
 import { whoCan } from '../src/rbac/locator.js';
+import { analyzeRisks } from '../src/rbac/risks.js';
 import { rng } from '../src/rbac/generator.js';
 import { serviceAccountUser } from '../src/rbac/identity.js';
 import { resourceRequest, type RequestAttributes, type UserInfo } from '../src/rbac/types.js';
@@ -136,6 +137,11 @@ for (const q of wq.slice(0, 30)) {
   whoAll.push(cpuMs() - t);
 }
 
+// risks: the whole catalogue for every subject, transitive paths included (informational).
+const tr = cpuMs();
+const risks = analyzeRisks(policy);
+const risksMs = cpuMs() - tr;
+
 const index = Math.min(...buildTimes);
 const canI = median(rounds);
 const who = median(whoTimes);
@@ -145,4 +151,5 @@ console.log(`  index build      ${index.toFixed(0)} ms (best of 5; median ${medi
 console.log(`  can-i            ${canI.toFixed(2)} µs/request with explanation, ${median(roundsBool).toFixed(2)} µs boolean (median of 7 × ${qs.length}; ${((allowed / qs.length) * 100).toFixed(0)}% allowed) [wall ${median(roundsWall).toFixed(2)} µs]   target ≤ ${TARGET.canIUs} µs  ${fmt(canI <= TARGET.canIUs)}`);
 console.log(`  who-can          ${who.toFixed(2)} ms/query median, p95 ${[...whoTimes].sort((a, b) => a - b)[Math.floor(whoTimes.length * 0.95)].toFixed(2)} ms (${wq.length} queries, ${(listed / wq.length).toFixed(0)} subjects avg) [wall median ${median(whoWall).toFixed(2)} ms]   target ≤ ${TARGET.whoCanMs} ms  ${fmt(who <= TARGET.whoCanMs)}`);
 console.log(`  who-can -A       ${median(whoAll).toFixed(2)} ms/query median (RoleBindings of all namespaces)`);
+console.log(`  risks            ${(risksMs / 1000).toFixed(2)} s for ${risks.subjects} subjects, ${risks.findings.length} findings (whole catalogue, transitive)`);
 if (process.argv.includes('--check') && !(index <= TARGET.indexMs && canI <= TARGET.canIUs && who <= TARGET.whoCanMs)) process.exitCode = 1;

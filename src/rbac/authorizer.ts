@@ -114,73 +114,89 @@ function firstAllowing(a: RequestAttributes, combined: string, rules: readonly P
   return -1;
 }
 
+interface Best {
+  binding: number;
+  rule: number;
+}
+
+/** Scans one ascending candidate list below `best.binding`; true when it found an allowing binding. */
+function scanList(idx: BindingIndex, list: number[], a: RequestAttributes, combined: string, best: Best, missing: number[] | undefined, tag: number): boolean {
+  for (let k = 0; k < list.length; k++) {
+    const i = list[k];
+    if (i >= best.binding) return false;
+    const rules = idx.rules[i];
+    if (!rules) {
+      if (missing) missing.push(tag * (i + 1));
+      continue;
+    }
+    const j = firstAllowing(a, combined, rules);
+    if (j >= 0) {
+      best.binding = i;
+      best.rule = j;
+      return true;
+    }
+  }
+  return false;
+}
+
 /**
  * The lowest binding position (in binding order) whose role allows the request, with the rule,
  * or undefined. Candidate lists are ascending, so each list is scanned only below the best so far.
+ * No closures here: this is the hot path of can-i.
  */
-function firstAllowingBinding(
-  idx: BindingIndex,
-  user: UserInfo,
-  a: RequestAttributes,
-  combined: string,
-  any: boolean,
-  missing?: number[],
-): { binding: number; rule: number } | undefined {
-  let best = Number.MAX_SAFE_INTEGER;
-  let bestRule = -1;
-  const scan = (list: number[] | undefined): boolean => {
-    if (!list) return false;
-    for (let k = 0; k < list.length; k++) {
-      const i = list[k];
-      if (i >= best) return false;
-      const rules = idx.rules[i];
-      if (!rules) {
-        missing?.push(i);
-        continue;
-      }
-      const j = firstAllowing(a, combined, rules);
-      if (j >= 0) {
-        best = i;
-        bestRule = j;
-        return any;
-      }
-    }
-    return false;
-  };
-  if (scan(idx.byUser.get(user.name))) return { binding: best, rule: bestRule };
-  for (const g of user.groups) if (scan(idx.byGroup.get(g))) return { binding: best, rule: bestRule };
-  return bestRule >= 0 ? { binding: best, rule: bestRule } : undefined;
+function firstAllowingBinding(idx: BindingIndex, user: UserInfo, a: RequestAttributes, combined: string, any: boolean, missing: number[] | undefined, tag: number): Best | undefined {
+  const best: Best = { binding: Number.MAX_SAFE_INTEGER, rule: -1 };
+  const ul = idx.byUser.get(user.name);
+  if (ul && scanList(idx, ul, a, combined, best, missing, tag) && any) return best;
+  const groups = user.groups;
+  for (let k = 0; k < groups.length; k++) {
+    const gl = idx.byGroup.get(groups[k]);
+    if (gl && scanList(idx, gl, a, combined, best, missing, tag) && any) return best;
+  }
+  return best.rule >= 0 ? best : undefined;
 }
 
 function combinedOf(a: RequestAttributes): string {
   return a.resourceRequest ? (a.subresource.length > 0 ? `${a.resource}/${a.subresource}` : a.resource) : '';
 }
 
+function grantDecision(rb: ResolvedBinding, ns: string, rule: number, user: UserInfo): Decision {
+  const role = rb.role as RbacRole;
+  const grant: Grant = { binding: rb.binding, role, ruleIndex: rule, rule: role.rules[rule], subject: matchingSubject(rb.binding, user, ns) as Subject };
+  // The reason is formatted on first read: most callers only look at `allowed` and `grant`.
+  let reason: string | undefined;
+  return {
+    allowed: true,
+    get reason(): string {
+      return (reason ??= grantReason(grant));
+    },
+    grant,
+    errors: [],
+  };
+}
+
+const MASTERS_DECISION = 'member of group system:masters: the API server allows every request before RBAC';
+
 export function authorize(policy: RbacPolicy, user: UserInfo, attrs: RequestAttributes): Decision {
-  if (user.groups.includes(SYSTEM_MASTERS))
-    return { allowed: true, reason: 'member of group system:masters: the API server allows every request before RBAC', bypass: 'system:masters', errors: [] };
+  if (user.groups.includes(SYSTEM_MASTERS)) return { allowed: true, reason: MASTERS_DECISION, bypass: 'system:masters', errors: [] };
   if (policy.superUser !== undefined && user.name === policy.superUser)
     return { allowed: true, reason: `user "${user.name}" is the configured super user`, bypass: 'superuser', errors: [] };
   const namespace = attrs.resourceRequest ? attrs.namespace : '';
   const combined = combinedOf(attrs);
-  const missingCrb: number[] = [];
-  const missingRb: number[] = [];
-  const grantOf = (rb: ResolvedBinding, ns: string, rule: number): Decision => {
-    const role = rb.role as RbacRole;
-    const grant: Grant = { binding: rb.binding, role, ruleIndex: rule, rule: role.rules[rule], subject: matchingSubject(rb.binding, user, ns) as Subject };
-    return { allowed: true, reason: grantReason(grant), grant, errors: [] };
-  };
-  const c = firstAllowingBinding(policy.crbIndex, user, attrs, combined, false, missingCrb);
-  if (c) return grantOf(policy.crbResolved[c.binding], '', c.rule);
+  const missing: number[] = [];
+  const c = firstAllowingBinding(policy.crbIndex, user, attrs, combined, false, missing, 1);
+  if (c) return grantDecision(policy.crbResolved[c.binding], '', c.rule, user);
   const idx = namespace ? policy.rbIndex.get(namespace) : undefined;
   if (idx) {
-    const r = firstAllowingBinding(idx, user, attrs, combined, false, missingRb);
-    if (r) return grantOf((policy.rbResolved.get(namespace) as ResolvedBinding[])[r.binding], namespace, r.rule);
+    const r = firstAllowingBinding(idx, user, attrs, combined, false, missing, -1);
+    if (r) return grantDecision((policy.rbResolved.get(namespace) as ResolvedBinding[])[r.binding], namespace, r.rule, user);
   }
-  const errors = [
-    ...[...new Set(missingCrb)].map((i) => policy.crbResolved[i]),
-    ...[...new Set(missingRb)].map((i) => (policy.rbResolved.get(namespace) as ResolvedBinding[])[i]),
-  ].map((rb) => `${describeObject(rb.binding)}: ${rb.error ?? 'role not found'}`);
+  if (missing.length === 0) return { allowed: false, reason: 'no RBAC rule allows it', errors: [] };
+  const rbs = policy.rbResolved.get(namespace) ?? [];
+  const errors = [...new Set(missing)]
+    .sort((x, y) => y - x)
+    .map((t) => (t > 0 ? policy.crbResolved[t - 1] : rbs[-t - 1]))
+    .map((rb) => `${describeObject(rb.binding)}: ${rb.error ?? 'role not found'}`);
   return { allowed: false, reason: 'no RBAC rule allows it', errors };
 }
 
@@ -189,10 +205,10 @@ export function isAllowed(policy: RbacPolicy, user: UserInfo, attrs: RequestAttr
   if (user.groups.includes(SYSTEM_MASTERS)) return true;
   if (policy.superUser !== undefined && user.name === policy.superUser) return true;
   const combined = combinedOf(attrs);
-  if (firstAllowingBinding(policy.crbIndex, user, attrs, combined, true)) return true;
+  if (firstAllowingBinding(policy.crbIndex, user, attrs, combined, true, undefined, 1)) return true;
   const namespace = attrs.resourceRequest ? attrs.namespace : '';
   const idx = namespace ? policy.rbIndex.get(namespace) : undefined;
-  return idx !== undefined && firstAllowingBinding(idx, user, attrs, combined, true) !== undefined;
+  return idx !== undefined && firstAllowingBinding(idx, user, attrs, combined, true, undefined, -1) !== undefined;
 }
 
 /** Every rule that applies to the user in the namespace (SelfSubjectRulesReview / `RulesFor`). */

@@ -262,14 +262,20 @@ export function analyzeRisks(policy: RbacPolicy, opts: RiskOptions = {}): RiskRe
     findings.push(f);
   };
 
-  const roots = opts.subject ? [opts.subject] : [...subjects.values()];
+  const roots = opts.subject ? [cleanSubject(opts.subject)] : [...subjects.values()];
+  let graph: EscalationGraph | undefined;
+  if (transitive) {
+    graph = new EscalationGraph(policy, node, sasByNs);
+    graph.build(roots);
+    graph.solve();
+  }
   for (const s of roots) {
     const n = node(s);
     for (const h of n.holdings) keep(holdingFinding(s, h));
     for (const f of n.wildcards) keep(f);
     const special = specialSubjectFinding(s, n.held);
     if (special) keep(special);
-    if (transitive) for (const f of transitiveFindings(policy, n, node, sasByNs)) keep(f);
+    if (graph) for (const f of transitiveFindingsFor(graph, n, implicitGroupsOf(s).map((g) => node(g)))) keep(f);
   }
 
   // Binding hygiene.
@@ -326,6 +332,12 @@ export function analyzeRisks(policy: RbacPolicy, opts: RiskOptions = {}): RiskRe
 
   findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || (a.row ?? 99) - (b.row ?? 99) || subjectKey(a.subject).localeCompare(subjectKey(b.subject)) || a.scope.localeCompare(b.scope));
   return { findings, subjects: roots.length };
+}
+
+function implicitGroupsOf(s: Subject): Subject[] {
+  if (s.kind === 'ServiceAccount' && s.namespace) return [...serviceAccountGroups(s.namespace), ALL_AUTHENTICATED].map((name) => ({ kind: 'Group', name }));
+  if (s.kind === 'User') return [{ kind: 'Group', name: s.name === ANONYMOUS ? ALL_UNAUTHENTICATED : ALL_AUTHENTICATED }];
+  return [];
 }
 
 function holdingFinding(s: Subject, h: Holding): RiskFinding {
@@ -395,117 +407,265 @@ function specialSubjectFinding(s: Subject, held: readonly Held[]): RiskFinding |
 
 type NodeFn = (s: Subject) => NodeInfo;
 
-/** Identities a node can become, each with how. */
-function edgesOf(policy: RbacPolicy, n: NodeInfo, sasByNs: Map<string, Set<string>>): PathStep[] {
-  const s = n.subject;
-  const out: PathStep[] = [];
-  // Membership: the groups the API server adds.
-  if (s.kind === 'ServiceAccount' && s.namespace)
-    for (const g of [...serviceAccountGroups(s.namespace), ALL_AUTHENTICATED]) out.push({ kind: 'member', from: s, to: { kind: 'Group', name: g }, how: `member of Group ${g}` });
-  if (s.kind === 'User') {
-    const g = s.name === ANONYMOUS ? ALL_UNAUTHENTICATED : ALL_AUTHENTICATED;
-    out.push({ kind: 'member', from: s, to: { kind: 'Group', name: g }, how: `member of Group ${g}` });
-  }
-  const sasIn = (scope: string): Subject[] => {
-    const list: Subject[] = [];
-    const nss = scope ? [scope] : [...sasByNs.keys()].sort();
-    for (const ns of nss) for (const name of [...(sasByNs.get(ns) ?? [])].sort()) list.push({ kind: 'ServiceAccount', namespace: ns, name });
-    return list;
-  };
-  // Creating Secrets mints a service-account-token Secret for any ServiceAccount of the
-  // namespace; with read access to Secrets the holder gets the token.
-  for (const h of n.holdings) {
-    if (h.row.id !== 'write-secrets' || h.names) continue;
-    const read = n.holdings.find((x) => x.row.id === 'read-secrets' && (x.scope === '' || x.scope === h.scope) && (!x.names || x.names.length > 0));
-    if (!read) continue;
-    for (const to of sasIn(h.scope)) out.push({ kind: 'escalation', from: s, to, how: `can create a token Secret for any ServiceAccount ${scopeText(h.scope)} and read it`, grant: h.grants[0] });
-  }
-  for (const h of n.holdings) {
-    const edge = h.row.edge;
-    if (!edge) continue;
-    const grant = h.grants[0];
-    if (edge === 'service-accounts') {
-      for (const to of sasIn(h.scope)) out.push({ kind: 'escalation', from: s, to, how: `can create pods ${scopeText(h.scope)} and run them as any ServiceAccount there`, grant });
-    } else if (edge === 'token-service-accounts') {
-      for (const to of sasIn(h.scope)) if (!h.names || h.names.includes(to.name)) out.push({ kind: 'escalation', from: s, to, how: `can request tokens for ServiceAccounts ${scopeText(h.scope)}`, grant });
-    } else if (edge === 'pod-service-accounts') {
-      if (h.names) continue; // restricted to named pods: which pods is unknown statically
-      const seen = new Set<string>();
-      for (const w of policy.workloads) {
-        if (h.scope && w.namespace !== h.scope) continue;
-        const k = `${w.namespace}/${w.serviceAccountName}`;
-        if (seen.has(k)) continue;
-        seen.add(k);
-        out.push({ kind: 'escalation', from: s, to: { kind: 'ServiceAccount', namespace: w.namespace, name: w.serviceAccountName }, how: `can exec into ${w.kind} ${w.namespace}/${w.name}, which runs as it`, grant });
-      }
-    } else if (edge === 'impersonate') {
-      for (const [resource, group, kind] of [
-        ['users', '', 'User'],
-        ['groups', '', 'Group'],
-      ] as const) {
-        const g = evalRequest(n.held, { verb: 'impersonate', resource, group, cluster: true }, '');
-        if (g?.names) for (const name of g.names) out.push({ kind: 'escalation', from: s, to: { kind, name }, how: `can impersonate ${kind} ${name}`, grant: g.grant });
-      }
-      for (const scope of ['', ...new Set(n.held.map((x) => x.scope).filter(Boolean))]) {
-        const g = evalRequest(n.held, { verb: 'impersonate', resource: 'serviceaccounts' }, scope);
-        if (!g) continue;
-        for (const to of sasIn(scope)) if (!g.names || g.names.includes(to.name)) out.push({ kind: 'escalation', from: s, to, how: `can impersonate ServiceAccounts ${scopeText(scope)}`, grant: g.grant });
-      }
-    }
-  }
-  return out;
+/**
+ * The "can become" graph and, per identity, the best gain of each catalogue row reachable from it
+ * (most severe, then shortest path), computed once for all identities as a fixpoint. "Every
+ * ServiceAccount in N" and "the ServiceAccounts of pods in N" are shared virtual nodes, so a
+ * cluster-wide pod creator costs one edge, not one per ServiceAccount.
+ */
+interface GEdge {
+  to: number;
+  kind: 'member' | 'escalation' | 'virtual';
+  how: string;
+  grant?: GrantRef;
 }
 
-/**
- * Breadth-first from a subject over "can become" edges; every identity reached through at least
- * one escalation edge contributes its catalogue holdings, with the shortest path, best per row.
- */
-function transitiveFindings(policy: RbacPolicy, root: NodeInfo, node: NodeFn, sasByNs: Map<string, Set<string>>): RiskFinding[] {
-  const best = new Map<string, RiskFinding>();
-  const direct = new Set(root.holdings.map((h) => `${h.row.id}\u0000${h.scope}`));
-  const seen = new Set<string>([subjectKey(root.subject)]);
-  type Item = { n: NodeInfo; path: PathStep[]; escalated: boolean };
-  const queue: Item[] = [{ n: root, path: [], escalated: false }];
-  const edgeCache = new Map<NodeInfo, PathStep[]>();
-  for (let qi = 0; qi < queue.length; qi++) {
-    const { n, path, escalated } = queue[qi];
-    if (escalated) {
-      for (const h of n.holdings) {
-        // Scope of the gain: the holding's scope.
-        const key = `${h.row.id}\u0000${h.scope}`;
-        if (direct.has(key) || direct.has(`${h.row.id}\u0000`)) continue;
-        const f = holdingFinding(root.subject, h);
-        f.path = path;
-        f.message = `${describeSubjectShort(root.subject)} can become ${describeSubjectShort(n.subject)} (${path.map((p) => p.how).join(' → ')}), which ${h.row.title.charAt(0).toLowerCase()}${h.row.title.slice(1)} ${scopeText(h.scope)}`;
-        f.builtin = f.builtin && path.every((p) => !p.grant || p.grant.builtin);
-        const prev = best.get(key);
-        if (!prev || severityRank(f.severity) > severityRank(prev.severity)) best.set(key, f);
-      }
-      if (n.subject.kind === 'Group' && n.subject.name === SYSTEM_MASTERS) {
-        const key = 'masters';
-        if (!best.has(key))
-          best.set(key, {
-            id: 'impersonate',
-            row: 9,
-            title: 'Can become system:masters',
-            severity: 'critical',
-            subject: root.subject,
-            scope: '',
-            message: `${describeSubjectShort(root.subject)} can act as a member of system:masters (${path.map((p) => p.how).join(' → ')}), which bypasses authorization`,
-            grants: [],
-            path,
-            builtin: path.every((p) => !p.grant || p.grant.builtin),
-          });
-      }
+interface GNode {
+  subject?: Subject;
+  info?: NodeInfo;
+  edges: GEdge[];
+}
+
+interface Gain {
+  sev: number;
+  dist: number;
+  /** Index of the edge taken from this node. */
+  via: number;
+  holder: number;
+  holding?: Holding;
+}
+
+const MASTERS_KEY = 'masters';
+
+class EscalationGraph {
+  readonly nodes: GNode[] = [];
+  readonly #ids = new Map<string, number>();
+  gains: Array<Map<string, Gain>> = [];
+
+  constructor(
+    private readonly policy: RbacPolicy,
+    private readonly node: NodeFn,
+    private readonly sasByNs: Map<string, Set<string>>,
+  ) {}
+
+  id(s: Subject): number {
+    const k = subjectKey(s);
+    let i = this.#ids.get(k);
+    if (i === undefined) {
+      i = this.nodes.length;
+      this.#ids.set(k, i);
+      this.nodes.push({ subject: s, edges: [] });
     }
-    let edges = edgeCache.get(n);
-    if (!edges) edgeCache.set(n, (edges = edgesOf(policy, n, sasByNs)));
-    for (const e of edges) {
-      const k = subjectKey(e.to);
-      if (seen.has(k)) continue;
-      seen.add(k);
-      queue.push({ n: node(e.to), path: [...path, e], escalated: escalated || e.kind === 'escalation' });
+    return i;
+  }
+
+  virtual(key: string): number {
+    const k = `\u0001${key}`;
+    let i = this.#ids.get(k);
+    if (i === undefined) {
+      i = this.nodes.length;
+      this.#ids.set(k, i);
+      this.nodes.push({ edges: [] });
+    }
+    return i;
+  }
+
+  /** Builds every node reachable from the roots. */
+  build(roots: Subject[]): void {
+    const queue: number[] = roots.map((r) => this.id(r));
+    const done = new Set<number>();
+    while (queue.length) {
+      const i = queue.pop() as number;
+      if (done.has(i)) continue;
+      done.add(i);
+      const g = this.nodes[i];
+      if (g.subject) {
+        g.info = this.node(g.subject);
+        g.edges = this.realEdges(g.info);
+      }
+      for (const e of g.edges) if (!done.has(e.to)) queue.push(e.to);
     }
   }
-  return [...best.values()];
+
+  private sasVirtual(scope: string): number {
+    const key = `sas:${scope || '*'}`;
+    const existing = this.#ids.get(`\u0001${key}`);
+    if (existing !== undefined) return existing;
+    const v = this.virtual(key);
+    const nss = scope ? [scope] : [...this.sasByNs.keys()].sort();
+    const edges: GEdge[] = [];
+    if (scope) for (const name of [...(this.sasByNs.get(scope) ?? [])].sort()) edges.push({ to: this.id({ kind: 'ServiceAccount', namespace: scope, name }), kind: 'virtual', how: '' });
+    else for (const ns of nss) edges.push({ to: this.sasVirtual(ns), kind: 'virtual', how: '' });
+    this.nodes[v].edges = edges;
+    return v;
+  }
+
+  private podsVirtual(scope: string): number {
+    const key = `pods:${scope || '*'}`;
+    const existing = this.#ids.get(`\u0001${key}`);
+    if (existing !== undefined) return existing;
+    const v = this.virtual(key);
+    const edges: GEdge[] = [];
+    if (scope) {
+      const seen = new Set<string>();
+      for (const w of this.policy.workloads) {
+        if (w.namespace !== scope || seen.has(w.serviceAccountName)) continue;
+        seen.add(w.serviceAccountName);
+        edges.push({ to: this.id({ kind: 'ServiceAccount', namespace: scope, name: w.serviceAccountName }), kind: 'virtual', how: `${w.kind} ${w.namespace}/${w.name} runs as it` });
+      }
+    } else for (const ns of [...new Set(this.policy.workloads.map((w) => w.namespace))].sort()) edges.push({ to: this.podsVirtual(ns), kind: 'virtual', how: '' });
+    this.nodes[v].edges = edges;
+    return v;
+  }
+
+  private realEdges(n: NodeInfo): GEdge[] {
+    const s = n.subject;
+    const out: GEdge[] = [];
+    if (s.kind === 'ServiceAccount' && s.namespace)
+      for (const g of [...serviceAccountGroups(s.namespace), ALL_AUTHENTICATED]) out.push({ to: this.id({ kind: 'Group', name: g }), kind: 'member', how: `member of Group ${g}` });
+    if (s.kind === 'User') {
+      const g = s.name === ANONYMOUS ? ALL_UNAUTHENTICATED : ALL_AUTHENTICATED;
+      out.push({ to: this.id({ kind: 'Group', name: g }), kind: 'member', how: `member of Group ${g}` });
+    }
+    const namedSas = (scope: string, names: string[]): number[] =>
+      (scope ? [scope] : [...this.sasByNs.keys()].sort()).flatMap((ns) => names.map((name) => this.id({ kind: 'ServiceAccount', namespace: ns, name })));
+    for (const h of n.holdings) {
+      const grant = h.grants[0];
+      const edge = h.row.edge;
+      if (h.row.id === 'write-secrets' && !h.names) {
+        const read = n.holdings.some((x) => x.row.id === 'read-secrets' && (x.scope === '' || x.scope === h.scope));
+        if (read) out.push({ to: this.sasVirtual(h.scope), kind: 'escalation', how: `can create a token Secret for any ServiceAccount ${scopeText(h.scope)} and read it`, grant });
+      }
+      if (edge === 'service-accounts') out.push({ to: this.sasVirtual(h.scope), kind: 'escalation', how: `can create pods ${scopeText(h.scope)} and run them as any ServiceAccount there`, grant });
+      else if (edge === 'token-service-accounts') {
+        const how = `can request tokens for ServiceAccounts ${scopeText(h.scope)}`;
+        if (h.names) for (const to of namedSas(h.scope, h.names)) out.push({ to, kind: 'escalation', how, grant });
+        else out.push({ to: this.sasVirtual(h.scope), kind: 'escalation', how, grant });
+      } else if (edge === 'pod-service-accounts') {
+        if (!h.names) out.push({ to: this.podsVirtual(h.scope), kind: 'escalation', how: `can run code in the pods ${scopeText(h.scope)}`, grant });
+      } else if (edge === 'impersonate') {
+        for (const [resource, kind] of [
+          ['users', 'User'],
+          ['groups', 'Group'],
+        ] as const) {
+          const g = evalRequest(n.held, { verb: 'impersonate', resource, group: '', cluster: true }, '');
+          if (g?.names) for (const name of g.names) out.push({ to: this.id({ kind, name }), kind: 'escalation', how: `can impersonate ${kind} ${name}`, grant: g.grant });
+        }
+        for (const scope of ['', ...new Set(n.held.map((x) => x.scope).filter(Boolean))]) {
+          const g = evalRequest(n.held, { verb: 'impersonate', resource: 'serviceaccounts' }, scope);
+          if (!g) continue;
+          const how = `can impersonate ServiceAccounts ${scopeText(scope)}`;
+          if (g.names) for (const to of namedSas(scope, g.names)) out.push({ to, kind: 'escalation', how, grant: g.grant });
+          else out.push({ to: this.sasVirtual(scope), kind: 'escalation', how, grant: g.grant });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Best gain per row for every node: relax along edges until nothing improves. */
+  solve(): void {
+    const n = this.nodes.length;
+    this.gains = Array.from({ length: n }, () => new Map<string, Gain>());
+    const better = (a: Gain, b: Gain | undefined): boolean => !b || a.sev > b.sev || (a.sev === b.sev && a.dist < b.dist);
+    for (let pass = 0; pass < n + 1; pass++) {
+      let changed = false;
+      for (let i = 0; i < n; i++) {
+        const gi = this.gains[i];
+        const edges = this.nodes[i].edges;
+        for (let e = 0; e < edges.length; e++) {
+          const m = edges[e].to;
+          const target = this.nodes[m];
+          const step = edges[e].kind === 'virtual' ? 0 : 1;
+          if (target.info) {
+            for (const h of target.info.holdings) {
+              const cand: Gain = { sev: severityRank(h.severity), dist: step, via: e, holder: m, holding: h };
+              if (better(cand, gi.get(h.row.id))) {
+                gi.set(h.row.id, cand);
+                changed = true;
+              }
+            }
+          }
+          if (target.subject?.kind === 'Group' && target.subject.name === SYSTEM_MASTERS) {
+            const cand: Gain = { sev: severityRank('critical'), dist: step, via: e, holder: m };
+            if (better(cand, gi.get(MASTERS_KEY))) {
+              gi.set(MASTERS_KEY, cand);
+              changed = true;
+            }
+          }
+          for (const [k, g] of this.gains[m]) {
+            const cand: Gain = { sev: g.sev, dist: g.dist + step, via: e, holder: g.holder, holding: g.holding };
+            if (better(cand, gi.get(k))) {
+              gi.set(k, cand);
+              changed = true;
+            }
+          }
+        }
+      }
+      if (!changed) break;
+    }
+  }
+
+  /** The steps from node i to the holder of its gain `key`. */
+  path(i: number, key: string): PathStep[] {
+    const steps: PathStep[] = [];
+    let cur = i;
+    let pending: PathStep | undefined;
+    for (let guard = 0; guard < this.nodes.length + 2; guard++) {
+      const g = this.gains[cur].get(key);
+      if (!g) break;
+      const e = this.nodes[cur].edges[g.via];
+      const next = this.nodes[e.to];
+      if (this.nodes[cur].subject) {
+        pending = { kind: e.kind === 'member' ? 'member' : 'escalation', from: this.nodes[cur].subject as Subject, to: next.subject ?? { kind: '', name: '' }, how: e.how, ...(e.grant ? { grant: e.grant } : {}) };
+        steps.push(pending);
+      } else if (pending && e.how) pending.how = `${pending.how} (${e.how})`;
+      if (pending && next.subject) pending.to = next.subject;
+      // The stored gain is the best one, so when the edge lands on the holder its own holding
+      // (at the shortest distance) is what was chosen: the path ends here.
+      if (e.to === g.holder) break;
+      cur = e.to;
+    }
+    return steps;
+  }
+}
+
+function transitiveFindingsFor(graph: EscalationGraph, root: NodeInfo, rootGroups: NodeInfo[]): RiskFinding[] {
+  const i = graph.id(root.subject);
+  const members = new Set([i, ...rootGroups.map((g) => graph.id(g.subject))]);
+  // What the root already holds, directly or through its implicit groups.
+  const held = new Map<string, number>();
+  for (const n of [root, ...rootGroups]) for (const h of n.holdings) held.set(h.row.id, Math.max(held.get(h.row.id) ?? -1, severityRank(h.severity)));
+  const out: RiskFinding[] = [];
+  for (const [key, g] of graph.gains[i] ?? []) {
+    if (members.has(g.holder)) continue;
+    if ((held.get(key) ?? -1) >= g.sev) continue;
+    const path = graph.path(i, key);
+    if (!path.some((p) => p.kind === 'escalation')) continue;
+    const holder = graph.nodes[g.holder].subject as Subject;
+    const via = path.map((p) => p.how).join(' → ');
+    if (key === MASTERS_KEY) {
+      if (root.subject.kind === 'Group' && root.subject.name === SYSTEM_MASTERS) continue;
+      out.push({
+        id: 'impersonate',
+        row: 9,
+        title: 'Can become system:masters',
+        severity: 'critical',
+        subject: root.subject,
+        scope: '',
+        message: `${describeSubjectShort(root.subject)} can act as a member of system:masters (${via}), which bypasses authorization`,
+        grants: [],
+        path,
+        builtin: path.every((p) => !p.grant || p.grant.builtin),
+      });
+      continue;
+    }
+    const h = g.holding as Holding;
+    const f = holdingFinding(root.subject, h);
+    f.path = path;
+    f.message = `${describeSubjectShort(root.subject)} can become ${describeSubjectShort(holder)} (${via}), which ${h.row.title.charAt(0).toLowerCase()}${h.row.title.slice(1)} ${scopeText(h.scope)}`;
+    f.builtin = f.builtin && path.every((p) => !p.grant || p.grant.builtin);
+    out.push(f);
+  }
+  return out;
 }
