@@ -90,6 +90,23 @@ describe('review: enforce', () => {
     assert.match(o.response.status?.message ?? '', /NET-SVC-EXTERNAL-IPS \(high\)/);
   });
 
+  test('Ingresses, NetworkPolicies and RBAC objects are evaluated too', () => {
+    const ing: KubeObject = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'i', namespace: 'demo', annotations: { 'nginx.ingress.kubernetes.io/server-snippet': 'location / { return 200; }' } },
+      spec: { rules: [{ host: 'a.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 's', port: { number: 80 } } } }] } }] },
+    };
+    assert.match(review(req(ing), policy).response.status?.message ?? '', /NET-NGINX-SNIPPET \((high|critical)\)/);
+    const role: KubeObject = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'r', namespace: 'demo' }, rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }] };
+    const r = review(req(role), policy);
+    assert.equal(r.response.allowed, false);
+    assert.ok(r.checks.some((c) => c.startsWith('RBAC-')), r.checks.join());
+    const np: KubeObject = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'demo' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } };
+    const n = review(req(np), policy);
+    assert.equal(n.response.allowed, true, n.response.status?.message);
+  });
+
   test('dry-run requests are judged exactly like real ones', () => {
     const real = review(req(unhardenedDeployment('web', 'demo')), policy);
     const dry = review(req(unhardenedDeployment('web', 'demo'), { dryRun: true }), policy);
