@@ -142,6 +142,9 @@ describe('rbac can-i', () => {
     const missing = await run('can-i', 'get', 'pods', '--as', 'x', '-f', join(dir, 'nope.yaml'));
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /nope\.yaml/);
+    const skipped = await run('can-i', 'create', 'pods', '-n', 'ci', '--as', 'alice', '-f', file, '-f', join(dir, 'nope.yaml'), '--skip-invalid');
+    assert.equal(skipped.code, 0, '--skip-invalid answers from the readable inputs');
+    assert.match(skipped.stderr, /skipped: .*nope\.yaml/);
   });
 });
 

@@ -166,6 +166,28 @@ subjects: [{kind: Group, name: g}]
   });
 });
 
+test('the same binding applied twice is one object: the last definition wins', () => {
+  const p = policyFromYaml(`
+kind: ClusterRole
+metadata: {name: r}
+rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]
+---
+kind: ClusterRoleBinding
+metadata: {name: b}
+roleRef: {kind: ClusterRole, name: r}
+subjects: [{kind: User, name: old}]
+---
+kind: ClusterRoleBinding
+metadata: {name: b}
+roleRef: {kind: ClusterRole, name: r}
+subjects: [{kind: User, name: new}]
+`);
+  assert.equal(p.clusterRoleBindings.length, 1);
+  assert.equal(isAllowed(p, { name: 'old', groups: [] }, resourceRequest('get', 'pods')), false);
+  assert.equal(isAllowed(p, { name: 'new', groups: [] }, resourceRequest('get', 'pods')), true);
+  assert.match(p.warnings.join('\n'), /defined more than once/);
+});
+
 describe('aggregation', () => {
   test('nested aggregation of the bootstrap roles reaches a fixpoint: view ⊂ edit ⊂ admin', () => {
     const p = policyFromYaml(

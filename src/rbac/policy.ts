@@ -267,15 +267,29 @@ export class RbacPolicy {
           origin: input.origin,
         };
         if (input.loaded) b.loaded = input.loaded;
+        // The same binding applied twice is one object in a cluster: the last definition wins.
+        const replace = (list: RbacBinding[]): boolean => {
+          if (!b.name) return false; // nameless objects (test tables) are all distinct
+          const i = list.findIndex((x) => x.name === b.name && x.namespace === b.namespace);
+          if (i < 0) return false;
+          list[i] = b;
+          return true;
+        };
         if (kind === 'RoleBinding') {
           b.namespace = namespace;
-          this.roleBindings.push(b);
           const ns = namespace as string;
           let list = this.roleBindingsByNamespace.get(ns);
           if (!list) this.roleBindingsByNamespace.set(ns, (list = []));
-          list.push(b);
+          if (replace(list)) {
+            replace(this.roleBindings);
+            this.warnings.push(`${where} is defined more than once; the last definition (${input.origin}) wins`);
+          } else {
+            list.push(b);
+            this.roleBindings.push(b);
+          }
           this.namespaces.add(ns);
-        } else this.clusterRoleBindings.push(b);
+        } else if (replace(this.clusterRoleBindings)) this.warnings.push(`${where} is defined more than once; the last definition (${input.origin}) wins`);
+        else this.clusterRoleBindings.push(b);
         for (const s of b.subjects) if (s.kind === 'ServiceAccount' && (s.namespace || b.namespace)) this.namespaces.add((s.namespace || b.namespace) as string);
         return;
       }

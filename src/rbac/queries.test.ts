@@ -248,6 +248,25 @@ subjects: [{kind: ServiceAccount, name: bot, namespace: a}]
     assert.match(f[0].path?.[0].how ?? '', /token Secret/);
   });
 
+  test('identities bound only by the bootstrap policy are components: no transitive findings unless --include-builtin', () => {
+    const p = policyFromYaml(
+      `
+kind: ClusterRole
+metadata: {name: nodes}
+rules: [{apiGroups: [""], resources: [nodes/proxy], verbs: [get]}]
+---
+kind: ClusterRoleBinding
+metadata: {name: bot}
+roleRef: {kind: ClusterRole, name: nodes}
+subjects: [{kind: ServiceAccount, name: bot, namespace: a}]
+`,
+      { defaults: true },
+    );
+    const kcm = (fs: RiskFinding[]) => fs.filter((f) => f.subject.name === 'system:kube-controller-manager' && f.path);
+    assert.equal(kcm(analyzeRisks(p).findings).length, 0);
+    assert.ok(kcm(analyzeRisks(p, { includeBuiltin: true }).findings).some((f) => f.id === 'nodes-proxy'));
+  });
+
   test('dangling roles and missing ServiceAccounts', () => {
     const p = policyFromYaml(`
 kind: RoleBinding

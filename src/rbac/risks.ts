@@ -275,7 +275,10 @@ export function analyzeRisks(policy: RbacPolicy, opts: RiskOptions = {}): RiskRe
     for (const f of n.wildcards) keep(f);
     const special = specialSubjectFinding(s, n.held);
     if (special) keep(special);
-    if (graph) for (const f of transitiveFindingsFor(graph, n, implicitGroupsOf(s).map((g) => node(g)))) keep(f);
+    // Identities that only the built-in bootstrap policy binds (kube-controller-manager, …) are
+    // cluster components: their reach is by design unless --include-builtin asks for it.
+    const componentOnly = n.held.length > 0 && n.held.every((h) => h.rb.binding.origin === 'builtin');
+    if (graph && (includeBuiltin || !componentOnly)) for (const f of transitiveFindingsFor(graph, n, implicitGroupsOf(s).map((g) => node(g)))) keep(f);
   }
 
   // Binding hygiene.

@@ -32,6 +32,7 @@ interface CommonFlags {
   withDefaults?: boolean;
   output: string;
   kustomize: boolean;
+  skipInvalid?: boolean;
 }
 
 interface Source {
@@ -67,7 +68,8 @@ function addCommon(cmd: Command): Command {
     .option('--context <name>', 'live: kubeconfig context')
     .option('--with-defaults', 'offline: add the built-in ClusterRoles and bindings of a real cluster (cluster-admin, admin/edit/view, system:*)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'yaml']).default('text'))
-    .option('--no-kustomize', 'read kustomization directories as plain files');
+    .option('--no-kustomize', 'read kustomization directories as plain files')
+    .option('--skip-invalid', 'offline: answer from the readable inputs when some cannot be read (default: exit 2)');
 }
 
 async function loadSource(flags: CommonFlags): Promise<Source> {
@@ -77,8 +79,9 @@ async function loadSource(flags: CommonFlags): Promise<Source> {
     if (flags.kubeconfig || flags.context) throw new UsageError('use either -f (offline) or --kubeconfig/--context (live), not both');
     const loaded = await loadInputs(flags.filename, { kustomize: flags.kustomize });
     if (loaded.errors.length) {
-      for (const e of loaded.errors) rbacIo.stderr(`error: ${e.file}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}: ${e.message}\n`);
-      throw new InputFailure(`${loaded.errors.length} input error(s): the answer would be unreliable`);
+      for (const e of loaded.errors) rbacIo.stderr(`${flags.skipInvalid ? 'skipped' : 'error'}: ${e.file}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}: ${e.message}\n`);
+      if (!flags.skipInvalid) throw new InputFailure(`${loaded.errors.length} input error(s): the answer could be wrong without them (--skip-invalid answers from the rest)`);
+      warnings.push(`${loaded.errors.length} input error(s) skipped: objects in them are not part of the answer`);
     }
     warnings.push(...loaded.warnings);
     for (const o of loaded.objects) if (o.kind === 'CustomResourceDefinition') catalog.addCrd(o.object);
@@ -454,8 +457,13 @@ export async function runRisks(flags: RisksFlags): Promise<number> {
     for (const f of report.findings) {
       lines.push(`${f.severity.toUpperCase().padEnd(8)} ${f.id}${f.row ? ` (#${f.row})` : ''}  ${describeSubjectShort(f.subject)}  ${f.scope ? `namespace ${f.scope}` : 'cluster-wide'}`);
       lines.push(`         ${f.message}`);
-      for (const g of f.grants.slice(0, 3))
-        if (g.ruleIndex >= 0) lines.push(`         via ${g.binding.kind} ${g.binding.namespace ? `${g.binding.namespace}/` : ''}${g.binding.name} → ${g.role.kind} ${g.role.name} rule ${g.ruleIndex}: ${ruleText(g.rule)}`);
+      const shown = new Set<string>();
+      for (const g of f.grants) {
+        const k = `${g.binding.kind}/${g.binding.namespace ?? ''}/${g.binding.name}/${g.ruleIndex}`;
+        if (g.ruleIndex < 0 || shown.has(k) || shown.size >= 3) continue;
+        shown.add(k);
+        lines.push(`         via ${g.binding.kind} ${g.binding.namespace ? `${g.binding.namespace}/` : ''}${g.binding.name} → ${g.role.kind} ${g.role.name} rule ${g.ruleIndex}: ${ruleText(g.rule)}`);
+      }
     }
     const counts = [...SEVERITIES].reverse().map((s) => [s, report.findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
     lines.push('', `${report.findings.length} finding(s): ${counts.map(([s, n]) => `${n} ${s}`).join(', ')} (${report.subjects} subjects analysed)`);
