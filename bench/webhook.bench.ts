@@ -5,10 +5,10 @@
  * server that parses the review and answers allowed:true. Latency is measured from the moment
  * each request was due, so a stalled server cannot hide its queue (no coordinated omission).
  *
- *   npm run bench:webhook [-- --rates 500,1000,2000 --duration 10 --connections 32]
+ *   npm run bench:webhook [-- --rates 500,1000,2000 --duration 10 --connections 32 --pin]
  *
- * Each server runs in its own process (pinned to CPU 0 with taskset when available, the load
- * generator to CPU 1), so "one core" means one core.
+ * Each server runs in its own single-threaded process, so it uses at most one core; with --pin
+ * (on an otherwise idle machine) it is pinned to CPU 0 and the load generator to CPU 1.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { createServer as createHttpsServer, request, Agent } from 'node:https';
@@ -139,7 +139,7 @@ async function startChild(role: Role, certs: GeneratedCerts): Promise<{ proc: Ch
     env: { ...process.env, BENCH_CERTS: JSON.stringify(certs) },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
-  if (process.platform === 'linux') {
+  if (process.platform === 'linux' && process.argv.includes('--pin')) {
     try {
       execFileSync('taskset', ['-a', '-p', '-c', '0', String(proc.pid)], { stdio: 'ignore' });
     } catch {
@@ -189,10 +189,12 @@ async function main(): Promise<void> {
   const seconds = Number(arg('duration', '10'));
   const warmup = Number(arg('warmup', '3'));
   const connections = Number(arg('connections', '32'));
-  try {
-    execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
-  } catch {
-    // unpinned
+  if (process.argv.includes('--pin')) {
+    try {
+      execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+    } catch {
+      // unpinned
+    }
   }
   const certs = await generateServingCerts(['127.0.0.1']);
   console.log(`# kubeharden webhook bench: node ${process.version}, ${connections} keep-alive connections, ${seconds}s per rate after ${warmup}s warm-up, fixtures: ${FIXTURES.map((f) => `${f.name} (${f.body.length} B)`).join(', ')}`);
