@@ -6,6 +6,7 @@
  */
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type YAMLMap } from 'yaml';
 import { locateInDocument } from './locate.js';
+import { parseManifestTextFast } from './fast-documents.js';
 import type { InputError, KubeObject, LoadedObject, ObjectSource, Path, Region } from './types.js';
 
 /** Bounds alias expansion (billion-laughs): the yaml library throws past this many. */
@@ -90,12 +91,17 @@ function describe(node: unknown): string {
 
 /** Parses every document of `text`; problems become errors, never exceptions. */
 export function parseManifestText(text: string, file: string): ParsedText {
+  return parseManifestTextFast(text, file) ?? parseManifestTextExact(text, file);
+}
+
+/** The exact path: the `yaml` library's AST for the whole file (positions of every error). */
+export function parseManifestTextExact(text: string, file: string): ParsedText {
   const objects: LoadedObject[] = [];
   const errors: InputError[] = [];
   const lineCounter = new LineCounter();
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, strict: false, uniqueKeys: true }) as Document.Parsed[];
+    docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, strict: false, uniqueKeys: true, logLevel: 'error' }) as Document.Parsed[];
   } catch (e) {
     // Pathological input (e.g. nesting deep enough to exhaust the stack).
     errors.push({ file, message: `cannot parse: ${(e as Error).message}` });

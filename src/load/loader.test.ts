@@ -184,3 +184,23 @@ describe('loader: files, directories, stdin, Kustomize', () => {
     assert.equal(o.annotations['config.kubernetes.io/origin'], undefined);
   });
 });
+
+describe('loader: the fast path agrees with the exact path', () => {
+  it('gives the same objects, errors and positions, and falls back on aliases, duplicates and directives', async () => {
+    const { parseManifestTextExact } = await import('./documents.js');
+    const { parseManifestTextFast } = await import('./fast-documents.js');
+    const text = 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: a, labels: {x: "1"}}\n  spec:\n    containers:\n    - name: c\n      image: x\n---\n# c\n---\nplain\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\ndata:\n  k: "* not an alias ! nor a tag & nor an anchor"\n';
+    const fast = parseManifestTextFast(text, 'f.yaml');
+    const exact = parseManifestTextExact(text, 'f.yaml');
+    assert.ok(fast, 'plain manifests take the fast path');
+    assert.deepEqual(fast.errors, exact.errors);
+    assert.deepEqual(fast.objects.map((o) => [o.kind, o.name, { ...o.labels }, o.object]), exact.objects.map((o) => [o.kind, o.name, { ...o.labels }, o.object]));
+    for (const path of [['spec', 'containers', 0, 'image'], ['spec', 'containers', 0, 'securityContext'], ['metadata', 'labels', 'x']]) {
+      assert.deepEqual(fast.objects[0].source.locate(path), exact.objects[0].source.locate(path), path.join('.'));
+    }
+    assert.deepEqual(fast.objects[1].source.locate(['data', 'k']), exact.objects[1].source.locate(['data', 'k']));
+    assert.equal(parseManifestTextFast('a: &x {b: 1}\nc: *x\n', 'x.yaml'), undefined, 'shared collections (aliases) take the exact path');
+    assert.equal(parseManifestTextFast('a: 1\na: 2\n', 'x.yaml'), undefined, 'duplicate keys take the exact path');
+    assert.equal(parseManifestTextFast('%YAML 1.2\n---\na: 1\n', 'x.yaml'), undefined, 'directives take the exact path');
+  });
+});

@@ -1,0 +1,171 @@
+/**
+ * The fast path of the loader. The `yaml` library gives exact positions but parses about
+ * 4 MB/s; js-yaml parses about 18 MB/s and gives none. Most bytes of real manifests are never
+ * reported on (CRDs are most of the corpus), so documents are parsed with js-yaml, and a
+ * document is re-parsed with `yaml` only when a finding asks for a position in it.
+ *
+ * Anything unusual — a parse error, duplicate keys, unknown tags, directives, or a collection
+ * reached twice through an alias (alias bombs are bounded only on the `yaml` path) — returns
+ * undefined and the caller takes the exact `yaml` path for the whole file, so errors keep their
+ * exact positions.
+ */
+import jsyaml from 'js-yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { locateInDocument } from './locate.js';
+import type { InputError, KubeObject, LoadedObject, ObjectSource, Path, Region } from './types.js';
+
+/** A document separator or end marker at the start of a line. */
+const MARKER = /^(?:---|\.\.\.)(?=[ \t]|\r?$)/gm;
+/** Directives (%YAML, %TAG) change how documents split: left to the exact path. */
+const DIRECTIVE = /^%/m;
+
+/**
+ * js-yaml turns an alias of a collection into a shared reference: harmless in memory, but a
+ * walk over the value (a check reading every key) would expand it. Such documents go to the
+ * exact path, whose alias count is bounded.
+ */
+function hasSharedCollections(root: unknown): boolean {
+  const seen = new Set<object>();
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v !== 'object' || v === null) continue;
+    if (seen.has(v)) return true;
+    seen.add(v);
+    if (Array.isArray(v)) for (const x of v) stack.push(x);
+    else for (const k in v) stack.push((v as Record<string, unknown>)[k]);
+  }
+  return false;
+}
+
+interface Slice {
+  /** Offset of the slice in the file text and its first line (1-based). */
+  start: number;
+  line: number;
+  text: string;
+}
+
+function slices(text: string): Slice[] {
+  const out: Slice[] = [];
+  let start = 0;
+  let line = 1;
+  const lineOf = (from: number, to: number) => {
+    let n = 0;
+    for (let i = from; i < to; i++) if (text.charCodeAt(i) === 10) n++;
+    return n;
+  };
+  MARKER.lastIndex = 0;
+  for (let m = MARKER.exec(text); m; m = MARKER.exec(text)) {
+    if (m.index > start || out.length > 0 || m.index > 0) out.push({ start, line, text: text.slice(start, m.index) });
+    line += lineOf(start, m.index);
+    start = m.index;
+    if (m[0] === '...') {
+      // An end marker closes the document; what follows up to the next marker is not content.
+      const next = text.indexOf('\n', m.index);
+      const cut = next < 0 ? text.length : next + 1;
+      line += lineOf(start, cut);
+      start = cut;
+    }
+  }
+  out.push({ start, line, text: text.slice(start) });
+  return out;
+}
+
+/** Region locator over one document, built on first use. */
+function lazyLocator(slice: Slice, itemPath: Path): (path: Path) => Region {
+  let doc: Document | undefined;
+  let counter: LineCounter | undefined;
+  return (path: Path): Region => {
+    if (!doc) {
+      counter = new LineCounter();
+      doc = parseDocument(slice.text, { lineCounter: counter, uniqueKeys: false, logLevel: 'error' });
+    }
+    const root = doc.contents && itemPath.length ? (doc.getIn(itemPath, true) as never) : doc.contents;
+    const r = locateInDocument(doc, root, path, counter as LineCounter);
+    const shift = slice.line - 1;
+    return { line: r.line + shift, column: r.column, endLine: r.endLine + shift, endColumn: r.endColumn };
+  };
+}
+
+function strings(v: unknown): Readonly<Record<string, string>> {
+  const out: Record<string, string> = {};
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
+      if (val === null || val === undefined) out[k] = '';
+      else out[k] = typeof val === 'object' ? JSON.stringify(val) : String(val);
+    }
+  }
+  return out;
+}
+
+function scalar(v: unknown): string | undefined {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function describe(v: unknown): string {
+  return Array.isArray(v) ? 'a list' : typeof v === 'string' ? 'a string' : 'a scalar';
+}
+
+export function parseManifestTextFast(text: string, file: string): { objects: LoadedObject[]; errors: InputError[] } | undefined {
+  if (DIRECTIVE.test(text)) return undefined;
+  const objects: LoadedObject[] = [];
+  const errors: InputError[] = [];
+  const parts = slices(text);
+  for (let documentIndex = 0; documentIndex < parts.length; documentIndex++) {
+    const slice = parts[documentIndex];
+    let value: unknown;
+    try {
+      value = jsyaml.load(slice.text, { schema: jsyaml.CORE_SCHEMA, filename: file });
+    } catch {
+      return undefined; // the exact path reports the error with its position
+    }
+    if (value === null || value === undefined) continue;
+    if (typeof value === 'object' && slice.text.includes('*') && hasSharedCollections(value)) return undefined;
+    if (!isMap(value)) {
+      const at = lazyLocator(slice, [])([]);
+      errors.push({ file, line: at.line, column: at.column, message: `document ${documentIndex + 1} is ${describe(value)}, not a Kubernetes object` });
+      continue;
+    }
+    collect(value, slice, file, documentIndex, [], objects, errors);
+  }
+  return { objects, errors };
+}
+
+function collect(value: Record<string, unknown>, slice: Slice, file: string, documentIndex: number, itemPath: Path, objects: LoadedObject[], errors: InputError[]): void {
+  const kind = scalar(value.kind);
+  const apiVersion = scalar(value.apiVersion);
+  if (kind && kind.endsWith('List') && Array.isArray(value.items)) {
+    value.items.forEach((item, i) => {
+      const path = [...itemPath, 'items', i];
+      if (isMap(item)) collect(item, slice, file, documentIndex, path, objects, errors);
+      else {
+        const at = lazyLocator(slice, [])(path);
+        errors.push({ file, line: at.line, column: at.column, message: `${kind} item ${i} is ${describe(item)}, not a Kubernetes object` });
+      }
+    });
+    return;
+  }
+  const locate = lazyLocator(slice, itemPath);
+  if (!kind || !apiVersion) {
+    const missing = [!apiVersion && 'apiVersion', !kind && 'kind'].filter(Boolean).join(' and ');
+    const at = locate([]);
+    errors.push({ file, line: at.line, column: at.column, message: `object without ${missing}; skipped`, ...(!kind && !apiVersion ? { code: 'not-kubernetes' as const } : {}) });
+    return;
+  }
+  const meta = isMap(value.metadata) ? value.metadata : {};
+  const source: ObjectSource = { file, documentIndex, itemPath, locate };
+  objects.push({
+    apiVersion,
+    kind,
+    name: scalar(meta.name) ?? scalar(meta.generateName) ?? '',
+    namespace: scalar(meta.namespace) || undefined,
+    labels: strings(meta.labels),
+    annotations: strings(meta.annotations),
+    object: value as KubeObject,
+    source,
+  });
+}
