@@ -37,8 +37,17 @@ export function toFinding(check: Check, raw: RawFinding, object: LoadedObject): 
   return finding;
 }
 
-/** Groups checks by how they are invoked, so each object is visited once. */
-function plan(checks: readonly Check[]) {
+type Plan = ReturnType<typeof makePlan>;
+const plans = new WeakMap<readonly Check[], Plan>();
+
+/** Groups checks by how they are invoked, so each object is visited once (memoized per list). */
+function plan(checks: readonly Check[]): Plan {
+  let p = plans.get(checks);
+  if (!p) plans.set(checks, (p = makePlan(checks)));
+  return p;
+}
+
+function makePlan(checks: readonly Check[]) {
   const pod = checks.filter((c) => c.scope === 'pod');
   const anyKind = checks.filter((c) => c.scope === 'object' && c.kinds === '*');
   const byKind = new Map<string, Check[]>();

@@ -8,7 +8,7 @@ import type { Config } from './config.js';
 import { evaluate } from './evaluate.js';
 import { ObjectIndex } from './object-index.js';
 import { applySuppressions } from './suppress.js';
-import { SEVERITIES, severityRank, type Check, type FailOn, type Finding, type Severity } from './types.js';
+import { SEVERITIES, severityRank, type BundleCheck, type Check, type FailOn, type Finding, type ObjectCheck, type PodCheck, type Severity } from './types.js';
 
 export interface ScanOptions {
   config?: Config;
@@ -38,8 +38,33 @@ export interface ScanResult {
   summary: Summary;
 }
 
-/** The checks a run uses, after config enable/disable/only and severity overrides. */
+const selectionCache = new WeakMap<object, Map<string, Check[]>>();
+const NO_CONFIG = {};
+
+/**
+ * The checks a run uses, after config enable/disable/only and severity overrides. Memoized per
+ * config object and check list: the webhook selects once per profile, not once per review.
+ */
 export function selectChecks(opts: ScanOptions): Check[] {
+  const configKey = opts.config ?? NO_CONFIG;
+  let byConfig = selectionCache.get(configKey);
+  if (!byConfig) selectionCache.set(configKey, (byConfig = new Map()));
+  const listKey = opts.checks ?? ALL_CHECKS;
+  const key = `${checkListId(listKey)}|${(opts.only ?? []).join(',')}`;
+  let selected = byConfig.get(key);
+  if (!selected) byConfig.set(key, (selected = computeSelection(opts)));
+  return selected;
+}
+
+const listIds = new WeakMap<readonly Check[], number>();
+let nextListId = 0;
+function checkListId(list: readonly Check[]): number {
+  let id = listIds.get(list);
+  if (id === undefined) listIds.set(list, (id = nextListId++));
+  return id;
+}
+
+function computeSelection(opts: ScanOptions): Check[] {
   const all = opts.checks ?? ALL_CHECKS;
   const cfg = opts.config?.checks;
   const up = (xs: readonly string[] | undefined) => new Set((xs ?? []).map((x) => x.toUpperCase()));
@@ -56,8 +81,35 @@ export function selectChecks(opts: ScanOptions): Check[] {
     })
     .map((c) => {
       const sev = overrides[c.meta.id];
-      return sev ? ({ ...c, meta: { ...c.meta, severity: sev } } as Check) : c;
+      return sev ? withSeverity(c, sev) : c;
     });
+}
+
+/**
+ * A configured severity replaces the check's, including the per-finding severities a check
+ * chooses itself (e.g. a more dangerous variant): the user's override is the last word.
+ */
+function withSeverity(c: Check, severity: Severity): Check {
+  const meta = { ...c.meta, severity };
+  const strip = <T extends { severity?: Severity }>(findings: Iterable<T>): Iterable<T> => {
+    const out: T[] = [];
+    for (const f of findings) out.push(f.severity === undefined ? f : { ...f, severity });
+    return out;
+  };
+  switch (c.scope) {
+    case 'pod': {
+      const pc: PodCheck = { ...c, meta, check: (pod, ctx) => strip(c.check(pod, ctx)) };
+      return pc;
+    }
+    case 'object': {
+      const oc: ObjectCheck = { ...c, meta, check: (o, ctx) => strip(c.check(o, ctx)) };
+      return oc;
+    }
+    case 'bundle': {
+      const bc: BundleCheck = { ...c, meta, check: (ctx) => strip(c.check(ctx)) };
+      return bc;
+    }
+  }
 }
 
 export function summarize(objects: number, findings: readonly Finding[]): Summary {

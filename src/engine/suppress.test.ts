@@ -110,3 +110,20 @@ describe('configuration file', () => {
     assert.equal(loadConfig(f).exemptions?.[0].expires, '2027-03-01');
   });
 });
+
+describe('severity overrides', () => {
+  it('a configured severity also replaces the severities a check picks per finding', () => {
+    // CTR-CAPS-ADD-DANGEROUS raises SYS_ADMIN to critical per finding; the override wins.
+    const pod = loadText(Buffer.from('apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: x, securityContext: {capabilities: {add: [SYS_ADMIN]}}}]\n'), 'p.yaml').objects;
+    const plain = scanObjects(pod, { only: ['CTR-CAPS-ADD-DANGEROUS'] }).findings;
+    assert.equal(plain[0].severity, 'critical');
+    const r = scanObjects(pod, { only: ['CTR-CAPS-ADD-DANGEROUS'], config: { checks: { severity: { 'CTR-CAPS-ADD-DANGEROUS': 'medium' } } } });
+    assert.deepEqual(r.findings.map((f) => f.severity), ['medium']);
+  });
+  it('check selection is memoized per config (the webhook selects once per profile)', async () => {
+    const { selectChecks } = await import('./scan.js');
+    const config: Config = { checks: { disable: ['IMG-TAG'] } };
+    assert.equal(selectChecks({ config }), selectChecks({ config }));
+    assert.ok(!selectChecks({ config }).some((c) => c.meta.id === 'IMG-TAG'));
+  });
+});
