@@ -229,12 +229,12 @@ function formatIssues(where: string, issues: readonly { path: readonly PropertyK
 }
 
 /**
- * Checks whose verdict is about the rest of the manifest set ("no NetworkPolicy in the scanned
- * set selects this pod"). Admission sees one object, not the cluster, so they would report what
- * the cluster may well have; they stay in `kubeharden scan`. Bundle checks are left out for the
- * same reason. Leaving checks out only ever admits more, so "passes in CI" still implies "admitted".
+ * Checks whose verdict is about the rest of the manifest set (`meta.setDependent`, and every
+ * bundle check): admission sees one object, not the cluster, so they would report what the
+ * cluster may well have; they stay in `kubeharden scan`. Leaving checks out only ever admits
+ * more, so "passes in CI" still implies "admitted".
  */
-export const SET_DEPENDENT_CHECKS: ReadonlySet<string> = new Set(['NET-NO-NETPOL', 'NET-NETPOL-DANGLING', 'NET-NS-DEFAULT-DENY', 'RBAC-DANGLING-ROLE']);
+export const SET_DEPENDENT_CHECKS: ReadonlySet<string> = new Set(ALL_CHECKS.filter((c) => c.meta.setDependent).map((c) => c.meta.id));
 
 /** The checks admission runs. */
 export const ADMISSION_CHECKS: readonly Check[] = ALL_CHECKS.filter((c) => c.scope !== 'bundle' && !SET_DEPENDENT_CHECKS.has(c.meta.id));

@@ -63,6 +63,11 @@ export interface CheckMeta {
   pss?: 'baseline' | 'restricted';
   /** Off unless enabled in config (opinionated or noisy checks). */
   optIn?: boolean;
+  /**
+   * The verdict is about the rest of the manifest set ("no NetworkPolicy in the scan selects this
+   * pod"), so it is meaningless for one object seen alone (admission): such checks run in scans only.
+   */
+  setDependent?: boolean;
 }
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };

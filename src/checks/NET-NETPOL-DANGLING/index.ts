@@ -34,6 +34,7 @@ export const check: ObjectCheck = {
     id: 'NET-NETPOL-DANGLING',
     title: 'NetworkPolicy selector matches no pod in the scanned set',
     severity: 'low',
+    setDependent: true,
     category: 'network',
     attack: 'A policy whose podSelector matches nothing protects nothing: usually a label typo or a renamed app, leaving the intended pods unisolated while the policy gives a false sense of security. A peer selector that matches nothing silently blocks the traffic it was meant to allow.',
     remediation: 'Fix the selector to match the labels of the pod template it is meant for (matchLabels and matchExpressions must all hold), or delete the policy.',

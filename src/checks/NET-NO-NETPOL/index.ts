@@ -9,6 +9,7 @@ export const check: PodCheck = {
     id: 'NET-NO-NETPOL',
     title: 'Pod is not isolated by any NetworkPolicy',
     severity: 'medium',
+    setDependent: true,
     category: 'network',
     attack: 'A pod that no NetworkPolicy selects accepts connections from every pod in the cluster and can connect anywhere: after one compromise an attacker scans and reaches databases, admin endpoints and the cloud metadata service without obstacle.',
     remediation: 'Add a default-deny NetworkPolicy to the namespace (podSelector: {} with policyTypes [Ingress, Egress]) and policies that allow the traffic the workload needs, including DNS egress.',

@@ -16,6 +16,7 @@ export const check: BundleCheck = {
     id: 'NET-NS-DEFAULT-DENY',
     title: 'Namespace has no default-deny NetworkPolicy',
     severity: 'medium',
+    setDependent: true,
     category: 'network',
     attack: 'Without a default-deny policy, every new workload in the namespace starts fully reachable and able to reach everything: one forgotten policy is an open door, and lateral movement after a compromise is unhindered.',
     remediation: 'Add a policy with podSelector: {} and policyTypes: [Ingress, Egress] and no rules to every namespace, then allow the traffic each workload needs (DNS egress to kube-dns first).',

@@ -21,6 +21,7 @@ export const check: ObjectCheck = {
     id: 'RBAC-DANGLING-ROLE',
     title: 'Binding references a role that is not in the scanned set',
     severity: 'info',
+    setDependent: true,
     category: 'rbac',
     attack: 'A binding to a missing role grants nothing today, but goes live the moment anyone creates a role with that name, with whatever rules that role has. It may also simply exist in the cluster and not in these manifests.',
     remediation: 'Ship the role with the binding, fix the roleRef name, or delete the binding.',
