@@ -23,3 +23,27 @@ export function kubeharden(args: string[], opts: { input?: string; cwd?: string;
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
+
+/**
+ * Runs CLI invocations in order in one child process through `main()` from the sources (no
+ * build needed), capturing each one's output and exit code. node:test reports on this process's
+ * stdout, so the CLI cannot write to it here.
+ */
+export function cliBatch(...invocations: string[][]): Run[] {
+  const script = `
+    const { main } = await import(${JSON.stringify(`${ROOT}src/cli/main.ts`)});
+    const results = [];
+    for (const args of ${JSON.stringify(invocations)}) {
+      let stdout = '', stderr = '';
+      const o = process.stdout.write.bind(process.stdout), e = process.stderr.write.bind(process.stderr);
+      process.stdout.write = (s) => ((stdout += String(s)), true);
+      process.stderr.write = (s) => ((stderr += String(s)), true);
+      let code;
+      try { code = await main(['node', 'kubeharden', ...args]); } finally { process.stdout.write = o; process.stderr.write = e; process.exitCode = undefined; }
+      results.push({ code, stdout, stderr });
+    }
+    process.stdout.write(JSON.stringify(results));`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`CLI batch failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as Run[];
+}

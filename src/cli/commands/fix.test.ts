@@ -6,37 +6,11 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import { cliBatch, type Run } from '../../../test/cli/helpers.js';
 
 const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Runs CLI invocations in order in one child process (node:test reports through this
- * process's stdout, so the CLI cannot write to it here). Returns one result per invocation.
- */
-function batch(...invocations: string[][]): Run[] {
-  const script = `
-    const { main } = await import(${JSON.stringify(join(REPO, 'src/cli/main.ts'))});
-    const results = [];
-    for (const args of ${JSON.stringify(invocations)}) {
-      let stdout = '', stderr = '';
-      const o = process.stdout.write.bind(process.stdout), e = process.stderr.write.bind(process.stderr);
-      process.stdout.write = (s) => ((stdout += String(s)), true);
-      process.stderr.write = (s) => ((stderr += String(s)), true);
-      let code;
-      try { code = await main(['node', 'kubeharden', ...args]); } finally { process.stdout.write = o; process.stderr.write = e; process.exitCode = undefined; }
-      results.push({ code, stdout, stderr });
-    }
-    process.stdout.write(JSON.stringify(results));`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout) as Run[];
-}
+const batch = cliBatch;
 
 function run(...args: string[]): Run {
   return batch(args)[0];

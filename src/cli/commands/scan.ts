@@ -2,11 +2,11 @@
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { loadInputs } from '../../load/index.js';
-import { ConfigError, findConfig, loadConfig, type Config } from '../../engine/config.js';
 import { failsAt, scanObjects, selectChecks } from '../../engine/scan.js';
 import { SEVERITIES, type FailOn } from '../../engine/types.js';
 import { REPORTERS } from '../../report/index.js';
 import { VERSION } from '../version.js';
+import { readConfig } from '../config.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
 
 interface ScanFlags {
@@ -30,17 +30,6 @@ function parseSize(s: string): number {
   if (!m) throw new UsageError(`--max-file-size: cannot read "${s}" (examples: 64MiB, 500k)`);
   const unit = (m[2] ?? '').toLowerCase()[0];
   return Math.round(Number(m[1]) * (unit === 'k' ? 1024 : unit === 'm' ? 1048576 : unit === 'g' ? 1073741824 : 1));
-}
-
-function readConfig(flag: string | undefined): Config {
-  const file = flag ?? findConfig();
-  if (!file) return {};
-  try {
-    return loadConfig(file);
-  } catch (e) {
-    if (e instanceof ConfigError) throw new UsageError(e.message);
-    throw new UsageError(`${file}: ${(e as Error).message}`);
-  }
 }
 
 /** `--set key=value` check settings (values parsed as YAML scalars/lists: a,b,c → list). */

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,36 +7,14 @@ import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { admissionReview, unhardenedDeployment } from '../../admission/testing.js';
 import { parseDuration, parseListen } from './webhook.js';
+import { cliBatch } from '../../../test/cli/helpers.js';
 
 const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'kh-webhook-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
-/** CLI invocations in one child process (node:test reports on this process's stdout). */
-function batch(...invocations: string[][]): Run[] {
-  const script = `
-    const { main } = await import(${JSON.stringify(join(REPO, 'src/cli/main.ts'))});
-    const results = [];
-    for (const args of ${JSON.stringify(invocations)}) {
-      let stdout = '', stderr = '';
-      const o = process.stdout.write.bind(process.stdout), e = process.stderr.write.bind(process.stderr);
-      process.stdout.write = (s) => ((stdout += String(s)), true);
-      process.stderr.write = (s) => ((stderr += String(s)), true);
-      let code;
-      try { code = await main(['node', 'kubeharden', ...args]); } finally { process.stdout.write = o; process.stderr.write = e; process.exitCode = undefined; }
-      results.push({ code, stdout, stderr });
-    }
-    process.stdout.write(JSON.stringify(results));`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout) as Run[];
-}
+const batch = cliBatch;
 
 test('--listen and durations', () => {
   assert.deepEqual(parseListen('0.0.0.0:8443'), { host: '0.0.0.0', port: 8443 });
