@@ -52,11 +52,11 @@ const fmtMiB = (kib: number): string => `${(kib / 1024).toFixed(0)} MiB`;
 const fmtBytes = (b: number): string => (b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} kB`);
 const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
 
-function cellText(c: Cell | undefined): { wall: string; rss: string } {
-  if (!c) return { wall: '—', rss: '—' };
-  if (!c.stats) return { wall: c.failure ?? '—', rss: '—' };
+function cellText(c: Cell | undefined): { wall: string; rss: string; cpu: string } {
+  if (!c) return { wall: '—', rss: '—', cpu: '—' };
+  if (!c.stats) return { wall: c.failure ?? '—', rss: '—', cpu: '—' };
   const s = c.stats;
-  return { wall: `${fmtMs(s.medianMs)} (${fmtMs(s.minMs)}–${fmtMs(s.maxMs)}, n=${s.n})`, rss: fmtMiB(s.rssKiB) };
+  return { wall: `${fmtMs(s.medianMs)} (${fmtMs(s.minMs)}–${fmtMs(s.maxMs)}, n=${s.n})`, rss: fmtMiB(s.rssKiB), cpu: s.cpuMs !== undefined ? fmtMs(s.cpuMs) : '—' };
 }
 
 export function ratios(r: InputResult, peer: Tool['id']): { wall?: number; rss?: number } {
@@ -125,12 +125,14 @@ export function renderResults(d: ReportData): string {
   for (const r of d.results) {
     out.push(`### ${r.input.name}`, '');
     out.push(`${fmtBytes(r.input.bytes)}${r.input.objects !== undefined ? `, ${r.input.objects} objects` : ''}.`, '');
-    out.push('| Tool | Wall time, median (min–max, n) | Peak RSS | kubeharden / tool (wall; RSS) |', '|---|---|---|---|');
+    out.push('| Tool | Wall time, median (min–max, n) | CPU time | Peak RSS | kubeharden / tool (wall; CPU; RSS) |', '|---|---|---|---|---|');
+    const kh = r.cells.find((x) => x.tool === 'kubeharden')?.stats;
     for (const t of d.tools.filter((x) => x.available)) {
       const c = r.cells.find((x) => x.tool === t.id);
       const ct = cellText(c);
       const rt = t.id === 'kubeharden' ? { wall: '', rss: '' } : ratioText(r, t.id);
-      out.push(`| ${t.label} | ${ct.wall} | ${ct.rss} | ${t.id === 'kubeharden' ? '—' : `${rt.wall}${rt.rss !== '—' ? `; ${rt.rss}` : ''}`} |`);
+      const cpu = kh && c?.stats && t.id !== 'kubeharden' ? `; ${ratio(kh.cpuMs, c.stats.cpuMs)}` : '';
+      out.push(`| ${t.label} | ${ct.wall} | ${ct.cpu} | ${ct.rss} | ${t.id === 'kubeharden' ? '—' : `${rt.wall}${cpu}${rt.rss !== '—' ? `; ${rt.rss}` : ''}`} |`);
     }
     out.push('');
   }

@@ -18,7 +18,7 @@
  * Env: KUBEHARDEN_SHARED (default ../shared), KUBEHARDEN_CACHE (default ~/.cache/kubeharden).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { compare, mappingsFor, type CatalogueCheck, type PeerId } from './agreement.js';
@@ -149,6 +149,11 @@ async function measureInput(input: BenchInput, tools: Tool[], o: Options, outDir
         failed.set(t.id, `timeout (> ${o.timeoutS} s)`);
         continue;
       }
+      const bad = c.okCodes.includes(r.code) ? t.check?.({ stdoutBytes: statSync(file).size, stderr: r.stderr }) : undefined;
+      if (bad) {
+        failed.set(t.id, bad);
+        continue;
+      }
       if (!c.okCodes.includes(r.code)) {
         const msg = r.stderr.trim().split('\n').filter(Boolean).slice(-1)[0] ?? '';
         failed.set(t.id, `failed (exit ${r.code}${/heap out of memory|Killed|MemoryError/i.test(r.stderr) ? ', out of memory' : ''}${msg ? `: ${msg.slice(0, 120)}` : ''})`);
@@ -195,11 +200,15 @@ async function main(): Promise<void> {
     log('building kubeharden ...');
     execFileSync('nice', ['-n', '10', 'npm', 'run', '-s', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
   }
-  const khVersion = sh(process.execPath, [join(REPO_ROOT, 'dist', 'cli', 'main.js'), '--version']);
-  const catalogue = JSON.parse(execFileSync(process.execPath, [join(REPO_ROOT, 'dist', 'cli', 'main.js'), 'checks', '-o', 'json'], { encoding: 'utf8' })) as CatalogueCheck[];
+  // A private copy of the build: others rebuild dist/ in the same checkout while this runs.
+  const distCopy = join(outDir, 'kubeharden-dist');
+  rmSync(distCopy, { recursive: true, force: true });
+  cpSync(join(REPO_ROOT, 'dist'), distCopy, { recursive: true });
+  const khVersion = sh(process.execPath, [join(distCopy, 'cli', 'main.js'), '--version']);
+  const catalogue = JSON.parse(execFileSync(process.execPath, [join(distCopy, 'cli', 'main.js'), 'checks', '-o', 'json'], { encoding: 'utf8' })) as CatalogueCheck[];
   const env = environment(catalogue.length);
 
-  let tools: Tool[] = [kubehardenTool(khVersion), ...peerTools(status)];
+  let tools: Tool[] = [kubehardenTool(khVersion, distCopy), ...peerTools(status)];
   if (o.tools) tools = tools.filter((t) => o.tools?.has(t.id));
   const runnable = tools.filter((t) => t.available);
   const notes: string[] = [];
@@ -256,6 +265,7 @@ async function main(): Promise<void> {
   const timing: Timing = { env, tools: tools.map(({ command: _c, ...t }) => t), results, notes, ksFatal, outputs: Object.fromEntries(savedOutputs), runs: o.runs, timeoutS: o.timeoutS };
   writeFileSync(o.timing, JSON.stringify(timing, null, 1));
   if (!o.keepScaled) rmSync(scaledBase, { recursive: true, force: true });
+  rmSync(distCopy, { recursive: true, force: true }); // keep lint and editors off the copy
   report(o, timing, status, ksIdx);
 }
 

@@ -29,15 +29,23 @@ export interface Tool {
   available: boolean;
   reason?: string;
   command(input: BenchInput): Command;
+  /** Why a run that exited with an ok code still failed (empty output, a fatal message), if it did. */
+  check?(r: { stdoutBytes: number; stderr: string }): string | undefined;
 }
 
-export function kubehardenTool(version: string): Tool {
+/**
+ * kubeharden runs from a private copy of dist taken right after the build: other work in the same
+ * checkout rebuilds dist/ while the benchmark runs, and every input must see the same build.
+ * (The copy sits inside the repo, so node_modules still resolves.)
+ */
+export function kubehardenTool(version: string, distDir = join(REPO_ROOT, 'dist')): Tool {
   return {
     id: 'kubeharden',
     label: 'kubeharden',
     version,
     available: true,
-    command: (input) => ({ cmd: process.execPath, args: [join(REPO_ROOT, 'dist', 'cli', 'main.js'), 'scan', '.', '-o', 'json'], cwd: input.dir, okCodes: [0, 1] }),
+    command: (input) => ({ cmd: process.execPath, args: [join(distDir, 'cli', 'main.js'), 'scan', '.', '-o', 'json'], cwd: input.dir, okCodes: [0, 1] }),
+    check: (r) => (r.stdoutBytes > 0 ? undefined : 'no output'),
   };
 }
 
@@ -60,6 +68,7 @@ export function peerTools(status: InstallStatus[]): Tool[] {
           env: { ...process.env, LOG_LEVEL: 'ERROR' },
           okCodes: [0, 1],
         }),
+        check: (r) => (r.stdoutBytes > 0 ? undefined : `failed: ${r.stderr.trim().split('\n').slice(-1)[0]?.slice(0, 160) ?? 'no output'}`),
       });
     } else if (s.name === 'kubeScore') {
       tools.push({
@@ -71,6 +80,8 @@ export function peerTools(status: InstallStatus[]): Tool[] {
           cwd: input.dir,
           okCodes: [0, 1],
         }),
+        // kube-score exits 1 both for critical findings and for fatal errors: tell them apart.
+        check: (r) => (r.stdoutBytes === 0 || /Failed to score|failed to|error/i.test(r.stderr) ? `failed: ${r.stderr.trim().split('\n')[0]?.slice(0, 160) ?? 'no output'}` : undefined),
       });
     } else if (s.name === 'kubeLinter') {
       tools.push({
