@@ -43,6 +43,8 @@ interface Slice {
   start: number;
   line: number;
   text: string;
+  /** The exact AST, built the first time a finding in this document needs a position. */
+  ast?: { doc: Document; counter: LineCounter };
 }
 
 function slices(text: string): Slice[] {
@@ -71,17 +73,19 @@ function slices(text: string): Slice[] {
   return out;
 }
 
-/** Region locator over one document, built on first use. */
+/**
+ * Region locator over one document. The AST is built on first use and shared by every object
+ * of the document (the items of a List).
+ */
 function lazyLocator(slice: Slice, itemPath: Path): (path: Path) => Region {
-  let doc: Document | undefined;
-  let counter: LineCounter | undefined;
   return (path: Path): Region => {
-    if (!doc) {
-      counter = new LineCounter();
-      doc = parseDocument(slice.text, { lineCounter: counter, uniqueKeys: false, logLevel: 'error' });
+    if (!slice.ast) {
+      const counter = new LineCounter();
+      slice.ast = { doc: parseDocument(slice.text, { lineCounter: counter, uniqueKeys: false, logLevel: 'error' }), counter };
     }
+    const { doc, counter } = slice.ast;
     const root = doc.contents && itemPath.length ? (doc.getIn(itemPath, true) as never) : doc.contents;
-    const r = locateInDocument(doc, root, path, counter as LineCounter);
+    const r = locateInDocument(doc, root, path, counter);
     const shift = slice.line - 1;
     return { line: r.line + shift, column: r.column, endLine: r.endLine + shift, endColumn: r.endColumn };
   };
