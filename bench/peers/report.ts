@@ -45,6 +45,8 @@ export interface ReportData {
   corpusFiles: number;
   corpusObjects: number;
   kubeScoreExcluded: string[];
+  /** Hand-written profile findings (bench/peers/profile.md), appended as they are. */
+  profile?: string;
 }
 
 const fmtMs = (ms: number): string => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
@@ -138,6 +140,7 @@ export function renderResults(d: ReportData): string {
   }
 
   out.push(...renderAgreement(d));
+  if (d.profile) out.push('', d.profile.trim());
   return `${out.join('\n')}\n`;
 }
 

@@ -335,6 +335,7 @@ function report(o: Options, timing: Timing, status: InstallStatus[], perFileKs?:
     corpusFiles: listFiles(corpus, isManifest).length,
     corpusObjects: objects.size,
     kubeScoreExcluded: timing.ksFatal,
+    profile: existsSync(join(REPO_ROOT, 'bench', 'peers', 'profile.md')) ? readFileSync(join(REPO_ROOT, 'bench', 'peers', 'profile.md'), 'utf8') : undefined,
   });
   writeFileSync(o.output, md);
   writeFileSync(join(outDir, 'agreement.json'), JSON.stringify(agreement.map((p) => ({ ...p, disagreements: p.disagreements.map((d) => ({ ...d, object: undefined })) })), null, 1));
