@@ -18,12 +18,13 @@
  * Env: KUBEHARDEN_SHARED (default ../shared), KUBEHARDEN_CACHE (default ~/.cache/kubeharden).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { compare, mappingsFor, type CatalogueCheck, type PeerId } from './agreement.js';
 import { corpusDir, isManifest, isYaml, listFiles, loadCorpus, REPO_ROOT, treeBytes, type CorpusObject } from './corpus.js';
 import { installAll, type InstallStatus } from './install.js';
+import { cacheDir } from './versions.js';
 import { haveGnuTime, outFile, runOnce, stats, type RunResult } from './measure.js';
 import { parseCheckov, parseKubeharden, parseKubeLinter, parseKubeScore, type Verdict, type VerdictIndex } from './parse.js';
 import { renderResults, type Cell, type Environment, type InputResult } from './report.js';
@@ -200,10 +201,15 @@ async function main(): Promise<void> {
     log('building kubeharden ...');
     execFileSync('nice', ['-n', '10', 'npm', 'run', '-s', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
   }
-  // A private copy of the build: others rebuild dist/ in the same checkout while this runs.
-  const distCopy = join(outDir, 'kubeharden-dist');
-  rmSync(distCopy, { recursive: true, force: true });
+  // A private copy of the build, outside the repo (so lint and editors never see it): others
+  // rebuild dist/ in the same checkout while this runs. package.json gives it "type": "module";
+  // the node_modules link resolves its dependencies.
+  const snapshot = join(cacheDir(), `kubeharden-${process.pid}`);
+  const distCopy = join(snapshot, 'dist');
+  rmSync(snapshot, { recursive: true, force: true });
   cpSync(join(REPO_ROOT, 'dist'), distCopy, { recursive: true });
+  cpSync(join(REPO_ROOT, 'package.json'), join(snapshot, 'package.json'));
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(snapshot, 'node_modules'), 'dir');
   const khVersion = sh(process.execPath, [join(distCopy, 'cli', 'main.js'), '--version']);
   const catalogue = JSON.parse(execFileSync(process.execPath, [join(distCopy, 'cli', 'main.js'), 'checks', '-o', 'json'], { encoding: 'utf8' })) as CatalogueCheck[];
   const env = environment(catalogue.length);
@@ -265,7 +271,7 @@ async function main(): Promise<void> {
   const timing: Timing = { env, tools: tools.map(({ command: _c, ...t }) => t), results, notes, ksFatal, outputs: Object.fromEntries(savedOutputs), runs: o.runs, timeoutS: o.timeoutS };
   writeFileSync(o.timing, JSON.stringify(timing, null, 1));
   if (!o.keepScaled) rmSync(scaledBase, { recursive: true, force: true });
-  rmSync(distCopy, { recursive: true, force: true }); // keep lint and editors off the copy
+  rmSync(snapshot, { recursive: true, force: true });
   report(o, timing, status, ksIdx);
 }
 

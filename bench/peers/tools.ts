@@ -36,7 +36,6 @@ export interface Tool {
 /**
  * kubeharden runs from a private copy of dist taken right after the build: other work in the same
  * checkout rebuilds dist/ while the benchmark runs, and every input must see the same build.
- * (The copy sits inside the repo, so node_modules still resolves.)
  */
 export function kubehardenTool(version: string, distDir = join(REPO_ROOT, 'dist')): Tool {
   return {
