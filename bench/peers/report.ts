@@ -161,6 +161,14 @@ function renderAgreement(d: ReportData): string[] {
     `${all.length} check pairs, ${all.reduce((s, p) => s + p.compared, 0)} object verdict pairs compared, ${dis.length} disagreements: kubeharden right in ${dis.filter((x) => x.judgement.right === 'kubeharden').length}, peer right (kubeharden wrong) in ${khWrong.length}, both defensible in ${dis.filter((x) => x.judgement.right === 'both').length}, unjudged in ${unjudged.length}.`,
     '',
   );
+  if (khWrong.length) {
+    out.push('**Where kubeharden is wrong** (each is a bug to fix, with a fixture):', '');
+    for (const x of khWrong) {
+      const [file, kind, ns, name] = x.key.split('|');
+      out.push(`- ${x.mapping.khCheck} on \`${file}\` ${kind} ${ns}/${name} (vs ${LABEL[x.mapping.peer]} ${x.mapping.peerChecks.join('/')}): ${x.judgement.reason}${x.judgement.detail ? ` — ${x.judgement.detail}` : ''}.`);
+    }
+    out.push('');
+  }
   out.push('| kubeharden check | Peer check | Compared | Agree (fail / pass) | Disagree | kubeharden right | Peer right | Both defensible | Unjudged |', '|---|---|---|---|---|---|---|---|---|');
   for (const p of all) {
     const c = (r: string): number => p.disagreements.filter((x) => x.judgement.right === r).length;
