@@ -186,6 +186,12 @@ const RULES: Record<string, Rule[]> = {
         ? { right: 'both', reason: 'get on secrets restricted by resourceNames to named Secrets: kubeharden still reports it (at medium, naming the Secrets), Checkov CKV2_K8S_5 passes a name-restricted rule; the least-privilege form the RBAC good-practices guide recommends, defensible either way' }
         : undefined,
   ],
+  'RBAC-CSR-APPROVE|checkov': [
+    (d, _o, t) =>
+      d.kh === 'fail' && d.peer === 'pass' && t && !t.fail
+        ? { right: 'peer', reason: 'approving a CSR needs update/patch on certificatesigningrequests/approval AND approve on a signer (certificates.k8s.io signers); this role has only one of the two, so it cannot approve — kubeharden fires on either permission alone (src/checks/rbac/RBAC-CSR-APPROVE targets are OR-ed)' }
+        : undefined,
+  ],
   'RBAC-ESCALATION|checkov': [
     (d) =>
       d.peer === 'pass' && d.kh === 'fail'
