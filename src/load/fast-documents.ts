@@ -47,29 +47,43 @@ interface Slice {
   ast?: { doc: Document; counter: LineCounter };
 }
 
+/** Only blank lines and comments. */
+const NO_CONTENT = /^(?:[ \t]*(?:#.*)?\r?\n?)*$/;
+
+/**
+ * Splits a stream into documents exactly as the `yaml` library counts them (so documentIndex
+ * agrees between the two paths; `fix` edits by it): text before the first `---` or after a
+ * `...` is a document only if it has content; text after a `---` always is, even if empty.
+ */
 function slices(text: string): Slice[] {
   const out: Slice[] = [];
   let start = 0;
   let line = 1;
+  let openedByMarker = false;
   const lineOf = (from: number, to: number) => {
     let n = 0;
     for (let i = from; i < to; i++) if (text.charCodeAt(i) === 10) n++;
     return n;
   };
+  const flush = (end: number) => {
+    const body = text.slice(start, end);
+    if (openedByMarker || !NO_CONTENT.test(body)) out.push({ start, line, text: body });
+  };
   MARKER.lastIndex = 0;
   for (let m = MARKER.exec(text); m; m = MARKER.exec(text)) {
-    if (m.index > start || out.length > 0 || m.index > 0) out.push({ start, line, text: text.slice(start, m.index) });
+    flush(m.index);
     line += lineOf(start, m.index);
     start = m.index;
+    openedByMarker = m[0] === '---';
     if (m[0] === '...') {
-      // An end marker closes the document; what follows up to the next marker is not content.
+      // An end marker closes the document; what follows it up to the next marker is prefix.
       const next = text.indexOf('\n', m.index);
       const cut = next < 0 ? text.length : next + 1;
       line += lineOf(start, cut);
       start = cut;
     }
   }
-  out.push({ start, line, text: text.slice(start) });
+  flush(text.length);
   return out;
 }
 

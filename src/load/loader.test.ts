@@ -204,3 +204,19 @@ describe('loader: the fast path agrees with the exact path', () => {
     assert.equal(parseManifestTextFast('%YAML 1.2\n---\na: 1\n', 'x.yaml'), undefined, 'directives take the exact path');
   });
 });
+
+describe('loader: document numbering is the same on both paths (fix edits by it)', () => {
+  it('counts documents as the yaml library does: comment-only prefixes, empty documents, end markers', async () => {
+    const { parseManifestTextExact } = await import('./documents.js');
+    const { parseManifestTextFast } = await import('./fast-documents.js');
+    const cm = (n: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${n}}\n`;
+    const cases = [`# license\n---\n${cm('a')}`, `${cm('a')}---\n`, `---\n${cm('a')}---\n---\n${cm('b')}`, `# c\n---\n# e\n---\n${cm('a')}`, `${cm('a')}...\n---\n${cm('b')}`, `\n\n---\n${cm('a')}`, `${cm('a')}---\n# only a comment\n---\n${cm('b')}`];
+    for (const text of cases) {
+      const fast = parseManifestTextFast(text, 'x.yaml');
+      assert.ok(fast);
+      const exact = parseManifestTextExact(text, 'x.yaml');
+      const ids = (r: typeof exact) => r.objects.map((o) => `${o.name}@${o.source.documentIndex}:${o.source.locate([]).line}`);
+      assert.deepEqual(ids(fast), ids(exact), JSON.stringify(text));
+    }
+  });
+});
