@@ -78,16 +78,10 @@ const RULES: Record<string, Rule[]> = {
         ? { right: 'both', reason: 'different definitions: Checkov requires a pod-level (CKV_K8S_29) and a container-level (CKV_K8S_30) securityContext; the catalogue\'s presence check passes when either level sets one, and the fields that matter are judged by the specific checks' }
         : undefined,
   ],
-  'CTR-HIGH-UID|kubeScore': [
-    (d, o, t) =>
-      d.peer === 'pass' && khAgrees(d, t) && containersOf(o).some((c) => asMap(c.spec.securityContext) && asMap(c.spec.securityContext)?.runAsUser === undefined)
-        ? { right: 'kubeharden', reason: 'kube-score passes a container whose securityContext sets no runAsUser (the image decides the UID, often 0); the catalogue requires an explicit UID ≥ 10000' }
-        : undefined,
-  ],
-  'CTR-HIGH-GID|kubeScore': [
-    (d, o, t) =>
-      d.peer === 'pass' && khAgrees(d, t) && containersOf(o).some((c) => asMap(c.spec.securityContext) && asMap(c.spec.securityContext)?.runAsGroup === undefined)
-        ? { right: 'kubeharden', reason: 'kube-score passes a container whose securityContext sets no runAsGroup (the image decides the GID, often 0); the catalogue requires an explicit GID ≥ 10000' }
+  'CTR-HIGH-*|*': [
+    (d, _o, t) =>
+      d.peer === 'fail' && d.kh === 'pass' && khAgrees(d, t)
+        ? { right: 'both', reason: 'one problem, one finding: with no UID set the image decides, which kubeharden reports as CTR-RUN-AS-NON-ROOT or CTR-NONROOT-UNVERIFIABLE (with the fix runAsUser/runAsGroup 10001); {peer} reports the same gap here' }
         : undefined,
   ],
   'RES-*|checkov': [
@@ -211,8 +205,9 @@ const RULES: Record<string, Rule[]> = {
 };
 
 function rulesFor(check: string, peer: string): Rule[] {
-  const family = `${check.split('-')[0]}-*`;
-  return [...(RULES[`${check}|${peer}`] ?? []), ...(RULES[`${check}|*`] ?? []), ...(RULES[`${family}|${peer}`] ?? [])];
+  const parts = check.split('-');
+  const families = [`${parts[0]}-*`, `${parts.slice(0, 2).join('-')}-*`];
+  return [...(RULES[`${check}|${peer}`] ?? []), ...(RULES[`${check}|*`] ?? []), ...families.flatMap((f) => [...(RULES[`${f}|${peer}`] ?? []), ...(RULES[`${f}|*`] ?? [])])];
 }
 
 /** Generic: the peer never evaluates this kind of object, or skipped the whole file. */

@@ -299,16 +299,24 @@ export const CROSS_ORACLES: Record<string, CrossOracle> = {
   'RES-MEM-LIM': resourceOracle('limits', 'memory'),
   'IMG-DIGEST': (o) => perContainer(o, (_p, c) => (typeof c.spec.image === 'string' && !c.spec.image.includes('@sha256:') ? 'no @sha256 digest' : undefined)),
   'CTR-RUN-AS-UID0': (o) => perContainer(o, (p, c) => (effective(p, c, 'runAsUser').value === 0 ? 'runAsUser: 0' : undefined)),
+  // Catalogue (one problem, one finding): a set UID below 10000; an unset one is CTR-RUN-AS-NON-ROOT's / CTR-NONROOT-UNVERIFIABLE's.
   'CTR-HIGH-UID': (o) =>
-    o.pod && isWindows(o.pod) ? { fail: false, containers: [], why: [] } : perContainer(o, (p, c) => {
-      const v = effective(p, c, 'runAsUser').value;
-      return typeof v === 'number' && v >= 10000 ? undefined : `runAsUser ${v === undefined ? 'unset' : String(v)}`;
-    }),
+    o.pod && isWindows(o.pod)
+      ? { fail: false, containers: [], why: [] }
+      : perContainer(o, (p, c) => {
+          const v = effective(p, c, 'runAsUser').value;
+          return typeof v === 'number' && v < 10000 ? `runAsUser ${v}` : undefined;
+        }),
+  // A set GID below 10000, or none while a UID is set (with neither set, CTR-RUN-AS-NON-ROOT reports it).
   'CTR-HIGH-GID': (o) =>
-    o.pod && isWindows(o.pod) ? { fail: false, containers: [], why: [] } : perContainer(o, (p, c) => {
-      const v = effective(p, c, 'runAsGroup').value;
-      return typeof v === 'number' && v >= 10000 ? undefined : `runAsGroup ${v === undefined ? 'unset' : String(v)}`;
-    }),
+    o.pod && isWindows(o.pod)
+      ? { fail: false, containers: [], why: [] }
+      : perContainer(o, (p, c) => {
+          const g = effective(p, c, 'runAsGroup').value;
+          const u = effective(p, c, 'runAsUser').value;
+          if (typeof g === 'number') return g < 10000 ? `runAsGroup ${g}` : undefined;
+          return u !== undefined ? 'runAsGroup unset while runAsUser is set' : undefined;
+        }),
   'CTR-CAPS-ADD-NONDEFAULT': (o) =>
     perContainer(o, (_p, c) => {
       const extra = capsOf(c, 'add').filter((x) => !DEFAULT_CAPS.has(x.replace(/^CAP_/, '')));

@@ -52,7 +52,7 @@ export interface ReportData {
 const fmtMs = (ms: number): string => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
 const fmtMiB = (kib: number): string => `${(kib / 1024).toFixed(0)} MiB`;
 const fmtBytes = (b: number): string => (b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(1)} kB`);
-const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
+const ratio = (a: number, b: number): string => (b >= 10 ? `${(a / b).toFixed(2)}×` : 'n/a (peer < 10 ms)');
 
 function cellText(c: Cell | undefined): { wall: string; rss: string; cpu: string } {
   if (!c) return { wall: '—', rss: '—', cpu: '—' };

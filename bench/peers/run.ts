@@ -210,7 +210,7 @@ async function main(): Promise<void> {
   cpSync(join(REPO_ROOT, 'dist'), distCopy, { recursive: true });
   cpSync(join(REPO_ROOT, 'package.json'), join(snapshot, 'package.json'));
   symlinkSync(join(REPO_ROOT, 'node_modules'), join(snapshot, 'node_modules'), 'dir');
-  const khVersion = sh(process.execPath, [join(distCopy, 'cli', 'main.js'), '--version']);
+  const khVersion = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   const catalogue = JSON.parse(execFileSync(process.execPath, [join(distCopy, 'cli', 'main.js'), 'checks', '-o', 'json'], { encoding: 'utf8' })) as CatalogueCheck[];
   const env = environment(catalogue.length);
 
@@ -321,8 +321,9 @@ function report(o: Options, timing: Timing, status: InstallStatus[], perFileKs?:
   }
   const kl = timing.outputs.kubeLinter;
   if (kl && existsSync(kl)) peerIdx.set('kubeLinter', parseKubeLinter(readFileSync(kl, 'utf8')));
-  const mappings = mappingsFor(catalogue, [...peerIdx.keys()]).filter((m) => m.peerChecks.some((id) => peerIdx.get(m.peer)?.has(id)));
-  const silent = mappingsFor(catalogue, [...peerIdx.keys()]).filter((m) => !mappings.includes(m));
+  const allMappings = mappingsFor(catalogue, [...peerIdx.keys()]);
+  const mappings = allMappings.filter((m) => m.peerChecks.some((id) => peerIdx.get(m.peer)?.has(id)));
+  const silent = allMappings.filter((m) => !mappings.includes(m));
   if (silent.length) notes.push(`Mapped peer ids with no verdict at all on the corpus (not run by that invocation, or no object of their kind), so not compared: ${silent.map((m) => `${m.khCheck} ↔ ${m.peerChecks.join('/')}`).join('; ')}.`);
   const agreement = mappings.map((m) => compare(m, kh.idx, kh.errorFiles, peerIdx.get(m.peer) ?? new Map(), objects, { peerKinds: kindsOf(peerIdx.get(m.peer)), peerFiles: filesOf(peerIdx.get(m.peer)) }));
   const optIn = (JSON.parse(execFileSync(process.execPath, [main, 'checks', '-o', 'json'], { encoding: 'utf8' })) as CatalogueCheck[]).filter((c) => c.optIn).map((c) => c.id);
