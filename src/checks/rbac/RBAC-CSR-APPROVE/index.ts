@@ -1,6 +1,20 @@
 import type { ObjectCheck } from '../../../engine/types.js';
+import type { LoadedObject } from '../../../load/types.js';
 import { CIS, RBAC_GOOD_PRACTICES } from '../../_lib/references.js';
-import { ruleCheck } from '../_lib.js';
+import { effectiveRawRules, ruleCheck, ruleHits, type Target } from '../_lib.js';
+
+const APPROVAL: Target = { verbs: ['update', 'patch'], group: 'certificates.k8s.io', resource: 'certificatesigningrequests', subresource: 'approval', clusterOnly: true };
+const SIGNERS: Target = { verbs: ['approve'], group: 'certificates.k8s.io', resource: 'signers', label: 'signers', clusterOnly: true };
+
+/**
+ * The API server approves a CSR only for a caller with both grants (update on the approval
+ * subresource and approve on the signer): a role with one of them alone cannot approve anything.
+ */
+function grantsBoth(o: LoadedObject): boolean {
+  const rules = effectiveRawRules(o);
+  const has = (t: Target): boolean => rules.some((r) => ruleHits(r, [t], o.kind).length > 0);
+  return has(APPROVAL) && has(SIGNERS);
+}
 
 export const check: ObjectCheck = ruleCheck({
   meta: {
@@ -13,9 +27,7 @@ export const check: ObjectCheck = ruleCheck({
     references: [RBAC_GOOD_PRACTICES, CIS],
     peers: { checkov: ['CKV_K8S_156'], kubescape: ['C-0280'] },
   },
-  targets: [
-    { verbs: ['update', 'patch'], group: 'certificates.k8s.io', resource: 'certificatesigningrequests', subresource: 'approval', clusterOnly: true },
-    { verbs: ['approve'], group: 'certificates.k8s.io', resource: 'signers', label: 'signers', clusterOnly: true },
-  ],
+  targets: [APPROVAL, SIGNERS],
   impact: 'approving CSRs mints client certificates for any identity',
+  keep: (o) => grantsBoth(o),
 });
