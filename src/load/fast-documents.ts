@@ -47,8 +47,14 @@ interface Slice {
   ast?: { doc: Document; counter: LineCounter };
 }
 
-/** Only blank lines and comments. */
-const NO_CONTENT = /^(?:[ \t]*(?:#.*)?\r?\n?)*$/;
+/** Only blank lines and comments (a line scan: a regex here backtracks catastrophically). */
+function hasNoContent(body: string): boolean {
+  for (const line of body.split('\n')) {
+    const t = line.trim();
+    if (t !== '' && !t.startsWith('#')) return false;
+  }
+  return true;
+}
 
 /**
  * Splits a stream into documents exactly as the `yaml` library counts them (so documentIndex
@@ -67,7 +73,7 @@ function slices(text: string): Slice[] {
   };
   const flush = (end: number) => {
     const body = text.slice(start, end);
-    if (openedByMarker || !NO_CONTENT.test(body)) out.push({ start, line, text: body });
+    if (openedByMarker || !hasNoContent(body)) out.push({ start, line, text: body });
   };
   MARKER.lastIndex = 0;
   for (let m = MARKER.exec(text); m; m = MARKER.exec(text)) {

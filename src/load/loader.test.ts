@@ -220,3 +220,14 @@ describe('loader: document numbering is the same on both paths (fix edits by it)
     }
   });
 });
+
+describe('loader: regression', () => {
+  it('a long comment header followed by content before the first --- is read in linear time', { timeout: 20_000 }, async () => {
+    const { parseManifestTextFast } = await import('./fast-documents.js');
+    // This shape (a licence header, then a document, then ---) hung a backtracking regex.
+    const header = Array.from({ length: 40 }, (_, i) => `# line ${i} of the licence header`).join('\n');
+    const text = `${header}\n\napiVersion: v1\nkind: Service\nmetadata:\n  name: details\n  labels: {app: details}\nspec:\n  ports: [{port: 9080}]\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n`;
+    const r = parseManifestTextFast(text, 'x.yaml');
+    assert.deepEqual(r?.objects.map((o) => `${o.name}@${o.source.documentIndex}`), ['details@0', 'b@1']);
+  });
+});
