@@ -4,7 +4,7 @@
  * and ClusterRoleBindings. `--with-defaults` adds them so offline answers match a cluster's.
  */
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import jsyaml from 'js-yaml';
 import { asList, asMap } from '../k8s/json.js';
 import type { RbacInput } from './policy.js';
 
@@ -17,7 +17,8 @@ export function bootstrapObjects(): unknown[] {
   if (!cache) {
     cache = [];
     for (const f of FILES) {
-      const doc = asMap(parse(readFileSync(new URL(`./data/${f}`, import.meta.url), 'utf8')));
+      // js-yaml: ~10x faster than the AST parser, and no positions are needed for bundled data.
+      const doc = asMap(jsyaml.load(readFileSync(new URL(`./data/${f}`, import.meta.url), 'utf8'), { schema: jsyaml.CORE_SCHEMA }));
       cache.push(...asList(doc?.items));
     }
   }
