@@ -27,5 +27,7 @@ export const check: ObjectCheck = ruleCheck({
     peers: { checkov: ['CKV_K8S_157', 'CKV_K8S_158', 'CKV2_K8S_1', 'CKV2_K8S_3'], trivy: ['KSV043', 'KSV050', 'KSV051', 'KSV052', 'KSV055'], kubescape: ['C-0191', 'C-0065'] },
   },
   targets,
-  impact: 'it lets the holder gain permissions it does not have',
+  // Creating bindings without bind only hands out roles the holder already has (the API server's
+  // escalation check), so the impact is worded for both cases.
+  impact: 'escalate, bind and impersonate let the holder gain permissions it does not have; creating or updating bindings lets it hand the roles it holds to any subject (and any role at all together with bind)',
 });
