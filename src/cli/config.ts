@@ -1,12 +1,17 @@
 /** The configuration file as the CLI commands read it: --config, else searched upward. */
-import { ConfigError, findConfig, loadConfig, type Config } from '../engine/config.js';
+import type { Config } from '../engine/config.js';
+import { ConfigError, findConfig } from '../engine/config-file.js';
 import { UsageError } from './exit.js';
 
-/** Reads `--config FILE` or the nearest `.kubeharden.yaml`; problems are usage errors (exit 2). */
-export function readConfig(flag: string | undefined): Config {
+/**
+ * Reads `--config FILE` or the nearest `.kubeharden.yaml`; problems are usage errors (exit 2).
+ * The schema module is loaded only when there is a file to validate.
+ */
+export async function readConfig(flag: string | undefined): Promise<Config> {
   const file = flag ?? findConfig();
   if (!file) return {};
   try {
+    const { loadConfig } = await import('../engine/config.js');
     return loadConfig(file);
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(e.message);

@@ -2,11 +2,11 @@
  * `.kubeharden.yaml`: which checks run, severity overrides, exemptions with a required reason
  * and optional expiry, and settings for checks. Schema-validated with clear errors.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { SEVERITIES } from './types.js';
+import { ConfigError } from './config-file.js';
 
 const severity = z.enum(SEVERITIES);
 const checkId = z.string().regex(/^[A-Za-z0-9_*-]+$/, 'a check id like CTR-PRIVILEGED (or * for all)');
@@ -50,20 +50,7 @@ export const configSchema = z
 export type Config = z.infer<typeof configSchema>;
 export type Exemption = z.infer<typeof exemptionSchema>;
 
-export const CONFIG_NAMES = ['.kubeharden.yaml', '.kubeharden.yml'];
-
-/** Looks for a config file from `start` upward to the filesystem root. */
-export function findConfig(start = process.cwd()): string | undefined {
-  let dir = resolve(start);
-  for (;;) {
-    for (const n of CONFIG_NAMES) if (existsSync(join(dir, n))) return join(dir, n);
-    const up = dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
-}
-
-export class ConfigError extends Error {}
+export { CONFIG_NAMES, ConfigError, findConfig } from './config-file.js';
 
 export function loadConfig(file: string): Config {
   let raw: unknown;

@@ -76,6 +76,17 @@ describe('kubeharden scan (CLI)', () => {
     assert.ok(j.errors[0].line >= 1);
   });
 
+  it('reads and validates the configuration file (exit 2 with the field on a mistake)', () => {
+    const cfg = join(dir, 'cfg');
+    mkdirSync(cfg, { recursive: true });
+    writeFileSync(join(cfg, '.kubeharden.yaml'), 'failOn: extreme\n');
+    const bad = kubeharden(['scan', join(dir, 'good.yaml')], { cwd: cfg });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /invalid configuration[\s\S]*failOn/);
+    writeFileSync(join(cfg, '.kubeharden.yaml'), 'failOn: critical\n');
+    assert.equal(kubeharden(['scan', join(dir, 'bad.yaml'), '--checks', 'IMG-TAG,RES-MEM-LIM'], { cwd: cfg }).code, 0);
+  });
+
   it('reads stdin with -', () => {
     const r = kubeharden(['scan', '-', '-o', 'json'], { input: PRIVILEGED });
     const j = JSON.parse(r.stdout);

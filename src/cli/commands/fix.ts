@@ -102,7 +102,7 @@ interface FixFlags {
 }
 
 export async function runFix(paths: string[], flags: FixFlags): Promise<number> {
-  const config = readConfig(flags.config);
+  const config = await readConfig(flags.config);
   const pss = parsePss(flags.pss);
   const stdin = paths.includes('-');
   if (stdin && paths.length > 1) throw new UsageError('fix: - (stdin) cannot be combined with other paths');
@@ -278,7 +278,7 @@ interface HardenFlags {
 }
 
 export async function runHarden(paths: string[], flags: HardenFlags): Promise<number> {
-  const config = readConfig(flags.config);
+  const config = await readConfig(flags.config);
   const pss = parsePss(flags.pss) as { level: PssLevel; version?: string };
   if (flags.namespace !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(flags.namespace)) throw new UsageError(`--namespace: "${flags.namespace}" is not a valid namespace name`);
   const dir = flags.outputDir;

@@ -45,7 +45,7 @@ function parseSettings(pairs: string[]): Record<string, unknown> {
 }
 
 export async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
-  const config = readConfig(flags.config);
+  const config = await readConfig(flags.config);
   const reporter = REPORTERS[flags.output];
   if (!reporter) throw new UsageError(`unknown output format "${flags.output}" (text, json, sarif, junit)`);
   const failOn = flags.failOn ?? config.failOn ?? 'high';
