@@ -4,6 +4,7 @@
  */
 import type { JsonValue, RemediationOp } from '../engine/types.js';
 import type { Path } from '../load/types.js';
+import { getIn } from '../k8s/json.js';
 
 export type JsonMapValue = { [key: string]: JsonValue };
 
@@ -53,16 +54,6 @@ function parentOf(root: unknown, path: Path): { parent: unknown; key: string | n
   return { parent: cur, key: path[path.length - 1] };
 }
 
-function getAt(root: unknown, path: Path): unknown {
-  let cur = root;
-  for (const seg of path) {
-    if (Array.isArray(cur) && typeof seg === 'number') cur = cur[seg];
-    else if (isJsonMap(cur) && typeof seg === 'string') cur = cur[seg];
-    else return undefined;
-  }
-  return cur;
-}
-
 /**
  * Sets `path` to `value`, creating maps on the way (a null on the way counts as missing).
  * Returns false when the path crosses a non-map or a missing list item.
@@ -95,7 +86,7 @@ function forceSet(root: JsonMapValue, path: Path, value: JsonValue): boolean {
  */
 export function applyOpToJson(root: JsonMapValue, op: RemediationOp): OpOutcome {
   if (op.path.length === 0) return 'impossible';
-  const current = getAt(root, op.path);
+  const current = getIn(root, op.path);
   switch (op.op) {
     case 'set': {
       if (current === undefined || current === null) return forceSet(root, op.path, clone(op.value)) ? 'applied' : 'impossible';

@@ -12,6 +12,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { JsonValue, RemediationOp } from '../engine/types.js';
 import type { Path } from '../load/types.js';
+import { getIn } from '../k8s/json.js';
 import { applyOpToJson, clone, deepEqual, isJsonMap, nest, type JsonMapValue, type OpOutcome } from './json-ops.js';
 import { isCollectionValue, needsBlock, renderFlow, renderJsonPretty, renderPairLines, renderScalar, renderSeqItemLines, renderSeqLines, type BlockStyle, type FlowStyle } from './render.js';
 
@@ -93,13 +94,13 @@ export class DocumentEditor {
 
     // A `set` of a map onto an existing map merges key by key: one elementary edit per key.
     if (op.op === 'set' && !op.overwrite) {
-      const current = getJson(before, op.path);
+      const current = getIn(before, op.path);
       if (isJsonMap(current) && isJsonMap(op.value) && !deepEqual(current, op.value)) return this.merge(op, op.value);
     }
 
     const expected = clone(before) as JsonMapValue;
     const outcome = applyOpToJson(expected, op);
-    if (outcome !== 'applied') return { op, outcome, ...(outcome === 'kept' ? { reason: `already set to ${JSON.stringify(getJson(before, op.path))}; not overridden` } : outcome === 'impossible' ? { reason: 'the path crosses a value that is not a map or list' } : {}) };
+    if (outcome !== 'applied') return { op, outcome, ...(outcome === 'kept' ? { reason: `already set to ${JSON.stringify(getIn(before, op.path))}; not overridden` } : outcome === 'impossible' ? { reason: 'the path crosses a value that is not a map or list' } : {}) };
 
     let next: string;
     try {
@@ -486,16 +487,6 @@ function scalarLike(old: Scalar, v: null | boolean | number | string): string {
 function toJson(doc: Document, n: unknown): unknown {
   if (isScalar(n) || isMap(n) || isSeq(n) || isAlias(n)) return n.toJS(doc, { maxAliasCount: -1 });
   return null;
-}
-
-function getJson(root: unknown, path: Path): unknown {
-  let cur = root;
-  for (const seg of path) {
-    if (Array.isArray(cur) && typeof seg === 'number') cur = cur[seg];
-    else if (isJsonMap(cur) && typeof seg === 'string') cur = cur[seg];
-    else return undefined;
-  }
-  return cur;
 }
 
 /** Anchors that some alias in the document refers to: editing those nodes would edit every alias. */
