@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { SEVERITIES } from './types.js';
 import { ConfigError } from './config-file.js';
+import { PSS_SPEC } from '../pss/version.js';
 
 const severity = z.enum(SEVERITIES);
 const checkId = z.string().regex(/^[A-Za-z0-9_*-]+$/, 'a check id like CTR-PRIVILEGED (or * for all)');
@@ -30,7 +31,7 @@ export const exemptionSchema = z
 export const configSchema = z
   .object({
     failOn: z.enum([...SEVERITIES, 'none']).optional(),
-    pss: z.string().regex(/^(baseline|restricted|privileged)(:(v1\.\d+|latest))?$/).optional(),
+    pss: z.string().regex(PSS_SPEC, 'a Pod Security level: baseline|restricted[:v1.N|:latest]').optional(),
     annotationExemptions: z.boolean().optional(),
     checks: z
       .object({

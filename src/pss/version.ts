@@ -4,6 +4,9 @@ import type { PssLevel, PssVersion, PssVersionSpec } from './types.js';
 /** The newest policy version this evaluator knows (upstream pod-security-admission at 8f84a87c: v1.37). */
 export const LATEST_MINOR = 37;
 
+/** A level with an optional version, as the CLI flags and config files spell it: restricted, baseline:v1.30, restricted:latest. */
+export const PSS_SPEC = /^(privileged|baseline|restricted)(?::(v1\.\d+|latest))?$/;
+
 export const PSS_LEVELS: readonly PssLevel[] = ['privileged', 'baseline', 'restricted'];
 
 export function isPssLevel(s: unknown): s is PssLevel {

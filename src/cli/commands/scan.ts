@@ -7,6 +7,7 @@ import { SEVERITIES, type FailOn } from '../../engine/types.js';
 import { REPORTERS } from '../../report/index.js';
 import { VERSION } from '../version.js';
 import { readConfig } from '../config.js';
+import { parsePssFlag } from '../pss-flag.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
 
 interface ScanFlags {
@@ -51,7 +52,7 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
   const failOn = flags.failOn ?? config.failOn ?? 'high';
   const only = flags.checks ? flags.checks.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
   const settings = { ...parseSettings(flags.set), ...(flags.pss ? { pss: flags.pss } : {}) };
-  if (flags.pss && !/^(privileged|baseline|restricted)(:(v1\.\d+|latest))?$/.test(flags.pss)) throw new UsageError(`--pss: expected baseline|restricted[:v1.N|:latest], got "${flags.pss}"`);
+  parsePssFlag(flags.pss); // validates; the checks read the string from settings
 
   const loaded = await loadInputs(paths.length ? paths : ['.'], {
     exclude: [...(config.exclude ?? []), ...flags.exclude],
