@@ -11,6 +11,7 @@
  */
 import jsyaml from 'js-yaml';
 import { LineCounter, parseDocument, type Document } from 'yaml';
+import { crdHeaderText } from './crd-header.js';
 import { locateInDocument } from './locate.js';
 import type { InputError, KubeObject, LoadedObject, ObjectSource, Path, Region } from './types.js';
 
@@ -141,14 +142,14 @@ export function parseManifestTextFast(text: string, file: string): { objects: Lo
   const parts = slices(text);
   for (let documentIndex = 0; documentIndex < parts.length; documentIndex++) {
     const slice = parts[documentIndex];
-    let value: unknown;
-    try {
-      value = jsyaml.load(slice.text, { schema: jsyaml.CORE_SCHEMA, filename: file });
-    } catch {
-      return undefined; // the exact path reports the error with its position
+    const header = crdHeader(slice.text, file);
+    if (header) {
+      objects.push(loadedObject(header, slice, file, documentIndex, [], () => parseWhole(slice.text, file) ?? header));
+      continue;
     }
-    if (value === null || value === undefined) continue;
-    if (typeof value === 'object' && slice.text.includes('*') && hasSharedCollections(value)) return undefined;
+    const value = parseWhole(slice.text, file);
+    if (value === undefined) return undefined; // the exact path reports the problem with its position
+    if (value === null) continue;
     if (!isMap(value)) {
       const at = lazyLocator(slice, [])([]);
       errors.push({ file, line: at.line, column: at.column, message: `document ${documentIndex + 1} is ${describe(value)}, not a Kubernetes object` });
@@ -157,6 +158,27 @@ export function parseManifestTextFast(text: string, file: string): { objects: Lo
     collect(value, slice, file, documentIndex, [], objects, errors);
   }
   return { objects, errors };
+}
+
+/** The document's value (null when empty), or undefined when only the exact path may read it. */
+function parseWhole(text: string, file: string): unknown {
+  let value: unknown;
+  try {
+    value = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA, filename: file });
+  } catch {
+    return undefined;
+  }
+  if (value === undefined) return null;
+  if (typeof value === 'object' && value !== null && text.includes('*') && hasSharedCollections(value)) return undefined;
+  return value;
+}
+
+/** A CRD's header (see crd-header.ts) when the document has the plain layout and the header parses. */
+function crdHeader(text: string, file: string): Record<string, unknown> | undefined {
+  const headerText = crdHeaderText(text);
+  if (headerText === undefined) return undefined;
+  const value = parseWhole(headerText, file);
+  return isMap(value) && scalar(value.apiVersion) && scalar(value.kind) === 'CustomResourceDefinition' ? value : undefined;
 }
 
 function collect(value: Record<string, unknown>, slice: Slice, file: string, documentIndex: number, itemPath: Path, objects: LoadedObject[], errors: InputError[]): void {
@@ -173,23 +195,41 @@ function collect(value: Record<string, unknown>, slice: Slice, file: string, doc
     });
     return;
   }
-  const locate = lazyLocator(slice, itemPath);
   if (!kind || !apiVersion) {
     const missing = [!apiVersion && 'apiVersion', !kind && 'kind'].filter(Boolean).join(' and ');
-    const at = locate([]);
+    const at = lazyLocator(slice, itemPath)([]);
     errors.push({ file, line: at.line, column: at.column, message: `object without ${missing}; skipped`, ...(!kind && !apiVersion ? { code: 'not-kubernetes' as const } : {}) });
     return;
   }
+  objects.push(loadedObject(value, slice, file, documentIndex, itemPath));
+}
+
+/**
+ * `value` must have a string apiVersion and kind. With `whole`, `value` is only the document's
+ * header and the whole object is parsed on first access to `.object`.
+ */
+function loadedObject(value: Record<string, unknown>, slice: Slice, file: string, documentIndex: number, itemPath: Path, whole?: () => unknown): LoadedObject {
   const meta = isMap(value.metadata) ? value.metadata : {};
-  const source: ObjectSource = { file, documentIndex, itemPath, locate };
-  objects.push({
-    apiVersion,
-    kind,
+  const source: ObjectSource = { file, documentIndex, itemPath, locate: lazyLocator(slice, itemPath) };
+  const fields = {
+    apiVersion: scalar(value.apiVersion) as string,
+    kind: scalar(value.kind) as string,
     name: scalar(meta.name) ?? scalar(meta.generateName) ?? '',
     namespace: scalar(meta.namespace) || undefined,
     labels: strings(meta.labels),
     annotations: strings(meta.annotations),
-    object: value as KubeObject,
     source,
-  });
+  };
+  if (!whole) return { ...fields, object: value as KubeObject };
+  let object: KubeObject | undefined;
+  return Object.defineProperty(fields, 'object', {
+    enumerable: true,
+    get: () => {
+      if (!object) {
+        const parsed = whole();
+        object = (isMap(parsed) ? parsed : value) as KubeObject;
+      }
+      return object;
+    },
+  }) as LoadedObject;
 }

@@ -48,6 +48,28 @@ describe('secret detector', () => {
     assert.equal(detectValue('https://example.com/path'), undefined);
   });
 
+  it('recognises every credential format past its one-regex prefilter', () => {
+    // One made-up sample per pattern (no real credential): the prefilter must let each through.
+    const samples: Array<[string, RegExp]> = [
+      ['-----BEGIN RSA PRIVATE KEY-----', /PEM private key/],
+      ['ASIAZ7QW3ER5TY2UI8OP', /AWS access key/],
+      ['ghs_Zk3mQ8vN2pL5rT9wX1yB4cD7fG0hJ6kA3sE8', /GitHub token/],
+      ['github_pat_11ABCDEFG0123456789_abcdefghijkl', /fine-grained/],
+      ['glpat-Zk3mQ8vN2pL5rT9wX1yB', /GitLab/],
+      ['xoxp-123456789012-abcdefghij', /Slack token/],
+      ['https://hooks.slack.com/services/T0123ABC/B0123ABC/Zk3mQ8vN2pL5rT9w', /Slack webhook/],
+      ['rk_test_abcdefghijklmnop1234', /Stripe test/],
+      ['AIzaSyZk3mQ8vN2pL5rT9wX1yB4cD7fG0hJ6kAq', /Google API key/],
+      ['SG.Zk3mQ8vN2pL5rT9wX1yB4c.Zk3mQ8vN2pL5rT9wX1yB4cD7fG0hJ6kA3sE8Zk3mQ8v', /SendGrid/],
+      ['npm_Zk3mQ8vN2pL5rT9wX1yB4cD7fG0hJ6kA3sE8', /npm access token/],
+      ['sk-ant-api03-Zk3mQ8vN2pL5rT9wX1yB4cD7fG0hJ6kA3sE8Zk3mQ8vN2pL5', /Anthropic/],
+      ['sk-proj-Zk3mQ8vN2pL5rT9wXT3BlbkFJZk3mQ8vN2pL5rT9wX', /OpenAI/],
+      ['eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.Zk3mQ8vN2pL5rT9wX1yB4c', /JWT/],
+      ['amqp://guest:Zk3mQ8vN2p@rabbit:5672', /URL with an embedded password/],
+    ];
+    for (const [value, reason] of samples) assert.match(detectValue(value)?.reason ?? 'missed', reason, value.slice(0, 12));
+  });
+
   it('combines names and values', () => {
     assert.ok(detectNamed('MYSQL_ROOT_PASSWORD', 'c-krit'));
     assert.equal(detectNamed('MYSQL_ROOT_PASSWORD', '$(ROOT_PW)'), undefined);
