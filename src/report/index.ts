@@ -1,9 +1,21 @@
 import { jsonReport } from './json.js';
 import { junitReport } from './junit.js';
-import type { Reporter } from './model.js';
+import type { ChunkedReporter, ReportInput, Reporter } from './model.js';
 import { sarifReport } from './sarif.js';
 import { textReport } from './text.js';
 
-export type { ReportInput, Reporter } from './model.js';
+export type { ChunkedReporter, ReportInput, Reporter } from './model.js';
+export { batched } from './json-chunks.js';
 
-export const REPORTERS: Record<string, Reporter> = { text: textReport, json: jsonReport, sarif: sarifReport, junit: junitReport };
+/** Every format as pieces to write in order (the machine formats stream; text and JUnit are one piece). */
+export const REPORT_CHUNKS: Record<string, ChunkedReporter> = {
+  text: (r: ReportInput) => [textReport(r)],
+  json: jsonReport,
+  sarif: sarifReport,
+  junit: (r: ReportInput) => [junitReport(r)],
+};
+
+/** Every format as one string (tests, small reports). */
+export const REPORTERS: Record<string, Reporter> = Object.fromEntries(
+  Object.entries(REPORT_CHUNKS).map(([name, chunks]) => [name, (r: ReportInput) => [...chunks(r)].join('')]),
+);

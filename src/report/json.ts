@@ -2,12 +2,14 @@
  * JSON report, schema version 1 (docs/json-report.md). Later features add fields, never remove
  * or rename them. Secret values never appear: checks describe fields, they do not copy values.
  */
-import type { Reporter } from './model.js';
+import { jsonChunks } from './json-chunks.js';
+import type { ChunkedReporter } from './model.js';
 
 export const JSON_SCHEMA_VERSION = 1;
 
-export const jsonReport: Reporter = (r) =>
-  JSON.stringify(
+/** Written finding by finding (split depth 2: the report object, then its arrays). */
+export const jsonReport: ChunkedReporter = (r) =>
+  jsonChunks(
     {
       version: JSON_SCHEMA_VERSION,
       tool: { name: 'kubeharden', version: r.toolVersion },
@@ -17,6 +19,5 @@ export const jsonReport: Reporter = (r) =>
       warnings: r.warnings,
       summary: r.summary,
     },
-    null,
     2,
-  ) + '\n';
+  );

@@ -14,3 +14,6 @@ export interface ReportInput extends ScanResult {
 }
 
 export type Reporter = (input: ReportInput) => string;
+
+/** A reporter whose output is written piece by piece (reports of huge scans exceed a string). */
+export type ChunkedReporter = (input: ReportInput) => Iterable<string>;

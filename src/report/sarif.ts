@@ -4,7 +4,8 @@
  */
 import { relative, isAbsolute } from 'node:path';
 import type { Severity } from '../engine/types.js';
-import type { Reporter } from './model.js';
+import { jsonChunks } from './json-chunks.js';
+import type { ChunkedReporter } from './model.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '1.0' };
@@ -14,7 +15,7 @@ function uri(file: string): string {
   return rel.split('\\').join('/').split('/').map(encodeURIComponent).join('/');
 }
 
-export const sarifReport: Reporter = (r) => {
+export const sarifReport: ChunkedReporter = (r) => {
   const ruleIds = new Map<string, number>();
   const rules = r.checks.map((c, i) => {
     ruleIds.set(c.meta.id, i);
@@ -68,5 +69,6 @@ export const sarifReport: Reporter = (r) => {
       },
     ],
   };
-  return JSON.stringify(log, null, 2) + '\n';
+  // Split down to runs[].results[] (depth 4): one piece per result.
+  return jsonChunks(log, 4);
 };

@@ -1,10 +1,10 @@
 /** `kubeharden scan PATH...`: the static audit. */
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { loadInputs } from '../../load/index.js';
 import { failsAt, scanObjects, selectChecks } from '../../engine/scan.js';
 import { SEVERITIES, type FailOn } from '../../engine/types.js';
-import { REPORTERS } from '../../report/index.js';
+import { REPORT_CHUNKS, batched } from '../../report/index.js';
 import { VERSION } from '../version.js';
 import { readConfig } from '../config.js';
 import { parsePssFlag } from '../pss-flag.js';
@@ -45,9 +45,24 @@ function parseSettings(pairs: string[]): Record<string, unknown> {
   return out;
 }
 
+/** Writes the report in ~1 MB batches: a report of a huge scan never exists as one string. */
+function writeReport(pieces: Iterable<string>, outputFile: string | undefined): void {
+  if (!outputFile) {
+    // Synchronous for files and pipes on Linux and macOS, so batches do not pile up in memory.
+    for (const batch of batched(pieces)) process.stdout.write(batch);
+    return;
+  }
+  const fd = openSync(outputFile, 'w');
+  try {
+    for (const batch of batched(pieces)) writeSync(fd, batch);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   const config = await readConfig(flags.config);
-  const reporter = REPORTERS[flags.output];
+  const reporter = REPORT_CHUNKS[flags.output];
   if (!reporter) throw new UsageError(`unknown output format "${flags.output}" (text, json, sarif, junit)`);
   const failOn = flags.failOn ?? config.failOn ?? 'high';
   const only = flags.checks ? flags.checks.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
@@ -62,7 +77,7 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
   const scanOpts = { config, only, settings, annotationExemptions: flags.annotationExemptions === false ? false : undefined };
   const result = scanObjects(loaded.objects, scanOpts);
   const errors = [...loaded.errors, ...result.errors];
-  const text = reporter({
+  const pieces = reporter({
     ...result,
     errors,
     warnings: [...loaded.warnings, ...result.warnings],
@@ -72,8 +87,7 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
     color: flags.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR),
     showSuppressed: flags.showSuppressed,
   });
-  if (flags.outputFile) writeFileSync(flags.outputFile, text);
-  else process.stdout.write(text);
+  writeReport(pieces, flags.outputFile);
   if (errors.length && flags.output !== 'text') for (const e of errors) process.stderr.write(`error: ${e.file}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}: ${e.message}\n`);
   if (failsAt(result.findings, failOn)) return EXIT_FINDINGS;
   return errors.length ? EXIT_USAGE : EXIT_OK;
