@@ -1,9 +1,15 @@
-/** Where a check's doc.md lives (next to its code, in src/ or in the built dist/). */
+/**
+ * Where a check's doc.md lives: next to its code in src/checks/, or in dist/checks/ (copied by
+ * the build) for the bundled CLI.
+ */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const CHECKS_DIR = fileURLToPath(new URL('.', import.meta.url));
+// Resolved as `../checks/` rather than `./`: from src/checks/docs.ts that is src/checks/, and in the
+// bundle this code sits in a chunk in dist/cli/, so it is dist/checks/ (scripts/bundle.mjs keeps
+// every chunk in dist/cli/ and the docs in dist/checks/).
+const CHECKS_DIR = fileURLToPath(new URL('../checks/', import.meta.url));
 let index: Map<string, string> | undefined;
 
 function build(): Map<string, string> {

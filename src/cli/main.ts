@@ -37,6 +37,8 @@ export async function buildProgram(argv: readonly string[] = process.argv): Prom
     .exitOverride();
   const wanted = requestedCommand(argv);
   const known = COMMAND_MODULES.find((m) => wanted !== undefined && m.names.includes(wanted));
+  // `--version` alone needs no command (it would load them all, the webhook and Kubernetes client too).
+  if (!wanted && argv.slice(2).some((a) => a === '-V' || a === '--version')) return program;
   // A known command loads its module only; help, typos and no command load them all.
   for (const m of known ? [known] : COMMAND_MODULES) (await m.load())(program);
   return program;

@@ -1,9 +1,10 @@
-/** Runs the built CLI (npm test builds first) as a user would. */
+/** Runs the shipped CLI, the esbuild bundle (npm test builds first; scripts/bundle.mjs), as a user would. */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The bundle's entry, package.json `bin`. */
 export const CLI = `${ROOT}dist/cli/main.js`;
 
 export interface Run {
