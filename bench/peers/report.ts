@@ -32,6 +32,11 @@ export interface Environment {
   python: string;
   kubehardenCommit: string;
   catalogue: number;
+  /**
+   * Wall time of `node -e 0` in the same run: the least any Node.js program takes. Where a peer's
+   * whole run is shorter, kubeharden cannot be faster whatever it does.
+   */
+  nodeFloor?: Stats;
 }
 
 export interface ReportData {
@@ -91,6 +96,7 @@ export function renderResults(d: ReportData): string {
   out.push(`| OS | ${d.env.os} |`);
   out.push(`| Load average (1/5/15 min) | before ${d.env.loadBefore}; after ${d.env.loadAfter} (the machine is shared: other builds ran during the benchmark) |`);
   out.push(`| Node.js | ${d.env.node} |`, `| Go | ${d.env.go} |`, `| Python | ${d.env.python} |`);
+  if (d.env.nodeFloor) out.push(`| Node.js start-up floor | \`node -e 0\`: ${fmtMs(d.env.nodeFloor.medianMs)} (${fmtMs(d.env.nodeFloor.minMs)}–${fmtMs(d.env.nodeFloor.maxMs)}, n=${d.env.nodeFloor.n}), ${fmtMiB(d.env.nodeFloor.rssKiB)}: no Node.js program finishes faster |`);
   out.push(`| kubeharden | ${kh?.version ?? '?'} at ${d.env.kubehardenCommit}, ${d.env.catalogue} checks |`);
   for (const t of peers) {
     out.push(`| ${t.label} | ${t.available ? t.version : `**not available**: ${t.reason ?? 'not installed'}`} |`);
@@ -122,6 +128,11 @@ export function renderResults(d: ReportData): string {
     out.push(`| ${r.input.name} | ${fmtBytes(r.input.bytes)} | ${cols.join(' | ')} |`);
   }
   out.push('');
+  const floor = d.env.nodeFloor;
+  if (floor) {
+    const below = d.results.flatMap((r) => available.filter((t) => (r.cells.find((c) => c.tool === t.id)?.stats?.medianMs ?? Infinity) < floor.medianMs).map((t) => `${t.label} on ${r.input.name}`));
+    if (below.length) out.push(`Runs of a peer shorter than Node.js's own start-up (\`node -e 0\`, ${fmtMs(floor.medianMs)} in this run), which no Node.js program can beat: ${below.join(', ')}.`, '');
+  }
 
   out.push('## Per input', '');
   for (const r of d.results) {

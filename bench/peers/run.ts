@@ -25,7 +25,7 @@ import { compare, mappingsFor, type CatalogueCheck, type PeerId } from './agreem
 import { corpusDir, isManifest, isYaml, listFiles, loadCorpus, REPO_ROOT, treeBytes, type CorpusObject } from './corpus.js';
 import { installAll, type InstallStatus } from './install.js';
 import { cacheDir } from './versions.js';
-import { haveGnuTime, outFile, runOnce, stats, type RunResult } from './measure.js';
+import { haveGnuTime, outFile, runOnce, stats, type RunResult, type Stats } from './measure.js';
 import { parseCheckov, parseKubeharden, parseKubeLinter, parseKubeScore, type Verdict, type VerdictIndex } from './parse.js';
 import { renderResults, type Cell, type Environment, type InputResult } from './report.js';
 import { makeScaled } from './scale.js';
@@ -101,6 +101,17 @@ function environment(catalogue: number): Environment {
     kubehardenCommit: sh('git', ['-C', REPO_ROOT, 'rev-parse', '--short', 'HEAD']),
     catalogue,
   };
+}
+
+/** `node -e 0`, 11 times (the first discarded as a warm-up): the start-up cost of any Node.js CLI. */
+async function nodeFloor(outDir: string): Promise<Stats> {
+  const runs: RunResult[] = [];
+  for (let i = 0; i < 11; i++) {
+    const r = await runOnce({ cmd: process.execPath, args: ['-e', '0'], cwd: REPO_ROOT, okCodes: [0] }, join(outDir, 'node-floor.out'), 10_000);
+    if (i > 0) runs.push(r);
+  }
+  rmSync(join(outDir, 'node-floor.out'), { force: true });
+  return stats(runs);
 }
 
 /**
@@ -213,6 +224,7 @@ async function main(): Promise<void> {
   const khVersion = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   const catalogue = JSON.parse(execFileSync(process.execPath, [join(distCopy, 'cli', 'main.js'), 'checks', '-o', 'json'], { encoding: 'utf8' })) as CatalogueCheck[];
   const env = environment(catalogue.length);
+  env.nodeFloor = await nodeFloor(outDir);
 
   let tools: Tool[] = [kubehardenTool(khVersion, distCopy), ...peerTools(status)];
   if (o.tools) tools = tools.filter((t) => o.tools?.has(t.id));
