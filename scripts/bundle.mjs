@@ -1,23 +1,30 @@
-// Builds the shipped CLI (npm run build, after tsc has typechecked): one esbuild bundle of
-// src/cli/main.ts with its npm dependencies, so start-up reads a handful of files instead of
-// resolving and compiling ~250 modules.
+// Builds the shipped CLI (npm run build, after tsc has typechecked): an esbuild bundle of
+// src/cli/main.ts and its npm dependencies, run with V8's code cache, so start-up reads a few
+// files and deserializes bytecode instead of resolving and compiling ~250 ES modules.
 //
-//   dist/cli/main.js          entry (package.json bin: kubeharden, kubectl-harden)
-//   dist/cli/*-<hash>.js      chunks: each command (src/cli/main.ts imports them on demand) and
-//                             the code they share; the webhook (fastify, pino, prom-client) and
-//                             the Kubernetes client load only with the commands that use them
-//   dist/cli/*.js.map         source maps (not loaded at start-up: no --enable-source-maps)
-//   dist/checks/**/doc.md     check docs (`kubeharden explain`), src/checks/docs.ts
-//   dist/rbac/data/           bootstrap RBAC policy, plus bootstrap.json: the same objects
-//                             pre-parsed (src/rbac/defaults.ts)
+//   dist/cli/main.js               the command (package.json bin: kubeharden, kubectl-harden):
+//                                  scripts/launcher.cjs, which runs kubeharden.cjs with the cache
+//   dist/cli/package.json          { "type": "commonjs" }, for main.js
+//   dist/cli/kubeharden.cjs        the CLI, one CommonJS bundle (commands are still initialised on
+//                                  demand: esbuild turns src/cli/main.ts's import() into lazy inits)
+//   dist/cli/kubeharden.cjs.cache  V8 code cache, written by running a sample scan at build time
+//   dist/cli/vendor/*.cjs          heavy dependencies that only some commands use (Kubernetes
+//                                  client, webhook server, config schema), each its own bundle
+//                                  holding just the exports kubeharden.cjs uses; require()d on
+//                                  first use, so a scan neither reads nor caches them
+//   dist/**/*.map                  source maps (not loaded at start-up: no --enable-source-maps)
+//   dist/checks/**/doc.md          check docs (`kubeharden explain`), src/checks/docs.ts
+//   dist/rbac/data/                bootstrap RBAC policy, plus bootstrap.json: the same objects
+//                                  pre-parsed (src/rbac/defaults.ts)
 //
 // Runtime data is found through import.meta.url as `../<dir under src>/...`: from a module in
-// src/<dir>/ that is the source tree; in the bundle every chunk is in dist/cli/, so it is dist/.
-// Hence chunks must stay in dist/cli/ and assets keep their src/ paths under dist/.
+// src/<dir>/ that is the source tree; in the bundle import.meta.url is kubeharden.cjs in dist/cli/,
+// so it is dist/. Hence assets keep their src/ paths under dist/.
 //
-// The build goes to a fresh directory that then replaces dist/ (two renames), so a CLI started
-// from dist/ meanwhile (other work in the same checkout) never sees a half-written build.
+// The build goes to a fresh directory in .cache/ that then replaces dist/ (two renames), so a CLI
+// started from dist/ meanwhile (other work in the same checkout) never sees a half-written build.
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,37 +33,93 @@ import jsyaml from 'js-yaml';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const src = join(root, 'src');
 const dist = join(root, 'dist');
-// In .cache/ (git- and eslint-ignored) so nothing lints or tests a half-written build.
 const out = join(root, '.cache', `dist-build-${process.pid}`);
+const cli = join(out, 'cli');
+
+/** Dependencies bundled apart (dist/cli/vendor/<file>.cjs): large, and not needed by a scan. */
+const VENDOR = {
+  '@kubernetes/client-node': 'kubernetes-client-node', // rbac --kubeconfig, webhook install, namespace watch
+  zod: 'zod', // config files, webhook policy, generate
+  pino: 'pino', // webhook
+  'prom-client': 'prom-client', // webhook
+  selfsigned: 'selfsigned', // webhook --tls-self-signed
+};
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, legalComments: 'eof', logLevel: 'warning' };
+
 rmSync(out, { recursive: true, force: true });
-
 try {
+  // 1. The CLI.
+  const core = join(cli, 'kubeharden.cjs');
   await build({
+    ...common,
     entryPoints: [join(src, 'cli', 'main.ts')],
-    outdir: out,
-    entryNames: 'cli/[name]',
-    chunkNames: 'cli/[name]-[hash]',
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    sourcemap: true,
-    legalComments: 'eof',
-    logLevel: 'warning',
-    // Bundled CommonJS packages (commander, pino, ...) call require() for Node built-ins; an ES
-    // module has no require, so every chunk gets one.
-    banner: { js: "import { createRequire as __kubehardenCreateRequire } from 'node:module';\nconst require = __kubehardenCreateRequire(import.meta.url);" },
+    outfile: core,
+    // The launcher passes the bundle's file URL as this parameter.
+    define: { 'import.meta.url': '__kubehardenImportMetaUrl' },
+    plugins: [
+      {
+        name: 'vendor',
+        setup(b) {
+          b.onResolve({ filter: /^[@a-z]/ }, (a) => (VENDOR[a.path] ? { path: `./vendor/${VENDOR[a.path]}.cjs`, external: true } : undefined));
+        },
+      },
+    ],
   });
+  // The launcher wraps the code in a function: a hashbang line would be a syntax error there.
+  const code = readFileSync(core, 'utf8').replace(/^#!/, '//');
+  writeFileSync(core, code);
+  if (/(?<![\w$.])import\s*\(/.test(code)) throw new Error('kubeharden.cjs has an import() left: vm.Script cannot run it (bundle the module or add it to VENDOR)');
 
-  // Runtime assets, at their src/ paths (test fixtures are not runtime assets).
+  // 2. Vendor bundles, each exporting what kubeharden.cjs reads from it (`<var>.<name>` after
+  // `<var> = require("./vendor/<file>.cjs")`), or everything if it uses the module otherwise.
+  const entries = {};
+  for (const [pkg, name] of Object.entries(VENDOR)) {
+    const req = `require("./vendor/${name}.cjs")`;
+    const vars = [...code.matchAll(/([\w$]+) = (?:__toESM\()?require\("\.\/vendor\/([\w.-]+)\.cjs"\)/g)].filter((m) => m[2] === name).map((m) => m[1]);
+    if (vars.length === 0) {
+      if (code.includes(req)) throw new Error(`kubeharden.cjs uses ${req} in a way this script does not recognise`);
+      continue; // unused
+    }
+    const used = new Set();
+    let whole = false;
+    for (const v of vars) {
+      for (const m of code.matchAll(new RegExp(`(?<![\\w$.])${v.replace(/\$/g, '\\$')}(?![\\w$])(\\.[\\w$]+| = |,|;)?`, 'g'))) {
+        if (m[1]?.startsWith('.')) used.add(m[1].slice(1));
+        else if (m[1] !== ' = ' && m[1] !== ',' && m[1] !== ';') whole = true; // not a property read, a declaration or the require
+      }
+    }
+    entries[name] = { pkg, names: whole ? undefined : [...used].sort() };
+  }
+  await build({
+    ...common,
+    entryPoints: Object.fromEntries(Object.keys(entries).map((name) => [name, `vendor:${name}`])),
+    outdir: join(cli, 'vendor'),
+    outExtension: { '.js': '.cjs' },
+    plugins: [
+      {
+        name: 'vendor-entries',
+        setup(b) {
+          b.onResolve({ filter: /^vendor:/ }, (a) => ({ path: a.path.slice('vendor:'.length), namespace: 'vendor' }));
+          b.onLoad({ filter: /.*/, namespace: 'vendor' }, (a) => {
+            const { pkg, names } = entries[a.path];
+            return { contents: names ? `export { ${names.join(', ')} } from '${pkg}';` : `export * from '${pkg}';`, resolveDir: root, loader: 'js' };
+          });
+        },
+      },
+    ],
+  });
+  // Every name kubeharden.cjs reads must be there (a missing one would be `undefined` at run time).
+  const check = spawnSync(process.execPath, ['-e', `for (const [f, names] of ${JSON.stringify(Object.entries(entries).map(([n, e]) => [join(cli, 'vendor', `${n}.cjs`), e.names ?? []]))}) { const m = require(f); for (const n of names) if (m[n] === undefined) { console.error(f + ': no export ' + n); process.exit(1); } }`], { encoding: 'utf8' });
+  if (check.status !== 0) throw new Error(`vendor bundles: ${check.stderr}`);
+
+  // 3. Runtime assets, at their src/ paths (test fixtures are not runtime assets).
   const ASSET = /\.(md|json|yaml|yml)$/;
   const walk = (dir) => {
     for (const name of readdirSync(dir)) {
       const p = join(dir, name);
       if (statSync(p).isDirectory()) {
         if (name !== 'fixtures') walk(p);
-      } else if (ASSET.test(name) && !name.endsWith('.test.json')) {
+      } else if (ASSET.test(name)) {
         const to = join(out, relative(src, p));
         mkdirSync(dirname(to), { recursive: true });
         cpSync(p, to);
@@ -74,8 +137,18 @@ try {
   }
   writeFileSync(join(out, 'rbac', 'data', 'bootstrap.json'), JSON.stringify(objects));
 
-  // The CLI entry is run directly (bin links, kubectl plugin lookup): make it executable.
-  chmodSync(join(out, 'cli', 'main.js'), 0o755);
+  // 4. The command. It is run directly (bin links, kubectl plugin lookup): executable.
+  const main = join(cli, 'main.js');
+  cpSync(join(root, 'scripts', 'launcher.cjs'), main);
+  chmodSync(main, 0o755);
+  writeFileSync(join(cli, 'package.json'), '{ "type": "commonjs" }\n');
+
+  // 5. The code cache: V8 keeps the bytecode of every function compiled so far, so a sample scan
+  // (the examples: workloads, RBAC, kustomize) caches what scans run.
+  const cacheFile = `${core}.cache`;
+  const sample = spawnSync(process.execPath, [main, 'scan', 'examples'], { cwd: root, encoding: 'utf8', env: { ...process.env, KUBEHARDEN_CODE_CACHE_OUT: cacheFile } });
+  if (sample.status !== 0 && sample.status !== 1) throw new Error(`sample scan for the code cache failed (${sample.status}): ${sample.stderr}`);
+  if (!existsSync(cacheFile)) throw new Error('sample scan wrote no code cache');
 
   const old = join(root, '.cache', `dist-old-${process.pid}`);
   if (existsSync(dist)) renameSync(dist, old);
