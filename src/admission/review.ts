@@ -5,7 +5,7 @@
  * configuration is admitted and one failing it is denied.
  */
 import { scanObjects } from '../engine/scan.js';
-import type { Finding, Severity } from '../engine/types.js';
+import { severityRank, type Finding, type Severity } from '../engine/types.js';
 import { asMap, asString, isMap } from '../k8s/json.js';
 import type { Labels } from '../k8s/labels.js';
 import { findPodSpecs } from '../k8s/pod-spec.js';
@@ -169,12 +169,23 @@ interface ProfileResult {
   errors: string[];
 }
 
-function evaluateProfile(policy: Policy, profile: Profile, object: LoadedObject, now: Date | undefined): ProfileResult {
+/**
+ * The lowest severity a profile's deny or warn line acts on. Validation builds no finding below
+ * it (it could not change the answer); mutation needs them all (any finding may carry a fix).
+ */
+function actionableFrom(p: Profile): Severity | undefined {
+  let min: Severity | undefined;
+  for (const t of [p.failOn, p.warnOn]) if (t !== 'none' && (min === undefined || severityRank(t) < severityRank(min))) min = t;
+  return min;
+}
+
+function evaluateProfile(policy: Policy, profile: Profile, object: LoadedObject, now: Date | undefined, minSeverity?: Severity): ProfileResult {
   const r = scanObjects([object], {
     config: profile.config,
     checks: policy.checks,
     annotationExemptions: profile.config.annotationExemptions ?? policy.annotationExemptions,
     ...(now ? { now } : {}),
+    ...(minSeverity ? { minSeverity } : {}),
   });
   const findings = r.findings.filter((f) => !f.suppressed);
   findings.push(...pssFallback(policy, profile, object));
@@ -285,10 +296,11 @@ export function review(request: AdmissionRequest, policy: Policy, ctx: ReviewCon
   const run = (p: Profile): ProfileResult => {
     let r = cache.get(p.name);
     if (r) return r;
-    r = evaluateProfile(policy, p, object, ctx.now);
+    const from = actionableFrom(p);
+    r = evaluateProfile(policy, p, object, ctx.now, from);
     r.findings.push(...t.extraFindings(p));
     if (oldObject) {
-      const before = new Set(evaluateProfile(policy, p, oldObject, ctx.now).findings.map(findingKey));
+      const before = new Set(evaluateProfile(policy, p, oldObject, ctx.now, from).findings.map(findingKey));
       r.findings = r.findings.filter((f) => !before.has(findingKey(f)));
     }
     evaluationErrors += r.errors.length;

@@ -5,7 +5,8 @@
 import type { InputError, LoadedObject } from '../load/types.js';
 import { formatPath } from '../k8s/json.js';
 import { ObjectIndex } from './object-index.js';
-import type { Check, CheckContext, Finding, RawFinding } from './types.js';
+import type { PodTarget } from '../k8s/pod-spec.js';
+import { severityRank, type BundleCheck, type Check, type CheckContext, type Finding, type ObjectCheck, type PodCheck, type RawFinding, type Severity } from './types.js';
 
 export interface EvaluateResult {
   findings: Finding[];
@@ -15,6 +16,7 @@ export interface EvaluateResult {
 export function toFinding(check: Check, raw: RawFinding, object: LoadedObject): Finding {
   const region = object.source.locate(raw.path);
   const m = check.meta;
+  const itemPath = object.source.itemPath;
   const finding: Finding = {
     check: m.id,
     severity: raw.severity ?? m.severity,
@@ -26,7 +28,7 @@ export function toFinding(check: Check, raw: RawFinding, object: LoadedObject): 
     endLine: region.endLine,
     endColumn: region.endColumn,
     object: { apiVersion: object.apiVersion, kind: object.kind, ...(object.namespace ? { namespace: object.namespace } : {}), name: object.name },
-    path: formatPath([...object.source.itemPath, ...raw.path]),
+    path: formatPath(itemPath.length ? [...itemPath, ...raw.path] : raw.path),
     remediation: m.remediation,
     references: m.references,
     category: m.category,
@@ -48,9 +50,9 @@ function plan(checks: readonly Check[]): Plan {
 }
 
 function makePlan(checks: readonly Check[]) {
-  const pod = checks.filter((c) => c.scope === 'pod');
-  const anyKind = checks.filter((c) => c.scope === 'object' && c.kinds === '*');
-  const byKind = new Map<string, Check[]>();
+  const pod = checks.filter((c): c is PodCheck => c.scope === 'pod');
+  const anyKind = checks.filter((c): c is ObjectCheck => c.scope === 'object' && c.kinds === '*');
+  const byKind = new Map<string, ObjectCheck[]>();
   for (const c of checks) {
     if (c.scope !== 'object' || c.kinds === '*') continue;
     for (const k of c.kinds) {
@@ -59,44 +61,92 @@ function makePlan(checks: readonly Check[]) {
       l.push(c);
     }
   }
-  const bundle = checks.filter((c) => c.scope === 'bundle');
+  const bundle = checks.filter((c): c is BundleCheck => c.scope === 'bundle');
   return { pod, anyKind, byKind, bundle };
 }
 
-export function evaluate(objects: readonly LoadedObject[], checks: readonly Check[], settings: Readonly<Record<string, unknown>> = {}, index = new ObjectIndex(objects)): EvaluateResult {
+export interface EvaluateOptions {
+  /**
+   * Findings below this severity (after per-finding and configured severities) are dropped
+   * before they are located and built: for callers that act only on the rest (the webhook,
+   * whose deny and warn lines ignore them). The checks still run, so errors are the same.
+   */
+  minSeverity?: Severity;
+}
+
+export function evaluate(
+  objects: readonly LoadedObject[],
+  checks: readonly Check[],
+  settings: Readonly<Record<string, unknown>> = {},
+  index = new ObjectIndex(objects),
+  opts: EvaluateOptions = {},
+): EvaluateResult {
   const ctx: CheckContext = { index, settings };
   const findings: Finding[] = [];
   const errors: InputError[] = [];
   const p = plan(checks);
+  const minRank = opts.minSeverity ? severityRank(opts.minSeverity) : 0;
 
-  const run = (check: Check, object: LoadedObject | undefined, fn: () => Iterable<RawFinding>): void => {
-    try {
-      for (const raw of fn()) {
-        const target = raw.object ?? object;
-        if (target) findings.push(toFinding(check, raw, target));
-      }
-    } catch (e) {
-      errors.push({
-        file: object?.source.file ?? '<scan>',
-        ...(object ? { line: object.source.locate([]).line, column: object.source.locate([]).column } : {}),
-        message: `check ${check.meta.id} could not evaluate ${object ? `${object.kind} ${object.name}` : 'the scan'}: ${(e as Error).message}`,
-      });
+  // Checks are called directly in the loops below, with no closure per call: this runs ~100
+  // times per object, and the webhook runs it on every request.
+  const collect = (check: Check, raws: Iterable<RawFinding>, object: LoadedObject | undefined): void => {
+    for (const raw of raws) {
+      if (minRank > 0 && severityRank(raw.severity ?? check.meta.severity) < minRank) continue;
+      const target = raw.object ?? object;
+      if (target) findings.push(toFinding(check, raw, target));
     }
+  };
+  const failed = (check: Check, object: LoadedObject | undefined, e: unknown): void => {
+    const at = object?.source.locate([]);
+    errors.push({
+      file: object?.source.file ?? '<scan>',
+      ...(at ? { line: at.line, column: at.column } : {}),
+      message: `check ${check.meta.id} could not evaluate ${object ? `${object.kind} ${object.name}` : 'the scan'}: ${(e as Error).message}`,
+    });
   };
 
   for (const object of objects) {
     if (p.pod.length) {
-      let pods: readonly ReturnType<ObjectIndex['podsOf']>[number][] = [];
+      let pods: readonly PodTarget[] = [];
       try {
         pods = index.podsOf(object);
       } catch (e) {
         errors.push({ file: object.source.file, message: `cannot read ${object.kind} ${object.name}: ${(e as Error).message}` });
       }
-      for (const pod of pods) for (const c of p.pod) if (c.scope === 'pod') run(c, object, () => c.check(pod, ctx));
+      for (const pod of pods) {
+        for (const c of p.pod) {
+          try {
+            collect(c, c.check(pod, ctx), object);
+          } catch (e) {
+            failed(c, object, e);
+          }
+        }
+      }
     }
-    for (const c of p.anyKind) if (c.scope === 'object') run(c, object, () => c.check(object, ctx));
-    for (const c of p.byKind.get(object.kind) ?? []) if (c.scope === 'object') run(c, object, () => c.check(object, ctx));
+    for (const c of p.anyKind) {
+      try {
+        collect(c, c.check(object, ctx), object);
+      } catch (e) {
+        failed(c, object, e);
+      }
+    }
+    const byKind = p.byKind.get(object.kind);
+    if (byKind) {
+      for (const c of byKind) {
+        try {
+          collect(c, c.check(object, ctx), object);
+        } catch (e) {
+          failed(c, object, e);
+        }
+      }
+    }
   }
-  for (const c of p.bundle) if (c.scope === 'bundle') run(c, undefined, () => c.check(ctx));
+  for (const c of p.bundle) {
+    try {
+      collect(c, c.check(ctx), undefined);
+    } catch (e) {
+      failed(c, undefined, e);
+    }
+  }
   return { findings, errors };
 }

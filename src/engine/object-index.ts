@@ -24,6 +24,7 @@ export class ObjectIndex {
   #byKey = new Map<string, LoadedObject>();
   #pods: PodTarget[] | undefined;
   #podsByOwner = new Map<LoadedObject, PodTarget[]>();
+  #derived = new Map<(index: ObjectIndex) => unknown, unknown>();
 
   constructor(objects: readonly LoadedObject[]) {
     this.objects = objects;
@@ -41,6 +42,9 @@ export class ObjectIndex {
   }
 
   get(kind: string, namespace: string | undefined, name: string): LoadedObject | undefined {
+    // Most lookups miss (a pod's Namespace is rarely part of the manifest set, never in admission):
+    // answer those without building the key string.
+    if (!this.#byKind.has(kind)) return undefined;
     return this.#byKey.get(key(kind, namespace, name));
   }
 
@@ -62,6 +66,22 @@ export class ObjectIndex {
       this.#podsByOwner.set(o, pods);
     }
     return pods;
+  }
+
+  /**
+   * Derived data computed once per scan (a ServiceAccount index, an RBAC policy, per-pod
+   * caches): `build(index)` runs on the first call and its result is kept in the index, so it
+   * lives exactly as long as the scan. The function is the key: pass a module-level function,
+   * not a fresh closure. Cheaper than a module-level WeakMap keyed by the index: the webhook
+   * builds an index per review, and every dead WeakMap key costs the garbage collector work.
+   */
+  derived<T>(build: (index: ObjectIndex) => T): T {
+    let v = this.#derived.get(build) as T | undefined;
+    if (v === undefined && !this.#derived.has(build)) {
+      v = build(this);
+      this.#derived.set(build, v);
+    }
+    return v as T;
   }
 
   /** Every pod spec of the scan. */

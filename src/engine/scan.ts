@@ -8,7 +8,7 @@ import type { Config } from './config.js';
 import { evaluate } from './evaluate.js';
 import { ObjectIndex } from './object-index.js';
 import { applySuppressions } from './suppress.js';
-import { SEVERITIES, severityRank, type BundleCheck, type Check, type FailOn, type Finding, type ObjectCheck, type PodCheck, type Severity } from './types.js';
+import { severityRank, type BundleCheck, type Check, type FailOn, type Finding, type ObjectCheck, type PodCheck, type Severity } from './types.js';
 
 export interface ScanOptions {
   config?: Config;
@@ -21,6 +21,8 @@ export interface ScanOptions {
   /** Honour ignore.kubeharden.io annotations (default: config value, else true). */
   annotationExemptions?: boolean;
   now?: Date;
+  /** Leave out findings below this severity (see EvaluateOptions.minSeverity). */
+  minSeverity?: Severity;
 }
 
 export interface Summary {
@@ -113,7 +115,7 @@ function withSeverity(c: Check, severity: Severity): Check {
 }
 
 export function summarize(objects: number, findings: readonly Finding[]): Summary {
-  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  const bySeverity: Record<Severity, number> = { info: 0, low: 0, medium: 0, high: 0, critical: 0 };
   const byCheck: Record<string, number> = {};
   let suppressed = 0;
   for (const f of findings) {
@@ -131,15 +133,30 @@ function compareFindings(a: Finding, b: Finding): number {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.check < b.check ? -1 : a.check > b.check ? 1 : 0);
 }
 
+const configSettings = new WeakMap<Config, Readonly<Record<string, unknown>>>();
+
+/**
+ * The settings checks see: config.settings, config.pss, then opts.settings. Without
+ * opts.settings they are memoized per config object, so the webhook's reviews share one settings
+ * object per profile and what checks derive from it (the parsed `pss` policy) is computed once.
+ */
+function settingsOf(opts: ScanOptions): Readonly<Record<string, unknown>> {
+  const merge = () => ({ ...(opts.config?.settings ?? {}), ...(opts.config?.pss ? { pss: opts.config.pss } : {}), ...(opts.settings ?? {}) });
+  if (opts.settings || !opts.config) return merge();
+  let s = configSettings.get(opts.config);
+  if (!s) configSettings.set(opts.config, (s = merge()));
+  return s;
+}
+
 export function scanObjects(objects: readonly LoadedObject[], opts: ScanOptions = {}): ScanResult {
   const index = new ObjectIndex(objects);
   const checks = selectChecks(opts);
-  const settings = { ...(opts.config?.settings ?? {}), ...(opts.config?.pss ? { pss: opts.config.pss } : {}), ...(opts.settings ?? {}) };
-  const { findings, errors } = evaluate(objects, checks, settings, index);
+  const settings = settingsOf(opts);
+  const { findings, errors } = evaluate(objects, checks, settings, index, opts.minSeverity ? { minSeverity: opts.minSeverity } : {});
   const { warnings } = applySuppressions(findings, index, {
     annotationExemptions: opts.annotationExemptions ?? opts.config?.annotationExemptions ?? true,
     exemptions: opts.config?.exemptions ?? [],
-    now: opts.now ?? new Date(),
+    now: opts.now,
   });
   findings.sort(compareFindings);
   return { findings, errors, warnings, summary: summarize(objects.length, findings) };

@@ -13,7 +13,8 @@ export const IGNORE_PREFIX = 'ignore.kubeharden.io/';
 export interface SuppressOptions {
   annotationExemptions: boolean;
   exemptions: readonly Exemption[];
-  now: Date;
+  /** For exemption expiry; default: the current time. */
+  now?: Date;
 }
 
 function glob(pattern: string | undefined, value: string | undefined): boolean {
@@ -42,21 +43,47 @@ export interface SuppressResult {
 /** Marks findings as suppressed in place; returns warnings (expired exemptions). */
 export function applySuppressions(findings: Finding[], objects: ObjectIndex, opts: SuppressOptions): SuppressResult {
   const warnings: string[] = [];
-  const live = opts.exemptions.filter((e) => !isExpired(e, opts.now));
-  for (const e of opts.exemptions) {
-    if (isExpired(e, opts.now)) warnings.push(`exemption for ${e.checks.join(', ')} (${e.reason}) expired on ${e.expires} and no longer applies`);
+  const now = opts.exemptions.length ? (opts.now ?? new Date()) : undefined;
+  const live = now ? opts.exemptions.filter((e) => !isExpired(e, now)) : [];
+  if (now) {
+    for (const e of opts.exemptions) {
+      if (isExpired(e, now)) warnings.push(`exemption for ${e.checks.join(', ')} (${e.reason}) expired on ${e.expires} and no longer applies`);
+    }
   }
+  // Most scans (and nearly every admission request) carry no ignore annotation at all: then
+  // no finding needs its object looked up.
+  const annotations = opts.annotationExemptions && objects.derived(hasIgnoreAnnotations);
   for (const f of findings) {
-    const cfg = live.find((e) => exemptionApplies(e, f));
+    const cfg = live.length ? live.find((e) => exemptionApplies(e, f)) : undefined;
     if (cfg) {
       f.suppressed = { by: 'config', reason: cfg.reason, ...(cfg.expires ? { expires: cfg.expires } : {}) };
       continue;
     }
-    if (!opts.annotationExemptions) continue;
+    if (!annotations) continue;
     const reason = annotationReason(objects, f);
     if (reason !== undefined) f.suppressed = { by: 'annotation', reason };
   }
   return { warnings };
+}
+
+/**
+ * True when an object of the scan, or one of its pod templates, may carry an
+ * ignore.kubeharden.io/ annotation (matched case-insensitively, as annotationReason does).
+ */
+function hasIgnoreAnnotations(index: ObjectIndex): boolean {
+  const has = (annotations: Readonly<Record<string, string>>): boolean => {
+    for (const k in annotations) if (k.toLowerCase().startsWith(IGNORE_PREFIX)) return true;
+    return false;
+  };
+  for (const o of index.objects) {
+    if (has(o.annotations)) return true;
+    try {
+      if (index.podsOf(o).some((pod) => has(pod.annotations))) return true;
+    } catch {
+      return true; // unreadable: let annotationReason look, as it always did
+    }
+  }
+  return false;
 }
 
 function annotationReason(index: ObjectIndex, f: Finding): string | undefined {

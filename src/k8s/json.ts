@@ -38,8 +38,20 @@ export function formatPath(path: ReadonlyArray<string | number>): string {
   let out = '';
   for (const seg of path) {
     if (typeof seg === 'number') out += `[${seg}]`;
-    else if (/^[A-Za-z_][\w-]*$/.test(seg)) out += out ? `.${seg}` : seg;
+    else if (isPlainKey(seg)) out += out ? `.${seg}` : seg;
     else out += `[${JSON.stringify(seg)}]`;
   }
   return out;
+}
+
+/** /^[A-Za-z_][\w-]*$/ without a regex call: every finding formats a path. */
+function isPlainKey(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95; // A-Z a-z _
+    if (letter || (i > 0 && ((c >= 48 && c <= 57) || c === 45))) continue; // 0-9 - after the first
+    return false;
+  }
+  return true;
 }

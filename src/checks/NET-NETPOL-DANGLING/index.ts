@@ -12,19 +12,18 @@ function isCustomResource(o: LoadedObject): boolean {
   return group.includes('.') && !group.endsWith('.k8s.io') && o.kind !== 'CustomResourceDefinition';
 }
 
-const crCache = new WeakMap<ObjectIndex, Map<string, LoadedObject>>();
+/** The first custom resource of each namespace (built once per scan). */
+function customResourcesByNamespace(index: ObjectIndex): Map<string, LoadedObject> {
+  const m = new Map<string, LoadedObject>();
+  for (const o of index.objects) {
+    const ns = ObjectIndex.effectiveNamespace(o);
+    if (ns !== undefined && !m.has(ns) && isCustomResource(o)) m.set(ns, o);
+  }
+  return m;
+}
 
 function customResourceIn(index: ObjectIndex, namespace: string): LoadedObject | undefined {
-  let m = crCache.get(index);
-  if (!m) {
-    m = new Map();
-    for (const o of index.objects) {
-      const ns = ObjectIndex.effectiveNamespace(o);
-      if (ns !== undefined && !m.has(ns) && isCustomResource(o)) m.set(ns, o);
-    }
-    crCache.set(index, m);
-  }
-  return m.get(namespace);
+  return index.derived(customResourcesByNamespace).get(namespace);
 }
 
 export const check: ObjectCheck = {

@@ -16,17 +16,13 @@ interface SaRisks {
   dangling: Map<string, RiskFinding[]>;
 }
 
-const cache = new WeakMap<ObjectIndex, SaRisks>();
-
 /**
  * The RBAC engine (src/rbac) evaluates every binding of the scan against the escalation
  * catalogue, with the built-in bootstrap roles (cluster-admin, admin, edit…) resolved, and follows
  * transitive paths (create pods in N ⇒ act as any ServiceAccount of N). Built once per scan.
  */
 function risksBySa(index: ObjectIndex): SaRisks {
-  let r = cache.get(index);
-  if (r) return r;
-  r = { risks: new Map(), dangling: new Map() };
+  const r: SaRisks = { risks: new Map(), dangling: new Map() };
   const rbacObjects = index.objects.filter((o) => RBAC_KINDS.has(o.kind) || CONTEXT_KINDS.has(o.kind));
   if (rbacObjects.some((o) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding')) {
     const policy = buildPolicy([...bootstrapInputs(), ...inputsFromLoaded(rbacObjects)], { aggregate: true, defaultNamespace: 'default' });
@@ -39,7 +35,6 @@ function risksBySa(index: ObjectIndex): SaRisks {
       target.set(k, list);
     }
   }
-  cache.set(index, r);
   return r;
 }
 
@@ -63,7 +58,7 @@ export const check: PodCheck = {
   *check(pod, ctx) {
     const acct = podAccount(pod, ctx.index);
     const key = `${acct.namespace}/${acct.name}`;
-    const { risks, dangling } = risksBySa(ctx.index);
+    const { risks, dangling } = ctx.index.derived(risksBySa);
     const found = (risks.get(key) ?? []).filter((f) => severityRank(f.severity) >= severityRank('high'));
     const state = automountState(pod, acct);
     const tokenless = state.mounted === false && !projectsToken(pod);

@@ -19,16 +19,17 @@ interface SaIndex {
   bindings: Map<string, LoadedObject[]>;
 }
 
-const cache = new WeakMap<ObjectIndex, SaIndex>();
-
 function key(ns: string, name: string): string {
   return `${ns}\u0000${name}`;
 }
 
+/** The ServiceAccounts and bindings of the scan (built once per scan). */
 export function saIndex(index: ObjectIndex): SaIndex {
-  let s = cache.get(index);
-  if (s) return s;
-  s = { accounts: new Map(), namespacesWithAccounts: new Set(), bindings: new Map() };
+  return index.derived(buildSaIndex);
+}
+
+function buildSaIndex(index: ObjectIndex): SaIndex {
+  const s: SaIndex = { accounts: new Map(), namespacesWithAccounts: new Set(), bindings: new Map() };
   for (const sa of index.ofKind('ServiceAccount')) {
     const ns = ObjectIndex.effectiveNamespace(sa) ?? 'default';
     s.accounts.set(key(ns, sa.name), sa);
@@ -50,7 +51,6 @@ export function saIndex(index: ObjectIndex): SaIndex {
       }
     }
   }
-  cache.set(index, s);
   return s;
 }
 

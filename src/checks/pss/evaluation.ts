@@ -80,10 +80,15 @@ interface CacheEntry {
   ctx: CheckContext;
   value: PodPss;
 }
-const cache = new WeakMap<PodTarget, CacheEntry>();
+
+/** The run's evaluations, by pod: kept in the scan's index, so they die with the scan. */
+function newPodCache(): Map<PodTarget, CacheEntry> {
+  return new Map();
+}
 
 /** Every applicable policy evaluated for this pod (once per pod and run). */
 export function podPss(pod: PodTarget, ctx: CheckContext): PodPss {
+  const cache = ctx.index.derived(newPodCache);
   const hit = cache.get(pod);
   if (hit && hit.ctx === ctx) return hit.value;
   const value = compute(pod, ctx);

@@ -180,17 +180,13 @@ export function roleRefOf(o: LoadedObject): { kind: string; name: string } {
   return { kind: asString(m.kind) ?? '', name: asString(m.name) ?? '' };
 }
 
-const policies = new WeakMap<ObjectIndex, RbacPolicy>();
-
 /** The scan's RBAC objects as a policy (aggregation computed), built once per scan. */
 export function scanPolicy(ctx: CheckContext): RbacPolicy {
-  let p = policies.get(ctx.index);
-  if (!p) {
-    const rbac = ctx.index.objects.filter((o) => o.kind === 'Role' || o.kind === 'ClusterRole');
-    p = buildPolicy(inputsFromLoaded(rbac));
-    policies.set(ctx.index, p);
-  }
-  return p;
+  return ctx.index.derived(buildScanPolicy);
+}
+
+function buildScanPolicy(index: ObjectIndex): RbacPolicy {
+  return buildPolicy(inputsFromLoaded(index.objects.filter((o) => o.kind === 'Role' || o.kind === 'ClusterRole')));
 }
 
 export const subjectPath = (s: RawSubject): Path => ['subjects', s.index, 'name'];

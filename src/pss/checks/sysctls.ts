@@ -12,11 +12,17 @@ export const SYSCTLS_ADDED: Readonly<Record<number, readonly string[]>> = {
   37: ['net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_notsent_lowat'],
 };
 
-/** The safe sysctls of policy version v1.<minor>. */
+const allowedByMinor = new Map<number, ReadonlySet<string>>();
+
+/** The safe sysctls of policy version v1.<minor> (built once per version: scan checks ask per pod). */
 export function allowedSysctls(minor: number): ReadonlySet<string> {
-  const s = new Set(SYSCTLS_1_0);
-  for (const [since, names] of Object.entries(SYSCTLS_ADDED)) if (minor >= Number(since)) for (const n of names) s.add(n);
-  return s;
+  let cached = allowedByMinor.get(minor);
+  if (!cached) {
+    const s = new Set(SYSCTLS_1_0);
+    for (const [since, names] of Object.entries(SYSCTLS_ADDED)) if (minor >= Number(since)) for (const n of names) s.add(n);
+    allowedByMinor.set(minor, (cached = s));
+  }
+  return cached;
 }
 
 function sysctlsCheck(allowed: ReadonlySet<string>) {
