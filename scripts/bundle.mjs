@@ -44,16 +44,25 @@ const VENDOR = {
   'prom-client': 'prom-client', // webhook
   selfsigned: 'selfsigned', // webhook --tls-self-signed
 };
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, legalComments: 'eof', logLevel: 'warning' };
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, legalComments: 'eof', logLevel: 'warning', write: false };
+/** esbuild lays the output out for dist/ (source maps point from there to src/); it is written to `out`. */
+const inDist = (p) => join(dist, relative(out, p));
+function emit(result) {
+  for (const f of result.outputFiles) {
+    const to = join(out, relative(dist, f.path));
+    mkdirSync(dirname(to), { recursive: true });
+    writeFileSync(to, f.contents);
+  }
+}
 
 rmSync(out, { recursive: true, force: true });
 try {
   // 1. The CLI.
   const core = join(cli, 'kubeharden.cjs');
-  await build({
+  emit(await build({
     ...common,
     entryPoints: [join(src, 'cli', 'main.ts')],
-    outfile: core,
+    outfile: inDist(core),
     charset: 'ascii',
     // The launcher passes the bundle's file URL as this parameter.
     define: { 'import.meta.url': '__kubehardenImportMetaUrl' },
@@ -65,7 +74,7 @@ try {
         },
       },
     ],
-  });
+  }));
   // The launcher wraps the code in a function: a hashbang line would be a syntax error there.
   // It reads the file as latin1 (2 ms; utf8 takes 3.5-5 ms) into a one-byte string: so the file
   // must be ASCII. esbuild escapes non-ASCII in strings, regexps and names (charset: 'ascii');
@@ -96,10 +105,10 @@ try {
     }
     entries[name] = { pkg, names: whole ? undefined : [...used].sort() };
   }
-  await build({
+  emit(await build({
     ...common,
     entryPoints: Object.fromEntries(Object.keys(entries).map((name) => [name, `vendor:${name}`])),
-    outdir: join(cli, 'vendor'),
+    outdir: inDist(join(cli, 'vendor')),
     outExtension: { '.js': '.cjs' },
     plugins: [
       {
@@ -113,7 +122,7 @@ try {
         },
       },
     ],
-  });
+  }));
   // Every name kubeharden.cjs reads must be there (a missing one would be `undefined` at run time).
   const check = spawnSync(process.execPath, ['-e', `for (const [f, names] of ${JSON.stringify(Object.entries(entries).map(([n, e]) => [join(cli, 'vendor', `${n}.cjs`), e.names ?? []]))}) { const m = require(f); for (const n of names) if (m[n] === undefined) { console.error(f + ': no export ' + n); process.exit(1); } }`], { encoding: 'utf8' });
   if (check.status !== 0) throw new Error(`vendor bundles: ${check.stderr}`);
