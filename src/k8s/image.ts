@@ -1,13 +1,31 @@
 /** Parses container image references: [registry[:port]/]path[:tag][@digest]. */
 
 export interface ImageRef {
-  registry: string | undefined;
-  repository: string;
-  tag: string | undefined;
-  digest: string | undefined;
+  readonly registry: string | undefined;
+  readonly repository: string;
+  readonly tag: string | undefined;
+  readonly digest: string | undefined;
 }
 
+/**
+ * Recently parsed references. Five checks parse each container's image, for every object of a
+ * scan and every admission request, and a cluster runs few distinct images. Results are frozen
+ * and depend only on the string, so sharing them cannot carry state from one object to another.
+ */
+const parsed = new Map<string, ImageRef>();
+const MAX_PARSED = 1024;
+
 export function parseImage(image: string): ImageRef {
+  let ref = parsed.get(image);
+  if (!ref) {
+    if (parsed.size >= MAX_PARSED) parsed.clear();
+    ref = Object.freeze(parse(image));
+    parsed.set(image, ref);
+  }
+  return ref;
+}
+
+function parse(image: string): ImageRef {
   let rest = image.trim();
   let digest: string | undefined;
   const at = rest.indexOf('@');

@@ -1,6 +1,6 @@
 import type { PodCheck, RawFinding } from '../../engine/types.js';
 import { asList, asMap, asString, asStringList, isMap } from '../../k8s/json.js';
-import { parseImage } from '../../k8s/image.js';
+import { parseImage, type ImageRef } from '../../k8s/image.js';
 import { CVE_2025_1974, GIT_SYNC_INJECTION, INGRESS_NGINX_RETIREMENT, NSA_CISA } from '../_lib/references.js';
 import { containerFinding, describeContainer, podPath } from '../_lib/pod.js';
 
@@ -20,10 +20,13 @@ function ingressNightmare(v: [number, number, number]): boolean {
   return lessThan(v, [1, 11, 5]);
 }
 
-function repoPath(image: string): string {
-  const ref = parseImage(image);
+function repoPath(ref: ImageRef): string {
   return `${(ref.registry ?? 'docker.io').toLowerCase()}/${ref.repository.toLowerCase()}`;
 }
+
+/** Every repository pattern below contains one of these words: one test rules out most images. */
+const CANDIDATE = /tiller|dashboard|ingress/;
+const GIT_FLAG = /^--git(=|$)/;
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -41,11 +44,13 @@ export const check: PodCheck = {
     const findings: RawFinding[] = [];
     for (const c of pod.containers) {
       const image = asString(c.spec.image);
-      const imagePath = [...c.path, 'image'];
       if (image !== undefined && image.trim() !== '') {
-        const repo = repoPath(image);
         const ref = parseImage(image);
-        if (/(^|\/)(kubernetes-helm|helm)\/tiller$/.test(repo) || /\/tiller$/.test(repo)) {
+        const repo = repoPath(ref);
+        const imagePath = [...c.path, 'image'];
+        if (!CANDIDATE.test(repo)) {
+          // none of the components below
+        } else if (/(^|\/)(kubernetes-helm|helm)\/tiller$/.test(repo) || /\/tiller$/.test(repo)) {
           yield { ...containerFinding(c, `${describeContainer(c)} runs Helm 2 Tiller ("${image}"): its gRPC port is unauthenticated by default and it usually holds cluster-admin; Helm 2 is end-of-life since November 2020`, imagePath), severity: 'critical' };
         } else if (/(^|\/)kubernetesui\/dashboard(-api|-web|-auth)?$/.test(repo) || /kubernetes-dashboard(-amd64|-arm64|-arm)?$/.test(repo)) {
           const args = [...asStringList(c.spec.args), ...asStringList(c.spec.command)];
@@ -61,15 +66,19 @@ export const check: PodCheck = {
         }
       }
       // git-sync: GITSYNC_GIT (v4) / GIT_SYNC_GIT (v3) or --git choose the binary git-sync executes.
-      asList(c.spec.env).forEach((e, i) => {
+      const env = asList(c.spec.env);
+      for (let i = 0; i < env.length; i++) {
+        const e = env[i];
         const name = isMap(e) ? asString(e.name) : undefined;
         if (name === 'GITSYNC_GIT' || name === 'GIT_SYNC_GIT') {
           findings.push(containerFinding(c, `${describeContainer(c)} sets ${name}: git-sync will execute whatever binary it names, so anyone who can change this value (or the file it points to) runs code in the pod`, [...c.path, 'env', i, 'name']));
         }
-      });
-      for (const [field, list] of [['args', asStringList(c.spec.args)], ['command', asStringList(c.spec.command)]] as const) {
-        const i = list.findIndex((a) => /^--git(=|$)/.test(a));
-        if (i >= 0 && /git-sync/.test(image ?? '')) findings.push(containerFinding(c, `${describeContainer(c)} passes --git to git-sync: it chooses the binary git-sync executes`, [...c.path, field, i]));
+      }
+      if (image !== undefined && image.includes('git-sync')) {
+        for (const field of ['args', 'command'] as const) {
+          const i = asStringList(c.spec[field]).findIndex((a) => GIT_FLAG.test(a));
+          if (i >= 0) findings.push(containerFinding(c, `${describeContainer(c)} passes --git to git-sync: it chooses the binary git-sync executes`, [...c.path, field, i]));
+        }
       }
       yield* findings.splice(0);
     }

@@ -69,6 +69,7 @@ export const check: PodCheck = {
         yield f;
         continue;
       }
+      if (denied.length === 0 && allowed.length === 0) continue;
       const norm = normalizedImageName(image);
       const deny = denied.find((e) => registryEntryMatches(e, norm));
       if (deny) {

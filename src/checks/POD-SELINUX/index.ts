@@ -6,8 +6,14 @@ import { formatMinor, targetMinor } from '../_lib/k8s-version.js';
 import { PSS_BASELINE, SELINUX } from '../_lib/references.js';
 import { describeContainer } from '../_lib/pod.js';
 
-const TYPES_1_0 = ['', 'container_t', 'container_init_t', 'container_kvm_t'];
-const TYPES_1_31 = [...TYPES_1_0, 'container_engine_t'];
+const TYPES_1_0: ReadonlySet<string> = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t']);
+const TYPES_1_31: ReadonlySet<string> = new Set([...TYPES_1_0, 'container_engine_t']);
+
+/** The cheap test `offenders` runs on every container: does one seLinuxOptions have a problem? */
+function hasProblem(v: unknown, types: ReadonlySet<string>): boolean {
+  const o = asMap(v);
+  return o !== undefined && (!types.has(str(o.type)) || str(o.user) !== '' || str(o.role) !== '');
+}
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
@@ -40,9 +46,9 @@ export const check: PodCheck = {
   },
   *check(pod, ctx) {
     const minor = targetMinor(ctx.settings);
-    const types = new Set(minor >= 31 ? TYPES_1_31 : TYPES_1_0);
+    const types = minor >= 31 ? TYPES_1_31 : TYPES_1_0;
     const note = (p: { field: string }) => (p.field === 'type' && minor < 31 ? ` (allowed: container_t, container_init_t, container_kvm_t; container_engine_t from v1.31, target ${formatMinor(minor)})` : '');
-    const o = offenders(pod, 'seLinuxOptions', (v) => problems(v, types).length > 0);
+    const o = offenders(pod, 'seLinuxOptions', (v) => hasProblem(v, types));
     const at = (base: Path, field: string): Path => [...base, field];
     for (const { c, r } of o.own) {
       for (const p of problems(r.value, types)) {
