@@ -13,6 +13,7 @@ import jsyaml from 'js-yaml';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { crdHeaderText } from './crd-header.js';
 import { locateInDocument } from './locate.js';
+import { TextLocator } from './text-locate.js';
 import type { InputError, KubeObject, LoadedObject, ObjectSource, Path, Region } from './types.js';
 
 /** A document separator or end marker at the start of a line. */
@@ -39,7 +40,7 @@ function hasSharedCollections(root: unknown): boolean {
   return false;
 }
 
-interface Slice {
+export interface Slice {
   /** Offset of the slice in the file text and its first line (1-based). */
   start: number;
   line: number;
@@ -62,7 +63,7 @@ function hasNoContent(body: string): boolean {
  * agrees between the two paths; `fix` edits by it): text before the first `---` or after a
  * `...` is a document only if it has content; text after a `---` always is, even if empty.
  */
-function slices(text: string): Slice[] {
+export function slices(text: string): Slice[] {
   const out: Slice[] = [];
   let start = 0;
   let line = 1;
@@ -94,12 +95,21 @@ function slices(text: string): Slice[] {
   return out;
 }
 
+/** One text locator per document, shared by its objects (kept off Slice: built on first use). */
+const textLocators = new WeakMap<Slice, TextLocator>();
+
 /**
- * Region locator over one document. The AST is built on first use and shared by every object
- * of the document (the items of a List).
+ * Region locator over one document. Regions come from a walk over the document text; only
+ * what that walk does not model (anchors, tags, multi-line flow collections, ...) builds the
+ * exact AST, on first use, shared by every object of the document (the items of a List).
  */
 function lazyLocator(slice: Slice, itemPath: Path): (path: Path) => Region {
   return (path: Path): Region => {
+    const shift = slice.line - 1;
+    let text = textLocators.get(slice);
+    if (!text) textLocators.set(slice, (text = new TextLocator(slice.text)));
+    const t = text.locate(itemPath, path);
+    if (t) return { line: t.line + shift, column: t.column, endLine: t.endLine + shift, endColumn: t.endColumn };
     if (!slice.ast) {
       const counter = new LineCounter();
       slice.ast = { doc: parseDocument(slice.text, { lineCounter: counter, uniqueKeys: false, logLevel: 'error' }), counter };
@@ -107,7 +117,6 @@ function lazyLocator(slice: Slice, itemPath: Path): (path: Path) => Region {
     const { doc, counter } = slice.ast;
     const root = doc.contents && itemPath.length ? (doc.getIn(itemPath, true) as never) : doc.contents;
     const r = locateInDocument(doc, root, path, counter);
-    const shift = slice.line - 1;
     return { line: r.line + shift, column: r.column, endLine: r.endLine + shift, endColumn: r.endColumn };
   };
 }
