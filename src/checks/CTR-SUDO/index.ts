@@ -8,18 +8,22 @@ import { containerFinding, describeContainer } from '../_lib/pod.js';
 const SUDO = /(?:^|[\s;&|(`'"])(?:(?:\/[\w.-]+)*\/)?sudo(?=$|[\s;&|)`'"])/;
 
 /** Where a container runs commands: command, args, exec probes and exec lifecycle handlers. */
-function commandLists(spec: Record<string, unknown>): Array<{ base: Array<string>; list: unknown[] }> {
-  const out: Array<{ base: Array<string>; list: unknown[] }> = [
-    { base: ['command'], list: asList(spec.command) },
-    { base: ['args'], list: asList(spec.args) },
-  ];
-  for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
-    out.push({ base: [probe, 'exec', 'command'], list: asList(asMap(asMap(spec[probe])?.exec)?.command) });
+const COMMAND_LISTS: ReadonlyArray<readonly string[]> = [
+  ['command'],
+  ['args'],
+  ...['livenessProbe', 'readinessProbe', 'startupProbe'].map((probe) => [probe, 'exec', 'command']),
+  ...['postStart', 'preStop'].map((h) => ['lifecycle', h, 'exec', 'command']),
+];
+
+/** The list at `base` under the container spec (empty when any step is missing or not a map). */
+function listAt(spec: Record<string, unknown>, base: readonly string[]): unknown[] {
+  let v: unknown = spec;
+  for (const key of base) {
+    const m = asMap(v);
+    if (!m) return [];
+    v = m[key];
   }
-  for (const h of ['postStart', 'preStop']) {
-    out.push({ base: ['lifecycle', h, 'exec', 'command'], list: asList(asMap(asMap(asMap(spec.lifecycle)?.[h])?.exec)?.command) });
-  }
-  return out;
+  return asList(v);
 }
 
 export const check: PodCheck = {
@@ -36,7 +40,8 @@ export const check: PodCheck = {
   },
   *check(pod) {
     for (const c of pod.containers) {
-      for (const { base, list } of commandLists(c.spec)) {
+      for (const base of COMMAND_LISTS) {
+        const list = listAt(c.spec, base);
         for (let i = 0; i < list.length; i++) {
           const s = list[i];
           if (typeof s !== 'string' || !SUDO.test(s)) continue;

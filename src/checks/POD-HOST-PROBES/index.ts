@@ -6,6 +6,8 @@ import { containerFinding, describeContainer } from '../_lib/pod.js';
 const PROBE_FIELDS = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 const HANDLERS = ['postStart', 'preStop'] as const;
 const ACTIONS = ['httpGet', 'tcpSocket'] as const;
+/** Probes (a container field) and lifecycle handlers (under `lifecycle`), in report order. */
+const HANDLER_PATHS: ReadonlyArray<readonly string[]> = [...PROBE_FIELDS.map((p) => [p]), ...HANDLERS.map((h) => ['lifecycle', h])];
 
 /** The host as Go would hold the string field ("" when unset). */
 function hostOf(v: unknown): string {
@@ -29,12 +31,9 @@ export const check: PodCheck = {
   *check(pod) {
     // Pod Security Admission added this control in v1.34; the exposure exists in every version.
     for (const c of pod.containers) {
-      const where: Array<{ base: Array<string>; handler: unknown }> = [
-        ...PROBE_FIELDS.map((p) => ({ base: [p], handler: c.spec[p] })),
-        ...HANDLERS.map((h) => ({ base: ['lifecycle', h], handler: asMap(c.spec.lifecycle)?.[h] })),
-      ];
-      for (const { base, handler } of where) {
-        const hm = asMap(handler);
+      const lifecycle = asMap(c.spec.lifecycle);
+      for (const base of HANDLER_PATHS) {
+        const hm = asMap(base.length === 1 ? c.spec[base[0]] : lifecycle?.[base[1]]);
         if (!hm) continue;
         for (const action of ACTIONS) {
           const host = hostOf(asMap(hm[action])?.host);

@@ -15,10 +15,11 @@ interface Setting {
   annotation: boolean;
 }
 
+/** `base` is the path of the pod spec or container whose securityContext is `sc`. */
 function fieldSetting(sc: Record<string, unknown> | undefined, base: Path): Setting | undefined {
   const profile = asMap(sc?.seccompProfile);
   if (!profile) return undefined;
-  return { unconfined: profile.type === 'Unconfined', path: [...base, 'seccompProfile', 'type'], annotation: false };
+  return { unconfined: profile.type === 'Unconfined', path: [...base, 'securityContext', 'seccompProfile', 'type'], annotation: false };
 }
 
 function annotationSetting(annotations: Record<string, string>, key: string, metaPath: Path): Setting | undefined {
@@ -41,11 +42,11 @@ export const check: PodCheck = {
   },
   *check(pod) {
     const d = (s: Setting) => (s.annotation ? 'the deprecated annotation (copied into the unset field by the API server) sets seccomp to unconfined' : 'seccompProfile.type is Unconfined');
-    const podSetting = fieldSetting(podSecurityContext(pod), [...pod.specPath, 'securityContext']) ?? annotationSetting(pod.annotations, SECCOMP_POD_ANNOTATION, pod.metaPath);
+    const podSetting = fieldSetting(podSecurityContext(pod), pod.specPath) ?? annotationSetting(pod.annotations, SECCOMP_POD_ANNOTATION, pod.metaPath);
     const inherited: ContainerRef[] = [];
     const own: RawFinding[] = [];
     for (const c of pod.containers) {
-      const s = fieldSetting(containerSecurityContext(c), [...c.path, 'securityContext']) ?? annotationSetting(pod.annotations, SECCOMP_CONTAINER_ANNOTATION_PREFIX + c.name, pod.metaPath);
+      const s = fieldSetting(containerSecurityContext(c), c.path) ?? annotationSetting(pod.annotations, SECCOMP_CONTAINER_ANNOTATION_PREFIX + c.name, pod.metaPath);
       if (s) {
         if (s.unconfined) own.push({ message: `${describeContainer(c)}: ${d(s)}`, path: s.path, container: c.name });
       } else if (podSetting?.unconfined) inherited.push(c);
