@@ -393,6 +393,79 @@ describe('parity with kubeharden scan', () => {
   });
 });
 
+/**
+ * The review path memoizes (check selection, settings, parsed images) and shares one index
+ * between the profiles of a request: no answer may depend on what was reviewed before, or on
+ * which other profiles the same request was evaluated under.
+ */
+describe('review: no state carried between reviews', () => {
+  const root = new URL('../checks/', import.meta.url).pathname;
+  const requests: { name: string; request: () => AdmissionRequest }[] = [];
+  const walk = (d: string) => {
+    for (const n of readdirSync(d).sort()) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/\.ya?ml$/.test(n) && p.includes('/fixtures/')) {
+        for (const o of parseManifestText(readFileSync(p, 'utf8'), p).objects) {
+          if (!o.kind || o.kind === 'Namespace') continue;
+          const json = JSON.stringify(o.object);
+          const namespace = o.namespace ?? (['ClusterRole', 'ClusterRoleBinding'].includes(o.kind) ? undefined : 'default');
+          // a fresh request each time, as the server parses one per HTTP request
+          requests.push({ name: `${p}: ${o.kind} ${o.name}`, request: () => req(JSON.parse(json) as KubeObject, namespace ? { namespace } : {}) });
+        }
+      }
+    }
+  };
+  walk(root);
+  const answer = (o: ReturnType<typeof review>) => JSON.stringify(o);
+
+  test(`every fixture object gets the same answer alone, after all the others, and in reverse order (${requests.length} objects)`, () => {
+    assert.ok(requests.length > 100);
+    const alone = requests.map((r) => answer(review(r.request(), policy)));
+    for (let i = requests.length - 1; i >= 0; i--) assert.equal(answer(review(requests[i].request(), policy)), alone[i], requests[i].name);
+    for (let i = 0; i < requests.length; i++) {
+      // two different reviews in sequence, then the first again
+      const j = (i * 7 + 3) % requests.length;
+      review(requests[j].request(), policy);
+      assert.equal(answer(review(requests[i].request(), policy)), alone[i], `${requests[i].name} after ${requests[j].name}`);
+    }
+  });
+
+  test('a profile gives the same answer whether or not the request was also evaluated under another profile', () => {
+    const spec = (rule: Record<string, string>): PolicySpec => ({
+      profiles: {
+        strict: { pss: 'restricted:latest', failOn: 'high', warnOn: 'medium' },
+        lax: { pss: 'baseline:v1.25', failOn: 'critical', warnOn: 'low' },
+      },
+      rules: [{ name: 'r', ...rule }],
+      exemptions: { namespaces: [] },
+    });
+    const all = compilePolicy(spec({ enforce: 'lax', warn: 'strict', audit: 'strict' }));
+    const enforceOnly = compilePolicy(spec({ enforce: 'lax' }));
+    const auditOnly = compilePolicy(spec({ audit: 'strict' }));
+    let compared = 0;
+    for (const r of requests) {
+      const combined = review(r.request(), all);
+      const e = review(r.request(), enforceOnly);
+      const a = review(r.request(), auditOnly);
+      assert.equal(combined.response.allowed, e.response.allowed, r.name);
+      assert.equal(combined.response.status?.message, e.response.status?.message, r.name);
+      assert.deepEqual(combined.response.auditAnnotations?.['audit-violations'], a.response.auditAnnotations?.['audit-violations'], r.name);
+      compared++;
+    }
+    assert.ok(compared > 100);
+  });
+
+  test('mutation gives the same patch alone and after other reviews', () => {
+    const mut = compilePolicy({ ...modesPolicy, rules: [{ name: 'all', enforce: 'strict', mutate: true }] });
+    const alone = requests.map((r) => answer(mutate(r.request(), mut)));
+    for (let i = requests.length - 1; i >= 0; i--) {
+      review(requests[(i + 1) % requests.length].request(), mut);
+      assert.equal(answer(mutate(requests[i].request(), mut)), alone[i], requests[i].name);
+    }
+  });
+});
+
 describe('wrongly-shaped objects', () => {
   /** Deterministic PRNG (mulberry32), so a failure reproduces. */
   function rng(seed: number): () => number {

@@ -4,14 +4,15 @@
  * scanObjects, the function `kubeharden scan` runs, so a manifest passing CI with the profile's
  * configuration is admitted and one failing it is denied.
  */
+import { ObjectIndex } from '../engine/object-index.js';
 import { scanObjects } from '../engine/scan.js';
+import { evaluatePodAt } from '../checks/pss/evaluation.js';
 import { severityRank, type Finding, type Severity } from '../engine/types.js';
 import { asMap, asString, isMap } from '../k8s/json.js';
 import type { Labels } from '../k8s/labels.js';
-import { findPodSpecs } from '../k8s/pod-spec.js';
 import { objectFromJson } from '../load/index.js';
 import type { KubeObject, LoadedObject } from '../load/types.js';
-import { evaluatePod, formatPssFailure, formatPssMessage, namespacePolicy, parsePssLevelVersion, PSS_LABEL_PREFIX } from '../pss/index.js';
+import { formatPssFailure, formatPssMessage, namespacePolicy, parsePssLevelVersion, PSS_LABEL_PREFIX } from '../pss/index.js';
 import { auditValue, capWarnings, denialMessage, describeTarget, truncate, warningText, type FindingText } from './messages.js';
 import { jsonEqual, remediationToPatch, type JsonPatchOp } from './patch.js';
 import {
@@ -61,6 +62,7 @@ const SECURITY_ANNOTATION = /^(container\.apparmor\.security\.beta\.kubernetes\.
 export const NS_WEAKEN_CHECK = 'ADM-NS-WEAKEN';
 export const EVAL_ERROR_CHECK = 'ADM-EVAL-ERROR';
 export const PSS_FALLBACK_CHECK = 'PSS';
+const PSS_PREFIX = 'PSS-';
 
 function allow(uid: string, extra: Partial<AdmissionResponse> = {}): AdmissionResponse {
   return { uid, allowed: true, ...extra };
@@ -81,11 +83,22 @@ function isNamespaceRequest(r: AdmissionRequest): boolean {
   return r.kind.group === '' && r.kind.kind === 'Namespace';
 }
 
-/** The object as the checks see it, with the request's namespace filled in if the object lacks it. */
-function loadedFrom(o: KubeObject, namespace: string | undefined): LoadedObject {
+/**
+ * The object under review as the checks see it (with the request's namespace filled in if the
+ * object lacks it), and its index: built once per request and passed to every scan of the
+ * object, so its pod specs and Pod Security evaluations are computed once, whatever the number
+ * of profiles, and reused for the messages. It lives only as long as the request.
+ */
+interface Subject {
+  object: LoadedObject;
+  index: ObjectIndex;
+}
+
+function subjectOf(o: KubeObject, namespace: string | undefined): Subject {
   const meta = asMap(o.metadata);
   if (namespace && meta && !asString(meta.namespace)) o = { ...o, metadata: { ...meta, namespace } };
-  return objectFromJson(o, '<admission>');
+  const object = objectFromJson(o, '<admission>');
+  return { object, index: new ObjectIndex([object]) };
 }
 
 /** The parts of an object that decide findings: everything but metadata and status, plus security annotations. */
@@ -122,12 +135,12 @@ function syntheticFinding(object: LoadedObject, check: string, severity: Severit
  * Pod Security findings when no shipped scan check evaluates `settings.pss`: the profile's
  * level is still enforced, with PSA's own wording.
  */
-function pssFallback(policy: Policy, profile: Profile, object: LoadedObject): Finding[] {
+function pssFallback(policy: Policy, profile: Profile, { object, index }: Subject): Finding[] {
   if (!profile.pss || policy.checks.some((c) => c.meta.id.startsWith('PSS'))) return [];
   const { level, version } = parsePssLevelVersion(profile.pss);
   const out: Finding[] = [];
-  for (const pod of findPodSpecs(object)) {
-    const failures = evaluatePod(pod.meta, pod.spec, level, version);
+  for (const pod of index.podsOf(object)) {
+    const failures = evaluatePodAt(index, pod, level, version);
     if (failures.length === 0) continue;
     out.push(
       syntheticFinding(object, PSS_FALLBACK_CHECK, 'high', 'Pod Security Standards violation', formatPssMessage(level, version, failures), pod.specPath.join('.'),
@@ -138,10 +151,11 @@ function pssFallback(policy: Policy, profile: Profile, object: LoadedObject): Fi
 }
 
 /**
- * Pod Security findings in PSA's short wording ("reason (detail)"), from the evaluator the PSS
- * checks use: their scan messages add advice meant for CI output. Computed only when needed.
+ * Pod Security findings in PSA's short wording ("reason (detail)"), from the evaluations the
+ * PSS checks made (shared through the review's index): their scan messages add advice meant for
+ * CI output. Computed only when needed.
  */
-function findingText(object: LoadedObject): FindingText {
+function findingText(subject: Subject): FindingText {
   const cache = new Map<string, Map<string, string>>();
   return (f) => {
     if (!f.pss) return f.message;
@@ -152,15 +166,15 @@ function findingText(object: LoadedObject): FindingText {
       byId = new Map();
       try {
         const { level, version } = parsePssLevelVersion(lv);
-        for (const pod of findPodSpecs(object)) {
-          for (const r of evaluatePod(pod.meta, pod.spec, level, version)) if (!byId.has(r.checkId)) byId.set(r.checkId, formatPssFailure(r));
+        for (const pod of subject.index.podsOf(subject.object)) {
+          for (const r of evaluatePodAt(subject.index, pod, level, version)) if (!byId.has(r.checkId)) byId.set(r.checkId, formatPssFailure(r));
         }
       } catch {
         // an unknown level or version: keep the check's own message
       }
       cache.set(lv, byId);
     }
-    return byId.get(f.check.replace(/^PSS-/, '')) ?? f.message;
+    return byId.get(f.check.startsWith(PSS_PREFIX) ? f.check.slice(PSS_PREFIX.length) : f.check) ?? f.message;
   };
 }
 
@@ -179,16 +193,17 @@ function actionableFrom(p: Profile): Severity | undefined {
   return min;
 }
 
-function evaluateProfile(policy: Policy, profile: Profile, object: LoadedObject, now: Date | undefined, minSeverity?: Severity): ProfileResult {
-  const r = scanObjects([object], {
+function evaluateProfile(policy: Policy, profile: Profile, subject: Subject, now: Date | undefined, minSeverity?: Severity): ProfileResult {
+  const r = scanObjects([subject.object], {
     config: profile.config,
     checks: policy.checks,
     annotationExemptions: profile.config.annotationExemptions ?? policy.annotationExemptions,
+    index: subject.index,
     ...(now ? { now } : {}),
     ...(minSeverity ? { minSeverity } : {}),
   });
   const findings = r.findings.filter((f) => !f.suppressed);
-  findings.push(...pssFallback(policy, profile, object));
+  findings.push(...pssFallback(policy, profile, subject));
   return { findings, errors: r.errors.map((e) => e.message) };
 }
 
@@ -250,12 +265,12 @@ function target(policy: Policy, request: AdmissionRequest, object: LoadedObject,
   return { resolution: resolveNamespace(policy, request.namespace, ctx.namespaceLabels?.(request.namespace)), namespace: request.namespace, extraFindings: () => [] };
 }
 
-function exemption(policy: Policy, request: AdmissionRequest, namespace: string | undefined, object: LoadedObject): string | undefined {
+function exemption(policy: Policy, request: AdmissionRequest, namespace: string | undefined, { object, index }: Subject): string | undefined {
   const ex = policy.exemptions;
   if (ex.usernames.some((u) => globMatch(u, request.userInfo.username))) return 'user';
   if (namespace !== undefined && ex.namespaces.some((n) => globMatch(n, namespace))) return 'namespace';
   if (ex.runtimeClassNames.length) {
-    for (const pod of findPodSpecs(object)) {
+    for (const pod of index.podsOf(object)) {
       const rc = asString(pod.spec.runtimeClassName);
       if (rc && ex.runtimeClassNames.some((n) => globMatch(n, rc))) return 'runtimeClass';
     }
@@ -264,22 +279,23 @@ function exemption(policy: Policy, request: AdmissionRequest, namespace: string 
 }
 
 /** Shared front half of /validate and /mutate: what to evaluate, or why nothing. */
-function prepare(request: AdmissionRequest, policy: Policy, ctx: ReviewContext): { skip: ReviewOutcome } | { object: LoadedObject; t: Target } {
+function prepare(request: AdmissionRequest, policy: Policy, ctx: ReviewContext): { skip: ReviewOutcome } | { subject: Subject; t: Target } {
   if (request.operation === 'DELETE' || request.operation === 'CONNECT') return { skip: skipped(request, request.operation.toLowerCase()) };
   if (request.subResource && !REVIEWED_SUBRESOURCES.has(request.subResource)) return { skip: skipped(request, `subresource ${request.subResource}`) };
   if (!request.object || !isMap(request.object)) return { skip: skipped(request, 'no object') };
-  const object = loadedFrom(request.object, request.namespace);
-  const t = target(policy, request, object, ctx);
-  const ex = exemption(policy, request, t.namespace, object);
+  const subject = subjectOf(request.object, request.namespace);
+  const t = target(policy, request, subject.object, ctx);
+  const ex = exemption(policy, request, t.namespace, subject);
   if (ex) return { skip: skipped(request, `exempt ${ex}`, 'exempt', allow(request.uid, { auditAnnotations: { exempt: ex } })) };
-  return { object, t };
+  return { subject, t };
 }
 
 /** POST /validate: admit, warn, audit or deny. */
 export function review(request: AdmissionRequest, policy: Policy, ctx: ReviewContext = {}): ReviewOutcome {
   const prep = prepare(request, policy, ctx);
   if ('skip' in prep) return prep.skip;
-  const { object, t } = prep;
+  const { subject, t } = prep;
+  const { object } = subject;
   const res = t.resolution;
   const modes = [res.enforce, res.warn, res.audit];
   if (!modes.some(Boolean)) return skipped(request, `no mode for rule ${res.rule}`, 'none');
@@ -290,17 +306,17 @@ export function review(request: AdmissionRequest, policy: Policy, ctx: ReviewCon
     return skipped(request, 'unchanged update', res.enforce ? 'enforce' : res.warn ? 'warn' : 'audit');
   }
 
-  const oldObject = request.operation === 'UPDATE' && request.oldObject && res.onUpdate === 'new-violations' ? loadedFrom(request.oldObject, request.namespace) : undefined;
+  const oldSubject = request.operation === 'UPDATE' && request.oldObject && res.onUpdate === 'new-violations' ? subjectOf(request.oldObject, request.namespace) : undefined;
   const cache = new Map<string, ProfileResult>();
   let evaluationErrors = 0;
   const run = (p: Profile): ProfileResult => {
     let r = cache.get(p.name);
     if (r) return r;
     const from = actionableFrom(p);
-    r = evaluateProfile(policy, p, object, ctx.now, from);
+    r = evaluateProfile(policy, p, subject, ctx.now, from);
     r.findings.push(...t.extraFindings(p));
-    if (oldObject) {
-      const before = new Set(evaluateProfile(policy, p, oldObject, ctx.now, from).findings.map(findingKey));
+    if (oldSubject) {
+      const before = new Set(evaluateProfile(policy, p, oldSubject, ctx.now, from).findings.map(findingKey));
       r.findings = r.findings.filter((f) => !before.has(findingKey(f)));
     }
     evaluationErrors += r.errors.length;
@@ -309,7 +325,7 @@ export function review(request: AdmissionRequest, policy: Policy, ctx: ReviewCon
   };
 
   const what = describeTarget(request.kind.kind, request.name || object.name, t.namespace);
-  const text = findingText(object);
+  const text = findingText(subject);
   const warnings: string[] = [...res.notes];
   const audit: Record<string, string> = {};
   const checks = new Set<string>();
@@ -386,14 +402,15 @@ export function review(request: AdmissionRequest, policy: Policy, ctx: ReviewCon
 export function mutate(request: AdmissionRequest, policy: Policy, ctx: ReviewContext = {}): ReviewOutcome {
   const prep = prepare(request, policy, ctx);
   if ('skip' in prep) return prep.skip;
-  const { object, t } = prep;
+  const { subject, t } = prep;
+  const { object } = subject;
   const res = t.resolution;
   if (!res.mutate) return skipped(request, 'namespace not opted into mutation', 'none');
   if (request.operation === 'UPDATE' && !MUTABLE_TEMPLATE_KINDS.has(request.kind.kind)) return skipped(request, `${request.kind.kind} updates are not mutated`);
   if (request.subResource) return skipped(request, `subresource ${request.subResource}`);
   const profile = res.enforce ?? res.warn ?? res.audit;
   if (!profile) return skipped(request, `no profile for rule ${res.rule}`, 'none');
-  const r = evaluateProfile(policy, profile, object, ctx.now);
+  const r = evaluateProfile(policy, profile, subject, ctx.now);
   const doc = structuredClone(request.object) as Record<string, unknown>;
   const patch: JsonPatchOp[] = [];
   const fixed = new Set<string>();

@@ -23,6 +23,12 @@ export interface ScanOptions {
   now?: Date;
   /** Leave out findings below this severity (see EvaluateOptions.minSeverity). */
   minSeverity?: Severity;
+  /**
+   * An index of exactly `objects`, built by the caller: what checks derive from it (pod specs,
+   * Pod Security evaluations) is then shared with the caller and with other scans of the same
+   * objects (the webhook evaluates one object under several profiles, then words the findings).
+   */
+  index?: ObjectIndex;
 }
 
 export interface Summary {
@@ -149,7 +155,7 @@ function settingsOf(opts: ScanOptions): Readonly<Record<string, unknown>> {
 }
 
 export function scanObjects(objects: readonly LoadedObject[], opts: ScanOptions = {}): ScanResult {
-  const index = new ObjectIndex(objects);
+  const index = opts.index ?? new ObjectIndex(objects);
   const checks = selectChecks(opts);
   const settings = settingsOf(opts);
   const { findings, errors } = evaluate(objects, checks, settings, index, opts.minSeverity ? { minSeverity: opts.minSeverity } : {});

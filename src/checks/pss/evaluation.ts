@@ -102,16 +102,28 @@ function compute(pod: PodTarget, ctx: CheckContext): PodPss {
   if (scan) policies.push(scan);
   if (policies.length === 0) return NOTHING;
   policies.sort((a, b) => MODE_ORDER.indexOf(a.mode) - MODE_ORDER.indexOf(b.mode));
-  const byKey = new Map<string, PssResult[]>();
   const failures = new Map<PssCheckId, PssFailure>();
   for (const policy of policies) {
-    const key = `${policy.level}:${effectiveMinor(policy.version)}`;
-    let results = byKey.get(key);
-    if (!results) {
-      results = evaluatePod(pod.meta, pod.spec, policy.level, policy.version);
-      byKey.set(key, results);
-    }
-    for (const result of results) if (!failures.has(result.checkId)) failures.set(result.checkId, { policy, result });
+    for (const result of evaluatePodAt(ctx.index, pod, policy.level, policy.version)) if (!failures.has(result.checkId)) failures.set(result.checkId, { policy, result });
   }
   return { failures, policies };
+}
+
+function newResultCache(): Map<PodTarget, Map<string, PssResult[]>> {
+  return new Map();
+}
+
+/**
+ * The failing checks of one pod at a level and version, evaluated once per scan (the result
+ * depends only on the pod, the level and the policy minor version). Shared by the PSS checks and
+ * by callers that word the same failures differently (admission messages).
+ */
+export function evaluatePodAt(index: ObjectIndex, pod: PodTarget, level: PssLevel, version: PssVersionSpec): PssResult[] {
+  const byPod = index.derived(newResultCache);
+  let byKey = byPod.get(pod);
+  if (!byKey) byPod.set(pod, (byKey = new Map()));
+  const key = `${level}:${effectiveMinor(version)}`;
+  let results = byKey.get(key);
+  if (!results) byKey.set(key, (results = evaluatePod(pod.meta, pod.spec, level, version)));
+  return results;
 }

@@ -1,0 +1,101 @@
+/**
+ * What the webhook's fast paths through scanObjects must never change: leaving out findings
+ * below a severity, sharing a caller's index between scans, and per-scan derived data.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { loadText } from '../load/index.js';
+import type { LoadedObject } from '../load/types.js';
+import { ObjectIndex } from './object-index.js';
+import { scanObjects, type ScanOptions } from './scan.js';
+import { severityRank, type Finding } from './types.js';
+
+/** Every check fixture, as the checks' own tests load them. */
+function fixtureObjects(): { file: string; objects: LoadedObject[] }[] {
+  const root = new URL('../checks/', import.meta.url).pathname;
+  const out: { file: string; objects: LoadedObject[] }[] = [];
+  const walk = (d: string) => {
+    for (const n of readdirSync(d).sort()) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/\.(ya?ml|json)$/.test(n) && p.includes('/fixtures/')) out.push({ file: p, objects: loadText(readFileSync(p), p).objects });
+    }
+  };
+  walk(root);
+  return out;
+}
+
+const FIXTURES = fixtureObjects();
+const NOW = new Date('2026-01-01');
+const PSS = { pss: 'restricted:latest' };
+
+function plain(findings: readonly Finding[]): string[] {
+  return findings.map((f) => JSON.stringify(f));
+}
+
+describe('scanObjects fast paths', () => {
+  test(`minSeverity leaves out exactly the findings below it (${FIXTURES.length} check fixtures)`, () => {
+    let kept = 0;
+    let dropped = 0;
+    for (const { file, objects } of FIXTURES) {
+      for (const min of ['low', 'medium', 'high'] as const) {
+        const all = scanObjects(objects, { settings: PSS, now: NOW });
+        const some = scanObjects(objects, { settings: PSS, now: NOW, minSeverity: min });
+        const expected = all.findings.filter((f) => severityRank(f.severity) >= severityRank(min));
+        assert.deepEqual(plain(some.findings), plain(expected), `${file} at ${min}`);
+        assert.deepEqual(some.errors, all.errors, file);
+        kept += expected.length;
+        dropped += all.findings.length - expected.length;
+      }
+    }
+    assert.ok(kept > 100 && dropped > 100, `kept ${kept}, dropped ${dropped}`);
+  });
+
+  test('scans sharing a caller-built index give what each gives alone, in any order', () => {
+    const configs: ScanOptions[] = [
+      { config: { pss: 'restricted:latest' } },
+      { config: { pss: 'baseline:v1.25', checks: { severity: { 'CTR-PRIVILEGED': 'low' } } } },
+      { settings: { pss: 'restricted:v1.23', k8sVersion: 'v1.23' } },
+      {},
+    ];
+    for (const { file, objects } of FIXTURES) {
+      const alone = configs.map((o) => plain(scanObjects(objects, { ...o, now: NOW }).findings));
+      const index = new ObjectIndex(objects);
+      for (const order of [[0, 1, 2, 3], [3, 2, 1, 0], [1, 3, 0, 2]]) {
+        for (const i of order) assert.deepEqual(plain(scanObjects(objects, { ...configs[i], now: NOW, index }).findings), alone[i], `${file}, config ${i}`);
+      }
+    }
+  });
+
+  test('nothing derived from one scan reaches the next: interleaved scans of different objects', () => {
+    const alone = FIXTURES.map(({ objects }) => plain(scanObjects(objects, { settings: PSS, now: NOW }).findings));
+    // Forward, backward and again: a cache keyed by the wrong thing would mix objects up.
+    for (const order of [FIXTURES.map((_, i) => i), FIXTURES.map((_, i) => FIXTURES.length - 1 - i)]) {
+      for (const i of order) assert.deepEqual(plain(scanObjects(FIXTURES[i].objects, { settings: PSS, now: NOW }).findings), alone[i], FIXTURES[i].file);
+    }
+  });
+
+  test('ObjectIndex.derived computes once per index and never shares across indexes', () => {
+    let calls = 0;
+    const count = (index: ObjectIndex) => {
+      calls++;
+      return index.objects.length;
+    };
+    const a = new ObjectIndex(FIXTURES[0].objects);
+    const b = new ObjectIndex([]);
+    assert.equal(a.derived(count), FIXTURES[0].objects.length);
+    assert.equal(a.derived(count), FIXTURES[0].objects.length);
+    assert.equal(b.derived(count), 0);
+    assert.equal(calls, 2);
+    let undefinedCalls = 0;
+    const counted = (): undefined => {
+      undefinedCalls++;
+      return undefined;
+    };
+    a.derived(counted);
+    a.derived(counted);
+    assert.equal(undefinedCalls, 1, 'an undefined result is remembered too');
+  });
+});
