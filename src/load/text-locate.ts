@@ -117,16 +117,57 @@ interface Key {
   value: string | undefined;
 }
 
+/** Line kinds in the index. */
+const CONTENT = 0;
+const BLANK = 1;
+const COMMENT = 2;
+/** A tab right after the leading spaces: structural only in YAML we decline. */
+const TAB = 3;
+
 export class TextLocator {
   private readonly starts: number[] = [0];
+  /** Leading spaces of each line. */
+  private readonly indents: Int32Array;
+  private readonly kinds: Uint8Array;
+  /**
+   * For a content line, the next content line indented the same or less: the end of its
+   * subtree. Scans hop over nested values (a 5,000-line block scalar is one step).
+   */
+  private readonly nextAtOrAbove: Int32Array;
 
   constructor(readonly text: string) {
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+    const n = this.starts.length;
+    this.indents = new Int32Array(n);
+    this.kinds = new Uint8Array(n);
+    this.nextAtOrAbove = new Int32Array(n).fill(n);
+    const open: number[] = []; // content lines whose subtree end is not known yet
+    for (let line = 0; line < n; line++) {
+      let p = this.starts[line];
+      while (text.charCodeAt(p) === 32) p++;
+      const c = text.charCodeAt(p);
+      const indent = p - this.starts[line];
+      this.indents[line] = indent;
+      if (c === 10 || Number.isNaN(c) || (c === 13 && text.charCodeAt(p + 1) === 10)) this.kinds[line] = BLANK;
+      else if (c === 35) this.kinds[line] = COMMENT;
+      else {
+        this.kinds[line] = c === 9 ? TAB : CONTENT;
+        while (open.length && this.indents[open[open.length - 1]] >= indent) this.nextAtOrAbove[open.pop() as number] = line;
+        open.push(line);
+      }
+    }
   }
 
   /** The region of `path` inside the object at `itemPath`, or undefined (use the AST). */
   locate(itemPath: Path, path: Path): Region | undefined {
     try {
+      const flowRoot = this.flowRootStart();
+      if (flowRoot !== undefined) {
+        // A JSON (or flow) document: only its whole region, which reports of non-Kubernetes
+        // files ask for; anything inside is left to the AST.
+        if (itemPath.length || path.length) decline();
+        return this.region(flowRoot, this.flowRootEnd(flowRoot));
+      }
       let node: TextNode = this.root();
       for (const segment of itemPath) {
         const step = this.child(node, segment);
@@ -169,17 +210,28 @@ export class TextLocator {
 
   /** Offset of the first non-space character of the line; a tab in the indentation declines. */
   private firstNonSpace(line: number): number {
-    const { text } = this;
-    let p = this.lineStart(line);
-    while (text.charCodeAt(p) === 32) p++;
-    if (text.charCodeAt(p) === 9) decline();
-    return p;
+    if (this.kinds[line] === TAB) decline();
+    return this.starts[line] + this.indents[line];
   }
 
   /** Blank or comment-only line. */
   private isTrivia(line: number): boolean {
-    const p = this.firstNonSpace(line);
-    return p >= this.contentEnd(line) || this.text.charCodeAt(p) === 35;
+    const kind = this.kinds[line];
+    if (kind === TAB) decline();
+    return kind === BLANK || kind === COMMENT;
+  }
+
+  /** The first content line at or after `line` (lineCount when none). */
+  private nextContent(line: number): number {
+    while (line < this.lineCount && this.isTrivia(line)) line++;
+    return line;
+  }
+
+  /** The first content line after `line` indented `indent` or less, hopping over subtrees. */
+  private nextAtIndent(line: number, indent: number): number {
+    let m = this.nextContent(line + 1);
+    while (m < this.lineCount && this.indents[m] > indent) m = this.nextAtOrAbove[m];
+    return m;
   }
 
   private column(offset: number, line: number): number {
@@ -224,16 +276,56 @@ export class TextLocator {
 
   // ---- structure ----------------------------------------------------------------------------
 
-  /** The document's root collection (block map or sequence); other roots decline. */
-  private root(): Collection {
+  /** The first content line of the document (after a `---` marker line), or lineCount. */
+  private firstContentLine(): number {
     const { text } = this;
     if (text.charCodeAt(0) === 0xfeff) decline();
-    let line = 0;
-    if (text.startsWith('---')) {
-      this.expectLineEnd(3, 0);
-      line = 1;
+    if (!text.startsWith('---')) return this.nextContent(0);
+    this.expectLineEnd(3, 0);
+    return this.nextContent(1);
+  }
+
+  /** Where the root is a flow collection (`{` or `[`), its offset. */
+  private flowRootStart(): number | undefined {
+    const line = this.firstContentLine();
+    if (line >= this.lineCount) return undefined;
+    const p = this.firstNonSpace(line);
+    const ch = this.text[p];
+    return ch === '{' || ch === '[' ? p : undefined;
+  }
+
+  /**
+   * The offset after a flow root's closing bracket, for JSON-like text: strings are quoted
+   * tokens (a quote inside a plain word, a comment, or anything after the root declines).
+   */
+  private flowRootEnd(p: number): number {
+    const { text } = this;
+    let depth = 0;
+    let previous = ''; // the previous non-space character
+    for (let q = p; q < text.length; q++) {
+      const c = text[q];
+      if (c === ' ' || c === '\n' || c === '\r') continue;
+      if (c === '[' || c === '{') depth++;
+      else if (c === ']' || c === '}') {
+        if (--depth === 0) {
+          const end = q + 1;
+          const line = this.lineOf(q);
+          this.expectLineEnd(end, line);
+          if (this.nextContent(line + 1) < this.lineCount) decline();
+          return end;
+        }
+      } else if (c === '"' || c === "'") {
+        if (!'[{,:'.includes(previous)) decline();
+        q = this.quotedEndOnLine(q, this.contentEnd(this.lineOf(q)));
+      } else if (c === '#' || c === '\t' || c === '&' || c === '*' || c === '!') decline();
+      previous = c;
     }
-    while (line < this.lineCount && this.isTrivia(line)) line++;
+    return decline();
+  }
+
+  /** The document's root collection (block map or sequence); other roots decline. */
+  private root(): Collection {
+    const line = this.firstContentLine();
     if (line >= this.lineCount) decline();
     const p = this.firstNonSpace(line);
     const indent = this.column(p, line);
@@ -282,12 +374,10 @@ export class TextLocator {
    * each key or dash and returns true to stop. Returns the line where the collection ends.
    */
   private scanEntries(c: Collection, visit: (p: number, line: number) => boolean): number {
-    for (let line = c.line + 1; line < this.lineCount; line++) {
-      if (this.isTrivia(line)) continue;
+    for (let line = this.nextAtIndent(c.line, c.indent); line < this.lineCount; line = this.nextAtIndent(line, c.indent)) {
       const p = this.firstNonSpace(line);
       const indent = this.column(p, line);
       if (indent < c.indent) return line;
-      if (indent > c.indent) continue;
       const dash = this.isDash(p);
       if (c.kind === 'seq' && !dash) return line;
       // In a map, a dash at the keys' indent is an item of the previous key's sequence.
@@ -324,23 +414,16 @@ export class TextLocator {
     return found;
   }
 
-  /** The last entry's value (map) or item (sequence), searching back from the end line. */
+  /** The last entry's value (map) or item (sequence); `endLine` is where the chain ends. */
   private lastValue(c: Collection, endLine: number): TextNode {
     let p = c.start;
     let line = c.line;
-    for (let l = endLine - 1; l > c.line; l--) {
-      if (this.isTrivia(l)) continue;
-      const q = this.firstNonSpace(l);
-      const indent = this.column(q, l);
-      if (indent > c.indent) continue;
-      if (indent < c.indent) decline(); // cannot be inside the collection
-      const dash = this.isDash(q);
-      if (c.kind === 'map' && dash) continue;
-      if (c.kind === 'seq' && !dash) decline();
+    const end = this.scanEntries(c, (q, l) => {
       p = q;
       line = l;
-      break;
-    }
+      return false;
+    });
+    if (end !== endLine) decline(); // a last value ends where its ancestors end
     if (c.kind === 'seq') return this.valueAfter(p + 1, c.indent, line, 'seq');
     const key = this.keyAt(p, line) ?? decline();
     return this.valueAfter(key.colon + 1, c.indent, line, 'map');
@@ -409,8 +492,7 @@ export class TextLocator {
   /** Nothing after the indicator on its line: a block collection below, or an empty scalar. */
   private valueBelow(p: number, owner: number, line: number, context: 'map' | 'seq'): TextNode {
     const empty: Empty = { kind: 'empty', start: p, line, comment: p < this.contentEnd(line) };
-    let next = line + 1;
-    while (next < this.lineCount && this.isTrivia(next)) next++;
+    const next = this.nextContent(line + 1);
     if (next >= this.lineCount) return empty;
     const q = this.firstNonSpace(next);
     const indent = this.column(q, next);
@@ -425,12 +507,12 @@ export class TextLocator {
   }
 
   /**
-   * A flow scalar on a line of its own below its key or dash (`description:\n  Some text`):
+   * A flow scalar or collection on a line of its own below its key or dash (`description:\n  Some text`):
    * yaml's lexer keeps the indent its indicator set, unless a comment line in between resets it.
    */
   private scalarBelow(q: number, line: number, indicatorLine: number, owner: number, context: 'map' | 'seq'): TextNode {
     const ch = this.text[q];
-    if (ch === '|' || ch === '>' || ch === '[' || ch === '{') decline();
+    if (ch === '|' || ch === '>') decline();
     if (this.maxCommentIndent(indicatorLine + 1, line) >= 0) decline();
     return this.inlineNode(q, line, owner + 1, context);
   }
