@@ -90,6 +90,11 @@ function gvr(v: unknown): GroupVersionResource | undefined {
   return { group: str(m.group) ?? '', version: str(m.version) ?? '', resource: m.resource };
 }
 
+/** An object field that may be absent. */
+function objOk(v: unknown): boolean {
+  return v === undefined || v === null || isMap(v);
+}
+
 function fail(message: string): EnvelopeError {
   return { ok: false, status: 400, message };
 }
@@ -115,7 +120,6 @@ export function parseAdmissionReview(body: unknown): { ok: true; request: Admiss
   if (!resource) return fail('request.resource must be an object with a resource');
   const operation = str(r.operation);
   if (!operation || !OPERATIONS.has(operation)) return fail('request.operation must be one of CREATE, UPDATE, DELETE, CONNECT');
-  const objOk = (v: unknown) => v === undefined || v === null || isMap(v);
   if (!objOk(r.object)) return fail('request.object must be an object or null');
   if (!objOk(r.oldObject)) return fail('request.oldObject must be an object or null');
   if ((operation === 'CREATE' || operation === 'UPDATE') && !isMap(r.object)) return fail(`request.object is required for ${operation}`);

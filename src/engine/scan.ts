@@ -147,11 +147,14 @@ const configSettings = new WeakMap<Config, Readonly<Record<string, unknown>>>();
  * object per profile and what checks derive from it (the parsed `pss` policy) is computed once.
  */
 function settingsOf(opts: ScanOptions): Readonly<Record<string, unknown>> {
-  const merge = () => ({ ...(opts.config?.settings ?? {}), ...(opts.config?.pss ? { pss: opts.config.pss } : {}), ...(opts.settings ?? {}) });
-  if (opts.settings || !opts.config) return merge();
+  if (opts.settings || !opts.config) return mergeSettings(opts);
   let s = configSettings.get(opts.config);
-  if (!s) configSettings.set(opts.config, (s = merge()));
+  if (!s) configSettings.set(opts.config, (s = mergeSettings(opts)));
   return s;
+}
+
+function mergeSettings(opts: ScanOptions): Record<string, unknown> {
+  return { ...(opts.config?.settings ?? {}), ...(opts.config?.pss ? { pss: opts.config.pss } : {}), ...(opts.settings ?? {}) };
 }
 
 export function scanObjects(objects: readonly LoadedObject[], opts: ScanOptions = {}): ScanResult {

@@ -71,18 +71,19 @@ export function applySuppressions(findings: Finding[], objects: ObjectIndex, opt
  * ignore.kubeharden.io/ annotation (matched case-insensitively, as annotationReason does).
  */
 function hasIgnoreAnnotations(index: ObjectIndex): boolean {
-  const has = (annotations: Readonly<Record<string, string>>): boolean => {
-    for (const k in annotations) if (k.toLowerCase().startsWith(IGNORE_PREFIX)) return true;
-    return false;
-  };
   for (const o of index.objects) {
-    if (has(o.annotations)) return true;
+    if (hasIgnoreKey(o.annotations)) return true;
     try {
-      if (index.podsOf(o).some((pod) => has(pod.annotations))) return true;
+      for (const pod of index.podsOf(o)) if (hasIgnoreKey(pod.annotations)) return true;
     } catch {
       return true; // unreadable: let annotationReason look, as it always did
     }
   }
+  return false;
+}
+
+function hasIgnoreKey(annotations: Readonly<Record<string, string>>): boolean {
+  for (const k in annotations) if (k.toLowerCase().startsWith(IGNORE_PREFIX)) return true;
   return false;
 }
 

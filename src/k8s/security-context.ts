@@ -48,8 +48,11 @@ function isContainerOnly(field: string): field is ContainerOnlyField {
 /** The container's capabilities.add / drop lists (container-only fields). */
 export function capabilities(c: ContainerRef): { add: string[]; drop: string[]; path: Path } {
   const caps = asMap(containerSecurityContext(c)?.capabilities);
-  const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-  return { add: list(caps?.add), drop: list(caps?.drop), path: [...c.path, 'securityContext', 'capabilities'] };
+  return { add: stringsOf(caps?.add), drop: stringsOf(caps?.drop), path: [...c.path, 'securityContext', 'capabilities'] };
+}
+
+function stringsOf(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
 /** Path at which a container-level securityContext field should be added or changed. */

@@ -27,6 +27,11 @@ function annotationSetting(annotations: Record<string, string>, key: string, met
   return { unconfined: annotations[key] === 'unconfined', path: [...metaPath, 'annotations', key], annotation: true };
 }
 
+/** What makes a setting unconfined, in words. */
+function d(s: Setting): string {
+  return s.annotation ? 'the deprecated annotation (copied into the unset field by the API server) sets seccomp to unconfined' : 'seccompProfile.type is Unconfined';
+}
+
 export const check: PodCheck = {
   scope: 'pod',
   meta: {
@@ -41,7 +46,6 @@ export const check: PodCheck = {
     pss: 'baseline',
   },
   *check(pod) {
-    const d = (s: Setting) => (s.annotation ? 'the deprecated annotation (copied into the unset field by the API server) sets seccomp to unconfined' : 'seccompProfile.type is Unconfined');
     const podSetting = fieldSetting(podSecurityContext(pod), pod.specPath) ?? annotationSetting(pod.annotations, SECCOMP_POD_ANNOTATION, pod.metaPath);
     const inherited: ContainerRef[] = [];
     const own: RawFinding[] = [];
