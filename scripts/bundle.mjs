@@ -70,7 +70,7 @@ try {
       {
         name: 'vendor',
         setup(b) {
-          b.onResolve({ filter: /^[@a-z]/ }, (a) => (VENDOR[a.path] ? { path: `./vendor/${VENDOR[a.path]}.cjs`, external: true } : undefined));
+          b.onResolve({ filter: /^[@a-z]/ }, (a) => (Object.hasOwn(VENDOR, a.path) ? { path: `./vendor/${VENDOR[a.path]}.cjs`, external: true } : undefined));
         },
       },
     ],
