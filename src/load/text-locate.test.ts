@@ -189,7 +189,12 @@ g:
 - x
 -   
 h: end
+i:
+  {}
+j:
+  [a, {b: c}]
 `);
+    assertAllPathsExact('volumes:\n  - name: data\n    emptyDir:\n      {}\n');
   });
 
   it('trailing comments at every indent decide where collections end', () => {

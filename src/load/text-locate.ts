@@ -135,6 +135,14 @@ export class TextLocator {
    */
   private readonly nextAtOrAbove: Int32Array;
 
+  /**
+   * Findings of one object share path prefixes (spec.template.spec.containers.0...): walked
+   * steps and computed ends are remembered per node.
+   */
+  private rootNode: Collection | undefined;
+  private readonly steps = new Map<TextNode, Map<string, Step | null>>();
+  private readonly ends = new Map<TextNode, number>();
+
   constructor(readonly text: string) {
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
     const n = this.starts.length;
@@ -168,20 +176,22 @@ export class TextLocator {
         if (itemPath.length || path.length) decline();
         return this.region(flowRoot, this.flowRootEnd(flowRoot));
       }
-      let node: TextNode = this.root();
+      let node: TextNode = (this.rootNode ??= this.root());
       for (const segment of itemPath) {
-        const step = this.child(node, segment);
+        const step = this.step(node, segment);
         if (!step) decline(); // js-yaml found it: the two parsers disagree
         node = step.node;
       }
       let start = node.start;
       for (const segment of path) {
-        const step = this.child(node, segment);
+        const step = this.step(node, segment);
         if (!step) break;
         start = step.start;
         node = step.node;
       }
-      return this.region(start, this.end(node));
+      let end = this.ends.get(node);
+      if (end === undefined) this.ends.set(node, (end = this.end(node)));
+      return this.region(start, end);
     } catch (e) {
       if (e === UNSUPPORTED) return undefined;
       throw e;
@@ -332,6 +342,15 @@ export class TextLocator {
     if (this.isDash(p)) return { kind: 'seq', start: p, indent, line };
     if (!this.keyAt(p, line)) decline();
     return { kind: 'map', start: p, indent, line };
+  }
+
+  private step(node: TextNode, segment: string | number): Step | undefined {
+    let bySegment = this.steps.get(node);
+    if (!bySegment) this.steps.set(node, (bySegment = new Map()));
+    const key = String(segment);
+    let step = bySegment.get(key);
+    if (step === undefined) bySegment.set(key, (step = this.child(node, segment) ?? null));
+    return step ?? undefined;
   }
 
   private child(node: TextNode, segment: string | number): Step | undefined {
@@ -498,7 +517,8 @@ export class TextLocator {
     const indent = this.column(q, next);
     if (indent > owner) {
       if (this.isDash(q)) return { kind: 'seq', start: q, indent, line: next };
-      if (this.keyAt(q, next)) return { kind: 'map', start: q, indent, line: next };
+      const flow = this.text[q] === '{' || this.text[q] === '[';
+      if (!flow && this.keyAt(q, next)) return { kind: 'map', start: q, indent, line: next };
       return this.scalarBelow(q, next, line, owner, context);
     }
     // A sequence may sit at its key's indent (`containers:\n- name: x`).
