@@ -49,11 +49,17 @@ export interface Slice {
   ast?: { doc: Document; counter: LineCounter };
 }
 
-/** Only blank lines and comments (a line scan: a regex here backtracks catastrophically). */
+/**
+ * Only blank lines and comments. A line scan that stops at the first content line (usually the
+ * first line): a regex here backtracked catastrophically, and splitting a whole CRD allocates.
+ */
 function hasNoContent(body: string): boolean {
-  for (const line of body.split('\n')) {
-    const t = line.trim();
+  for (let start = 0; start < body.length; ) {
+    const nl = body.indexOf('\n', start);
+    const end = nl < 0 ? body.length : nl;
+    const t = body.slice(start, end).trim();
     if (t !== '' && !t.startsWith('#')) return false;
+    start = end + 1;
   }
   return true;
 }
@@ -70,7 +76,7 @@ export function slices(text: string): Slice[] {
   let openedByMarker = false;
   const lineOf = (from: number, to: number) => {
     let n = 0;
-    for (let i = from; i < to; i++) if (text.charCodeAt(i) === 10) n++;
+    for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
     return n;
   };
   const flush = (end: number) => {

@@ -1,19 +1,17 @@
 /** Reading input bytes as text, refusing what is not text (binary, invalid UTF-8). */
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+import { Buffer, isUtf8 } from 'node:buffer';
 
 export type TextResult = { ok: true; text: string } | { ok: false; message: string };
 
 export function decodeText(bytes: Uint8Array): TextResult {
   const probe = bytes.subarray(0, 8192);
   if (probe.includes(0)) return { ok: false, message: 'binary file (contains NUL bytes); not a manifest' };
-  try {
-    let text = utf8.decode(bytes);
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // byte order mark
-    return { ok: true, text };
-  } catch {
-    return { ok: false, message: 'not valid UTF-8 text; not a manifest' };
-  }
+  // isUtf8 (simdutf) + toString is several times faster than a fatal TextDecoder on large inputs.
+  if (!isUtf8(bytes)) return { ok: false, message: 'not valid UTF-8 text; not a manifest' };
+  let text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // byte order mark
+  return { ok: true, text };
 }
 
 /**

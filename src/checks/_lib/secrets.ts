@@ -89,8 +89,27 @@ export function nameWords(name: string): string[] {
     .map((w) => w.toLowerCase());
 }
 
+type Sensitivity = { level: 'strong' | 'weak'; what: string } | undefined;
+
+/**
+ * Config files in ConfigMaps repeat the same few names on thousands of lines (a Grafana
+ * dashboard's "title", "expr", "type"): the verdict per name is remembered, up to a bound.
+ */
+const sensitivityCache = new Map<string, Sensitivity>();
+const SENSITIVITY_CACHE_MAX = 10_000;
+
 /** How strongly a variable/key name suggests that its value is a credential. */
-export function nameSensitivity(name: string): { level: 'strong' | 'weak'; what: string } | undefined {
+export function nameSensitivity(name: string): Sensitivity {
+  let verdict = sensitivityCache.get(name);
+  if (verdict === undefined && !sensitivityCache.has(name)) {
+    verdict = rateName(name);
+    if (sensitivityCache.size >= SENSITIVITY_CACHE_MAX) sensitivityCache.clear();
+    sensitivityCache.set(name, verdict);
+  }
+  return verdict;
+}
+
+function rateName(name: string): Sensitivity {
   const words = nameWords(name);
   if (words.length === 0) return undefined;
   if (QUALIFIERS.has(words[words.length - 1]) || LEADING_SWITCHES.has(words[0]) || words.includes('public')) return undefined;
