@@ -167,21 +167,26 @@ function cpuOf(proc: ChildProcess): Promise<number> {
 
 function computeOnly(): { name: string; us: number }[] {
   const policy = defaultPolicy({ webhookNamespace: 'kubeharden-system' });
-  return FIXTURES.map((f) => {
-    const p = parseAdmissionReview(JSON.parse(f.body.toString()));
-    if (!p.ok) throw new Error(p.message);
-    for (let i = 0; i < 300; i++) reviewFn(p.request, policy);
-    const n = 2000;
-    const c0 = process.cpuUsage();
-    for (let i = 0; i < n; i++) {
-      // what the server does per request, minus HTTP and TLS: parse, check the envelope, review, serialize
-      const q = parseAdmissionReview(JSON.parse(f.body.toString()));
-      if (q.ok) JSON.stringify(reviewFn(q.request, policy).response);
+  // what the server does per request, minus HTTP and TLS: parse, check the envelope, review, serialize
+  const once = (body: Buffer) => {
+    const q = parseAdmissionReview(JSON.parse(body.toString()));
+    if (q.ok) JSON.stringify(reviewFn(q.request, policy).response);
+  };
+  // Warm up on all fixtures first: V8 compiles the checks on background threads, and
+  // process.cpuUsage() counts those threads, so compilation must be over before measuring.
+  for (let i = 0; i < 3000; i++) once(FIXTURES[i % FIXTURES.length].body);
+  const best = new Map<string, number>();
+  for (let round = 0; round < 3; round++) {
+    for (const f of FIXTURES) {
+      const n = 1000;
+      const c0 = process.cpuUsage();
+      for (let i = 0; i < n; i++) once(f.body);
+      const c = process.cpuUsage(c0);
+      // CPU time, not wall time: stable when other processes share the machine; best of 3 rounds.
+      best.set(f.name, Math.min(best.get(f.name) ?? Infinity, (c.user + c.system) / n));
     }
-    const c = process.cpuUsage(c0);
-    // CPU time, not wall time: stable when other processes share the machine.
-    return { name: f.name, us: (c.user + c.system) / n };
-  });
+  }
+  return FIXTURES.map((f) => ({ name: f.name, us: best.get(f.name) ?? NaN }));
 }
 
 async function main(): Promise<void> {

@@ -54,7 +54,12 @@ function looksLikePodSpec(v: unknown): v is JsonMap {
 function stringRecord(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   const m = asMap(v);
-  if (m) for (const [k, val] of Object.entries(m)) if (val !== null && val !== undefined) out[k] = String(val);
+  if (m) {
+    for (const k of Object.keys(m)) {
+      const val = m[k];
+      if (val !== null && val !== undefined) out[k] = String(val);
+    }
+  }
   return out;
 }
 
@@ -90,10 +95,11 @@ export function findPodSpecs(owner: LoadedObject): PodTarget[] {
     const meta = asMap(getIn(obj, shape.meta)) ?? {};
     const containers: ContainerRef[] = [];
     for (const kind of CONTAINER_KINDS) {
-      asList(spec[kind]).forEach((c, index) => {
-        if (!isMap(c)) return;
-        containers.push({ kind, index, name: asString(c.name) ?? `#${index}`, path: [...shape.spec, kind, index], spec: c });
-      });
+      const list = asList(spec[kind]);
+      for (let index = 0; index < list.length; index++) {
+        const c = list[index];
+        if (isMap(c)) containers.push({ kind, index, name: asString(c.name) ?? `#${index}`, path: [...shape.spec, kind, index], spec: c });
+      }
     }
     found.push({
       owner,
