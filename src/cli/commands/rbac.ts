@@ -21,7 +21,10 @@ import { impersonatedUser, parseSubject } from '../../rbac/identity.js';
 import { formatRulesTable, tabwrite } from '../../rbac/rules-list.js';
 import { ResourceCatalog } from '../../rbac/resources.js';
 import { parseTarget, RequestError } from '../../rbac/request.js';
-import { forbiddenText, loadLive, subjectAccessReview, whoAmI, type LiveLoad } from '../../rbac/live.js';
+import type { LiveLoad } from '../../rbac/live.js';
+
+/** The live-cluster module pulls in @kubernetes/client-node (5 MB): offline commands never load it. */
+const liveModule = () => import('../../rbac/live.js');
 import { describeRequest, type PolicyRule, type RbacBinding, type RbacRole, type RequestAttributes, type Subject, type UserInfo } from '../../rbac/types.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
 
@@ -97,10 +100,11 @@ async function loadSource(flags: CommonFlags): Promise<Source> {
   if (flags.withDefaults) warnings.push('--with-defaults only applies offline (-f): a live cluster has its own defaults');
   let live: LiveLoad;
   try {
-    live = await loadLive({ kubeconfig: flags.kubeconfig, context: flags.context });
+    live = await (await liveModule()).loadLive({ kubeconfig: flags.kubeconfig, context: flags.context });
   } catch (e) {
     throw new InputFailure(`cannot read the cluster: ${(e as Error).message}`);
   }
+  const { forbiddenText } = await liveModule();
   for (const f of live.forbidden) warnings.push(forbiddenText(f));
   for (const e of live.errors) warnings.push(e);
   for (const crd of live.crds) catalog.addCrd(crd);
@@ -188,7 +192,7 @@ async function resolveUser(flags: { as?: string; asGroup: string[]; kubeconfig?:
   if (flags.as !== undefined) return impersonatedUser(flags.as, flags.asGroup);
   if (src.mode === 'offline') throw new UsageError('offline (-f) there is no current user: give --as USER (e.g. --as system:serviceaccount:NS:NAME)');
   try {
-    return await whoAmI({ kubeconfig: flags.kubeconfig, context: flags.context });
+    return await (await liveModule()).whoAmI({ kubeconfig: flags.kubeconfig, context: flags.context });
   } catch (e) {
     throw new InputFailure(`cannot tell who the kubeconfig user is (SelfSubjectReview): ${(e as Error).message}; give --as`);
   }
@@ -254,7 +258,7 @@ export async function runCanI(args: string[], flags: CanIFlags): Promise<number>
   let cluster: { allowed: boolean; reason: string } | undefined;
   if (flags.verify) {
     if (src.mode !== 'live') throw new UsageError('--verify asks the cluster: it needs live mode (--kubeconfig/--context)');
-    cluster = await subjectAccessReview({ kubeconfig: flags.kubeconfig, context: flags.context }, user, attrs);
+    cluster = await (await liveModule()).subjectAccessReview({ kubeconfig: flags.kubeconfig, context: flags.context }, user, attrs);
     if (cluster.allowed !== d.allowed)
       warn(`the cluster's authorizer says ${cluster.allowed ? 'yes' : 'no'}${cluster.reason ? ` (${cluster.reason})` : ''}: another authorizer (Node, webhook) or objects this caller cannot list decide; the cluster's answer is used`);
   }
