@@ -20,10 +20,15 @@ const PSS_DOCS = 'https://kubernetes.io/docs/concepts/security/pod-security-stan
 export type FindingText = (f: Finding) => string;
 const plain: FindingText = (f) => f.message;
 
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u001f\u007f]+/g;
+
 export function truncate(s: string, max: number): string {
   // Control characters would break kubectl's one-line-per-warning display and log parsers.
-  // eslint-disable-next-line no-control-regex
-  const clean = s.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+  // Most messages have none: test before replacing (every warning and denial line passes here).
+  const clean = CONTROL.test(s) ? s.replace(CONTROLS, ' ') : s;
   return clean.length <= max ? clean : `${clean.slice(0, max - 1)}…`;
 }
 
@@ -34,6 +39,8 @@ export function describeTarget(kind: string, name: string | undefined, namespace
 
 interface Group {
   label: string;
+  /** The check ids in the label (Pod Security groups name several). */
+  ids: Set<string>;
   severity: Severity;
   messages: string[];
   remediation: string;
@@ -51,8 +58,11 @@ function group(findings: readonly Finding[], text: FindingText): Group[] {
     const pss = f.pss ? `${f.pss.level}:${f.pss.version}` : undefined;
     const key = pss ? `\u0000pss ${pss}` : f.check;
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { label: f.check, severity: f.severity, messages: [], remediation: f.remediation, ...(pss ? { pss } : {}) }));
-    else if (pss && !g.label.split(', ').includes(f.check)) g.label += `, ${f.check}`;
+    if (!g) groups.set(key, (g = { label: f.check, ids: new Set([f.check]), severity: f.severity, messages: [], remediation: f.remediation, ...(pss ? { pss } : {}) }));
+    else if (pss && !g.ids.has(f.check)) {
+      g.ids.add(f.check);
+      g.label += `, ${f.check}`;
+    }
     g.severity = worse(g.severity, f.severity);
     const m = text(f);
     if (!g.messages.includes(m)) g.messages.push(m);

@@ -13,8 +13,11 @@ export type Severity = (typeof SEVERITIES)[number];
 /** --fail-on: a severity, or 'none' to report without failing. */
 export type FailOn = Severity | 'none';
 
+const RANK: Readonly<Record<string, number>> = Object.fromEntries(SEVERITIES.map((s, i) => [s, i]));
+
+/** 0 (info) to 4 (critical); -1 for anything else, as SEVERITIES.indexOf gives. Called per finding, often several times. */
 export function severityRank(s: Severity): number {
-  return SEVERITIES.indexOf(s);
+  return Object.prototype.hasOwnProperty.call(RANK, s) ? RANK[s] : -1;
 }
 
 export type Category =
