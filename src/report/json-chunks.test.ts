@@ -19,6 +19,12 @@ describe('jsonChunks', () => {
     for (const v of values) for (const depth of [0, 1, 2, 3, 5]) assert.equal(join(v, depth), `${JSON.stringify(v, null, 2)}\n`, `${JSON.stringify(v)} at depth ${depth}`);
   });
 
+  it('a shared sub-object is written once per indentation and still identically everywhere', () => {
+    const refs = [{ title: 'A guide', url: 'https://example.com/a' }];
+    const v = { findings: [{ check: 'X', references: refs }, { check: 'Y', references: refs, nested: { references: refs } }], references: refs };
+    for (const depth of [1, 2, 3, 4]) assert.equal(join(v, depth), `${JSON.stringify(v, null, 2)}\n`);
+  });
+
   it('yields one piece per member down to the split depth', () => {
     const pieces = [...jsonChunks({ findings: Array.from({ length: 1000 }, (_, i) => ({ i })) }, 2)];
     assert.ok(pieces.length > 2000, `${pieces.length} pieces`);

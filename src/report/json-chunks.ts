@@ -20,11 +20,29 @@ function omitted(value: unknown): boolean {
   return value === undefined || typeof value === 'function' || typeof value === 'symbol';
 }
 
+/**
+ * Text already written for an object at an indentation: findings share their check's
+ * `references` array (most of a finding's bytes), which is then stringified once, not per finding.
+ * Reports are written once and never mutated while being written, so identity is a safe key.
+ */
+const written = new Map<string, WeakMap<object, string>>();
+
 /** The same text as JSON.stringify(value, null, 2) nested at `pad`. */
 function whole(value: unknown, pad: string): string {
+  const memo = typeof value === 'object' && value !== null ? memoFor(pad) : undefined;
+  const known = memo?.get(value as object);
+  if (known !== undefined) return known;
   const s = JSON.stringify(value, null, 2);
   // Newlines inside JSON strings are escaped, so every newline here is layout.
-  return pad ? s.replaceAll('\n', `\n${pad}`) : s;
+  const text = pad ? s.replaceAll('\n', `\n${pad}`) : s;
+  memo?.set(value as object, text);
+  return text;
+}
+
+function memoFor(pad: string): WeakMap<object, string> {
+  let m = written.get(pad);
+  if (!m) written.set(pad, (m = new WeakMap()));
+  return m;
 }
 
 function* chunks(value: unknown, pad: string, depthLeft: number): Generator<string> {

@@ -7,7 +7,10 @@ import type { ChunkedReporter } from './model.js';
 
 export const JSON_SCHEMA_VERSION = 1;
 
-/** Written finding by finding (split depth 2: the report object, then its arrays). */
+/**
+ * Written member by member down to each finding's fields (split depth 3: the report object, its
+ * arrays, their items), so that the references a check's findings share are stringified once.
+ */
 export const jsonReport: ChunkedReporter = (r) =>
   jsonChunks(
     {
@@ -19,5 +22,5 @@ export const jsonReport: ChunkedReporter = (r) =>
       warnings: r.warnings,
       summary: r.summary,
     },
-    2,
+    3,
   );
