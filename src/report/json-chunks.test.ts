@@ -1,34 +1,29 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { batched, jsonChunks } from './json-chunks.js';
+import { batched, jsonChunks, type SplitPath } from './json-chunks.js';
 
-const join = (v: unknown, depth: number) => [...jsonChunks(v, depth)].join('');
+// Batches of 2,000 here (20,000 in use) keep the inputs small.
+const join = (v: unknown, split: SplitPath) => [...jsonChunks(v, split, 2000)].join('');
+const many = (n: number) => Array.from({ length: n }, (_, i) => ({ i, text: `line\n${i}`, nested: { list: [i, { deep: [] }], empty: {} }, gone: undefined }));
 
 describe('jsonChunks', () => {
-  it('is byte-identical to JSON.stringify(value, null, 2) at every split depth', () => {
-    const values: unknown[] = [
-      { version: 1, findings: [{ a: 1, b: 'x\ny', c: [1, [2, {}], []], d: {} }, { e: null, f: undefined, g: () => 1 }], empty: [], none: {}, nested: { deep: { deeper: [true, false] } } },
-      [],
-      {},
-      [undefined, () => 0, Symbol('s'), 'q"uote', 0, -1.5e300],
-      { when: new Date(0), text: 'ünïcode \u2028 \u0000' },
-      'a string',
-      42,
-      null,
+  it('is byte-identical to JSON.stringify(value, null, 2) + newline, split or not', () => {
+    const cases: Array<[unknown, SplitPath]> = [
+      [{ version: 1, findings: many(5000), errors: [], summary: { total: 5000 } }, ['findings']],
+      [{ version: 1, findings: many(3), errors: [] }, ['findings']],
+      [{ version: 1, findings: [], errors: [] }, ['findings']],
+      [{ findings: many(4001) }, ['findings']],
+      [{ runs: [{ tool: { name: 'x' }, results: many(4500), columnKind: 'utf16CodeUnits' }], $schema: 's' }, ['runs', 0, 'results']],
+      [{ findings: [...many(2500), undefined, null, 'q"uote\u2028'] }, ['findings']],
+      [{ other: 1 }, ['findings']],
+      ['a string', ['findings']],
     ];
-    for (const v of values) for (const depth of [0, 1, 2, 3, 5]) assert.equal(join(v, depth), `${JSON.stringify(v, null, 2)}\n`, `${JSON.stringify(v)} at depth ${depth}`);
+    for (const [v, split] of cases) assert.equal(join(v, split), `${JSON.stringify(v, null, 2)}\n`, `${split.join('.')} of ${JSON.stringify(v).slice(0, 60)}`);
   });
 
-  it('a shared sub-object is written once per indentation and still identically everywhere', () => {
-    const refs = [{ title: 'A guide', url: 'https://example.com/a' }];
-    const v = { findings: [{ check: 'X', references: refs }, { check: 'Y', references: refs, nested: { references: refs } }], references: refs };
-    for (const depth of [1, 2, 3, 4]) assert.equal(join(v, depth), `${JSON.stringify(v, null, 2)}\n`);
-  });
-
-  it('yields one piece per member down to the split depth', () => {
-    const pieces = [...jsonChunks({ findings: Array.from({ length: 1000 }, (_, i) => ({ i })) }, 2)];
-    assert.ok(pieces.length > 2000, `${pieces.length} pieces`);
-    assert.ok(pieces.every((p) => p.length < 100));
+  it('writes a long array in several pieces, a short one in one', () => {
+    assert.ok([...jsonChunks({ findings: many(10_000) }, ['findings'], 2000)].length >= 5);
+    assert.equal([...jsonChunks({ findings: many(10) }, ['findings'], 2000)].length, 1);
   });
 
   it('batches pieces into bounded writes without changing the text', () => {

@@ -1,89 +1,72 @@
 /**
- * JSON.stringify(value, null, 2), yielded in pieces. A scan of a gigabyte of manifests reports
- * hundreds of thousands of findings: as one string that is hundreds of MB (V8 refuses strings
- * over 512 MB) and doubles the peak memory. Containers down to `splitDepth` are written member by
- * member; anything deeper is stringified whole. The concatenation is byte-identical to
- * JSON.stringify (json-chunks.test.ts checks it).
+ * JSON.stringify(value, null, 2) + '\n', yielded in pieces. A scan of a gigabyte of manifests
+ * reports hundreds of thousands of findings: as one string that is hundreds of MB (V8 refuses
+ * strings over 512 MB) and doubles the peak memory. The one big array of a report (its findings,
+ * SARIF's results) is written in batches, each batch by JSON.stringify itself, so the text is
+ * byte-identical to JSON.stringify and as fast (json-chunks.test.ts checks both).
  */
 
-const INDENT = '  ';
+export type SplitPath = ReadonlyArray<string | number>;
 
-/** What JSON.stringify does with a member value before writing it (undefined: leave it out). */
-function prepared(value: unknown, key: string): unknown {
-  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    return (value as { toJSON(key: string): unknown }).toJSON(key);
-  }
-  return value;
+/**
+ * Items per JSON.stringify call: a report of up to this many findings (~25 MB) is one string, as
+ * fast as it gets; larger ones are written this many at a time.
+ */
+const BATCH = 20_000;
+const PLACEHOLDER = '\u0001kubeharden:split\u0001';
+
+function at(value: unknown, path: SplitPath): unknown {
+  let v = value;
+  for (const k of path) v = v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[k] : undefined;
+  return v;
 }
 
-function omitted(value: unknown): boolean {
-  return value === undefined || typeof value === 'function' || typeof value === 'symbol';
+/** A copy of `value` along `path` whose node at `path` is `replacement` (nothing else is copied). */
+function replacedAt(value: unknown, path: SplitPath, replacement: unknown): unknown {
+  if (path.length === 0) return replacement;
+  const [k, ...rest] = path;
+  const copy = Array.isArray(value) ? [...(value as unknown[])] : { ...(value as Record<string, unknown>) };
+  (copy as Record<string | number, unknown>)[k] = replacedAt((value as Record<string | number, unknown>)[k], rest, replacement);
+  return copy;
 }
 
 /**
- * Text already written for an object at an indentation: findings share their check's
- * `references` array (most of a finding's bytes), which is then stringified once, not per finding.
- * Reports are written once and never mutated while being written, so identity is a safe key.
+ * The items of `batch` as they appear inside an array `depth` containers deep: JSON.stringify of
+ * the batch wrapped in depth-1 single-item arrays indents them exactly so; the wrapper's bracket
+ * lines are then cut off.
  */
-const written = new Map<string, WeakMap<object, string>>();
-
-/** The same text as JSON.stringify(value, null, 2) nested at `pad`. */
-function whole(value: unknown, pad: string): string {
-  const memo = typeof value === 'object' && value !== null ? memoFor(pad) : undefined;
-  const known = memo?.get(value as object);
-  if (known !== undefined) return known;
-  const s = JSON.stringify(value, null, 2);
-  // Newlines inside JSON strings are escaped, so every newline here is layout.
-  const text = pad ? s.replaceAll('\n', `\n${pad}`) : s;
-  memo?.set(value as object, text);
-  return text;
+function itemsText(batch: unknown[], depth: number): string {
+  let wrapped: unknown = batch;
+  for (let i = 1; i < depth; i++) wrapped = [wrapped];
+  const s = JSON.stringify(wrapped, null, 2);
+  let start = 0;
+  for (let i = 0; i < depth; i++) start = s.indexOf('\n', start) + 1;
+  let end = s.length;
+  for (let i = 0; i < depth; i++) end = s.lastIndexOf('\n', end - 1);
+  return s.slice(start, end);
 }
 
-function memoFor(pad: string): WeakMap<object, string> {
-  let m = written.get(pad);
-  if (!m) written.set(pad, (m = new WeakMap()));
-  return m;
-}
-
-function* chunks(value: unknown, pad: string, depthLeft: number): Generator<string> {
-  if (depthLeft <= 0 || value === null || typeof value !== 'object') {
-    yield whole(value, pad);
+/**
+ * Pieces of JSON.stringify(value, null, 2) + '\n'. The array at `split` (e.g. ['findings']) is
+ * written `batch` items at a time; a value whose array is short is written in one piece.
+ */
+export function* jsonChunks(value: unknown, split: SplitPath, batch = BATCH): Generator<string> {
+  const items = at(value, split);
+  if (!Array.isArray(items) || items.length <= batch) {
+    yield `${JSON.stringify(value, null, 2)}\n`;
     return;
   }
-  const inner = pad + INDENT;
-  if (Array.isArray(value)) {
-    if (value.length === 0) {
-      yield '[]';
-      return;
-    }
-    yield '[';
-    for (let i = 0; i < value.length; i++) {
-      yield `${i ? ',' : ''}\n${inner}`;
-      const v = prepared(value[i], String(i));
-      if (omitted(v)) yield 'null';
-      else yield* chunks(v, inner, depthLeft - 1);
-    }
-    yield `\n${pad}]`;
-    return;
+  const skeleton = JSON.stringify(replacedAt(value, split, PLACEHOLDER), null, 2);
+  const mark = skeleton.indexOf(JSON.stringify(PLACEHOLDER));
+  const depth = split.length + 1; // containers around each item: the value's own, then one per step
+  yield `${skeleton.slice(0, mark)}[\n`;
+  for (let i = 0; i < items.length; i += batch) {
+    yield `${i ? ',\n' : ''}${itemsText(items.slice(i, i + batch), depth)}`;
   }
-  let first = true;
-  for (const [k, raw] of Object.entries(value)) {
-    const v = prepared(raw, k);
-    if (omitted(v)) continue;
-    yield `${first ? '{' : ','}\n${inner}${JSON.stringify(k)}: `;
-    first = false;
-    yield* chunks(v, inner, depthLeft - 1);
-  }
-  yield first ? '{}' : `\n${pad}}`;
+  yield `\n${'  '.repeat(depth - 1)}]${skeleton.slice(mark + JSON.stringify(PLACEHOLDER).length)}\n`;
 }
 
-/** Pieces of JSON.stringify(value, null, 2) + '\n', split down to `splitDepth` levels. */
-export function* jsonChunks(value: unknown, splitDepth: number): Generator<string> {
-  yield* chunks(prepared(value, ''), '', splitDepth);
-  yield '\n';
-}
-
-/** Groups small pieces into writes of about `size` characters (one write per finding is slow). */
+/** Groups small pieces into writes of about `size` characters. */
 export function* batched(pieces: Iterable<string>, size = 1 << 20): Generator<string> {
   let buf: string[] = [];
   let length = 0;

@@ -7,10 +7,7 @@ import type { ChunkedReporter } from './model.js';
 
 export const JSON_SCHEMA_VERSION = 1;
 
-/**
- * Written member by member down to each finding's fields (split depth 3: the report object, its
- * arrays, their items), so that the references a check's findings share are stringified once.
- */
+/** Findings are written in batches (a huge scan's report does not fit one string). */
 export const jsonReport: ChunkedReporter = (r) =>
   jsonChunks(
     {
@@ -22,5 +19,5 @@ export const jsonReport: ChunkedReporter = (r) =>
       warnings: r.warnings,
       summary: r.summary,
     },
-    3,
+    ['findings'],
   );

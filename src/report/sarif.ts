@@ -69,6 +69,5 @@ export const sarifReport: ChunkedReporter = (r) => {
       },
     ],
   };
-  // Split down to runs[].results[] (depth 4): one piece per result.
-  return jsonChunks(log, 4);
+  return jsonChunks(log, ['runs', 0, 'results']);
 };
