@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadText } from '../load/index.js';
 import { findPodSpecs } from './pod-spec.js';
-import { effective } from './security-context.js';
+import { effective, type Resolved } from './security-context.js';
 import { parseImage } from './image.js';
 import { selectorMatches } from './labels.js';
 
@@ -98,10 +98,15 @@ spec:
   });
   it('takes the container value first, then the pod value', () => {
     const [app, init, dbg] = pod.containers;
-    assert.deepEqual(effective(pod, app, 'runAsUser'), { value: 1000, from: 'pod', path: ['spec', 'securityContext', 'runAsUser'] });
-    assert.deepEqual(effective(pod, init, 'runAsUser'), { value: 0, from: 'container', path: ['spec', 'initContainers', 0, 'securityContext', 'runAsUser'] });
+    const plain = (r: Resolved) => ({ value: r.value, from: r.from, path: r.path });
+    assert.deepEqual(plain(effective(pod, app, 'runAsUser')), { value: 1000, from: 'pod', path: ['spec', 'securityContext', 'runAsUser'] });
+    assert.deepEqual(plain(effective(pod, init, 'runAsUser')), { value: 0, from: 'container', path: ['spec', 'initContainers', 0, 'securityContext', 'runAsUser'] });
     assert.equal(effective(pod, dbg, 'runAsNonRoot').value, false);
     assert.equal(effective(pod, app, 'allowPrivilegeEscalation').from, 'unset');
+    // unset: the path of the container's own field, where a fix adds it
+    assert.deepEqual(effective(pod, app, 'allowPrivilegeEscalation').path, ['spec', 'containers', 0, 'securityContext', 'allowPrivilegeEscalation']);
+    const r = effective(pod, app, 'runAsUser');
+    assert.equal(r.path, r.path, 'built once');
   });
 });
 

@@ -13,11 +13,11 @@ export type InheritedField = 'runAsUser' | 'runAsGroup' | 'runAsNonRoot' | 'seLi
 export type ContainerOnlyField = 'privileged' | 'allowPrivilegeEscalation' | 'capabilities' | 'readOnlyRootFilesystem' | 'procMount';
 
 export interface Resolved<T = unknown> {
-  value: T | undefined;
+  readonly value: T | undefined;
   /** Where the value was found; 'unset' when neither level sets it. */
-  from: 'container' | 'pod' | 'unset';
+  readonly from: 'container' | 'pod' | 'unset';
   /** Path of the field that decided (or of the container's securityContext field when unset). */
-  path: Path;
+  readonly path: Path;
 }
 
 export function podSecurityContext(pod: PodTarget): Record<string, unknown> | undefined {
@@ -28,16 +28,38 @@ export function containerSecurityContext(c: ContainerRef): Record<string, unknow
   return asMap(c.spec.securityContext);
 }
 
+/**
+ * A resolved field whose path is built on first read: most checks only look at the value, and
+ * this runs for every field they read of every container, on every request the webhook gets.
+ */
+class Resolution<T> implements Resolved<T> {
+  readonly value: T | undefined;
+  readonly from: Resolved['from'];
+  #base: Path;
+  #field: string;
+  #path: Path | undefined;
+
+  constructor(value: T | undefined, from: Resolved['from'], base: Path, field: string) {
+    this.value = value;
+    this.from = from;
+    this.#base = base;
+    this.#field = field;
+  }
+
+  get path(): Path {
+    return (this.#path ??= [...this.#base, 'securityContext', this.#field]);
+  }
+}
+
 /** Effective value of a field: container first, then pod. */
 export function effective<T = unknown>(pod: PodTarget, c: ContainerRef, field: InheritedField | ContainerOnlyField): Resolved<T> {
   const csc = containerSecurityContext(c);
-  const cPath: Path = [...c.path, 'securityContext', field];
-  if (csc && csc[field] !== undefined && csc[field] !== null) return { value: csc[field] as T, from: 'container', path: cPath };
+  if (csc && csc[field] !== undefined && csc[field] !== null) return new Resolution(csc[field] as T, 'container', c.path, field);
   if (!isContainerOnly(field)) {
     const psc = podSecurityContext(pod);
-    if (psc && psc[field] !== undefined && psc[field] !== null) return { value: psc[field] as T, from: 'pod', path: [...pod.specPath, 'securityContext', field] };
+    if (psc && psc[field] !== undefined && psc[field] !== null) return new Resolution(psc[field] as T, 'pod', pod.specPath, field);
   }
-  return { value: undefined, from: 'unset', path: cPath };
+  return new Resolution<T>(undefined, 'unset', c.path, field);
 }
 
 const CONTAINER_ONLY = new Set<string>(['privileged', 'allowPrivilegeEscalation', 'capabilities', 'readOnlyRootFilesystem', 'procMount']);
