@@ -40,7 +40,9 @@ export const check: PodCheck = {
   },
   *check(pod) {
     for (const c of pod.containers) {
-      for (const base of COMMAND_LISTS) {
+      // Indexed loops: for-of over an array inside a generator allocates an iterator result per step.
+      for (let b = 0; b < COMMAND_LISTS.length; b++) {
+        const base = COMMAND_LISTS[b];
         const list = listAt(c.spec, base);
         for (let i = 0; i < list.length; i++) {
           const s = list[i];

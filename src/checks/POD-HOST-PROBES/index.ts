@@ -32,10 +32,13 @@ export const check: PodCheck = {
     // Pod Security Admission added this control in v1.34; the exposure exists in every version.
     for (const c of pod.containers) {
       const lifecycle = asMap(c.spec.lifecycle);
-      for (const base of HANDLER_PATHS) {
+      // Indexed loops: for-of over an array inside a generator allocates an iterator result per step.
+      for (let h = 0; h < HANDLER_PATHS.length; h++) {
+        const base = HANDLER_PATHS[h];
         const hm = asMap(base.length === 1 ? c.spec[base[0]] : lifecycle?.[base[1]]);
         if (!hm) continue;
-        for (const action of ACTIONS) {
+        for (let a = 0; a < ACTIONS.length; a++) {
+          const action = ACTIONS[a];
           const host = hostOf(asMap(hm[action])?.host);
           if (host === '') continue;
           yield containerFinding(
