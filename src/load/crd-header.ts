@@ -19,6 +19,11 @@ const BARE_MARKER = /^---[ \t]*(?:#.*)?\r?$/;
 
 const SKIPPED = new Set(['spec', 'status']);
 
+/** Whether a file may contain a CRD in the plain layout (a cheap test before splitting it). */
+export function mayHoldCrds(text: string): boolean {
+  return CRD_KIND.test(text);
+}
+
 /**
  * The text of a CRD document without its `spec` and `status` entries, or undefined when the
  * document is not a CRD in the plain layout. The result has the same lines as `text` up to the

@@ -7,6 +7,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type YAMLMap } from 'yaml';
 import { locateInDocument } from './locate.js';
 import { parseManifestTextFast } from './fast-documents.js';
+import type { Reread } from './reread.js';
 import type { InputError, KubeObject, LoadedObject, ObjectSource, Path, Region } from './types.js';
 
 /** Bounds alias expansion (billion-laughs): the yaml library throws past this many. */
@@ -90,8 +91,9 @@ function describe(node: unknown): string {
 }
 
 /** Parses every document of `text`; problems become errors, never exceptions. */
-export function parseManifestText(text: string, file: string): ParsedText {
-  return parseManifestTextFast(text, file) ?? parseManifestTextExact(text, file);
+/** `reread`: the file can be read again (see reread.ts); without it every document keeps its text. */
+export function parseManifestText(text: string, file: string, reread?: Reread): ParsedText {
+  return parseManifestTextFast(text, file, reread) ?? parseManifestTextExact(text, file);
 }
 
 /** The exact path: the `yaml` library's AST for the whole file (positions of every error). */

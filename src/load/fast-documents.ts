@@ -11,7 +11,8 @@
  */
 import jsyaml from 'js-yaml';
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import { crdHeaderText } from './crd-header.js';
+import { crdHeaderText, mayHoldCrds } from './crd-header.js';
+import { detached, type Reread } from './reread.js';
 import { locateInDocument } from './locate.js';
 import { TextLocator } from './text-locate.js';
 import type { InputError, KubeObject, LoadedObject, ObjectSource, Path, Region } from './types.js';
@@ -150,18 +151,29 @@ function describe(v: unknown): string {
   return Array.isArray(v) ? 'a list' : typeof v === 'string' ? 'a string' : 'a scalar';
 }
 
-export function parseManifestTextFast(text: string, file: string): { objects: LoadedObject[]; errors: InputError[] } | undefined {
+/**
+ * With `reread` (the file can be read again), the text of CRD documents is let go once their
+ * header is parsed and read again from the file only if a position or the body is asked for; the
+ * other documents of such a file get their own copy of their text (see reread.ts).
+ */
+export function parseManifestTextFast(text: string, file: string, reread?: Reread): { objects: LoadedObject[]; errors: InputError[] } | undefined {
   if (DIRECTIVE.test(text)) return undefined;
   const objects: LoadedObject[] = [];
   const errors: InputError[] = [];
   const parts = slices(text);
+  const letGo = reread !== undefined && mayHoldCrds(text);
+  const released: Slice[] = [];
   for (let documentIndex = 0; documentIndex < parts.length; documentIndex++) {
     const slice = parts[documentIndex];
     const header = crdHeader(slice.text, file);
     if (header) {
       objects.push(loadedObject(header, slice, file, documentIndex, [], () => parseWhole(slice.text, file) ?? header));
+      if (letGo) released.push(slice);
       continue;
     }
+    // Parsed values are slices of the text they were parsed from: parse a detached copy, or they
+    // would keep the whole file (CRDs included) alive.
+    if (letGo) slice.text = detached(slice.text);
     const value = parseWhole(slice.text, file);
     if (value === undefined) return undefined; // the exact path reports the problem with its position
     if (value === null) continue;
@@ -172,7 +184,15 @@ export function parseManifestTextFast(text: string, file: string): { objects: Lo
     }
     collect(value, slice, file, documentIndex, [], objects, errors);
   }
+  if (reread) for (const slice of released) release(slice, reread);
   return { objects, errors };
+}
+
+/** From now on the slice's text is read from the file when needed. */
+function release(slice: Slice, reread: Reread): void {
+  const { start } = slice;
+  const end = start + slice.text.length;
+  Object.defineProperty(slice, 'text', { get: () => reread()?.slice(start, end) ?? '', enumerable: true });
 }
 
 /** The document's value (null when empty), or undefined when only the exact path may read it. */

@@ -3,6 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { parseManifestText } from './documents.js';
 import { expandInputs } from './files.js';
 import { renderKustomize } from './kustomize.js';
+import { rereadFile } from './reread.js';
 import { decodeText, helmLine, looksLikeHelmTemplate } from './text.js';
 import type { InputError, LoadOptions, LoadResult, LoadedObject } from './types.js';
 
@@ -22,8 +23,11 @@ async function readStdin(): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** Parses one file's bytes; a bad file yields errors, never an exception. */
-export function loadText(bytes: Uint8Array, file: string): { objects: LoadedObject[]; errors: InputError[] } {
+/**
+ * Parses one file's bytes; a bad file yields errors, never an exception. `path`: the file on disk,
+ * read again if a document whose text was let go is needed (see reread.ts).
+ */
+export function loadText(bytes: Uint8Array, file: string, path?: string): { objects: LoadedObject[]; errors: InputError[] } {
   const decoded = decodeText(bytes);
   if (!decoded.ok) return { objects: [], errors: [{ file, message: decoded.message }] };
   if (looksLikeHelmTemplate(decoded.text)) {
@@ -32,7 +36,17 @@ export function loadText(bytes: Uint8Array, file: string): { objects: LoadedObje
       errors: [{ file, line: helmLine(decoded.text), column: 1, message: 'unrendered Helm template ({{ }}): render it first with `helm template` and scan the output' }],
     };
   }
-  return parseManifestText(decoded.text, file);
+  const reread = path === undefined ? undefined : rereadFile(() => readAgain(path), decoded.text.length);
+  return parseManifestText(decoded.text, file, reread);
+}
+
+function readAgain(path: string): string | undefined {
+  try {
+    const again = decodeText(readFileSync(path));
+    return again.ok ? again.text : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function loadInputs(paths: string[], opts: LoadOptions = {}): Promise<LoadResult> {
@@ -67,7 +81,7 @@ export async function loadInputs(paths: string[], opts: LoadOptions = {}): Promi
       continue;
     }
     files.push(file);
-    const r = loadText(bytes, file);
+    const r = loadText(bytes, file, item.type === 'file' ? item.path : undefined);
     // A YAML file met while walking a directory that holds no Kubernetes document at all is
     // some other tool's config (CI workflows, app settings): skip it without failing the run.
     if (item.type === 'file' && item.walked && r.objects.length === 0 && r.errors.length > 0 && r.errors.every((e) => e.code === 'not-kubernetes')) {
