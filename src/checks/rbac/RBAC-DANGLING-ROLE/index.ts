@@ -14,6 +14,11 @@ function isBuiltinClusterRole(name: string): boolean {
   return builtins.has(name) || name.startsWith('system:');
 }
 
+/** `namespace\0name` of every Role of the scan (a lookup per binding instead of a scan of all Roles). */
+function rolesByNamespace(index: ObjectIndex): Set<string> {
+  return new Set(index.ofKind('Role').map((r) => `${ObjectIndex.effectiveNamespace(r)}\u0000${r.name}`));
+}
+
 export const check: ObjectCheck = {
   scope: 'object',
   kinds: BINDING_KINDS,
@@ -39,7 +44,7 @@ export const check: ObjectCheck = {
         return;
       }
       const ns = ObjectIndex.effectiveNamespace(o);
-      const found = ctx.index.ofKind('Role').some((r) => r.name === ref.name && ObjectIndex.effectiveNamespace(r) === ns);
+      const found = ctx.index.derived(rolesByNamespace).has(`${ns}\u0000${ref.name}`);
       if (!found) yield { message: `${roleLabel(o)} references Role "${ref.name}" in namespace ${ns ?? 'default'}, which is not among the scanned objects (it may exist in the cluster)`, path: ['roleRef', 'name'] };
     } else {
       yield { message: `${roleLabel(o)} references a ${JSON.stringify(ref.kind)}: roleRef.kind must be Role or ClusterRole (the API server rejects it)`, path: ['roleRef', 'kind'], severity: 'low' };
