@@ -105,6 +105,16 @@ export function evaluate(
     });
   };
 
+  const runObjectChecks = (list: readonly ObjectCheck[], object: LoadedObject): void => {
+    for (const c of list) {
+      try {
+        collect(c, c.check(object, ctx), object);
+      } catch (e) {
+        failed(c, object, e);
+      }
+    }
+  };
+
   for (const object of objects) {
     if (p.pod.length) {
       let pods: readonly PodTarget[] = [];
@@ -123,23 +133,9 @@ export function evaluate(
         }
       }
     }
-    for (const c of p.anyKind) {
-      try {
-        collect(c, c.check(object, ctx), object);
-      } catch (e) {
-        failed(c, object, e);
-      }
-    }
+    runObjectChecks(p.anyKind, object);
     const byKind = p.byKind.get(object.kind);
-    if (byKind) {
-      for (const c of byKind) {
-        try {
-          collect(c, c.check(object, ctx), object);
-        } catch (e) {
-          failed(c, object, e);
-        }
-      }
-    }
+    if (byKind) runObjectChecks(byKind, object);
   }
   for (const c of p.bundle) {
     try {
