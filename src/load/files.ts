@@ -2,10 +2,13 @@
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { minimatch } from 'minimatch';
+import { CONFIG_NAMES } from '../engine/config-file.js';
 import type { InputError } from './types.js';
 
 const MANIFEST_EXT = /\.(ya?ml|json)$/i;
 const SKIP_DIRS = new Set(['.git', 'node_modules']);
+/** kubeharden's own configuration files sit beside manifests: not input, so no warning either. */
+const SKIP_FILES = new Set(CONFIG_NAMES);
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
 export type InputItem =
@@ -57,7 +60,7 @@ export function expandInputs(paths: string[], opts: { exclude?: string[]; kustom
       }
       if (st.isDirectory()) {
         if (!SKIP_DIRS.has(name)) walk(p, false);
-      } else if (MANIFEST_EXT.test(name) && !(top === false && name === 'Chart.yaml')) {
+      } else if (MANIFEST_EXT.test(name) && !SKIP_FILES.has(name) && !(top === false && name === 'Chart.yaml')) {
         items.push({ type: 'file', path: p, walked: true });
       }
     }

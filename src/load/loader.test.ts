@@ -137,12 +137,15 @@ describe('loader: files, directories, stdin, Kustomize', () => {
     writeFileSync(join(dir, 'apps', 'skip-me.yaml'), cm('skipped'));
     writeFileSync(join(dir, '.git', 'x.yaml'), cm('git'));
     writeFileSync(join(dir, 'node_modules', 'x', 'y.yaml'), cm('nm'));
+    writeFileSync(join(dir, 'apps', '.kubeharden.yaml'), 'failOn: medium\n');
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('walks directories recursively, skipping .git, node_modules and non-manifest files', async () => {
+  it('walks directories recursively, skipping .git, node_modules, non-manifest files and kubeharden config files', async () => {
     const r = await loadInputs([dir]);
     assert.deepEqual(r.objects.map((o) => o.name).sort(), ['a', 'b', 'c', 'skipped']);
+    assert.deepEqual([r.errors, r.warnings], [[], []], 'a .kubeharden.yaml beside manifests is neither input nor worth a warning');
+    assert.ok(!r.files.some((f) => f.endsWith('.kubeharden.yaml')));
   });
 
   it('honours --exclude globs', async () => {
