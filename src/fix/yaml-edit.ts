@@ -12,6 +12,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { JsonValue, RemediationOp } from '../engine/types.js';
 import type { Path } from '../load/types.js';
+import { countNewlines } from '../load/text.js';
 import { getIn } from '../k8s/json.js';
 import { applyOpToJson, clone, deepEqual, isJsonMap, nest, type JsonMapValue, type OpOutcome } from './json-ops.js';
 import { isCollectionValue, needsBlock, renderFlow, renderJsonPretty, renderPairLines, renderScalar, renderSeqItemLines, renderSeqLines, type BlockStyle, type FlowStyle } from './render.js';
@@ -188,9 +189,7 @@ export class DocumentEditor {
   }
 
   private lineNo(off: number): number {
-    let n = 0;
-    for (let i = this.text.indexOf('\n'); i !== -1 && i < off; i = this.text.indexOf('\n', i + 1)) n++;
-    return n;
+    return countNewlines(this.text, 0, off);
   }
 
   /** Leading spaces of the line containing `off`. */

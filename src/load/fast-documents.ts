@@ -15,6 +15,7 @@ import { crdHeaderText, mayHoldCrds } from './crd-header.js';
 import { detached, type Reread } from './reread.js';
 import { locateInDocument } from './locate.js';
 import { TextLocator } from './text-locate.js';
+import { countNewlines } from './text.js';
 import type { InputError, KubeObject, LoadedObject, ObjectSource, Path, Region } from './types.js';
 
 /** A document separator or end marker at the start of a line. */
@@ -75,11 +76,6 @@ export function slices(text: string): Slice[] {
   let start = 0;
   let line = 1;
   let openedByMarker = false;
-  const lineOf = (from: number, to: number) => {
-    let n = 0;
-    for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
-    return n;
-  };
   const flush = (end: number) => {
     const body = text.slice(start, end);
     if (openedByMarker || !hasNoContent(body)) out.push({ start, line, text: body });
@@ -87,14 +83,14 @@ export function slices(text: string): Slice[] {
   MARKER.lastIndex = 0;
   for (let m = MARKER.exec(text); m; m = MARKER.exec(text)) {
     flush(m.index);
-    line += lineOf(start, m.index);
+    line += countNewlines(text, start, m.index);
     start = m.index;
     openedByMarker = m[0] === '---';
     if (m[0] === '...') {
       // An end marker closes the document; what follows it up to the next marker is prefix.
       const next = text.indexOf('\n', m.index);
       const cut = next < 0 ? text.length : next + 1;
-      line += lineOf(start, cut);
+      line += countNewlines(text, start, cut);
       start = cut;
     }
   }

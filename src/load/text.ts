@@ -28,8 +28,12 @@ export function looksLikeHelmTemplate(text: string): boolean {
 
 export function helmLine(text: string): number {
   const m = HELM_LINE.exec(text) ?? HELM_VALUE.exec(text);
-  if (!m) return 1;
-  let line = 1;
-  for (let i = 0; i < m.index; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+  return m ? 1 + countNewlines(text, 0, m.index) : 1;
+}
+
+/** Line breaks in text[from, to) (indexOf is memchr-fast; a char loop is not). */
+export function countNewlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
