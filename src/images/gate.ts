@@ -10,6 +10,7 @@ import type { InputError } from '../load/types.js';
 import { durationMs, expired, type ImageExemption, type ImagePolicy, type ImagePolicyInput, type SignatureRule, withDefaults } from './policy.js';
 import { formatReference, matchesAny, parseReference, type ImageName } from './reference.js';
 import { EvidenceStore, type StoreObserver } from './store.js';
+import type { EvidencePool } from './pool.js';
 import { loadReports } from './vuln/load.js';
 import { ReportIndex } from './vuln/match.js';
 import { evaluateReport, type VulnEvaluation } from './vuln/evaluate.js';
@@ -35,7 +36,7 @@ export interface ImageGateOptions {
   /** Directory that relative paths in the policy (reports, VEX, keys, cache, pull secrets) start from. */
   baseDir?: string;
   /** Evidence shared with other gates (profiles of one webhook): one cache, one set of registry connections. */
-  store?: EvidenceStore;
+  pool?: EvidencePool;
   clock?: () => Date;
   observer?: GateObserver;
   /** Never contact a registry: only the cache answers (`scan --offline`, `webhook review`). */
@@ -82,7 +83,7 @@ export class ImageGate {
     this.offline = opts.offline ?? false;
     const reg = this.policy.registry;
     this.store =
-      opts.store ??
+      opts.pool?.get(reg, base) ??
       new EvidenceStore(reg, {
         ...(reg.cacheDir ? { cacheDir: resolve(base, reg.cacheDir) } : {}),
         credentialFiles: reg.pullSecrets.map((f) => resolve(base, f)),

@@ -40,6 +40,7 @@ export class EvidenceStore {
   readonly #credentialFiles: string[];
   readonly #observer: StoreObserver | undefined;
   #client: RegistryClient | undefined;
+  readonly #extraCredentials: Array<{ text: string; where: string }> = [];
   readonly #inflight = new Map<string, Promise<void>>();
   readonly #failures = new Map<string, string>();
   readonly #hostDown = new Map<string, { until: number; reason: string }>();
@@ -62,13 +63,25 @@ export class EvidenceStore {
     return this.#timeout;
   }
 
+  /** Adds registry credentials (a dockerconfigjson document, e.g. a pod's pull secret) for later fetches. */
+  addCredentials(dockerConfig: string, where: string): void {
+    this.#extraCredentials.push({ text: dockerConfig, where });
+    this.#client = undefined;
+  }
+
+  #credentials(): CredentialStore {
+    const store = CredentialStore.fromFiles(this.#credentialFiles);
+    for (const c of this.#extraCredentials) store.addDockerConfig(c.text, c.where);
+    return store;
+  }
+
   /** The client, built on first use (reading pull secrets can fail: that failure is the fetch's). */
   #registry(): RegistryClient {
     this.#client ??= new RegistryClient({
       timeoutMs: this.#timeout,
       mirrors: this.#policy.mirrors,
       insecure: this.#policy.insecure,
-      credentials: CredentialStore.fromFiles(this.#credentialFiles),
+      credentials: this.#credentials(),
       observer: this.#observer,
       userAgent: 'kubeharden-image-gate',
     });

@@ -9,8 +9,9 @@ import { VERSION } from '../version.js';
 import { readConfig } from '../config.js';
 import { parsePssFlag } from '../pss-flag.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
+import { addImageOptions, imageGateForScan, type ImageFlags } from '../../images/scan-options.js';
 
-interface ScanFlags {
+interface ScanFlags extends ImageFlags {
   output: string;
   outputFile?: string;
   failOn?: FailOn;
@@ -66,7 +67,7 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
   if (!reporter) throw new UsageError(`unknown output format "${flags.output}" (text, json, sarif, junit)`);
   const failOn = flags.failOn ?? config.failOn ?? 'high';
   const only = flags.checks ? flags.checks.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
-  const settings = { ...parseSettings(flags.set), ...(flags.pss ? { pss: flags.pss } : {}) };
+  const settings: Record<string, unknown> = { ...parseSettings(flags.set), ...(flags.pss ? { pss: flags.pss } : {}) };
   parsePssFlag(flags.pss); // validates; the checks read the string from settings
 
   const loaded = await loadInputs(paths.length ? paths : ['.'], {
@@ -74,13 +75,17 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
     kustomize: flags.kustomize,
     ...(flags.maxFileSize ? { maxFileBytes: parseSize(flags.maxFileSize) } : {}),
   });
+  const gate = await imageGateForScan(loaded.objects, config, flags, flags.config).catch((e: Error) => {
+    throw new UsageError(e.message);
+  });
+  if (gate) settings.images = gate;
   const scanOpts = { config, only, settings, annotationExemptions: flags.annotationExemptions === false ? false : undefined };
   const result = scanObjects(loaded.objects, scanOpts);
-  const errors = [...loaded.errors, ...result.errors];
+  const errors = [...loaded.errors, ...result.errors, ...(gate ? [...gate.errors, ...gate.registryErrors()] : [])];
   const pieces = reporter({
     ...result,
     errors,
-    warnings: [...loaded.warnings, ...result.warnings],
+    warnings: [...loaded.warnings, ...result.warnings, ...(gate?.warnings ?? [])],
     checks: selectChecks(scanOpts),
     failOn,
     toolVersion: VERSION,
@@ -94,7 +99,7 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
 }
 
 export function registerScanCommand(program: Command): void {
-  program
+  const cmd = program
     .command('scan')
     .description('audit manifests: files, directories, - for stdin, Kustomize directories')
     .argument('[paths...]', 'files or directories to scan (default: .)')
@@ -111,8 +116,8 @@ export function registerScanCommand(program: Command): void {
     .option('--color', 'force colour')
     .option('--no-color', 'no colour')
     .option('--max-file-size <size>', 'largest file to read (default 50MiB)')
-    .option('--no-kustomize', 'read kustomization directories as plain files instead of rendering them')
-    .action(async (paths: string[], flags: ScanFlags) => {
-      process.exitCode = await runScan(paths, flags);
-    });
+    .option('--no-kustomize', 'read kustomization directories as plain files instead of rendering them');
+  addImageOptions(cmd).action(async (paths: string[], flags: ScanFlags) => {
+    process.exitCode = await runScan(paths, flags);
+  });
 }

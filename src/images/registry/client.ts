@@ -328,15 +328,17 @@ export class RegistryClient {
 
   /**
    * Manifests that refer to `digest` (OCI 1.1): the referrers API, or, on registries without it
-   * (404), the fallback tag `sha256-<hex>` holding an index of them.
+   * (404), the fallback tag `sha256-<hex>` holding an index of them. Not filtered by artifact
+   * type: writers disagree on it (go-containerregistry indexes cosign bundles under their empty
+   * config's type), so callers look at each manifest, as cosign does.
    */
-  async referrers(image: ImageName, digest: string, artifactType: string, signal?: AbortSignal): Promise<Descriptor[]> {
+  async referrers(image: ImageName, digest: string, signal?: AbortSignal): Promise<Descriptor[]> {
     const fromIndex = (json: Record<string, unknown>): Descriptor[] => {
       const list = Array.isArray(json.manifests) ? json.manifests : [];
-      return list.filter((d): d is Descriptor => typeof d === 'object' && d !== null && typeof (d as Descriptor).digest === 'string' && (d as Descriptor).artifactType === artifactType);
+      return list.filter((d): d is Descriptor => typeof d === 'object' && d !== null && typeof (d as Descriptor).digest === 'string');
     };
     const api = await this.#first(image, async (host) => {
-      const res = await this.#request(host, `${image.repository}/referrers/${digest}?artifactType=${encodeURIComponent(artifactType)}`, image.registry, { op: 'referrers', accept: OCI_INDEX, scope: `repository:${image.repository}:pull`, signal });
+      const res = await this.#request(host, `${image.repository}/referrers/${digest}`, image.registry, { op: 'referrers', accept: OCI_INDEX, scope: `repository:${image.repository}:pull`, signal });
       if (res.status === 404) {
         await res.body?.cancel();
         return undefined;

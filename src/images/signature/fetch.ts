@@ -6,12 +6,15 @@
 import type { SignatureFormat } from '../policy.js';
 import type { ImageName } from '../reference.js';
 import type { RegistryClient } from '../registry/client.js';
-import { BUNDLE_ARTIFACT_TYPE, SIGNATURE_ANNOTATION, SIMPLE_SIGNING, type SignatureMaterial } from './material.js';
+import { SIGNATURE_ANNOTATION, SIMPLE_SIGNING, type SignatureMaterial } from './material.js';
 
 /** Simple-signing payloads are a few hundred bytes; bundles a few KB. */
 const MAX_SIGNATURE_BLOB = 1024 * 1024;
 /** An attacker may attach any number of signatures: beyond these, the rest are not fetched. */
 const MAX_SIGNATURES = 32;
+const BUNDLE_MEDIA_PREFIX = 'application/vnd.dev.sigstore.bundle';
+/** Referrer types that are certainly not signature bundles (saves fetching their manifests). */
+const SKIPPED_ARTIFACTS = /spdx|cyclonedx|in-toto|sbom|slsa|vuln|vex/i;
 
 interface Layer {
   mediaType?: unknown;
@@ -54,14 +57,14 @@ export async function fetchSignatures(client: RegistryClient, image: ImageName, 
   if (formats.includes('bundle')) {
     tasks.push(
       (async () => {
-        const refs = await client.referrers(image, digest, BUNDLE_ARTIFACT_TYPE, signal);
-        for (const d of refs.slice(0, MAX_SIGNATURES)) {
+        const refs = await client.referrers(image, digest, signal);
+        // SBOMs, provenance and other artifacts refer to images too: only Sigstore bundles count.
+        for (const d of refs.filter((r) => !r.artifactType || !SKIPPED_ARTIFACTS.test(r.artifactType)).slice(0, MAX_SIGNATURES)) {
           const m = await client.manifest(image, d.digest, signal);
-          const layer = m ? layersOf(m.json)[0] : undefined;
-          if (!m || !layer || typeof layer.digest !== 'string') {
-            material.problems.push(`referrer ${d.digest} has no bundle layer`);
-            continue;
-          }
+          const layers = m ? layersOf(m.json) : [];
+          // cosign's rule: exactly one layer, of a Sigstore bundle media type; other referrers are not signatures.
+          if (layers.length !== 1 || typeof layers[0].mediaType !== 'string' || !layers[0].mediaType.startsWith(BUNDLE_MEDIA_PREFIX) || typeof layers[0].digest !== 'string') continue;
+          const layer = layers[0] as Layer & { digest: string };
           const blob = await client.blob(image, layer.digest, MAX_SIGNATURE_BLOB, signal);
           try {
             if (!blob) throw new Error('missing');
