@@ -18,7 +18,8 @@ const PEM = /-----BEGIN (?:PUBLIC KEY|EC PUBLIC KEY|RSA PUBLIC KEY)-----[\s\S]+?
 
 /** Reads one key reference; throws an Error naming it when it is not a usable public key. */
 export function loadKey(ref: string, baseDir: string): TrustedKey {
-  const inline = PEM.test(ref);
+  // Any PEM text is inline material, never a path: messages must not quote it (a private key pasted by mistake).
+  const inline = ref.includes('-----BEGIN');
   let text = ref;
   let name = 'inline key';
   if (!inline) {
@@ -31,7 +32,7 @@ export function loadKey(ref: string, baseDir: string): TrustedKey {
     }
   }
   const pem = PEM.exec(text)?.[0];
-  if (!pem) throw new Error(`key ${inline ? name : ref}: no PEM public key in it (cosign.pub holds one)`);
+  if (!pem) throw new Error(`key ${inline ? name : ref}: no PEM public key in it (cosign.pub holds one)${/PRIVATE KEY/.test(text) ? '; it holds a private key, which must never be in a policy' : ''}`);
   let key: KeyObject;
   try {
     key = createPublicKey(pem);
