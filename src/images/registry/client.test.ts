@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { parseReference, type ImageName } from '../reference.js';
 import { CredentialStore, parseChallenges } from './auth.js';
-import { RegistryClient, RegistryError } from './client.js';
+import { privateAddress, RegistryClient, RegistryError } from './client.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 const servers: Server[] = [];
@@ -175,8 +175,14 @@ describe('the bearer token handshake', () => {
     await rejects(new RegistryClient({ timeoutMs: 2000, insecure: [host] }).manifest(ref(host), 'v1'), 'auth', /refused anonymous access/);
   });
 
-  it('credentials never go to a token realm over plain HTTP on a host not marked insecure', async () => {
-    const host = await serve((_req, res) => res.writeHead(401, { 'www-authenticate': 'Bearer realm="http://evil.example/token",service="s"' }).end());
-    await rejects(new RegistryClient({ timeoutMs: 2000, insecure: [host] }).manifest(ref(host), 'v1'), 'auth', /token realm evil.example is not HTTPS/);
+  it('a registry may not send the token request to an internal address (SSRF), only to itself or a public host', async () => {
+    for (const realm of ['http://169.254.169.254/latest/meta-data', 'http://10.0.0.1/token', 'http://[::1]:8080/token', 'http://127.0.0.2:5000/token']) {
+      const host = await serve((_req, res) => res.writeHead(401, { 'www-authenticate': `Bearer realm="${realm}",service="s"` }).end());
+      await rejects(new RegistryClient({ timeoutMs: 2000, insecure: [host] }).manifest(ref(host), 'v1'), 'auth', /is a private, loopback or link-local address/);
+    }
+    assert.equal(privateAddress('registry.example.com'), false);
+    assert.equal(privateAddress('8.8.8.8'), false);
+    assert.equal(privateAddress('172.32.0.1'), false);
+    assert.equal(privateAddress('::ffff:192.168.1.1'), true);
   });
 });

@@ -100,6 +100,18 @@ async function readCapped(res: Response, max: number, what: string): Promise<Buf
   return Buffer.concat(chunks, size);
 }
 
+/** An IP literal in a private, loopback, link-local or unspecified range (names are not resolved here). */
+export function privateAddress(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h.startsWith('::ffff:') ? h.slice(7) : h);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    return a === 10 || a === 127 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
+  }
+  if (!h.includes(':')) return false;
+  return h === '::1' || h === '::' || /^f[cd][0-9a-f]{0,2}:/.test(h) || /^fe[89ab][0-9a-f]?:/.test(h);
+}
+
 function describeFailure(e: unknown, url: string, timeoutMs: number): RegistryError {
   if (e instanceof RegistryError) return e;
   const err = e as Error & { cause?: { code?: string; message?: string } };
@@ -210,9 +222,15 @@ export class RegistryClient {
     } catch {
       throw new RegistryError('auth', `${host}: Bearer realm is not a URL`);
     }
-    // Credentials go to the token service only over HTTPS (or to a host explicitly marked insecure).
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && this.#insecure.has(url.host.toLowerCase()))) {
+    // Credentials go to the token service only over HTTPS (plain HTTP only for a registry marked
+    // insecure), and a registry may not point the webhook at internal addresses (the cloud
+    // metadata service, the pod network): a realm on a private, loopback or link-local IP is
+    // refused unless it is the registry's own host (go-containerregistry's rule).
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && this.#insecure.has(host.toLowerCase()))) {
       throw new RegistryError('auth', `${host}: token realm ${url.host} is not HTTPS`);
+    }
+    if (url.host.toLowerCase() !== host.toLowerCase() && privateAddress(url.hostname)) {
+      throw new RegistryError('auth', `${host}: token realm ${url.host} is a private, loopback or link-local address`);
     }
     if (params.service) url.searchParams.set('service', params.service);
     url.searchParams.set('scope', params.scope ?? o.scope);

@@ -39,7 +39,7 @@ export function verifyBundle(json: unknown, digest: string, keys: readonly Trust
   try {
     bundle = bundleFromJSON(json);
   } catch (e) {
-    return { ok: false, reason: 'invalid', detail: `a Sigstore bundle is attached but malformed (${(e as Error).message})` };
+    return { ok: false, reason: 'invalid', detail: `a Sigstore bundle is attached but malformed (${(e as Error).message})`, malformed: true };
   }
   const material = bundle.verificationMaterial.content;
   if (material.$case !== 'publicKey') return { ok: false, reason: 'invalid', detail: 'a keyless (certificate) Sigstore bundle is attached: it needs a trusted root, and the policy trusts keys' };

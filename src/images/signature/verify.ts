@@ -26,7 +26,8 @@ export interface SignatureVerdict {
 /** Verifies Sigstore bundles; loaded on demand (verify-bundle.ts), since most policies use classic signatures. */
 export type BundleVerifier = (bundle: unknown, digest: string, keys: readonly TrustedKey[]) => BundleCheck;
 
-export type BundleCheck = { ok: true; key: string } | { ok: false; reason: 'wrong-key' | 'digest-mismatch' | 'invalid'; detail: string };
+/** `malformed`: not a readable v0.3 bundle at all (cosign skips those as non-Sigstore referrers). */
+export type BundleCheck = { ok: true; key: string } | { ok: false; reason: 'wrong-key' | 'digest-mismatch' | 'invalid'; detail: string; malformed?: boolean };
 
 function signatureValid(layer: CosignSignatureLayer, payload: Buffer, key: TrustedKey): boolean {
   const sig = Buffer.from(layer.signature, 'base64');
@@ -47,10 +48,24 @@ function claimedDigest(payload: Buffer): string | undefined {
   }
 }
 
-/** The verdict for one digest: verified by any signature and key, else the most telling failure. */
+/**
+ * The verdict for one digest: verified by any signature and key, else the most telling failure.
+ * As `cosign verify` does, when readable Sigstore bundles are attached (and accepted), they
+ * decide and the classic `.sig` signatures are not consulted.
+ */
 export function verifySignatures(material: SignatureMaterial, digest: string, keys: readonly TrustedKey[], formats: readonly SignatureFormat[], bundleVerifier: BundleVerifier | undefined): SignatureVerdict {
   const failures: SignatureVerdict[] = [];
-  if (formats.includes('cosign')) {
+  let bundlesDecide = false;
+  if (formats.includes('bundle') && material.bundles.length) {
+    if (!bundleVerifier) return { result: 'invalid', detail: 'a Sigstore bundle is attached but the bundle verifier is not loaded' };
+    for (const bundle of material.bundles) {
+      const r = bundleVerifier(bundle, digest, keys);
+      if (r.ok) return { result: 'verified', key: r.key, format: 'bundle' };
+      if (!r.malformed) bundlesDecide = true;
+      failures.push({ result: r.reason, detail: r.detail });
+    }
+  }
+  if (formats.includes('cosign') && !bundlesDecide) {
     for (const layer of material.cosign) {
       if (!/^[A-Za-z0-9+/=\s]+$/.test(layer.signature)) {
         failures.push({ result: 'invalid', detail: `signature annotation of layer ${layer.layerDigest} is not base64` });
@@ -68,17 +83,6 @@ export function verifySignatures(material: SignatureMaterial, digest: string, ke
         continue;
       }
       return { result: 'verified', key: key.label, format: 'cosign' };
-    }
-  }
-  if (formats.includes('bundle')) {
-    for (const bundle of material.bundles) {
-      if (!bundleVerifier) {
-        failures.push({ result: 'invalid', detail: 'a Sigstore bundle is attached but the bundle verifier is not loaded' });
-        continue;
-      }
-      const r = bundleVerifier(bundle, digest, keys);
-      if (r.ok) return { result: 'verified', key: r.key, format: 'bundle' };
-      failures.push({ result: r.reason, detail: r.detail });
     }
   }
   for (const p of material.problems) failures.push({ result: 'invalid', detail: p });
