@@ -93,7 +93,7 @@ describe('the time budget and the fail mode', () => {
     assert.ok(took < 1000, `prepare took ${took} ms`);
     const f = scan(gate, `${host}/acme/app@${DIGEST}`);
     assert.equal(f.length, 1);
-    assert.match(f[0].message, new RegExp(`the signature of image ${host}/acme/app@${DIGEST} could not be verified \\(rule "acme", failMode closed\\)`));
+    assert.match(f[0].message, new RegExp(`the signature of image ${host}/acme/app@${DIGEST} could not be verified \\(rule "acme", failMode closed\\): signatures could not be fetched: ${host} did not answer within the time budget \\(registry.timeout 300ms\\)`));
   });
 
   it('once the request times out the reason is recorded, and the registry is left alone for a while', async () => {

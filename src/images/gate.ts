@@ -225,14 +225,16 @@ export class ImageGate {
     const now = Date.now();
     const d = this.store.digestOf(ref, now);
     if (!d) {
-      const why = this.store.failureOf(EvidenceStore.tagKey(ref)) ?? (this.offline ? 'the tag is not in the image cache and registries are not contacted (offline)' : 'the tag has not been resolved to a digest');
+      const key = EvidenceStore.tagKey(ref);
+      const why = this.store.failureOf(key) ?? (this.store.fetching(key) ? this.#late(ref) : this.offline ? 'the tag is not in the image cache and registries are not contacted (offline)' : 'the tag has not been resolved to a digest');
       return this.#unverifiable(ref, undefined, rule, `cannot resolve ${ref.tag ?? 'latest'} to a digest: ${why}`);
     }
     if (rule.keys.length === 0) return this.#unverifiable(ref, d.value, rule, `rule "${rule.name}" has no usable key`);
     const formats = rule.rule.formats;
     const material = this.store.signaturesOf(ref, d.value, formats, now);
     if (!material) {
-      const why = this.store.failureOf(EvidenceStore.signaturesKey(ref, d.value, formats)) ?? (this.offline ? 'not in the image cache and registries are not contacted (offline)' : 'not fetched');
+      const key = EvidenceStore.signaturesKey(ref, d.value, formats);
+      const why = this.store.failureOf(key) ?? (this.store.fetching(key) ? this.#late(ref) : this.offline ? 'not in the image cache and registries are not contacted (offline)' : 'not fetched');
       return this.#unverifiable(ref, d.value, rule, `signatures could not be fetched: ${why}`);
     }
     const memoKey = `${rule.name}\u0000${d.value}`;
@@ -244,6 +246,11 @@ export class ImageGate {
     }
     this.#observer?.verification(memo.verdict.result);
     return { kind: 'checked', image: ref, digest: d.value, rule: rule.name, verdict: memo.verdict, stale: material.stale || d.stale };
+  }
+
+  /** A fetch still running when the review had to be answered. */
+  #late(image: ImageName): string {
+    return `${image.registry} did not answer within the time budget (registry.timeout ${this.policy.registry.timeout}); the fetch goes on and fills the cache for later requests`;
   }
 
   #unverifiable(image: ImageName, digest: string | undefined, rule: CompiledRule, reason: string): SignatureCheck {

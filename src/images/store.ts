@@ -131,6 +131,11 @@ export class EvidenceStore {
     return this.#failures.get(key);
   }
 
+  /** True while a fill of the key is in flight (a request whose budget ran out before it finished). */
+  fetching(key: string): boolean {
+    return this.#inflight.has(key);
+  }
+
   /** Every failure of the last fills, for error reports (`scan` exits 2 on them). */
   failures(): Array<{ key: string; reason: string }> {
     return [...this.#failures].map(([key, reason]) => ({ key, reason }));

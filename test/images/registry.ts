@@ -23,6 +23,9 @@ export interface TestRegistry {
   host: string;
   dir: string;
   running(): boolean;
+  /** Freezes the process (SIGSTOP): it keeps its port and accepts connections but never answers. */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
   start(): Promise<void>;
   /** Stops it and removes its data. */
@@ -71,6 +74,8 @@ export async function startRegistry(opts: { auth?: TokenAuth } = {}): Promise<Te
     host,
     dir,
     running: () => proc !== undefined && proc.child.exitCode === null && proc.child.signalCode === null,
+    pause: () => proc?.child.kill('SIGSTOP'),
+    resume: () => proc?.child.kill('SIGCONT'),
     stop: async () => {
       if (proc) await stopManaged(proc, 5000);
     },
