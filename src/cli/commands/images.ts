@@ -8,7 +8,6 @@ import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { ImageGate, SignatureCheck } from '../../images/gate.js';
 import type { ImagePolicyInput, SignatureFormat } from '../../images/policy.js';
-import { formatReference } from '../../images/reference.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];

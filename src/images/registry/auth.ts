@@ -39,7 +39,7 @@ export class CredentialStore {
       try {
         text = readFileSync(f, 'utf8');
       } catch (e) {
-        throw new Error(`pull secret ${f}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+        throw new Error(`pull secret ${f}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
       }
       store.addDockerConfig(text, `pull secret ${f}`);
     }

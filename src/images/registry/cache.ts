@@ -92,7 +92,7 @@ export class DigestCache {
       names = await readdir(this.#dir);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { loaded: 0, skipped: 0 };
-      throw new Error(`image cache ${this.#dir}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      throw new Error(`image cache ${this.#dir}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
     }
     let loaded = 0;
     let skipped = 0;

@@ -28,7 +28,7 @@ export function loadKey(ref: string, baseDir: string): TrustedKey {
     try {
       text = readFileSync(file, 'utf8');
     } catch (e) {
-      throw new Error(`key ${ref}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      throw new Error(`key ${ref}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
     }
   }
   const pem = PEM.exec(text)?.[0];
@@ -37,7 +37,7 @@ export function loadKey(ref: string, baseDir: string): TrustedKey {
   try {
     key = createPublicKey(pem);
   } catch (e) {
-    throw new Error(`key ${inline ? name : ref}: not a public key (${(e as Error).message})`);
+    throw new Error(`key ${inline ? name : ref}: not a public key (${(e as Error).message})`, { cause: e });
   }
   const type = key.asymmetricKeyType;
   if (type !== 'ec' && type !== 'rsa' && type !== 'ed25519') throw new Error(`key ${inline ? name : ref}: ${type} keys are not supported (ECDSA, RSA or Ed25519)`);
