@@ -93,9 +93,45 @@ void _sameShape;
 
 export class ImagePolicyError extends Error {}
 
+/** Every key the schema knows, for did-you-mean suggestions on unknown ones. */
+const KNOWN_KEYS = [
+  ...Object.keys(imagePolicySchema.shape),
+  ...Object.keys(vulnerabilities.shape),
+  ...Object.keys(signatureRule.shape),
+  ...Object.keys(registry.shape),
+  ...Object.keys(ignoreEntry.shape),
+  ...Object.keys(vexEntry.shape),
+  ...Object.keys(exemption.shape),
+];
+
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = d[0];
+    d[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = d[j];
+      d[j] = Math.min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return d[b.length];
+}
+
+/** `unknown key "failon" (did you mean "failOn"?)`. */
+function describeIssue(i: { code?: string; message: string; keys?: string[] }): string {
+  if (i.code !== 'unrecognized_keys' || !i.keys) return i.message;
+  return i.keys
+    .map((k) => {
+      const best = KNOWN_KEYS.map((known) => ({ known, d: distance(k, known) })).sort((a, b) => a.d - b.d)[0];
+      return `unknown key "${k}"${best && best.d <= Math.max(2, Math.floor(k.length / 3)) ? ` (did you mean "${best.known}"?)` : ''}`;
+    })
+    .join('; ');
+}
+
 /** Parses an image policy (a file's `images:` section, or the scan flags); errors name the field. */
 export function parseImagePolicy(raw: unknown, where = 'images'): ImagePolicy {
   const r = imagePolicySchema.safeParse(raw ?? {});
-  if (!r.success) throw new ImagePolicyError(`${where}: invalid image policy\n${r.error.issues.map((i) => `  ${[where, ...i.path.map(String)].join('.')}: ${i.message}`).join('\n')}`);
+  if (!r.success) throw new ImagePolicyError(`${where}: invalid image policy\n${r.error.issues.map((i) => `  ${[where, ...i.path.map(String)].join('.')}: ${describeIssue(i as { code?: string; message: string; keys?: string[] })}`).join('\n')}`);
   return r.data;
 }
