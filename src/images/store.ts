@@ -177,9 +177,11 @@ export class EvidenceStore {
     if (image.digest) return Promise.resolve();
     const key = EvidenceStore.tagKey(image);
     return this.#ensure(key, image, now, async (client) => {
-      const m = await client.manifest(image, image.tag ?? 'latest', signal);
-      if (!m) throw new RegistryError('http', `${formatReference(image)}: no such tag in ${client.endpoints(image).join(', ')}`);
-      this.cache.set<Resolution>(key, { digest: m.digest, platforms: isIndex(m) ? childDigests(m.json) : [] }, this.#tagTtl);
+      const head = await client.resolve(image, image.tag ?? 'latest', signal);
+      if (!head) throw new RegistryError('http', `${formatReference(image)}: no such tag in ${client.endpoints(image).join(', ')}`);
+      // An index: its platform manifests, fetched by digest (so checked against it).
+      const index = isIndex(head) ? await client.manifest(image, head.digest, signal) : undefined;
+      this.cache.set<Resolution>(key, { digest: head.digest, platforms: index && isIndex(index) ? childDigests(index.json) : [] }, this.#tagTtl);
     });
   }
 

@@ -79,6 +79,18 @@ describe('integrity', () => {
     await rejects(new RegistryClient({ timeoutMs: 2000, insecure: [host] }).manifest(ref(host), 'v1'), 'integrity', /is announced as sha256:b+ but hashes to/);
   });
 
+  it('a tag resolves by HEAD (no pull counted), or by GET and hashing when the registry sends no digest', async () => {
+    const methods: string[] = [];
+    const withHeader = await serve((req, res) => {
+      methods.push(req.method ?? '');
+      res.writeHead(200, { 'docker-content-digest': sha(MANIFEST), 'content-type': 'application/vnd.oci.image.manifest.v1+json' }).end(req.method === 'HEAD' ? undefined : MANIFEST);
+    });
+    assert.deepEqual(await new RegistryClient({ timeoutMs: 2000, insecure: [withHeader] }).resolve(ref(withHeader), 'v1'), { digest: sha(MANIFEST), mediaType: 'application/vnd.oci.image.manifest.v1+json' });
+    assert.deepEqual(methods, ['HEAD']);
+    const bare = await serve((req, res) => res.writeHead(200).end(req.method === 'HEAD' ? undefined : MANIFEST));
+    assert.equal((await new RegistryClient({ timeoutMs: 2000, insecure: [bare] }).resolve(ref(bare), 'v1'))?.digest, sha(MANIFEST));
+  });
+
   it('a blob must hash to its digest, and may not exceed its size cap', async () => {
     const blob = Buffer.from('payload');
     const host = await serve((req, res) => {

@@ -64,7 +64,7 @@ export interface ClientOptions {
   userAgent?: string;
 }
 
-export function isIndex(m: Manifest): boolean {
+export function isIndex(m: { mediaType: string }): boolean {
   return INDEX_TYPES.has(m.mediaType);
 }
 
@@ -123,6 +123,7 @@ function describeFailure(e: unknown, url: string, timeoutMs: number): RegistryEr
 
 interface RequestOptions {
   op: 'manifest' | 'blob' | 'referrers';
+  method?: 'GET' | 'HEAD';
   accept?: string;
   scope: string;
   signal?: AbortSignal;
@@ -186,7 +187,7 @@ export class RegistryClient {
       const headers: Record<string, string> = { 'user-agent': this.#opts.userAgent ?? 'kubeharden' };
       if (o.accept) headers.accept = o.accept;
       if (authorization && new URL(target).origin === origin) headers.authorization = authorization;
-      const res = await fetch(target, { headers, signal, redirect: 'manual' });
+      const res = await fetch(target, { method: o.method ?? 'GET', headers, signal, redirect: 'manual' });
       if (res.status < 300 || res.status >= 400 || !res.headers.get('location')) return res;
       await res.body?.cancel();
       const next = new URL(res.headers.get('location') as string, target);
@@ -321,6 +322,26 @@ export class RegistryClient {
       const mediaType = typeof json.mediaType === 'string' ? json.mediaType : (res.headers.get('content-type') ?? '').split(';')[0].trim();
       return { digest, mediaType, body, json, from: host };
     });
+  }
+
+  /**
+   * A tag's digest and media type by HEAD (`Docker-Content-Digest`): Docker Hub does not count a
+   * HEAD against its pull rate limit. Falls back to GET (and hashes the body) when the registry
+   * sends no digest. Undefined when the tag does not exist.
+   */
+  async resolve(image: ImageName, tag: string, signal?: AbortSignal): Promise<{ digest: string; mediaType: string } | undefined> {
+    const head = await this.#first(image, async (host) => {
+      const res = await this.#request(host, `${image.repository}/manifests/${tag}`, image.registry, { op: 'manifest', method: 'HEAD', accept: MANIFEST_ACCEPT, scope: `repository:${image.repository}:pull`, signal });
+      await res.body?.cancel();
+      if (res.status === 404) return undefined;
+      if (!res.ok) throw new RegistryError('http', `${host}: manifest ${image.repository}:${tag} answered ${res.status}`);
+      const digest = res.headers.get('docker-content-digest') ?? '';
+      return { digest, mediaType: (res.headers.get('content-type') ?? '').split(';')[0].trim() };
+    });
+    if (!head) return undefined;
+    if (/^sha256:[a-f0-9]{64}$/.test(head.digest)) return head;
+    const m = await this.manifest(image, tag, signal);
+    return m && { digest: m.digest, mediaType: m.mediaType };
   }
 
   /** A blob by digest, at most `max` bytes, checked against the digest. */
