@@ -85,7 +85,7 @@ describe('audit reader', () => {
 
   test('bad lines are located and skipped; the rest is used; v1beta1 is accepted, v1alpha1 refused', async () => {
     const good = auditEvent({ user: 'u', verb: 'get', resource: 'pods', namespace: 'ns' });
-    const beta = { ...auditEvent({ user: 'u', verb: 'list', resource: 'pods', namespace: 'ns' }), apiVersion: 'audit.k8s.io/v1beta1', timestamp: '2019-01-01T00:00:00Z' };
+    const beta: Record<string, unknown> = { ...auditEvent({ user: 'u', verb: 'list', resource: 'pods', namespace: 'ns' }), apiVersion: 'audit.k8s.io/v1beta1', timestamp: '2019-01-01T00:00:00Z' };
     delete beta.stageTimestamp;
     delete beta.requestReceivedTimestamp;
     const alpha = { ...good, auditID: 'x', apiVersion: 'audit.k8s.io/v1alpha1' };

@@ -266,6 +266,8 @@ export class RbacPolicy {
             .filter((s): s is Subject => s !== undefined),
           origin: input.origin,
         };
+        const labels = stringRecord(meta.labels);
+        if (Object.keys(labels).length > 0) b.labels = labels;
         if (input.loaded) b.loaded = input.loaded;
         // The same binding applied twice is one object in a cluster: the last definition wins.
         const replace = (list: RbacBinding[]): boolean => {

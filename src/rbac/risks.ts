@@ -672,3 +672,29 @@ function transitiveFindingsFor(graph: EscalationGraph, root: NodeInfo, rootGroup
   }
   return out;
 }
+
+export interface RowDanger {
+  id: string;
+  row: number;
+  severity: Severity;
+  title: string;
+  names?: string[];
+}
+
+/**
+ * The catalogue rows a role's rules grant on their own in one scope ('' cluster-wide), most severe
+ * first, including wildcards: what `rbac unused` ranks an unused binding or rule by. `rules`
+ * defaults to all of the role's rules (pass one to rank a single rule).
+ */
+export function rulesDanger(rb: ResolvedBinding & { role: RbacRole }, scope: string, rules: readonly PolicyRule[] = rb.role.rules): RowDanger[] {
+  const role: RbacRole = rules === rb.role.rules ? rb.role : { ...rb.role, rules: [...rules] };
+  const held: Held[] = [{ rb: { ...rb, role }, scope }];
+  const out: RowDanger[] = [];
+  for (const row of CATALOGUE) {
+    const h = evalRow(row, held, scope);
+    if (h) out.push({ id: row.id, row: row.row, severity: h.severity, title: row.title, ...(h.names ? { names: h.names } : {}) });
+  }
+  const subject: Subject = { kind: 'User', name: '' };
+  for (const f of wildcardFindings(subject, held)) if (!out.some((o) => o.id === f.id && severityRank(o.severity) >= severityRank(f.severity))) out.push({ id: f.id, row: f.row ?? 17, severity: f.severity, title: f.title });
+  return out.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.row - b.row);
+}

@@ -27,6 +27,7 @@ import type { LiveLoad } from '../../rbac/live.js';
 const liveModule = () => import('../../rbac/live.js');
 import { describeRequest, type PolicyRule, type RbacBinding, type RbacRole, type RequestAttributes, type Subject, type UserInfo } from '../../rbac/types.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
+import { registerRbacUsageCommands } from './rbac-usage.js';
 
 interface CommonFlags {
   filename: string[];
@@ -556,4 +557,6 @@ export function registerRbacCommand(program: Command): void {
   ).action(async (flags: RisksFlags) => {
     await guard(() => runRisks(flags));
   });
+
+  registerRbacUsageCommands(rbac, { addCommon, loadSource, guard, io: rbacIo });
 }
