@@ -12,6 +12,11 @@ import { SuggestBuilder } from '../../rbac/usage/suggest.js';
 import { UsageTracker } from '../../rbac/usage/unused.js';
 import { suggestJson, suggestYaml, unusedData, unusedText, unusedYaml } from '../../report/rbac-usage.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
+import { stringify } from 'yaml';
+import { BlastAnalyzer, findWorkload, WorkloadError, type BlastRadius } from '../../rbac/blast/radius.js';
+import type { RbacPolicy, Workload } from '../../rbac/policy.js';
+import { blastDot, blastHtml, blastJson, blastMermaid, blastText } from '../../report/blast-radius.js';
+import { tabwrite } from '../../rbac/rules-list.js';
 import type { InputFlags, RbacHost } from './rbac-usage.js';
 
 interface AuditFlags {
@@ -98,4 +103,55 @@ export async function runUnused(flags: UnusedFlags, host: RbacHost): Promise<num
   const failed = readExit(read, host, flags.skipInvalid);
   if (failed !== undefined) return failed;
   return flags.failOn !== 'none' && report.findings.some((f) => severityRank(f.severity) >= severityRank(flags.failOn as Severity)) ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** The raw object of each workload: loaded objects offline, the listed pods live. */
+function workloadObjects(policy: RbacPolicy, liveInputs: ReadonlyArray<{ object: unknown }> | undefined): { objectOf: (w: Workload) => unknown; all: Array<{ namespace: string; object: unknown }> } {
+  const live = new Map<string, unknown>();
+  for (const i of liveInputs ?? []) {
+    const o = i.object as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
+    if (typeof o?.kind === 'string') live.set(`${o.kind}/${String(o.metadata?.namespace ?? '')}/${String(o.metadata?.name ?? '')}`, o);
+  }
+  const objectOf = (w: Workload): unknown => w.loaded?.object ?? live.get(`${w.kind}/${w.namespace}/${w.name}`);
+  return { objectOf, all: policy.workloads.map((w) => ({ namespace: w.namespace, object: objectOf(w) })) };
+}
+
+export async function runBlastRadius(spec: string, flags: InputFlags, host: RbacHost): Promise<number> {
+  const src = await host.loadSource(flags);
+  for (const w of src.warnings) host.io.stderr(`Warning: ${w}\n`);
+  const objs = workloadObjects(src.policy, src.live?.inputs);
+  let target;
+  try {
+    target = findWorkload(src.policy, spec, objs.objectOf);
+  } catch (e) {
+    if (e instanceof WorkloadError) throw new UsageError(e.message);
+    throw e;
+  }
+  const r = new BlastAnalyzer(src.policy, objs.all).analyze(target);
+  const render: Record<string, (x: BlastRadius) => string> = { text: blastText, json: blastJson, yaml: (x) => stringify(x, { lineWidth: 0 }), dot: blastDot, mermaid: blastMermaid, html: blastHtml };
+  host.io.stdout(render[flags.output](r));
+  return EXIT_OK;
+}
+
+export async function runWorkloadRanking(flags: InputFlags, host: RbacHost): Promise<number> {
+  const src = await host.loadSource(flags);
+  for (const w of src.warnings) host.io.stderr(`Warning: ${w}\n`);
+  const objs = workloadObjects(src.policy, src.live?.inputs);
+  const analyzer = new BlastAnalyzer(src.policy, objs.all);
+  const seen = new Set<string>();
+  const rows: BlastRadius[] = [];
+  for (const w of src.policy.workloads) {
+    const k = `${w.kind}/${w.namespace}/${w.name}/${w.serviceAccountName}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    const t = { kind: w.kind, namespace: w.namespace, name: w.name, serviceAccountName: w.serviceAccountName, object: objs.objectOf(w), ...(w.loaded ? { source: `${w.loaded.source.file}:${w.loaded.source.locate([]).line}` } : {}) };
+    rows.push(analyzer.analyze(t));
+  }
+  rows.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || b.become.length - a.become.length || b.secrets.readable.length - a.secrets.readable.length || `${a.workload.namespace}/${a.workload.name}`.localeCompare(`${b.workload.namespace}/${b.workload.name}`));
+  const data = rows.map((r) => ({ workload: r.workload, serviceAccount: { namespace: r.serviceAccount.namespace, name: r.serviceAccount.name }, severity: r.severity, apiAccess: r.apiAccess, become: r.become.length, secretsReadable: r.secrets.readable.length, nodeAccess: r.node.length, cloudCredentials: r.cloud.length, summary: r.summary }));
+  if (flags.output === 'json') host.io.stdout(`${JSON.stringify({ workloads: data }, null, 2)}\n`);
+  else if (flags.output === 'yaml') host.io.stdout(stringify({ workloads: data }, { lineWidth: 0 }));
+  else if (rows.length === 0) host.io.stdout('No workloads in the input.\n');
+  else host.io.stdout(tabwrite([['SEVERITY', 'WORKLOAD', 'SERVICEACCOUNT', 'BLAST RADIUS'], ...rows.map((r) => [r.severity.toUpperCase(), `${r.workload.kind} ${r.workload.namespace}/${r.workload.name}`, `${r.serviceAccount.namespace}/${r.serviceAccount.name}`, r.summary])]));
+  return EXIT_OK;
 }

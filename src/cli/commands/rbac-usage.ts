@@ -62,4 +62,22 @@ export function registerRbacUsageCommands(rbac: Command, host: RbacHost): void {
         .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above').choices([...SEVERITIES, 'none']).default('none')),
     ),
   ).action(async (flags) => host.guard(async () => (await run()).runUnused(flags, host)));
+
+  const blast = host
+    .addCommon(
+      rbac
+        .command('blast-radius')
+        .description('what a compromise of a workload gives an attacker: its token, permissions, readable Secrets, identities it can become (transitively, with chain length), node access, cloud credentials')
+        .argument('<workload>', 'NAMESPACE/NAME or NAMESPACE/KIND/NAME (live: a pod, its ReplicaSet or Deployment)'),
+    )
+    .action(async (workload: string, flags) => host.guard(async () => (await run()).runBlastRadius(workload, flags, host)));
+  // Same input options as the other rbac commands, more output formats.
+  blast.options.find((o) => o.long === '--output')?.choices([...BLAST_FORMATS]);
+}
+
+export const BLAST_FORMATS = ['text', 'json', 'yaml', 'dot', 'mermaid', 'html'] as const;
+
+/** `rbac risks --workloads`: every workload ranked by blast radius. */
+export async function runWorkloadRanking(flags: InputFlags, host: RbacHost): Promise<number> {
+  return (await run()).runWorkloadRanking(flags, host);
 }

@@ -27,7 +27,7 @@ import type { LiveLoad } from '../../rbac/live.js';
 const liveModule = () => import('../../rbac/live.js');
 import { describeRequest, type PolicyRule, type RbacBinding, type RbacRole, type RequestAttributes, type Subject, type UserInfo } from '../../rbac/types.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
-import { registerRbacUsageCommands } from './rbac-usage.js';
+import { registerRbacUsageCommands, runWorkloadRanking } from './rbac-usage.js';
 
 interface CommonFlags {
   filename: string[];
@@ -496,6 +496,7 @@ export function registerRbacCommand(program: Command): void {
   const rbac = program
     .command('rbac')
     .description('RBAC analysis with the exact semantics of the Kubernetes authorizer: can-i, who-can, lookup, risks (offline with -f, live with --kubeconfig/--context)');
+  const host = { addCommon, loadSource, guard, io: rbacIo };
 
   addCommon(
     rbac
@@ -553,10 +554,11 @@ export function registerRbacCommand(program: Command): void {
       .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above').choices([...SEVERITIES]).default('high'))
       .option('--include-builtin', 'also report grants of the built-in bootstrap policy')
       .option('--subject <subject>', 'only this subject')
-      .option('--no-transitive', 'do not follow escalation paths'),
-  ).action(async (flags: RisksFlags) => {
-    await guard(() => runRisks(flags));
+      .option('--no-transitive', 'do not follow escalation paths')
+      .option('--workloads', 'rank every workload by its blast radius instead (see rbac blast-radius)'),
+  ).action(async (flags: RisksFlags & { workloads?: boolean }) => {
+    await guard(() => (flags.workloads ? runWorkloadRanking(flags, host) : runRisks(flags)));
   });
 
-  registerRbacUsageCommands(rbac, { addCommon, loadSource, guard, io: rbacIo });
+  registerRbacUsageCommands(rbac, host);
 }
