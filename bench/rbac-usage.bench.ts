@@ -5,13 +5,15 @@
  *
  * Generates a JSON-lines audit log (never committed) of realistic Metadata-level events — 200
  * users and ServiceAccounts, reads and writes over 12 resources and 40 namespaces, a reason
- * annotation on most allowed events, a few denied ones — at 1/10 of --mb and at --mb. Each
+ * annotation on most allowed events, a few denied ones — at half of --mb and at --mb (both past
+ * the point where the reader's bounded de-duplication window is full). Each
  * command runs in its own process (figures from process.resourceUsage: CPU time and peak RSS)
  * next to a floor measured in the same run: a process that streams the same file and
  * JSON.parses every line, the least any JSON-lines consumer does. Reported: MB/s of CPU time,
- * the ratio to the floor, and peak RSS on the big log over the small one (1.0 = memory
- * independent of log size). Whole-process wall and peak figures can be taken with
- * /usr/bin/time -v on the same child command lines (printed).
+ * the ratio to the floor, and peak RSS on the big log over the half-size one (1.0 = memory
+ * independent of log size). For whole-process figures of the CLI itself:
+ *   node --import tsx bench/rbac-usage.bench.ts --generate /tmp/audit.log 1024
+ *   /usr/bin/time -v node dist/cli/main.js rbac suggest --audit-log /tmp/audit.log --serviceaccount ns1:sa1
  */
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -168,7 +170,7 @@ async function parent(): Promise<void> {
   try {
     const small = join(dir, 'small.log');
     const big = join(dir, 'big.log');
-    await generate(small, (mb / 10) * 1e6);
+    await generate(small, (mb / 2) * 1e6);
     await generate(big, mb * 1e6);
     const size = (f: string): number => statSync(f).size / 1e6;
     console.log(`logs: ${size(small).toFixed(0)} MB and ${size(big).toFixed(0)} MB (${dir})`);
@@ -188,5 +190,8 @@ async function parent(): Promise<void> {
   }
 }
 
+// --generate FILE MB writes one log and exits (to time the CLI on it with /usr/bin/time -v);
+// --child MODE FILE is one measured run.
 if (process.argv[2] === '--child') await child(process.argv[3], process.argv[4]);
+else if (process.argv[2] === '--generate') await generate(process.argv[3], Number(process.argv[4]) * 1e6);
 else await parent();

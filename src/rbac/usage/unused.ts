@@ -85,7 +85,8 @@ interface BindingUse {
 }
 
 const SUBJECT_FINDING_SEVERITY_FLOOR: Severity = 'low';
-const MAX_CACHE = 100_000;
+/** Authorizer answers remembered (requests without a usable reason annotation repeat a lot). */
+const MAX_CACHE = 20_000;
 
 function maxSeverity(d: readonly RowDanger[], floor: Severity = 'info'): Severity {
   const top = d[0]?.severity;
