@@ -149,6 +149,19 @@ describe('HTML report in headless Chromium', { skip: !run }, () => {
     assert.ok(await page.eval<boolean>("!!document.getElementById('check-CTR-PRIVILEGED')"));
   });
 
+  it('rbac risks -o html: subjects as objects, grants in the details', async () => {
+    const file = join(out, 'risks.html');
+    const r = kubeharden(['rbac', 'risks', '-f', 'examples/', '-o', 'html']);
+    assert.equal(r.code, 1, r.stderr); // examples/insecure grants cluster-admin: risks at high and above
+    writeFileSync(file, r.stdout);
+    const page = await open(file);
+    assert.deepEqual(page.console.filter((c) => c.type === 'error' || c.type === 'exception'), []);
+    assert.ok((await rows(page)) > 0);
+    await page.eval("document.querySelector('#list-main tbody button.toggle').click()");
+    assert.match(await page.eval<string>("document.querySelector('#list-main tr.detail').textContent"), /via (Cluster)?RoleBinding/);
+    await shot(page, 'html-report-rbac-risks');
+  });
+
   it('the ×10 corpus stays within the documented size and pages through every finding', async (t) => {
     const corpus = sharedPath('corpus/realworld', 'HTML report ×10');
     if (!corpus) return t.skip('corpus absent');
