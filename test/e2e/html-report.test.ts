@@ -151,7 +151,7 @@ describe('HTML report in headless Chromium', { skip: !run }, () => {
 
   it('rbac risks -o html: subjects as objects, grants in the details', async () => {
     const file = join(out, 'risks.html');
-    const r = kubeharden(['rbac', 'risks', '-f', 'examples/', '-o', 'html']);
+    const r = kubeharden(['rbac', 'risks', '-f', 'examples/', '--with-defaults', '-o', 'html']);
     assert.equal(r.code, 1, r.stderr); // examples/insecure grants cluster-admin: risks at high and above
     writeFileSync(file, r.stdout);
     const page = await open(file);
