@@ -8,11 +8,10 @@
  * counts duplicates: two identical fingerprints in the baseline accept two findings, not more.
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
 import type { Finding } from '../engine/types.js';
 
 /** The SARIF `kubeharden/v1` partial fingerprint of a finding. */
-export function fingerprint(f: Pick<Finding, 'check' | 'object' | 'path'>): string {
+export function fingerprint(f: Pick<Finding, 'check' | 'path'> & { object: { kind: string; namespace?: string; name: string } }): string {
   return `${f.check}:${f.object.kind}:${f.object.namespace ?? ''}:${f.object.name}:${f.path}`;
 }
 
@@ -27,21 +26,29 @@ export interface BaselineOutcome {
   new: number;
 }
 
-/** The part of a JSON report (schema v1) a baseline needs; extra fields are ignored. */
-const BASELINE_SCHEMA = z.object({
-  version: z.literal(1),
-  tool: z.object({ name: z.literal('kubeharden') }).loose(),
-  findings: z.array(
-    z
-      .object({
-        check: z.string(),
-        path: z.string(),
-        object: z.object({ kind: z.string(), name: z.string(), namespace: z.string().optional() }).loose(),
-        suppressed: z.unknown().optional(),
-      })
-      .loose(),
-  ),
-}).loose();
+interface BaselineFinding {
+  check: string;
+  path: string;
+  object: { kind: string; name: string; namespace?: string };
+  suppressed?: unknown;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The part of a JSON report (schema v1) a baseline needs; extra fields are ignored. Checked by
+ * hand rather than with zod: a scan must not load the schema library (start-up time).
+ */
+function baselineFindings(json: unknown): BaselineFinding[] | string {
+  if (!isObj(json) || json.version !== 1 || !isObj(json.tool) || json.tool.name !== 'kubeharden') return '(root): expected { version: 1, tool: { name: "kubeharden" } }';
+  if (!Array.isArray(json.findings)) return 'findings: expected an array';
+  for (const [i, f] of json.findings.entries()) {
+    if (!isObj(f) || typeof f.check !== 'string' || typeof f.path !== 'string') return `findings.${i}: expected check and path strings`;
+    const o = f.object;
+    if (!isObj(o) || typeof o.kind !== 'string' || typeof o.name !== 'string' || (o.namespace !== undefined && typeof o.namespace !== 'string')) return `findings.${i}.object: expected kind, name and an optional namespace`;
+  }
+  return json.findings as BaselineFinding[];
+}
 
 export class BaselineError extends Error {}
 
@@ -59,15 +66,12 @@ export function readBaseline(file: string): Map<string, number> {
   } catch (e) {
     throw new BaselineError(`--baseline ${file}: not JSON (${(e as Error).message}); write one with --write-baseline or -o json`);
   }
-  const parsed = BASELINE_SCHEMA.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new BaselineError(`--baseline ${file}: not a kubeharden JSON report (version 1): ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
+  const findings = baselineFindings(json);
+  if (typeof findings === 'string') throw new BaselineError(`--baseline ${file}: not a kubeharden JSON report (version 1): ${findings}`);
   const counts = new Map<string, number>();
-  for (const f of parsed.data.findings) {
+  for (const f of findings) {
     if (f.suppressed) continue; // accepted by the manifest or config already, not by the baseline
-    const k = fingerprint(f as Pick<Finding, 'check' | 'object' | 'path'>);
+    const k = fingerprint(f);
     counts.set(k, (counts.get(k) ?? 0) + 1);
   }
   return counts;
