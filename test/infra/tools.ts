@@ -14,6 +14,7 @@ export const TOOLS = {
   preCommit: { path: join(CACHE, 'pre-commit', '4.7.0', 'bin', 'pre-commit'), script: 'scripts/infra/30-pre-commit.sh' },
   hadolint: { path: join(CACHE, 'hadolint', '2.15.1', 'bin', 'hadolint'), script: 'scripts/infra/31-hadolint.sh' },
   crane: { path: join(CACHE, 'crane', 'v0.21.5', 'crane'), script: 'scripts/infra/40-crane.sh' },
+  krew: { path: join(CACHE, 'krew', 'v0.4.3', 'krew'), script: 'scripts/infra/41-krew.sh' },
 } as const;
 
 /** The tool's path, or undefined after saying NOT RUN (throws under CI). */
