@@ -134,6 +134,7 @@ export async function runBlastRadius(spec: string, flags: InputFlags, host: Rbac
 }
 
 export async function runWorkloadRanking(flags: InputFlags, host: RbacHost): Promise<number> {
+  if (!['text', 'json', 'yaml'].includes(flags.output)) throw new UsageError(`--workloads prints text, json or yaml, not ${flags.output}`);
   const src = await host.loadSource(flags);
   for (const w of src.warnings) host.io.stderr(`Warning: ${w}\n`);
   const objs = workloadObjects(src.policy, src.live?.inputs);

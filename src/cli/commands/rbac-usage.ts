@@ -11,7 +11,7 @@ import type { ResourceCatalog } from '../../rbac/resources.js';
 
 /** What rbac.ts lends: its input options, policy loader, error guard and output streams. */
 export interface RbacHost {
-  addCommon(cmd: Command): Command;
+  addCommon(cmd: Command, formats?: readonly string[]): Command;
   loadSource(flags: InputFlags): Promise<{ policy: RbacPolicy; catalog: ResourceCatalog; mode: 'offline' | 'live'; namespace: string; live?: { serviceAccountsComplete: boolean; inputs: Array<{ object: unknown }> }; warnings: string[] }>;
   guard(run: () => Promise<number>): Promise<void>;
   io: { stdout(s: string): void; stderr(s: string): void };
@@ -63,16 +63,15 @@ export function registerRbacUsageCommands(rbac: Command, host: RbacHost): void {
     ),
   ).action(async (flags) => host.guard(async () => (await run()).runUnused(flags, host)));
 
-  const blast = host
+  host
     .addCommon(
       rbac
         .command('blast-radius')
         .description('what a compromise of a workload gives an attacker: its token, permissions, readable Secrets, identities it can become (transitively, with chain length), node access, cloud credentials')
         .argument('<workload>', 'NAMESPACE/NAME or NAMESPACE/KIND/NAME (live: a pod, its ReplicaSet or Deployment)'),
+      BLAST_FORMATS,
     )
     .action(async (workload: string, flags) => host.guard(async () => (await run()).runBlastRadius(workload, flags, host)));
-  // Same input options as the other rbac commands, more output formats.
-  blast.options.find((o) => o.long === '--output')?.choices([...BLAST_FORMATS]);
 }
 
 export const BLAST_FORMATS = ['text', 'json', 'yaml', 'dot', 'mermaid', 'html'] as const;
