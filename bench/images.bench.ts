@@ -127,11 +127,14 @@ async function warmCache(): Promise<void> {
 
 async function coldCache(): Promise<void> {
   console.log('\n## 2. cold cache: fetch + verify one image against the local registry\n');
-  const tool = (script: string) => spawnSync('bash', [new URL(`../scripts/infra/${script}`, import.meta.url).pathname, '--print'], { encoding: 'utf8' }).stdout.trim();
-  const cosign = tool('22-cosign.sh');
-  const crane = tool('21-crane.sh');
-  if (!readdirSafe(cosign) || !readdirSafe(crane) || !readdirSafe(tool('20-distribution.sh'))) {
-    console.log('NOT RUN: the registry, crane or cosign is not built (bash scripts/build-test-infra.sh)');
+  const { toolPath } = await import('../test/images/tools.js');
+  let cosign: string;
+  try {
+    cosign = toolPath('cosign');
+    toolPath('crane');
+    toolPath('registry');
+  } catch (e) {
+    console.log(`NOT RUN: ${(e as Error).message}`);
     return;
   }
   const { startRegistry } = await import('../test/images/registry.js');
@@ -167,15 +170,6 @@ async function coldCache(): Promise<void> {
     console.log(`ratio kubeharden / cosign at p50: ${(pct(ours, 50) / pct(peer, 50)).toFixed(3)}`);
   } finally {
     await reg.close();
-  }
-}
-
-function readdirSafe(p: string): boolean {
-  try {
-    readFileSync(p);
-    return true;
-  } catch {
-    return false;
   }
 }
 

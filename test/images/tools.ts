@@ -1,21 +1,32 @@
 /**
- * The image-gate test infrastructure, built by scripts/infra/2[0-2]-*.sh into the cache: the
- * distribution registry, crane and cosign. A missing tool FAILS the suite (never skips), with the
- * command that builds it.
+ * The image-gate test infrastructure, built by scripts/infra into the cache: the distribution
+ * registry (50-distribution.sh), cosign (51-cosign.sh) and crane (40-crane.sh, shared with the
+ * container-image suite). A missing tool FAILS the suite (never skips), with the command that
+ * builds it.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SCRIPTS = { registry: '20-distribution.sh', crane: '21-crane.sh', cosign: '22-cosign.sh' } as const;
+const SCRIPTS = { registry: '50-distribution.sh', crane: '40-crane.sh', cosign: '51-cosign.sh' } as const;
 export type Tool = keyof typeof SCRIPTS;
+
+/** Where a script puts its tool: its own --print, or (40-crane.sh has none) <cache>/crane/<version>/crane. */
+function locate(tool: Tool, script: string): string {
+  if (tool === 'crane') {
+    const version = /^version=(\S+)$/m.exec(readFileSync(script, 'utf8'))?.[1] ?? '';
+    return join(process.env.KUBEHARDEN_CACHE ?? join(homedir(), '.cache', 'kubeharden'), 'crane', version, 'crane');
+  }
+  return spawnSync('bash', [script, '--print'], { encoding: 'utf8' }).stdout.trim();
+}
 
 export function toolPath(tool: Tool): string {
   const script = `${ROOT}scripts/infra/${SCRIPTS[tool]}`;
-  const r = spawnSync('bash', [script, '--print'], { encoding: 'utf8' });
-  const path = r.stdout.trim();
-  if (r.status !== 0 || !path || !existsSync(path)) throw new Error(`${tool} is not built: run \`bash scripts/infra/${SCRIPTS[tool]}\` (or npm run test:e2e, which builds all test infrastructure)`);
+  const path = locate(tool, script);
+  if (!path || !existsSync(path)) throw new Error(`${tool} is not built: run \`bash scripts/infra/${SCRIPTS[tool]}\` (or npm run test:e2e, which builds all test infrastructure)`);
   return path;
 }
 

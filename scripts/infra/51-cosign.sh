@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# The OCI distribution registry (github.com/distribution/distribution/v3, `cmd/registry`: the
-# registry behind Docker Hub, Harbor and GHCR's protocol) built from the Go module proxy, for the
-# image-gate suites: images and cosign signatures are pushed to it, and its token
-# authentication (WWW-Authenticate: Bearer) is the real thing kubeharden's OCI client talks to.
-# Test infrastructure only. Cached in ${KUBEHARDEN_CACHE:-~/.cache/kubeharden}/distribution/<version>/registry.
-#   bash scripts/infra/20-distribution.sh          # build if needed
-#   bash scripts/infra/20-distribution.sh --print  # print the binary path, build nothing
-# Fresh build: ~1 min of modules and ~1-2 min of compiling on 2 cores.
+# cosign v2 (github.com/sigstore/cosign/v2 `cmd/cosign`) built from the Go module proxy: the oracle
+# of the image-gate suites. The tests generate key pairs with it, sign images in the test registry
+# (keyed, no transparency log) and check that kubeharden's verdict equals `cosign verify --key` on
+# every case. Test infrastructure only. Cached in
+# ${KUBEHARDEN_CACHE:-~/.cache/kubeharden}/cosign/<version>/cosign.
+#   bash scripts/infra/51-cosign.sh          # build if needed
+#   bash scripts/infra/51-cosign.sh --print  # print the binary path, build nothing
+# Fresh build: ~2 min of modules and ~5-8 min of compiling on 2 cores.
 set -euo pipefail
-tool=distribution module=github.com/distribution/distribution/v3 pkg=cmd/registry bin=registry version=v3.1.2
+tool=cosign module=github.com/sigstore/cosign/v2 pkg=cmd/cosign bin=cosign version=v2.6.5
 cache="${KUBEHARDEN_CACHE:-${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}/.cache/kubeharden}"
 out="$cache/$tool/$version"
 if [[ "${1:-}" == "--print" ]]; then echo "$out/$bin"; exit 0; fi
