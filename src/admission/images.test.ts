@@ -116,3 +116,40 @@ describe('image policy in a profile', () => {
     assert.equal(prepareImages(req(podWith(`ghcr.io/acme/web@${WEB}`)), plain), undefined);
   });
 });
+
+describe('webhook install with an image policy', () => {
+  const install = async (images: Record<string, unknown>) => {
+    const { installManifests } = await import('./install.js');
+    const { generateServingCerts } = await import('./tls.js');
+    return installManifests({
+      namespace: 'kubeharden-system',
+      image: 'ghcr.io/kubeharden/kubeharden:v0.1.0',
+      replicas: 3,
+      mode: 'enforce',
+      mutate: false,
+      certs: { kind: 'generated', certs: await generateServingCerts(['kubeharden-webhook'], 1) },
+      timeoutSeconds: 3,
+      extraResources: [],
+      policy: { profiles: { default: { failOn: 'high', images } }, rules: [{ enforce: 'default' }] },
+      policyDir: dir,
+    }) as Array<Record<string, unknown> & { kind: string; metadata: { name: string } }>;
+  };
+
+  it('inlines key files, keeps in-pod paths, mounts a writable cache and lets the pod resolve registry names', async () => {
+    const objs = await install({ signatures: [{ images: ['ghcr.io/acme/**'], keys: ['acme.pub', '/etc/kubeharden/keys/vendor.pub'] }], registry: { cacheDir: '/var/cache/kubeharden' }, vulnerabilities: { reports: ['/etc/kubeharden/reports'] } });
+    const cm = objs.find((o) => o.kind === 'ConfigMap') as { data: Record<string, string> };
+    const shipped = Object.values(cm.data).join('\n');
+    assert.match(shipped, /-----BEGIN PUBLIC KEY-----/);
+    assert.match(shipped, /\/etc\/kubeharden\/keys\/vendor\.pub/);
+    const deploy = objs.find((o) => o.kind === 'Deployment') as { spec: { template: { spec: { volumes: Array<{ name: string; emptyDir?: unknown }>; containers: Array<{ volumeMounts: Array<{ name: string; mountPath: string }> }> } } } };
+    const podSpec = deploy.spec.template.spec;
+    assert.ok(podSpec.containers[0].volumeMounts.some((m) => m.mountPath === '/var/cache/kubeharden'));
+    assert.ok(podSpec.volumes.some((v) => v.name === 'image-cache-0' && v.emptyDir));
+    const np = objs.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'kubeharden-webhook') as { spec: { egress: Array<{ ports: Array<{ protocol: string; port: number }> }> } };
+    assert.ok(np.spec.egress.some((e) => e.ports.some((p) => p.protocol === 'UDP' && p.port === 53)));
+  });
+
+  it('a relative cache directory is refused (the policy directory is a read-only ConfigMap in the pod)', async () => {
+    await assert.rejects(install({ signatures: [{ images: ['x/**'], keys: ['acme.pub'] }], registry: { cacheDir: 'cache' } }), /cacheDir: give an absolute path/);
+  });
+});

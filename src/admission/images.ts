@@ -5,6 +5,8 @@
  * miss, and the gate's fail mode decides. After verification, /mutate can pin verified tags to
  * their digest.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 import type { ImageGate } from '../images/gate.js';
 import { asString } from '../k8s/json.js';
 import { findPodSpecs } from '../k8s/pod-spec.js';
@@ -73,4 +75,45 @@ export function imagePins(gate: ImageGate | undefined, object: KubeObject): Json
     }
   }
   return ops;
+}
+
+type RawProfiles = Record<string, unknown>;
+
+function imagesOf(profile: unknown): Record<string, unknown> | undefined {
+  const images = profile && typeof profile === 'object' ? (profile as { images?: unknown }).images : undefined;
+  return images && typeof images === 'object' ? (images as Record<string, unknown>) : undefined;
+}
+
+/**
+ * For `webhook install`: the policy is shipped as a ConfigMap, so the public keys its image rules
+ * name by file are inlined as PEM text (public keys are not secret), and a cache directory must be
+ * an absolute path (the ConfigMap's directory is read-only; install mounts an emptyDir there).
+ */
+export function inlineImageKeys(profiles: RawProfiles, policyDir: string | undefined): void {
+  for (const [name, profile] of Object.entries(profiles)) {
+    const images = imagesOf(profile);
+    if (!images) continue;
+    for (const rule of Array.isArray(images.signatures) ? images.signatures : []) {
+      if (!rule || typeof rule !== 'object' || !Array.isArray((rule as { keys?: unknown }).keys)) continue;
+      const r = rule as { keys: unknown[] };
+      // A key file here is inlined; an absolute path that does not exist here names a file mounted in the pod.
+      r.keys = r.keys.map((k) => (typeof k === 'string' && !k.includes('-----BEGIN') && !(isAbsolute(k) && !existsSync(k)) ? readFileSync(resolve(policyDir ?? process.cwd(), k), 'utf8') : k));
+    }
+    const cacheDir = (images.registry as { cacheDir?: unknown } | undefined)?.cacheDir;
+    if (typeof cacheDir === 'string' && !isAbsolute(cacheDir)) throw new Error(`profiles.${name}.images.registry.cacheDir: give an absolute path (e.g. /var/cache/kubeharden): in the cluster the policy's directory is a read-only ConfigMap`);
+  }
+}
+
+/** What the webhook's pod needs for the policy's image rules: DNS and HTTPS to registries, writable cache directories. */
+export function imageInstallNeeds(profiles: RawProfiles): { registries: boolean; cacheDirs: string[] } {
+  let registries = false;
+  const cacheDirs = new Set<string>();
+  for (const profile of Object.values(profiles)) {
+    const images = imagesOf(profile);
+    if (!images) continue;
+    if (Array.isArray(images.signatures) && images.signatures.length) registries = true;
+    const cacheDir = (images.registry as { cacheDir?: unknown } | undefined)?.cacheDir;
+    if (typeof cacheDir === 'string') cacheDirs.add(cacheDir);
+  }
+  return { registries, cacheDirs: [...cacheDirs].sort() };
 }

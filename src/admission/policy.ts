@@ -283,7 +283,7 @@ export interface CompileOptions {
   /** Where the policy came from, for messages. */
   source?: string;
   /** For image policies: the evidence shared by every profile (and by policies reloaded later), metrics, offline use. */
-  images?: { pool?: EvidencePool; observer?: GateObserver; offline?: boolean };
+  images?: { pool?: EvidencePool; observer?: GateObserver; offline?: boolean; validateOnly?: boolean };
 }
 
 /** Validates and compiles a policy document (already parsed from YAML/JSON). */

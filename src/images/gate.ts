@@ -41,6 +41,11 @@ export interface ImageGateOptions {
   observer?: GateObserver;
   /** Never contact a registry: only the cache answers (`scan --offline`, `webhook review`). */
   offline?: boolean;
+  /**
+   * Check the policy without reading the files it names (reports, VEX documents, keys): for
+   * `webhook install`, whose policy names paths inside the webhook's pod.
+   */
+  validateOnly?: boolean;
 }
 
 interface CompiledRule {
@@ -92,7 +97,8 @@ export class ImageGate {
 
     const v = this.policy.vulnerabilities;
     const statements: VexStatement[] = [];
-    if (v) {
+    const files = !opts.validateOnly;
+    if (v && files) {
       const loaded = loadReports(v.reports.map((r) => displayPath(base, r)));
       this.errors.push(...loaded.errors);
       for (const w of loaded.warnings) this.#warnings.add(w);
@@ -103,10 +109,11 @@ export class ImageGate {
         statements.push(...r.statements);
       });
     }
+    if (v && !files) this.#reports = new ReportIndex([]);
     this.#vex = new VexIndex(statements);
     this.#rules = this.policy.signatures.map((rule, i) => {
       const keys: TrustedKey[] = [];
-      for (const k of rule.keys) {
+      for (const k of files ? rule.keys : []) {
         try {
           keys.push(loadKey(k, base));
         } catch (e) {
