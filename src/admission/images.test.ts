@@ -137,15 +137,15 @@ describe('webhook install with an image policy', () => {
 
   it('inlines key files, keeps in-pod paths, mounts a writable cache and lets the pod resolve registry names', async () => {
     const objs = await install({ signatures: [{ images: ['ghcr.io/acme/**'], keys: ['acme.pub', '/etc/kubeharden/keys/vendor.pub'] }], registry: { cacheDir: '/var/cache/kubeharden' }, vulnerabilities: { reports: ['/etc/kubeharden/reports'] } });
-    const cm = objs.find((o) => o.kind === 'ConfigMap') as { data: Record<string, string> };
+    const cm = objs.find((o) => o.kind === 'ConfigMap') as unknown as { data: Record<string, string> };
     const shipped = Object.values(cm.data).join('\n');
     assert.match(shipped, /-----BEGIN PUBLIC KEY-----/);
     assert.match(shipped, /\/etc\/kubeharden\/keys\/vendor\.pub/);
-    const deploy = objs.find((o) => o.kind === 'Deployment') as { spec: { template: { spec: { volumes: Array<{ name: string; emptyDir?: unknown }>; containers: Array<{ volumeMounts: Array<{ name: string; mountPath: string }> }> } } } };
+    const deploy = objs.find((o) => o.kind === 'Deployment') as unknown as { spec: { template: { spec: { volumes: Array<{ name: string; emptyDir?: unknown }>; containers: Array<{ volumeMounts: Array<{ name: string; mountPath: string }> }> } } } };
     const podSpec = deploy.spec.template.spec;
     assert.ok(podSpec.containers[0].volumeMounts.some((m) => m.mountPath === '/var/cache/kubeharden'));
     assert.ok(podSpec.volumes.some((v) => v.name === 'image-cache-0' && v.emptyDir));
-    const np = objs.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'kubeharden-webhook') as { spec: { egress: Array<{ ports: Array<{ protocol: string; port: number }> }> } };
+    const np = objs.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'kubeharden-webhook') as unknown as { spec: { egress: Array<{ ports: Array<{ protocol: string; port: number }> }> } };
     assert.ok(np.spec.egress.some((e) => e.ports.some((p) => p.protocol === 'UDP' && p.port === 53)));
   });
 

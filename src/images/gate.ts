@@ -5,7 +5,7 @@
  * by `prepare` (or read from the cache). `kubeharden scan`, the webhook and `images prefetch`
  * all go through it, so a verdict in CI is the verdict at admission.
  */
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { InputError } from '../load/types.js';
 import { durationMs, expired, type ImageExemption, type ImagePolicy, type ImagePolicyInput, type SignatureRule, withDefaults } from './policy.js';
 import { formatReference, matchesAny, parseReference, type ImageName } from './reference.js';
@@ -124,11 +124,6 @@ export class ImageGate {
     });
   }
 
-  /** Builds a gate from a policy file's directory. */
-  static forConfigFile(policy: ImagePolicy, configFile: string | undefined, opts: Omit<ImageGateOptions, 'baseDir'> = {}): ImageGate {
-    return new ImageGate(policy, { ...opts, baseDir: configFile ? dirname(resolve(configFile)) : process.cwd() });
-  }
-
   /** Warnings so far: load problems, tag-only matches, expired ignore entries and VEX documents. */
   get warnings(): string[] {
     return [...this.#warnings];
@@ -136,10 +131,6 @@ export class ImageGate {
 
   #warn(message: string): void {
     if (this.#warnings.size < 1000) this.#warnings.add(message);
-  }
-
-  now(): Date {
-    return this.#clock();
   }
 
   /** The exemption covering an image for a check, if any (an expired one is reported and ignored). */
@@ -171,12 +162,6 @@ export class ImageGate {
   /** The signature rule for an image (the first whose patterns match), if any. */
   #ruleFor(name: string): CompiledRule | undefined {
     return this.#rules.find((r) => matchesAny(r.rule.images, name));
-  }
-
-  coversSignatures(image: string): boolean {
-    const name = parseReference(image)?.name;
-    // An unreadable reference cannot be shown to be outside every rule: it is covered (fail closed).
-    return name !== undefined ? this.#ruleFor(name) !== undefined : this.#rules.length > 0;
   }
 
   /** The vulnerability verdict for an image; undefined when the policy does not cover it. */

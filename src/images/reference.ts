@@ -64,12 +64,6 @@ export function formatReference(n: ImageName, digest = n.digest): string {
   return `${n.name}${n.tag ? `:${n.tag}` : ''}${digest ? `@${digest}` : ''}`;
 }
 
-/** A digest shortened for messages: `sha256:4c4a4ed3b4fe…`. */
-export function shortDigest(d: string): string {
-  const [alg, hex = ''] = d.split(':');
-  return `${alg}:${hex.slice(0, 12)}…`;
-}
-
 /**
  * A pattern in the form users write images: `nginx` and `docker.io/nginx` mean
  * `docker.io/library/nginx`; a host-less path means Docker Hub. Globs (`*` one path segment,

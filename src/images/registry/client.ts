@@ -68,10 +68,6 @@ export function isIndex(m: { mediaType: string }): boolean {
   return INDEX_TYPES.has(m.mediaType);
 }
 
-export function sha256Digest(body: Buffer): string {
-  return `sha256:${createHash('sha256').update(body).digest('hex')}`;
-}
-
 function digestOf(body: Buffer, algorithm: string): string {
   return `${algorithm}:${createHash(algorithm).update(body).digest('hex')}`;
 }
