@@ -160,6 +160,17 @@ describe('tags, pins and exemptions', () => {
     assert.deepEqual(scan(live, `registry.invalid/acme/app@${DIGEST}`), []);
   });
 
+  it('an unreadable pull secret is a configuration error, never quoting the file', () => {
+    const bad = join(dir, 'secret.json');
+    writeFileSync(bad, '{"auths": {"r.example": {"auth": "' + Buffer.from('no-colon-s3cret').toString('base64') + '"}}}');
+    const gate = new ImageGate({ ...policy('registry.invalid'), registry: { pullSecrets: [bad, join(dir, 'missing.json')] } }, { offline: true });
+    assert.deepEqual(
+      gate.errors.map((e) => e.message.replace(dir, '<dir>')),
+      ['pull secret <dir>/secret.json: the "auth" of r.example is not base64 of user:password', 'pull secret <dir>/missing.json: cannot read (ENOENT)'],
+    );
+    assert.ok(!JSON.stringify(gate.errors).includes('s3cret'));
+  });
+
   it('an invalid image reference is never treated as clean', () => {
     const gate = new ImageGate(policy('registry.invalid'), { offline: true });
     const f = scan(gate, 'Registry.Invalid/ACME/App:@@');

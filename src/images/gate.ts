@@ -10,6 +10,7 @@ import type { InputError } from '../load/types.js';
 import { durationMs, expired, type ImageExemption, type ImagePolicy, type ImagePolicyInput, type SignatureRule, withDefaults } from './policy.js';
 import { formatReference, matchesAny, parseReference, type ImageName } from './reference.js';
 import { EvidenceStore, type StoreObserver } from './store.js';
+import { CredentialStore } from './registry/auth.js';
 import type { EvidencePool } from './pool.js';
 import { loadReports } from './vuln/load.js';
 import { ReportIndex } from './vuln/match.js';
@@ -111,6 +112,16 @@ export class ImageGate {
     }
     if (v && !files) this.#reports = new ReportIndex([]);
     this.#vex = new VexIndex(statements);
+    // Unreadable pull secrets are a configuration error now, not a failure of every later fetch.
+    if (files) {
+      for (const f of reg.pullSecrets) {
+        try {
+          CredentialStore.fromFiles([resolve(base, f)]);
+        } catch (e) {
+          this.errors.push({ file: resolve(base, f), message: (e as Error).message });
+        }
+      }
+    }
     this.#rules = this.policy.signatures.map((rule, i) => {
       const keys: TrustedKey[] = [];
       for (const k of files ? rule.keys : []) {
