@@ -32,7 +32,9 @@ export type Category =
   | 'rbac'
   | 'metadata'
   | 'api'
-  | 'reliability';
+  | 'reliability'
+  | 'control-plane'
+  | 'node';
 
 export interface Reference {
   title: string;
@@ -50,6 +52,17 @@ export interface PeerIds {
   kubesec?: string[];
 }
 
+/**
+ * Benchmark and guidance controls a check implements, for compliance mapping. `cis`: CIS Kubernetes
+ * Benchmark v1.12 recommendation ids (as kube-bench's cfg/cis-1.12 numbers them), e.g. '1.2.1'; an id
+ * from an older version carries it, e.g. 'v1.9:4.2.6'. `nsaCisa`: sections of the NSA/CISA Kubernetes
+ * Hardening Guide v1.2.
+ */
+export interface ControlIds {
+  cis?: string[];
+  nsaCisa?: string[];
+}
+
 export interface CheckMeta {
   /** Upper-case id from the catalogue, e.g. CTR-PRIVILEGED. */
   id: string;
@@ -62,6 +75,8 @@ export interface CheckMeta {
   remediation: string;
   references: Reference[];
   peers: PeerIds;
+  /** CIS Benchmark ids and NSA/CISA sections this check implements. */
+  controls?: ControlIds;
   /** The Pod Security Standards level this control belongs to, if any. */
   pss?: 'baseline' | 'restricted';
   /** Off unless enabled in config (opinionated or noisy checks). */
