@@ -105,6 +105,13 @@ describe('Kubernetes flag parsing (pflag)', () => {
     assert.equal(p.isSet('anonymous-auth'), false, 'after --, nothing is a flag');
   });
 
+  it('a list flag split by a YAML flow sequence ([a, --f=x,y] is three items) leaves a stray argument with a hint', () => {
+    const p = parseFlags('kube-apiserver', args('--authorization-mode=Node', 'RBAC'));
+    assert.deepEqual(p.list('authorization-mode')?.map((x) => x.value), ['Node']);
+    assert.deepEqual(kinds(p), ['stray-argument!']);
+    assert.match(p.problems[0].message, /YAML flow sequence .* quote the whole flag/);
+  });
+
   it('a value flag at the end without its value', () => {
     assert.deepEqual(kinds(parseFlags('kube-apiserver', args('--audit-log-path'))), ['missing-value!']);
   });

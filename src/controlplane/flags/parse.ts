@@ -244,11 +244,16 @@ export function parseFlags(component: Component, args: readonly Arg[]): ParsedFl
   let bareBool: FlagOccurrence | undefined;
   const stray = (arg: Arg): void => {
     const after = bareBool;
+    const prev = out.occurrences[out.occurrences.length - 1];
+    // `command: [kube-apiserver, --authorization-mode=Node,RBAC]`: YAML flow sequences split on commas.
+    const splitList = prev?.kind === 'list' && prev.arg === args[args.indexOf(arg) - 1] && /^[\w.:/-]+$/.test(arg.text);
     out.problems.push({
       kind: 'stray-argument',
       message: after && parseGoBool(arg.text) !== undefined
         ? `"${after.arg.text} ${arg.text}" sets --${after.name} to true and leaves "${arg.text}" as a stray argument (a boolean flag takes no separate value; write --${after.name}=${arg.text}): ${component} refuses to start`
-        : arg.text.trim() === ''
+        : splitList
+          ? `"${arg.text}" is not a flag but reads like more of ${prev.arg.text} (in a YAML flow sequence [ ... ] a comma separates items: quote the whole flag): ${component} takes no positional arguments and refuses to start`
+          : arg.text.trim() === ''
         ? `an empty or blank argument ${JSON.stringify(arg.text)}${t.goFlag ? `: ${component} refuses to start with it` : ''}`
         : `"${arg.text}" is not a flag${/^\s+-/.test(arg.text) ? ' (it starts with a space)' : ''}: ${component} takes no positional arguments and refuses to start`,
       arg,

@@ -1,0 +1,35 @@
+/** The control-plane and kubelet configuration checks: component flags, their configuration files, live probes. */
+import type { Check } from '../../engine/types.js';
+import { check as apiserverAdmissionPlugins } from './APISERVER-ADMISSION-PLUGINS/index.js';
+import { check as apiserverAnonymousAuth } from './APISERVER-ANONYMOUS-AUTH/index.js';
+import { check as apiserverAuditLog } from './APISERVER-AUDIT-LOG/index.js';
+import { check as apiserverAuditLogRetention } from './APISERVER-AUDIT-LOG-RETENTION/index.js';
+import { check as apiserverAuditPolicy } from './APISERVER-AUDIT-POLICY/index.js';
+import { check as apiserverAuthzMode } from './APISERVER-AUTHZ-MODE/index.js';
+import { check as apiserverEncryption } from './APISERVER-ENCRYPTION/index.js';
+import { check as apiserverEtcdTls } from './APISERVER-ETCD-TLS/index.js';
+import { check as apiserverKubeletTls } from './APISERVER-KUBELET-TLS/index.js';
+import { check as apiserverSaExtendToken } from './APISERVER-SA-EXTEND-TOKEN/index.js';
+import { check as apiserverSaKeyFile } from './APISERVER-SA-KEY-FILE/index.js';
+import { check as apiserverSaLookup } from './APISERVER-SA-LOOKUP/index.js';
+import { check as apiserverTlsCerts } from './APISERVER-TLS-CERTS/index.js';
+import { check as apiserverTlsWeak } from './APISERVER-TLS-WEAK/index.js';
+import { check as apiserverTokenAuthFile } from './APISERVER-TOKEN-AUTH-FILE/index.js';
+
+export const controlPlaneChecks: Check[] = [
+  apiserverAdmissionPlugins,
+  apiserverAnonymousAuth,
+  apiserverAuditLog,
+  apiserverAuditLogRetention,
+  apiserverAuditPolicy,
+  apiserverAuthzMode,
+  apiserverEncryption,
+  apiserverEtcdTls,
+  apiserverKubeletTls,
+  apiserverSaExtendToken,
+  apiserverSaKeyFile,
+  apiserverSaLookup,
+  apiserverTlsCerts,
+  apiserverTlsWeak,
+  apiserverTokenAuthFile,
+];
