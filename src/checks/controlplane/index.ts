@@ -15,6 +15,16 @@ import { check as apiserverSaLookup } from './APISERVER-SA-LOOKUP/index.js';
 import { check as apiserverTlsCerts } from './APISERVER-TLS-CERTS/index.js';
 import { check as apiserverTlsWeak } from './APISERVER-TLS-WEAK/index.js';
 import { check as apiserverTokenAuthFile } from './APISERVER-TOKEN-AUTH-FILE/index.js';
+import { check as cpBindAddress } from './CP-BIND-ADDRESS/index.js';
+import { check as cpInsecurePort } from './CP-INSECURE-PORT/index.js';
+import { check as cpProfiling } from './CP-PROFILING/index.js';
+import { check as etcdAutoTls } from './ETCD-AUTO-TLS/index.js';
+import { check as etcdClientCertAuth } from './ETCD-CLIENT-CERT-AUTH/index.js';
+import { check as etcdClientTls } from './ETCD-CLIENT-TLS/index.js';
+import { check as etcdPeerTls } from './ETCD-PEER-TLS/index.js';
+import { check as kcmRotateServerCert } from './KCM-ROTATE-SERVER-CERT/index.js';
+import { check as kcmSaCredentials } from './KCM-SA-CREDENTIALS/index.js';
+import { check as kcmSaKeys } from './KCM-SA-KEYS/index.js';
 
 export const controlPlaneChecks: Check[] = [
   apiserverAdmissionPlugins,
@@ -32,4 +42,14 @@ export const controlPlaneChecks: Check[] = [
   apiserverTlsCerts,
   apiserverTlsWeak,
   apiserverTokenAuthFile,
+  cpBindAddress,
+  cpInsecurePort,
+  cpProfiling,
+  etcdAutoTls,
+  etcdClientCertAuth,
+  etcdClientTls,
+  etcdPeerTls,
+  kcmRotateServerCert,
+  kcmSaCredentials,
+  kcmSaKeys,
 ];
