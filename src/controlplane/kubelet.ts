@@ -11,6 +11,7 @@
  * When a source that would take precedence is not in the scan (a --config file or --config-dir
  * named on the command line but not found), the value is unknown: never guessed from the rest.
  */
+import { posix } from 'node:path';
 import type { LoadedObject, Path } from '../load/types.js';
 import { getIn, isMap } from '../k8s/json.js';
 import { describeFile } from './config-kinds.js';
@@ -171,19 +172,19 @@ export function kubeletFeatureGate(inst: KubeletInstance, gate: string): Effecti
   return e.origin === 'default' || e.origin === 'legacy-default' ? undefined : e;
 }
 
-/** "set by --anonymous-auth", "in config.yaml", "by default (no --config: the command line's legacy default)". */
+/** Where a value comes from, for messages: "set on the command line", "the KubeletConfiguration default" … */
 export function describeOrigin(e: Effective): string {
   switch (e.origin) {
     case 'flag':
-      return 'set on the command line';
+      return 'set on the command line, which overrides the configuration files';
     case 'drop-in':
-      return `set by the drop-in ${e.object.source.file}`;
+      return `set by the drop-in ${posix.basename(e.object.source.file)}, which overrides the --config file`;
     case 'config':
-      return `set in ${e.object.source.file}`;
+      return 'set in the KubeletConfiguration';
     case 'configz':
-      return 'in the kubelet\'s effective configuration (/configz)';
+      return 'in the kubelet\'s effective configuration, /configz';
     case 'legacy-default':
-      return 'the default of a kubelet started without --config (the command line\'s legacy default)';
+      return 'the legacy default of a kubelet started without --config';
     default:
       return 'the KubeletConfiguration default';
   }

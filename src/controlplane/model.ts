@@ -89,6 +89,8 @@ export interface ControlPlaneModel {
 
 /** Live /configz objects carry this annotation (value: the node name). */
 export const CONFIGZ_ANNOTATION = 'kubeharden.io/configz-node';
+/** …and this one: the node's status.nodeInfo.kubeletVersion. */
+export const KUBELET_VERSION_ANNOTATION = 'kubeharden.io/kubelet-version';
 
 const NONE: readonly never[] = [];
 

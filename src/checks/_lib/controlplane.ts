@@ -68,8 +68,22 @@ export function flagState(p: ComponentProcess, flag: string, defaultText: string
 }
 
 /** A kubelet finding at the source of the value (flag, drop-in, config field), or where it must be added. */
-export function kubeletFinding(k: KubeletInstance, e: Effective, message: string): RawFinding & { object: LoadedObject } {
-  return { object: e.object, path: e.path, message: `${k.label}: ${message}` };
+export function kubeletFinding(e: Effective, message: string, severity?: RawFinding['severity']): RawFinding & { object: LoadedObject } {
+  return { object: e.object, path: e.path, message: `${message} (${describeOrigin(e)})`, ...(severity ? { severity } : {}) };
+}
+
+/** Runs `test` on one kubelet field's effective value and reports it where the value comes from. */
+export function kubeletField(
+  meta: CheckMeta,
+  field: KubeletField,
+  test: (value: unknown, k: KubeletInstance) => string | undefined,
+): BundleCheck {
+  return kubeletCheck(meta, function* (k) {
+    const e = kubeletValue(k, field);
+    if (!e) return;
+    const message = test(e.value, k);
+    if (message) yield kubeletFinding(e, message);
+  });
 }
 
 /** Evaluates one kubelet field; values that cannot be known yield nothing here (CP-NOT-ASSESSABLE reports them). */
@@ -78,6 +92,3 @@ export function kubeletValue(k: KubeletInstance, field: KubeletField): Effective
   return e.unknown ? undefined : e;
 }
 
-export function originText(e: Effective): string {
-  return describeOrigin(e);
-}

@@ -25,6 +25,19 @@ import { check as etcdPeerTls } from './ETCD-PEER-TLS/index.js';
 import { check as kcmRotateServerCert } from './KCM-ROTATE-SERVER-CERT/index.js';
 import { check as kcmSaCredentials } from './KCM-SA-CREDENTIALS/index.js';
 import { check as kcmSaKeys } from './KCM-SA-KEYS/index.js';
+import { check as kubeletAnonymousAuth } from './KUBELET-ANONYMOUS-AUTH/index.js';
+import { check as kubeletAuthzMode } from './KUBELET-AUTHZ-MODE/index.js';
+import { check as kubeletCertRotation } from './KUBELET-CERT-ROTATION/index.js';
+import { check as kubeletClientCa } from './KUBELET-CLIENT-CA/index.js';
+import { check as kubeletEventQps } from './KUBELET-EVENT-QPS/index.js';
+import { check as kubeletIptablesChains } from './KUBELET-IPTABLES-CHAINS/index.js';
+import { check as kubeletProtectKernelDefaults } from './KUBELET-PROTECT-KERNEL-DEFAULTS/index.js';
+import { check as kubeletReadOnlyPort } from './KUBELET-READ-ONLY-PORT/index.js';
+import { check as kubeletSeccompDefault } from './KUBELET-SECCOMP-DEFAULT/index.js';
+import { check as kubeletServingCert } from './KUBELET-SERVING-CERT/index.js';
+import { check as kubeletStreamingTimeout } from './KUBELET-STREAMING-TIMEOUT/index.js';
+import { check as kubeletTlsWeak } from './KUBELET-TLS-WEAK/index.js';
+import { check as kubeletWebhookAuthn } from './KUBELET-WEBHOOK-AUTHN/index.js';
 
 export const controlPlaneChecks: Check[] = [
   apiserverAdmissionPlugins,
@@ -52,4 +65,17 @@ export const controlPlaneChecks: Check[] = [
   kcmRotateServerCert,
   kcmSaCredentials,
   kcmSaKeys,
+  kubeletAnonymousAuth,
+  kubeletAuthzMode,
+  kubeletCertRotation,
+  kubeletClientCa,
+  kubeletEventQps,
+  kubeletIptablesChains,
+  kubeletProtectKernelDefaults,
+  kubeletReadOnlyPort,
+  kubeletSeccompDefault,
+  kubeletServingCert,
+  kubeletStreamingTimeout,
+  kubeletTlsWeak,
+  kubeletWebhookAuthn,
 ];
