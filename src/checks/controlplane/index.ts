@@ -1,5 +1,6 @@
 /** The control-plane and kubelet configuration checks: component flags, their configuration files, live probes. */
 import type { Check } from '../../engine/types.js';
+import { check as admissionPsaExemptions } from './ADMISSION-PSA-EXEMPTIONS/index.js';
 import { check as apiserverAdmissionPlugins } from './APISERVER-ADMISSION-PLUGINS/index.js';
 import { check as apiserverAnonymousAuth } from './APISERVER-ANONYMOUS-AUTH/index.js';
 import { check as apiserverAuditLog } from './APISERVER-AUDIT-LOG/index.js';
@@ -15,9 +16,14 @@ import { check as apiserverSaLookup } from './APISERVER-SA-LOOKUP/index.js';
 import { check as apiserverTlsCerts } from './APISERVER-TLS-CERTS/index.js';
 import { check as apiserverTlsWeak } from './APISERVER-TLS-WEAK/index.js';
 import { check as apiserverTokenAuthFile } from './APISERVER-TOKEN-AUTH-FILE/index.js';
+import { check as auditPolicyGaps } from './AUDIT-POLICY-GAPS/index.js';
+import { check as auditPolicySecretBodies } from './AUDIT-POLICY-SECRET-BODIES/index.js';
+import { check as authnConfigAnonymous } from './AUTHN-CONFIG-ANONYMOUS/index.js';
+import { check as authzConfigModes } from './AUTHZ-CONFIG-MODES/index.js';
 import { check as cpBindAddress } from './CP-BIND-ADDRESS/index.js';
 import { check as cpInsecurePort } from './CP-INSECURE-PORT/index.js';
 import { check as cpProfiling } from './CP-PROFILING/index.js';
+import { check as encryptionProviders } from './ENCRYPTION-PROVIDERS/index.js';
 import { check as etcdAutoTls } from './ETCD-AUTO-TLS/index.js';
 import { check as etcdClientCertAuth } from './ETCD-CLIENT-CERT-AUTH/index.js';
 import { check as etcdClientTls } from './ETCD-CLIENT-TLS/index.js';
@@ -40,6 +46,7 @@ import { check as kubeletTlsWeak } from './KUBELET-TLS-WEAK/index.js';
 import { check as kubeletWebhookAuthn } from './KUBELET-WEBHOOK-AUTHN/index.js';
 
 export const controlPlaneChecks: Check[] = [
+  admissionPsaExemptions,
   apiserverAdmissionPlugins,
   apiserverAnonymousAuth,
   apiserverAuditLog,
@@ -55,9 +62,14 @@ export const controlPlaneChecks: Check[] = [
   apiserverTlsCerts,
   apiserverTlsWeak,
   apiserverTokenAuthFile,
+  auditPolicyGaps,
+  auditPolicySecretBodies,
+  authnConfigAnonymous,
+  authzConfigModes,
   cpBindAddress,
   cpInsecurePort,
   cpProfiling,
+  encryptionProviders,
   etcdAutoTls,
   etcdClientCertAuth,
   etcdClientTls,
