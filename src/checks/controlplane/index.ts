@@ -3,6 +3,7 @@ import type { Check } from '../../engine/types.js';
 import { check as admissionPsaExemptions } from './ADMISSION-PSA-EXEMPTIONS/index.js';
 import { check as apiserverAdmissionPlugins } from './APISERVER-ADMISSION-PLUGINS/index.js';
 import { check as apiserverAnonymousAuth } from './APISERVER-ANONYMOUS-AUTH/index.js';
+import { check as apiserverAnonymousProbe } from './APISERVER-ANONYMOUS-PROBE/index.js';
 import { check as apiserverAuditLog } from './APISERVER-AUDIT-LOG/index.js';
 import { check as apiserverAuditLogRetention } from './APISERVER-AUDIT-LOG-RETENTION/index.js';
 import { check as apiserverAuditPolicy } from './APISERVER-AUDIT-POLICY/index.js';
@@ -21,7 +22,9 @@ import { check as auditPolicySecretBodies } from './AUDIT-POLICY-SECRET-BODIES/i
 import { check as authnConfigAnonymous } from './AUTHN-CONFIG-ANONYMOUS/index.js';
 import { check as authzConfigModes } from './AUTHZ-CONFIG-MODES/index.js';
 import { check as cpBindAddress } from './CP-BIND-ADDRESS/index.js';
+import { check as cpConfigInvalid } from './CP-CONFIG-INVALID/index.js';
 import { check as cpInsecurePort } from './CP-INSECURE-PORT/index.js';
+import { check as cpNotAssessable } from './CP-NOT-ASSESSABLE/index.js';
 import { check as cpProfiling } from './CP-PROFILING/index.js';
 import { check as encryptionProviders } from './ENCRYPTION-PROVIDERS/index.js';
 import { check as etcdAutoTls } from './ETCD-AUTO-TLS/index.js';
@@ -49,6 +52,7 @@ export const controlPlaneChecks: Check[] = [
   admissionPsaExemptions,
   apiserverAdmissionPlugins,
   apiserverAnonymousAuth,
+  apiserverAnonymousProbe,
   apiserverAuditLog,
   apiserverAuditLogRetention,
   apiserverAuditPolicy,
@@ -67,7 +71,9 @@ export const controlPlaneChecks: Check[] = [
   authnConfigAnonymous,
   authzConfigModes,
   cpBindAddress,
+  cpConfigInvalid,
   cpInsecurePort,
+  cpNotAssessable,
   cpProfiling,
   encryptionProviders,
   etcdAutoTls,

@@ -91,11 +91,16 @@ describe('Kubernetes flag parsing (pflag)', () => {
 
   it('odd quoting: literal quotes reach the component (no shell in a container command)', () => {
     const p = parseFlags('kube-apiserver', args('--anonymous-auth="false"', '--audit-log-path=\'/var/log/a.log\'', '--authorization-mode="Node,RBAC"'));
-    assert.deepEqual(kinds(p), ['quoted-value!', 'quoted-value', 'quoted-value!']);
+    assert.deepEqual(kinds(p), ['quoted-value!', 'quoted-value', 'quoted-value']);
+    assert.match(p.problems[2].message, /one list item, not 2/);
     assert.equal(p.bool('anonymous-auth'), undefined);
     assert.equal(p.value('audit-log-path'), "'/var/log/a.log'");
     // pflag reads the list as CSV: the quotes group the whole value into one (unknown) mode
     assert.deepEqual(p.list('authorization-mode')?.map((x) => x.value), ['Node,RBAC']);
+    // a quoted single item is plain CSV quoting: nothing to report
+    const one = parseFlags('kube-apiserver', args('--tls-cipher-suites="TLS_AES_128_GCM_SHA256"'));
+    assert.deepEqual(one.problems, []);
+    assert.deepEqual(one.list('tls-cipher-suites')?.map((x) => x.value), ['TLS_AES_128_GCM_SHA256']);
   });
 
   it('stray, blank and space-prefixed arguments; -- ends the flags', () => {

@@ -351,15 +351,26 @@ function shortFlags(out: ParsedFlags, arg: Arg, letters: string, args: readonly 
 
 function record(out: ParsedFlags, name: string, kind: FlagKind, value: string, arg: Arg, valueArg?: Arg): void {
   const component = out.component;
-  if (quoted(value)) {
-    const inner = value.slice(1, -1);
+  // List values are read as CSV, where double quotes group: "a,b" is one item, not two.
+  const csv = kind === 'list' ? readCsv(value) : undefined;
+  if (kind === 'list' && csv?.length === 1 && csv[0].includes(',') && value.startsWith('"')) {
     out.problems.push({
       kind: 'quoted-value',
-      message: `--${name} gets the value ${value} with its quotes: no shell runs a container's command to remove them, so ${component} sees ${JSON.stringify(value)}${kind === 'bool' ? ' and refuses to start' : ''} (write ${arg.text.includes('=') ? `--${name}=${inner}` : inner})`,
+      message: `--${name}=${value}: the quotes make ${component} read ${JSON.stringify(csv[0])} as one list item, not ${csv[0].split(',').length} (write --${name}=${csv[0]})`,
       arg,
       flag: name,
       value,
-      fatal: kind === 'bool' || kind === 'list',
+      fatal: false,
+    });
+  } else if (kind !== 'list' && quoted(value)) {
+    const inner = value.slice(1, -1);
+    out.problems.push({
+      kind: 'quoted-value',
+      message: `--${name} gets the value ${value} with its quotes: no shell runs a container's command to remove them, so ${component} receives the quote characters too${kind === 'bool' ? ' and refuses to start' : ''} (write ${arg.text.includes('=') ? `--${name}=${inner}` : inner})`,
+      arg,
+      flag: name,
+      value,
+      fatal: kind === 'bool',
     });
   } else if (kind === 'bool' && parseGoBool(value) === undefined) {
     out.problems.push({
