@@ -9,8 +9,9 @@ import { VERSION } from '../version.js';
 import { readConfig } from '../config.js';
 import { parsePssFlag } from '../pss-flag.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
+import { addControlPlaneOptions, controlPlaneInputs, hasControlPlaneInputs, type ControlPlaneScanFlags } from './scan-control-plane.js';
 
-interface ScanFlags {
+interface ScanFlags extends ControlPlaneScanFlags {
   output: string;
   outputFile?: string;
   failOn?: FailOn;
@@ -69,11 +70,16 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
   const settings = { ...parseSettings(flags.set), ...(flags.pss ? { pss: flags.pss } : {}) };
   parsePssFlag(flags.pss); // validates; the checks read the string from settings
 
-  const loaded = await loadInputs(paths.length ? paths : ['.'], {
+  const loadOpts = {
     exclude: [...(config.exclude ?? []), ...flags.exclude],
     kustomize: flags.kustomize,
     ...(flags.maxFileSize ? { maxFileBytes: parseSize(flags.maxFileSize) } : {}),
-  });
+  };
+  const loaded = await loadInputs(paths.length || hasControlPlaneInputs(flags) ? paths : ['.'], loadOpts);
+  const cp = await controlPlaneInputs(flags, loaded.objects, loadOpts);
+  loaded.objects.push(...cp.objects);
+  loaded.errors.push(...cp.errors);
+  loaded.files.push(...cp.files);
   const scanOpts = { config, only, settings, annotationExemptions: flags.annotationExemptions === false ? false : undefined };
   const result = scanObjects(loaded.objects, scanOpts);
   const errors = [...loaded.errors, ...result.errors];
@@ -94,7 +100,7 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
 }
 
 export function registerScanCommand(program: Command): void {
-  program
+  const scan = program
     .command('scan')
     .description('audit manifests: files, directories, - for stdin, Kustomize directories')
     .argument('[paths...]', 'files or directories to scan (default: .)')
@@ -111,8 +117,8 @@ export function registerScanCommand(program: Command): void {
     .option('--color', 'force colour')
     .option('--no-color', 'no colour')
     .option('--max-file-size <size>', 'largest file to read (default 50MiB)')
-    .option('--no-kustomize', 'read kustomization directories as plain files instead of rendering them')
-    .action(async (paths: string[], flags: ScanFlags) => {
-      process.exitCode = await runScan(paths, flags);
-    });
+    .option('--no-kustomize', 'read kustomization directories as plain files instead of rendering them');
+  addControlPlaneOptions(scan).action(async (paths: string[], flags: ScanFlags) => {
+    process.exitCode = await runScan(paths, flags);
+  });
 }

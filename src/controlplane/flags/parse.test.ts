@@ -103,6 +103,12 @@ describe('Kubernetes flag parsing (pflag)', () => {
     assert.deepEqual(one.list('tls-cipher-suites')?.map((x) => x.value), ['TLS_AES_128_GCM_SHA256']);
   });
 
+  it('never prints values of flags that could hold a credential', () => {
+    const p = parseFlags('etcd', args('--auth-token=simple', '--auth-token=jwt,priv-key=/k'));
+    assert.doesNotMatch(p.problems[0].message, /simple|priv-key/);
+    assert.match(p.problems[0].message, /<redacted>/);
+  });
+
   it('stray, blank and space-prefixed arguments; -- ends the flags', () => {
     const p = parseFlags('kube-apiserver', args('serve', '', ' --profiling=false', '--profiling=true', '--', '--anonymous-auth=false'));
     assert.deepEqual(kinds(p), ['stray-argument!', 'stray-argument', 'stray-argument!', 'stray-argument!']);

@@ -109,6 +109,11 @@ export function readCsv(value: string): string[] | undefined {
   }
 }
 
+/** Values of flags that could carry a credential are never printed (file paths are fine). */
+export function shownValue(name: string, value: string): string {
+  return /password|secret|token|credential|key$/i.test(name) && !/file|dir|path|ttl|type/i.test(name) ? '<redacted>' : value;
+}
+
 function quoted(v: string): boolean {
   return v.length >= 2 && ((v.startsWith('"') && v.endsWith('"')) || (v.startsWith("'") && v.endsWith("'")));
 }
@@ -366,7 +371,7 @@ function record(out: ParsedFlags, name: string, kind: FlagKind, value: string, a
     const inner = value.slice(1, -1);
     out.problems.push({
       kind: 'quoted-value',
-      message: `--${name} gets the value ${value} with its quotes: no shell runs a container's command to remove them, so ${component} receives the quote characters too${kind === 'bool' ? ' and refuses to start' : ''} (write ${arg.text.includes('=') ? `--${name}=${inner}` : inner})`,
+      message: `--${name} gets its value with the quotes (${shownValue(name, value)}): no shell runs a container's command to remove them, so ${component} receives the quote characters too${kind === 'bool' ? ' and refuses to start' : ''} (write ${arg.text.includes('=') ? `--${name}=${shownValue(name, inner)}` : shownValue(name, inner)})`,
       arg,
       flag: name,
       value,
@@ -375,7 +380,7 @@ function record(out: ParsedFlags, name: string, kind: FlagKind, value: string, a
   } else if (kind === 'bool' && parseGoBool(value) === undefined) {
     out.problems.push({
       kind: 'invalid-bool',
-      message: `--${name}=${JSON.stringify(value)} is not a boolean (true or false): ${component} refuses to start`,
+      message: `--${name}=${JSON.stringify(shownValue(name, value))} is not a boolean (true or false): ${component} refuses to start`,
       arg,
       flag: name,
       value,
@@ -386,7 +391,7 @@ function record(out: ParsedFlags, name: string, kind: FlagKind, value: string, a
   if (previous && (kind === 'value' || kind === 'bool') && previous.value !== value) {
     out.problems.push({
       kind: 'repeated-value',
-      message: `--${name} is given more than once: "${value}" here replaces "${previous.value}" (the last one wins)`,
+      message: `--${name} is given more than once: "${shownValue(name, value)}" here replaces "${shownValue(name, previous.value)}" (the last one wins)`,
       arg,
       flag: name,
       value,
