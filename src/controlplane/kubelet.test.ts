@@ -99,5 +99,7 @@ describe('kubelet precedence', () => {
     assert.equal(k.effective, true);
     assert.deepEqual([effective(k, KUBELET_FIELDS.readOnlyPort).value, effective(k, KUBELET_FIELDS.readOnlyPort).origin], [0, 'configz']);
     assert.equal(effective(k, KUBELET_FIELDS.eventRecordQPS).value, 0);
+    // …but a feature gate it does not list is at the release's default, not off.
+    assert.equal(kubeletFeatureGate(k, 'RotateKubeletServerCertificate'), undefined);
   });
 });

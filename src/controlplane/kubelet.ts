@@ -167,6 +167,8 @@ export function kubeletFeatureGate(inst: KubeletInstance, gate: string): Effecti
   const gates = p?.flags.map('feature-gates');
   const fromFlags = gates?.get(gate);
   if (fromFlags) return { value: parseGoBool(fromFlags.value), origin: 'flag', object: p!.owner, path: fromFlags.at.arg.path };
+  // /configz lists the gates someone set; one it leaves out is at the release's default, not off.
+  if (inst.effective && inst.config && getIn(inst.config.object, ['featureGates', gate]) === undefined) return undefined;
   const e = effective(inst, { path: ['featureGates', gate], type: 'bool', defaultValue: undefined });
   if (e.unknown) return e;
   return e.origin === 'default' || e.origin === 'legacy-default' ? undefined : e;

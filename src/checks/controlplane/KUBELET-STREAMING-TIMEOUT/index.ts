@@ -5,7 +5,7 @@ import { KUBELET_FIELDS } from '../../../controlplane/kubelet.js';
 
 /** A Go duration string that amounts to zero ("0", "0s", "0h0m0s"). */
 function zeroDuration(v: string): boolean {
-  return /^[+-]?(0+(\.0*)?(ns|us|µs|ms|s|m|h)?)+$/.test(v.trim());
+  return /^[+-]?(0+(\.0*)?(ns|us|\u00b5s|ms|s|m|h)?)+$/.test(v.trim());
 }
 
 export const check = kubeletField(
