@@ -1,9 +1,18 @@
 /** The reference page of a check (docs/checks/<ID>.md), generated from its metadata and doc.md. */
 import { existsSync, readFileSync } from 'node:fs';
-import type { Check } from '../engine/types.js';
+import type { Check, CheckMeta } from '../engine/types.js';
 import { checkDocPath } from './docs.js';
 
 const PEER_NAMES: Record<string, string> = { checkov: 'Checkov', kubescape: 'Kubescape', trivy: 'Trivy', kubeLinter: 'kube-linter', kubeScore: 'kube-score', polaris: 'Polaris', kubesec: 'kubesec' };
+
+/** "**Controls.** CIS Kubernetes Benchmark v1.12: 1.2.1 · NSA/CISA: Authentication…" (only for checks that declare controls). */
+function controlLines(controls: CheckMeta['controls']): string[] {
+  const parts = [
+    ...(controls?.cis?.length ? [`CIS Kubernetes Benchmark v1.12: ${controls.cis.join(', ')}`] : []),
+    ...(controls?.nsaCisa?.length ? [`NSA/CISA Kubernetes Hardening Guide: ${controls.nsaCisa.join('; ')}`] : []),
+  ];
+  return parts.length ? [`**Controls.** ${parts.join(' · ')}`, ''] : [];
+}
 
 export function renderCheckPage(c: Check): string {
   const m = c.meta;
@@ -17,6 +26,7 @@ export function renderCheckPage(c: Check): string {
     `|---|---|---|---|---|`,
     `| ${m.severity} | ${m.category} | ${c.scope} | ${m.pss ?? '—'} | ${m.optIn ? 'opt-in' : 'on'} |`,
     '',
+    ...controlLines(m.controls),
     `**Why it matters.** ${m.attack}`,
     '',
     `**How to fix.** ${m.remediation}`,

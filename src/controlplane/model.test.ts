@@ -75,9 +75,11 @@ spec:
         - {name: sched, image: example/hyperkube, command: [/hyperkube, scheduler, --profiling=false]}
         - {name: etcd, image: registry.k8s.io/etcd:3.6.5-0, command: [/bin/sh, -c, "exec etcd --client-cert-auth=true"]}
         - {name: web, image: nginx}
+        - {name: operator, image: quay.io/prometheus-operator/prometheus-operator:v0.93.1, args: [--kubelet-service=kube-system/kubelet]}
 `,
     });
-    assert.deepEqual(m.processes.map((p) => [p.component, p.minor, p.viaShell]), [['kube-apiserver', 31, false], ['kube-scheduler', undefined, false], ['etcd', undefined, true]]);
+    assert.deepEqual(m.processes.map((p) => [p.component, p.minor, p.viaShell]), [['kube-apiserver', 31, false], ['kube-scheduler', undefined, false], ['etcd', undefined, true]],
+      'args without a command are arguments of the image entrypoint: --kubelet-service=kube-system/kubelet is not the kubelet');
   });
 });
 

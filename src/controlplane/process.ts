@@ -94,7 +94,7 @@ interface Found {
 
 /** The component an argv runs, and its arguments. */
 export function findComponent(argv: readonly Arg[]): Found | undefined {
-  if (argv.length === 0) return undefined;
+  if (argv.length === 0 || argv[0].text.startsWith('-')) return undefined;
   const first = componentOf(argv[0].text);
   if (first) return { component: first, binary: argv[0], args: argv.slice(1), viaShell: false };
   const head = binaryName(argv[0].text);
@@ -164,7 +164,8 @@ export function processesInPod(pod: PodTarget): ComponentProcess[] {
     const args = argsOf(c.spec.args, [...c.path, 'args']);
     const image = asString(c.spec.image) ?? '';
     const ref = parseImage(image);
-    let found = findComponent([...command, ...args]);
+    // Without a command the image's entrypoint runs and `args` are only its arguments.
+    let found = command.length ? findComponent([...command, ...args]) : undefined;
     if (!found && command.length === 0) {
       const repo = ref.repository.slice(ref.repository.lastIndexOf('/') + 1);
       const byImage = IMAGES[repo];

@@ -8,7 +8,7 @@ import { checkDocPath } from '../../checks/docs.js';
 
 function describe(c: Check) {
   const m = c.meta;
-  return { id: m.id, title: m.title, severity: m.severity, category: m.category, scope: c.scope, pss: m.pss, optIn: m.optIn ?? false, attack: m.attack, remediation: m.remediation, references: m.references, peers: m.peers };
+  return { id: m.id, title: m.title, severity: m.severity, category: m.category, scope: c.scope, pss: m.pss, optIn: m.optIn ?? false, attack: m.attack, remediation: m.remediation, references: m.references, peers: m.peers, ...(m.controls ? { controls: m.controls } : {}) };
 }
 
 export function explainText(c: Check): string {
@@ -21,6 +21,8 @@ export function explainText(c: Check): string {
   return [
     `${m.id}: ${m.title}`,
     `severity: ${m.severity}   category: ${m.category}${m.pss ? `   Pod Security Standards: ${m.pss}` : ''}${m.optIn ? '   (opt-in)' : ''}`,
+    ...(m.controls?.cis?.length ? [`CIS Kubernetes Benchmark v1.12: ${m.controls.cis.join(', ')}`] : []),
+    ...(m.controls?.nsaCisa?.length ? [`NSA/CISA: ${m.controls.nsaCisa.join('; ')}`] : []),
     '',
     `Why: ${m.attack}`,
     '',
