@@ -58,7 +58,7 @@ function parsePathMap(specs: readonly string[]): PathMapping[] {
 }
 
 function checkDir(flag: string, dir: string): void {
-  let ok = false;
+  let ok: boolean;
   try {
     ok = statSync(dir).isDirectory();
   } catch {
