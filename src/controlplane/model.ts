@@ -8,7 +8,7 @@ import type { LoadedObject, Path } from '../load/types.js';
 import type { ObjectIndex } from '../engine/object-index.js';
 import type { PodTarget } from '../k8s/pod-spec.js';
 import { asList, asMap, asString } from '../k8s/json.js';
-import { isConfigKind, isKubehardenKind, type ConfigKind } from './config-kinds.js';
+import { CONFIG_KINDS, isConfigKind, isKubehardenKind, type ConfigKind } from './config-kinds.js';
 import type { FlagOccurrence } from './flags/parse.js';
 import type { Component } from './flags/table.js';
 import { normalizeNodePath, nodePathOf, nodeViewOf, type NodeView } from './node-files.js';
@@ -85,6 +85,16 @@ export interface ControlPlaneModel {
   /** The reference a process makes with one of its file flags. */
   reference(p: ComponentProcess, flag: string): ConfigReference | undefined;
   kubelets: readonly KubeletInstance[];
+}
+
+/**
+ * The object is part of a control plane or node configuration: it runs a component, is one of
+ * their configuration kinds, or a live probe. Control-plane checks judge nothing else, so a scan
+ * of applications alone is out of their scope (not a pass).
+ */
+export function isControlPlaneObject(o: LoadedObject, index: ObjectIndex): boolean {
+  if (o.kind in CONFIG_KINDS || isKubehardenKind(o, 'ProcessCommandLine') || isKubehardenKind(o, 'ControlPlaneProbe')) return true;
+  return index.derived(controlPlaneModel).processesOf(o).length > 0;
 }
 
 /** Live /configz objects carry this annotation (value: the node name). */

@@ -52,17 +52,6 @@ export interface PeerIds {
   kubesec?: string[];
 }
 
-/**
- * Benchmark and guidance controls a check implements, for compliance mapping. `cis`: CIS Kubernetes
- * Benchmark v1.12 recommendation ids (as kube-bench's cfg/cis-1.12 numbers them), e.g. '1.2.1'; an id
- * from an older version carries it, e.g. 'v1.9:4.2.6'. `nsaCisa`: sections of the NSA/CISA Kubernetes
- * Hardening Guide v1.2.
- */
-export interface ControlIds {
-  cis?: string[];
-  nsaCisa?: string[];
-}
-
 export interface CheckMeta {
   /** Upper-case id from the catalogue, e.g. CTR-PRIVILEGED. */
   id: string;
@@ -75,8 +64,6 @@ export interface CheckMeta {
   remediation: string;
   references: Reference[];
   peers: PeerIds;
-  /** CIS Benchmark ids and NSA/CISA sections this check implements. */
-  controls?: ControlIds;
   /** The Pod Security Standards level this control belongs to, if any. */
   pss?: 'baseline' | 'restricted';
   /** Off unless enabled in config (opinionated or noisy checks). */
@@ -86,6 +73,14 @@ export interface CheckMeta {
    * pod"), so it is meaningless for one object seen alone (admission): such checks run in scans only.
    */
   setDependent?: boolean;
+  /**
+   * Controls of compliance frameworks this check assesses beyond the framework tables of
+   * src/report/compliance (e.g. control-plane checks: `{ cis: ['1.2.1'] }`), by framework.
+   * Control-plane checks number CIS ids as the Benchmark v1.12 does (kube-bench cfg/cis-1.12); an id
+   * only an older version has carries it ('v1.9:4.2.6'). `nsa`: the ids of the NSA/CISA framework
+   * table (N4 control plane hardening, N5 etcd, A1, L1…).
+   */
+  controls?: { cis?: string[]; nsa?: string[] };
 }
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };

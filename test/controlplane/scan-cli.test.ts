@@ -32,6 +32,35 @@ spec:
 `);
 put('node/etc/kubernetes/audit.yaml', 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  - level: Metadata\n   bad: indent\n');
 
+const app = put('app/deployment.yaml', `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: nginx}]
+`);
+
+describe('compliance view of the control-plane controls', () => {
+  const [apps, cp] = cliBatch(
+    ['scan', app, '-o', 'json', '--fail-on', 'none', '--framework', 'nsa-cisa'],
+    ['scan', manifest, '-o', 'json', '--fail-on', 'none', '--framework', 'nsa-cisa'],
+  );
+  const status = (stdout: string, id: string) => (JSON.parse(stdout) as { compliance: { controls: Array<{ id: string; status: string }> } }).compliance.controls.find((c) => c.id === id)?.status;
+
+  it('a scan without a control plane does not pass the control-plane controls: they are out of its scope', () => {
+    assert.equal(status(apps.stdout, 'N4'), 'no-scope');
+    assert.equal(status(apps.stdout, 'L1'), 'no-scope');
+  });
+
+  it('with an API server in the scan they are judged', () => {
+    assert.equal(status(cp.stdout, 'N4'), 'fail');
+    assert.equal(status(cp.stdout, 'L1'), 'fail', 'no audit log');
+  });
+});
+
 describe('scan: control-plane options', () => {
   const runs = cliBatch(
     ['scan', manifest, '--path-map', 'etc/kubernetes=./x'],

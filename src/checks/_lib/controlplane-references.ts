@@ -29,17 +29,17 @@ export const KUBE_BENCH: Reference = { title: 'kube-bench (the CIS Benchmark che
 export const SECCOMP_DEFAULT: Reference = { title: 'Enable the RuntimeDefault seccomp profile for all workloads', url: 'https://kubernetes.io/docs/tutorials/security/seccomp/#enable-the-use-of-runtimedefault-as-the-default-seccomp-profile-for-all-workloads' };
 export const SCHEDULER_CONFIG: Reference = { title: 'kube-scheduler Configuration (v1)', url: 'https://kubernetes.io/docs/reference/config-api/kube-scheduler-config.v1/' };
 
-/** NSA/CISA Kubernetes Hardening Guide v1.2 sections. */
+/**
+ * NSA/CISA Kubernetes Hardening Guide v1.2 recommendations, by the ids of the compliance framework
+ * table (src/report/compliance/frameworks.ts; the guide does not number them).
+ */
 export const NSA = {
-  authn: 'Authentication and authorization: authentication',
-  authz: 'Authentication and authorization: role-based access control',
-  controlPlane: 'Network separation and hardening: control plane hardening',
-  etcd: 'Network separation and hardening: control plane hardening (etcd)',
-  encryption: 'Network separation and hardening: encryption',
-  secrets: 'Network separation and hardening: Secrets',
-  auditLog: 'Audit logging and threat detection: Kubernetes native audit logging configuration',
-  logging: 'Audit logging and threat detection: logging',
-  podSecurity: 'Kubernetes Pod security: Pod security enforcement',
-  seccomp: 'Kubernetes Pod security: hardening container environments',
-  upgrading: 'Upgrading and application security practices',
+  podSecurity: 'P8', // Pod security enforcement
+  seccomp: 'P7', // Kernel hardening: seccomp …
+  controlPlane: 'N4', // Control plane hardening
+  etcd: 'N5', // Etcd access and encryption
+  tls: 'N8', // Encryption of traffic (TLS)
+  anonymous: 'A1', // No anonymous or catch-all grants
+  rbac: 'A2', // Role-based access control: least privilege
+  audit: 'L1', // Audit logging enabled with a policy
 } as const;

@@ -5,6 +5,7 @@ import { ALL_CHECKS, findCheck } from '../../checks/registry.js';
 import type { Check } from '../../engine/types.js';
 import { UsageError } from '../exit.js';
 import { checkDocPath } from '../../checks/docs.js';
+import { nsaControlTitle } from '../../checks/docs-page.js';
 
 function describe(c: Check) {
   const m = c.meta;
@@ -21,8 +22,8 @@ export function explainText(c: Check): string {
   return [
     `${m.id}: ${m.title}`,
     `severity: ${m.severity}   category: ${m.category}${m.pss ? `   Pod Security Standards: ${m.pss}` : ''}${m.optIn ? '   (opt-in)' : ''}`,
-    ...(m.controls?.cis?.length ? [`CIS Kubernetes Benchmark v1.12: ${m.controls.cis.join(', ')}`] : []),
-    ...(m.controls?.nsaCisa?.length ? [`NSA/CISA: ${m.controls.nsaCisa.join('; ')}`] : []),
+    ...(m.controls?.cis?.length ? [`CIS Kubernetes Benchmark: ${m.controls.cis.join(', ')}`] : []),
+    ...(m.controls?.nsa?.length ? [`NSA/CISA: ${m.controls.nsa.map(nsaControlTitle).join('; ')}`] : []),
     '',
     `Why: ${m.attack}`,
     '',

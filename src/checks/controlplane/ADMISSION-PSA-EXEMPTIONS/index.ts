@@ -14,7 +14,7 @@ export const check = configCheck(
     remediation: 'Keep PodSecurity exemptions empty; exempt only kube-system when really needed, and prefer per-namespace labels to cluster-wide exemptions.',
     references: [PSA_CONFIG, ADMISSION, NSA_CISA],
     peers: {},
-    controls: { nsaCisa: [NSA.podSecurity] },
+    controls: { nsa: [NSA.podSecurity] },
   },
   'AdmissionConfiguration',
   function* (o) {

@@ -21,7 +21,7 @@ export const check = processCheck(
     remediation: 'Add NodeRestriction to --enable-admission-plugins, keep PodSecurity, ServiceAccount and NamespaceLifecycle out of --disable-admission-plugins, and drop AlwaysAdmit.',
     references: [ADMISSION, NODE_AUTHZ, PSS, KUBE_APISERVER_REF, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_79', 'CKV_K8S_82', 'CKV_K8S_83', 'CKV_K8S_85'] },
-    controls: { cis: ['1.2.10', '1.2.12', '1.2.13', '1.2.14'], nsaCisa: [NSA.podSecurity, NSA.authz] },
+    controls: { cis: ['1.2.10', '1.2.12', '1.2.13', '1.2.14'], nsa: [NSA.controlPlane, NSA.podSecurity] },
   },
   ['kube-apiserver'],
   function* (p) {

@@ -14,7 +14,7 @@ export const check = processCheck(
     remediation: 'Start kube-apiserver with --anonymous-auth=false, or with an AuthenticationConfiguration whose anonymous authenticator is limited to the health endpoints (anonymous.conditions: /livez, /readyz, /healthz).',
     references: [AUTHENTICATION, KUBE_APISERVER_REF, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_68'], kubescape: ['C-0262'] },
-    controls: { cis: ['1.2.1'], nsaCisa: [NSA.authn] },
+    controls: { cis: ['1.2.1'], nsa: [NSA.controlPlane, NSA.anonymous] },
   },
   ['kube-apiserver'],
   function* (p, _ctx, model) {

@@ -16,7 +16,7 @@ export const check: ObjectCheck = {
     remediation: 'Turn anonymous authentication off (--anonymous-auth=false, or an AuthenticationConfiguration limited to health paths); on managed clusters, use the provider\'s setting where it exists and keep system:anonymous and system:unauthenticated out of every binding.',
     references: [AUTHENTICATION, NSA_CISA],
     peers: { kubescape: ['C-0262'] },
-    controls: { cis: ['1.2.1'], nsaCisa: [NSA.authn] },
+    controls: { cis: ['1.2.1'], nsa: [NSA.controlPlane, NSA.anonymous] },
   },
   *check(o) {
     if (!isProbe(o)) return;

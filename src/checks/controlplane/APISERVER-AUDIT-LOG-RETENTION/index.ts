@@ -21,7 +21,7 @@ export const check = processCheck(
     remediation: 'Set --audit-log-maxage=30 (days), --audit-log-maxbackup=10 (files) and --audit-log-maxsize=100 (MB), or more, and ship the log off the node.',
     references: [AUDITING, KUBE_APISERVER_REF, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_92', 'CKV_K8S_93', 'CKV_K8S_94'] },
-    controls: { cis: ['1.2.17', '1.2.18', '1.2.19'], nsaCisa: [NSA.auditLog] },
+    controls: { cis: ['1.2.17', '1.2.18', '1.2.19'], nsa: [NSA.audit] },
   },
   ['kube-apiserver'],
   function* (p) {

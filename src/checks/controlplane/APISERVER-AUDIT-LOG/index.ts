@@ -12,7 +12,7 @@ export const check = processCheck(
     remediation: 'Set --audit-log-path (with --audit-log-maxage, --audit-log-maxbackup and --audit-log-maxsize) or --audit-webhook-config-file, together with --audit-policy-file.',
     references: [AUDITING, KUBE_APISERVER_REF, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_91'], kubescape: ['C-0067'] },
-    controls: { cis: ['1.2.16'], nsaCisa: [NSA.auditLog] },
+    controls: { cis: ['1.2.16'], nsa: [NSA.audit] },
   },
   ['kube-apiserver'],
   function* (p) {

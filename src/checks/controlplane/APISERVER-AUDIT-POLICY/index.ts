@@ -12,7 +12,7 @@ export const check = processCheck(
     remediation: 'Write an audit Policy (kubeharden generate audit-policy gives a starting point) and pass it with --audit-policy-file, together with an audit backend.',
     references: [AUDITING, KUBE_APISERVER_REF, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_91'], kubescape: ['C-0067'] },
-    controls: { cis: ['3.2.1'], nsaCisa: [NSA.auditLog] },
+    controls: { cis: ['3.2.1'], nsa: [NSA.audit] },
   },
   ['kube-apiserver'],
   function* (p) {

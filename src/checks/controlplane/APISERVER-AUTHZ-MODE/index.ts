@@ -12,7 +12,7 @@ export const check = processCheck(
     remediation: 'Run kube-apiserver with --authorization-mode=Node,RBAC (plus Webhook if you use one), never AlwaysAllow; or configure the same authorizers in an AuthorizationConfiguration (--authorization-config).',
     references: [AUTHORIZATION, NODE_AUTHZ, KUBE_APISERVER_REF, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_73', 'CKV_K8S_74', 'CKV_K8S_75'], kubescape: ['C-0088'] },
-    controls: { cis: ['1.2.6', '1.2.7', '1.2.8'], nsaCisa: [NSA.authz] },
+    controls: { cis: ['1.2.6', '1.2.7', '1.2.8'], nsa: [NSA.controlPlane, NSA.rbac] },
   },
   ['kube-apiserver'],
   function* (p) {

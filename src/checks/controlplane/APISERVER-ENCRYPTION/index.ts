@@ -12,7 +12,7 @@ export const check = processCheck(
     remediation: 'Write an EncryptionConfiguration that covers secrets with aescbc, aesgcm, secretbox or (best) a KMS v2 provider first, pass it with --encryption-provider-config, and rewrite existing Secrets (kubectl get secrets -A -o json | kubectl replace -f -).',
     references: [ENCRYPT_AT_REST, KUBE_APISERVER_REF, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_104'], kubescape: ['C-0066'] },
-    controls: { cis: ['1.2.27'], nsaCisa: [NSA.secrets, NSA.encryption] },
+    controls: { cis: ['1.2.27'], nsa: [NSA.etcd] },
   },
   ['kube-apiserver'],
   function* (p) {

@@ -12,7 +12,7 @@ export const check = processCheck(
     remediation: 'Use https:// in --etcd-servers and set --etcd-cafile, --etcd-certfile and --etcd-keyfile; run etcd with --client-cert-auth=true.',
     references: [OPERATE_ETCD, KUBE_APISERVER_REF, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_99', 'CKV_K8S_102'] },
-    controls: { cis: ['1.2.23', '1.2.26'], nsaCisa: [NSA.etcd] },
+    controls: { cis: ['1.2.23', '1.2.26'], nsa: [NSA.etcd, NSA.tls] },
   },
   ['kube-apiserver'],
   function* (p) {

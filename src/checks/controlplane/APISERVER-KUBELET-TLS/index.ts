@@ -12,7 +12,7 @@ export const check = processCheck(
     remediation: 'Set --kubelet-certificate-authority to the CA that signs kubelet serving certificates (with serverTLSBootstrap on the kubelets), and --kubelet-client-certificate/--kubelet-client-key.',
     references: [KUBELET_AUTHN, KUBE_APISERVER_REF, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_72', 'CKV_K8S_71'] },
-    controls: { cis: ['1.2.4', '1.2.5'], nsaCisa: [NSA.authn, NSA.encryption] },
+    controls: { cis: ['1.2.4', '1.2.5'], nsa: [NSA.tls] },
   },
   ['kube-apiserver'],
   function* (p) {

@@ -12,7 +12,7 @@ export const check = processCheck(
     remediation: 'Set --service-account-extend-token-expiration=false once workloads refresh their tokens (every client-go since v0.15 does).',
     references: [SA_ADMIN, KUBE_APISERVER_REF, NSA_CISA, CIS_K8S],
     peers: {},
-    controls: { cis: ['1.2.30'], nsaCisa: [NSA.authn] },
+    controls: { cis: ['1.2.30'], nsa: [NSA.controlPlane] },
   },
   ['kube-apiserver'],
   function* (p) {

@@ -12,7 +12,7 @@ export const check = processCheck(
     remediation: 'Generate a dedicated key pair for ServiceAccount tokens: --service-account-key-file (public key, on the API server), --service-account-signing-key-file (private key) and the same private key for the controller manager\'s --service-account-private-key-file.',
     references: [SA_ADMIN, KUBE_APISERVER_REF, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_97'] },
-    controls: { cis: ['1.2.22'], nsaCisa: [NSA.authn] },
+    controls: { cis: ['1.2.22'], nsa: [NSA.controlPlane] },
   },
   ['kube-apiserver'],
   function* (p) {

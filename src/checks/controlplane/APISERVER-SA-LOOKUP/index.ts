@@ -12,7 +12,7 @@ export const check = processCheck(
     remediation: 'Remove --service-account-lookup=false (the default is true).',
     references: [SA_ADMIN, KUBE_APISERVER_REF, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_96'] },
-    controls: { cis: ['1.2.21'], nsaCisa: [NSA.authn] },
+    controls: { cis: ['1.2.21'], nsa: [NSA.controlPlane] },
   },
   ['kube-apiserver'],
   function* (p) {

@@ -12,7 +12,7 @@ export const check = processCheck(
     remediation: 'Pass a certificate signed by the cluster CA with --tls-cert-file/--tls-private-key-file, and the CA that signs client certificates with --client-ca-file (kubeadm does both).',
     references: [CONTROL_PLANE_TLS, KUBE_APISERVER_REF, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_100', 'CKV_K8S_102'] },
-    controls: { cis: ['1.2.24', '1.2.25'], nsaCisa: [NSA.encryption, NSA.authn] },
+    controls: { cis: ['1.2.24', '1.2.25'], nsa: [NSA.tls] },
   },
   ['kube-apiserver'],
   function* (p) {

@@ -35,7 +35,7 @@ export const check = processCheck(
     remediation: 'Set --tls-min-version=VersionTLS12 (or VersionTLS13) and, if you list --tls-cipher-suites at all, list only ECDHE suites with AES-GCM or ChaCha20-Poly1305.',
     references: [GO_TLS, KUBE_APISERVER_REF, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_105'] },
-    controls: { cis: ['1.2.29'], nsaCisa: [NSA.encryption] },
+    controls: { cis: ['1.2.29'], nsa: [NSA.tls] },
   },
   ['kube-apiserver'],
   weakTlsFlags,

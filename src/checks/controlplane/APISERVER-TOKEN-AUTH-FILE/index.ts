@@ -12,7 +12,7 @@ export const check = processCheck(
     remediation: 'Remove --token-auth-file and authenticate people with OIDC (or an AuthenticationConfiguration with JWT issuers) and machines with client certificates or bound service account tokens.',
     references: [AUTHENTICATION, KUBE_APISERVER_REF, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_70'], kubescape: ['C-0161'] },
-    controls: { cis: ['1.2.2'], nsaCisa: [NSA.authn] },
+    controls: { cis: ['1.2.2'], nsa: [NSA.controlPlane] },
   },
   ['kube-apiserver'],
   function* (p) {

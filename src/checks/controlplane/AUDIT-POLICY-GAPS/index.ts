@@ -16,7 +16,7 @@ export const check = configCheck(
     remediation: 'Record at least Metadata for Secret access, pods/exec, pods/attach, pods/portforward, pods/proxy, services/proxy, changes to pods and deployments, and RBAC changes; drop only noisy read-only system traffic (health checks, leases, events).',
     references: [AUDITING, NSA_CISA, CIS_K8S],
     peers: { kubescape: ['C-0067'] },
-    controls: { cis: ['3.2.1', '3.2.2'], nsaCisa: [NSA.auditLog] },
+    controls: { cis: ['3.2.1', '3.2.2'], nsa: [NSA.audit] },
   },
   'Policy',
   function* (o) {

@@ -22,7 +22,7 @@ export const check = configCheck(
     remediation: 'Log secrets, configmaps and tokenreviews at the Metadata level, in a rule placed before any broader Request/RequestResponse rule.',
     references: [AUDITING, NSA_CISA, CIS_K8S],
     peers: {},
-    controls: { cis: ['3.2.2'], nsaCisa: [NSA.auditLog, NSA.secrets] },
+    controls: { cis: ['3.2.2'], nsa: [NSA.audit] },
   },
   'Policy',
   function* (o) {

@@ -16,7 +16,7 @@ export const check = configCheck(
     remediation: 'Set anonymous.enabled: false, or keep it enabled only with conditions for /livez, /readyz and /healthz.',
     references: [AUTHENTICATION, NSA_CISA, CIS_K8S],
     peers: { kubescape: ['C-0262'] },
-    controls: { cis: ['1.2.1'], nsaCisa: [NSA.authn] },
+    controls: { cis: ['1.2.1'], nsa: [NSA.controlPlane, NSA.anonymous] },
   },
   'AuthenticationConfiguration',
   function* (o) {

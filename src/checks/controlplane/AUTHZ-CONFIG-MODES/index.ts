@@ -13,7 +13,7 @@ export const check = configCheck(
     remediation: 'List the Node and RBAC authorizers (and your webhooks), never AlwaysAllow.',
     references: [AUTHORIZATION, NODE_AUTHZ, NSA_CISA, CIS_K8S],
     peers: { kubescape: ['C-0088'] },
-    controls: { cis: ['1.2.6', '1.2.7', '1.2.8'], nsaCisa: [NSA.authz] },
+    controls: { cis: ['1.2.6', '1.2.7', '1.2.8'], nsa: [NSA.controlPlane, NSA.rbac] },
   },
   'AuthorizationConfiguration',
   function* (o) {

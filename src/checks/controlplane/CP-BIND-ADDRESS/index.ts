@@ -16,7 +16,7 @@ export const check = processCheck(
     remediation: 'Set --bind-address=127.0.0.1 on kube-controller-manager and kube-scheduler (kubeadm does).',
     references: [KCM_REF, SCHEDULER_REF, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_113', 'CKV_K8S_115'] },
-    controls: { cis: ['1.3.7', '1.4.2'], nsaCisa: [NSA.controlPlane] },
+    controls: { cis: ['1.3.7', '1.4.2'], nsa: [NSA.controlPlane] },
   },
   ['kube-controller-manager', 'kube-scheduler'],
   function* (p) {

@@ -16,7 +16,7 @@ export const check = processCheck(
     remediation: 'Remove --insecure-port, --insecure-bind-address, --port and --address; use the secure port with authentication.',
     references: [KUBE_APISERVER_REF, KCM_REF, SCHEDULER_REF, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_88', 'CKV_K8S_89'], kubescape: ['C-0005'] },
-    controls: { cis: ['v1.6:1.2.19', 'v1.6:1.2.20'], nsaCisa: [NSA.controlPlane] },
+    controls: { cis: ['v1.6:1.2.19', 'v1.6:1.2.20'], nsa: [NSA.controlPlane, NSA.anonymous] },
   },
   ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'],
   function* (p) {

@@ -14,7 +14,7 @@ export const check = processCheck(
     remediation: 'Set --profiling=false on kube-apiserver, kube-controller-manager and kube-scheduler (for a scheduler started with --config: enableProfiling: false in its KubeSchedulerConfiguration).',
     references: [KUBE_APISERVER_REF, KCM_REF, SCHEDULER_REF, SCHEDULER_CONFIG, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_90', 'CKV_K8S_107', 'CKV_K8S_114'] },
-    controls: { cis: ['1.2.15', '1.3.2', '1.4.1'], nsaCisa: [NSA.controlPlane] },
+    controls: { cis: ['1.2.15', '1.3.2', '1.4.1'], nsa: [NSA.controlPlane] },
   },
   ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'],
   function* (p, _ctx, model) {

@@ -24,7 +24,7 @@ export const check = configCheck(
     remediation: 'Cover secrets with an entry whose first provider encrypts — kms (apiVersion v2) best, or secretbox, aesgcm, aescbc — keep identity only last (to read old data), then rewrite existing Secrets so they are stored encrypted.',
     references: [ENCRYPT_AT_REST, KMS_PROVIDER, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_104'], kubescape: ['C-0066'] },
-    controls: { cis: ['1.2.28'], nsaCisa: [NSA.secrets, NSA.encryption] },
+    controls: { cis: ['1.2.28'], nsa: [NSA.etcd] },
   },
   'EncryptionConfiguration',
   function* (o) {

@@ -13,7 +13,7 @@ export const check = processCheck(
     remediation: 'Remove --auto-tls and --peer-auto-tls and give etcd certificates from a dedicated CA (--cert-file/--key-file, --peer-cert-file/--peer-key-file).',
     references: [ETCD_SECURITY, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_118', 'CKV_K8S_121'] },
-    controls: { cis: ['2.3', '2.6'], nsaCisa: [NSA.etcd] },
+    controls: { cis: ['2.3', '2.6'], nsa: [NSA.etcd, NSA.tls] },
   },
   ['etcd'],
   function* (p) {

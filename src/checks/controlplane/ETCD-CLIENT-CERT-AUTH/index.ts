@@ -13,7 +13,7 @@ export const check = processCheck(
     remediation: 'Run etcd with --client-cert-auth=true and --trusted-ca-file set to a CA used only for etcd clients (kubeadm: /etc/kubernetes/pki/etcd/ca.crt).',
     references: [ETCD_SECURITY, OPERATE_ETCD, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_117'] },
-    controls: { cis: ['2.2', '2.7'], nsaCisa: [NSA.etcd] },
+    controls: { cis: ['2.2', '2.7'], nsa: [NSA.etcd] },
   },
   ['etcd'],
   function* (p) {

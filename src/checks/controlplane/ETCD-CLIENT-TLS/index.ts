@@ -15,7 +15,7 @@ export const check = processCheck(
     remediation: 'Listen on https:// client URLs with --cert-file and --key-file (kubeadm uses /etc/kubernetes/pki/etcd/server.crt and .key).',
     references: [ETCD_SECURITY, OPERATE_ETCD, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_116'] },
-    controls: { cis: ['2.1'], nsaCisa: [NSA.etcd] },
+    controls: { cis: ['2.1'], nsa: [NSA.etcd, NSA.tls] },
   },
   ['etcd'],
   function* (p) {

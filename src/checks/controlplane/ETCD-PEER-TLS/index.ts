@@ -13,7 +13,7 @@ export const check = processCheck(
     remediation: 'Listen on https:// peer URLs with --peer-cert-file/--peer-key-file, and set --peer-client-cert-auth=true with --peer-trusted-ca-file.',
     references: [ETCD_SECURITY, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_119', 'CKV_K8S_120'] },
-    controls: { cis: ['2.4', '2.5'], nsaCisa: [NSA.etcd] },
+    controls: { cis: ['2.4', '2.5'], nsa: [NSA.etcd, NSA.tls] },
   },
   ['etcd'],
   function* (p) {

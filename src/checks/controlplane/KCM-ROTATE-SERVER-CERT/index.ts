@@ -13,7 +13,7 @@ export const check = processCheck(
     remediation: 'Remove RotateKubeletServerCertificate=false from --feature-gates (the gate is on by default).',
     references: [KUBELET_TLS_BOOTSTRAP, KCM_REF, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_112'] },
-    controls: { cis: ['1.3.6'], nsaCisa: [NSA.encryption] },
+    controls: { cis: ['1.3.6'], nsa: [NSA.tls] },
   },
   ['kube-controller-manager'],
   function* (p) {

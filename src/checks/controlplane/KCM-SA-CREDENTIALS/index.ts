@@ -12,7 +12,7 @@ export const check = processCheck(
     remediation: 'Set --use-service-account-credentials=true on kube-controller-manager (kubeadm does); each controller then uses its system:controller:* ServiceAccount and role.',
     references: [SA_ADMIN, KCM_REF, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_108'] },
-    controls: { cis: ['1.3.3'], nsaCisa: [NSA.authz] },
+    controls: { cis: ['1.3.3'], nsa: [NSA.rbac] },
   },
   ['kube-controller-manager'],
   function* (p) {

@@ -12,7 +12,7 @@ export const check = processCheck(
     remediation: 'Set --service-account-private-key-file to the private key matching the API server\'s --service-account-key-file, and --root-ca-file to the cluster CA certificate.',
     references: [SA_ADMIN, KCM_REF, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_110', 'CKV_K8S_111'] },
-    controls: { cis: ['1.3.4', '1.3.5'], nsaCisa: [NSA.authn] },
+    controls: { cis: ['1.3.4', '1.3.5'], nsa: [NSA.controlPlane] },
   },
   ['kube-controller-manager'],
   function* (p) {

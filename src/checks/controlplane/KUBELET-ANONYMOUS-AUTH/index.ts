@@ -13,7 +13,7 @@ export const check = kubeletField(
     remediation: 'Set authentication.anonymous.enabled: false in the KubeletConfiguration (the default when the kubelet uses a config file) and do not pass --anonymous-auth=true.',
     references: [KUBELET_AUTHN, KUBELET_CONFIG_REF, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_138'], kubescape: ['C-0069'] },
-    controls: { cis: ['4.2.1'], nsaCisa: [NSA.authn] },
+    controls: { cis: ['4.2.1'], nsa: [NSA.controlPlane, NSA.anonymous] },
   },
   KUBELET_FIELDS.anonymous,
   (v) => (v === true ? 'the kubelet accepts anonymous requests: authentication.anonymous.enabled is true' : undefined),

@@ -13,7 +13,7 @@ export const check = kubeletField(
     remediation: 'Set authorization.mode: Webhook (the default with a config file), so the kubelet asks the API server (SubjectAccessReview) for each request.',
     references: [KUBELET_AUTHN, KUBELET_CONFIG_REF, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_139'], kubescape: ['C-0070'] },
-    controls: { cis: ['4.2.2'], nsaCisa: [NSA.authz] },
+    controls: { cis: ['4.2.2'], nsa: [NSA.controlPlane, NSA.rbac] },
   },
   KUBELET_FIELDS.authorizationMode,
   (v) => (v === 'AlwaysAllow' ? 'the kubelet authorizes every request: authorization.mode is AlwaysAllow' : undefined),

@@ -13,7 +13,7 @@ export const check = kubeletCheck(
     remediation: 'Set rotateCertificates: true, and leave the RotateKubeletServerCertificate feature gate on.',
     references: [KUBELET_TLS_BOOTSTRAP, KUBELET_CONFIG_REF, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_149', 'CKV_K8S_150'] },
-    controls: { cis: ['4.2.10', '4.2.11'], nsaCisa: [NSA.authn] },
+    controls: { cis: ['4.2.10', '4.2.11'], nsa: [NSA.tls] },
   },
   function* (k) {
     const rotate = kubeletValue(k, KUBELET_FIELDS.rotateCertificates);

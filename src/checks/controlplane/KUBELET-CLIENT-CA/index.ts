@@ -13,7 +13,7 @@ export const check = kubeletField(
     remediation: 'Set authentication.x509.clientCAFile to the cluster CA (kubeadm: /etc/kubernetes/pki/ca.crt).',
     references: [KUBELET_AUTHN, KUBELET_CONFIG_REF, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_140'] },
-    controls: { cis: ['4.2.3'], nsaCisa: [NSA.authn] },
+    controls: { cis: ['4.2.3'], nsa: [NSA.controlPlane] },
   },
   KUBELET_FIELDS.clientCAFile,
   (v) => (v === '' ? 'the kubelet has no client CA (authentication.x509.clientCAFile): client certificates are not accepted' : undefined),

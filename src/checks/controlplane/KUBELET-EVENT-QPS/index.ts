@@ -13,7 +13,7 @@ export const check = kubeletField(
     remediation: 'Leave eventRecordQPS at its default (50) or raise it for busy nodes; 0 does not mean unlimited, it means the client default of 5 per second.',
     references: [KUBELET_CONFIG_REF, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_146'] },
-    controls: { cis: ['4.2.8'], nsaCisa: [NSA.logging] },
+    controls: { cis: ['4.2.8'], nsa: [NSA.audit] },
     optIn: true,
   },
   KUBELET_FIELDS.eventRecordQPS,

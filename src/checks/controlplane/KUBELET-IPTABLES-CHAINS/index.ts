@@ -13,7 +13,7 @@ export const check = kubeletField(
     remediation: 'Leave makeIPTablesUtilChains at its default, true.',
     references: [KUBELET_CONFIG_REF, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_144'] },
-    controls: { cis: ['4.2.6'], nsaCisa: [NSA.controlPlane] },
+    controls: { cis: ['4.2.6'], nsa: [NSA.controlPlane] },
   },
   KUBELET_FIELDS.makeIPTablesUtilChains,
   (v) => (v === false ? 'the kubelet does not maintain its iptables utility chains: makeIPTablesUtilChains is false' : undefined),

@@ -13,7 +13,7 @@ export const check = kubeletField(
     remediation: 'Set the expected sysctls on the node (see the kubelet documentation) and protectKernelDefaults: true.',
     references: [KUBELET_CONFIG_REF, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_142'] },
-    controls: { cis: ['v1.9:4.2.6'], nsaCisa: [NSA.controlPlane] },
+    controls: { cis: ['v1.9:4.2.6'], nsa: [NSA.controlPlane] },
   },
   KUBELET_FIELDS.protectKernelDefaults,
   (v) => (v === false ? 'the kubelet does not protect kernel defaults: protectKernelDefaults is false' : undefined),

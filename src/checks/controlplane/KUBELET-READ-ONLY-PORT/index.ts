@@ -13,7 +13,7 @@ export const check = kubeletField(
     remediation: 'Set readOnlyPort: 0 (the default with a config file) and do not pass --read-only-port.',
     references: [KUBELET_AUTHN, KUBELET_CONFIG_REF, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_141'], kubescape: ['C-0069'] },
-    controls: { cis: ['4.2.4'], nsaCisa: [NSA.controlPlane] },
+    controls: { cis: ['4.2.4'], nsa: [NSA.controlPlane, NSA.anonymous] },
   },
   KUBELET_FIELDS.readOnlyPort,
   (v) => (typeof v === 'number' && v !== 0 ? `the kubelet serves its unauthenticated read-only API on port ${v}` : undefined),

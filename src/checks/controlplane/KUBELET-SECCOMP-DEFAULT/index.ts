@@ -13,7 +13,7 @@ export const check = kubeletField(
     remediation: 'Set seccompDefault: true, so containers without a profile get the runtime\'s RuntimeDefault profile (test workloads first: a few need extra system calls).',
     references: [SECCOMP_DEFAULT, KUBELET_CONFIG_REF, NSA_CISA, CIS_K8S],
     peers: {},
-    controls: { cis: ['4.2.14'], nsaCisa: [NSA.seccomp] },
+    controls: { cis: ['4.2.14'], nsa: [NSA.seccomp] },
   },
   KUBELET_FIELDS.seccompDefault,
   (v) => (v === false ? 'containers without a seccomp profile run Unconfined: seccompDefault is false' : undefined),

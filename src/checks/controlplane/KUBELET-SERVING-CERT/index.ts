@@ -13,7 +13,7 @@ export const check = kubeletCheck(
     remediation: 'Set serverTLSBootstrap: true (and approve the kubelet-serving CSRs), or give the kubelet a certificate signed by the cluster CA with tlsCertFile and tlsPrivateKeyFile.',
     references: [KUBELET_TLS_BOOTSTRAP, KUBELET_CONFIG_REF, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_147'] },
-    controls: { cis: ['4.2.9'], nsaCisa: [NSA.encryption] },
+    controls: { cis: ['4.2.9'], nsa: [NSA.tls] },
   },
   function* (k) {
     const bootstrap = kubeletValue(k, KUBELET_FIELDS.serverTLSBootstrap);

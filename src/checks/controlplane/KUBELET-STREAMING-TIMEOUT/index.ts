@@ -18,7 +18,7 @@ export const check = kubeletField(
     remediation: 'Set streamingConnectionIdleTimeout to a non-zero duration, e.g. 5m (the default is 4h).',
     references: [KUBELET_CONFIG_REF, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_143'] },
-    controls: { cis: ['4.2.5'], nsaCisa: [NSA.controlPlane] },
+    controls: { cis: ['4.2.5'], nsa: [NSA.controlPlane] },
   },
   KUBELET_FIELDS.streamingConnectionIdleTimeout,
   (v) => (typeof v === 'string' && zeroDuration(v) ? `the kubelet keeps idle streaming connections open forever: streamingConnectionIdleTimeout is ${v}` : undefined),

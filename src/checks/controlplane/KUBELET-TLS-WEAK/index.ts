@@ -15,7 +15,7 @@ export const check = kubeletCheck(
     remediation: 'Set tlsMinVersion: VersionTLS12 (or 13) and, if you set tlsCipherSuites at all, list only ECDHE suites with AES-GCM or ChaCha20-Poly1305.',
     references: [GO_TLS, KUBELET_CONFIG_REF, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_151'] },
-    controls: { cis: ['4.2.12'], nsaCisa: [NSA.encryption] },
+    controls: { cis: ['4.2.12'], nsa: [NSA.tls] },
   },
   function* (k) {
     const min = kubeletValue(k, KUBELET_FIELDS.tlsMinVersion);

@@ -13,7 +13,7 @@ export const check = kubeletField(
     remediation: 'Set authentication.webhook.enabled: true in the KubeletConfiguration (the default with a config file); do not pass --authentication-token-webhook=false.',
     references: [KUBELET_AUTHN, KUBELET_CONFIG_REF, NSA_CISA, CIS_K8S],
     peers: { checkov: ['CKV_K8S_139'] },
-    controls: { cis: ['4.2.2'], nsaCisa: [NSA.authn] },
+    controls: { cis: ['4.2.2'], nsa: [NSA.controlPlane] },
   },
   KUBELET_FIELDS.webhookAuthn,
   (v) => (v === false ? 'the kubelet does not authenticate bearer tokens: authentication.webhook.enabled is false' : undefined),
