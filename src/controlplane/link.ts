@@ -14,7 +14,6 @@ import { posix } from 'node:path';
 import type { InputError, LoadOptions, LoadedObject } from '../load/types.js';
 import { loadInputs } from '../load/index.js';
 import { ObjectIndex } from '../engine/object-index.js';
-import { isConfigKind } from './config-kinds.js';
 import { KUBELET_FIELDS, effective } from './kubelet.js';
 import { controlPlaneModel } from './model.js';
 import { makeNodeView, normalizeNodePath, placeObject, type NodeView, type PathMapping } from './node-files.js';
@@ -124,9 +123,4 @@ export async function linkNodeFiles(inputs: readonly LoadedObject[], opts: LinkO
     result.files.push(...loaded.files);
   }
   return result;
-}
-
-/** For tests and reports: the kubelet configuration objects among linked ones. */
-export function kubeletConfigs(objects: readonly LoadedObject[]): LoadedObject[] {
-  return objects.filter((o) => isConfigKind(o, 'KubeletConfiguration'));
 }

@@ -14,7 +14,7 @@
  *     kubelets: [{node: n1, configz: true}, {node: n2, error: "…"}]
  */
 import type { LoadedObject } from '../load/types.js';
-import { asList, asMap, asNumber, asString } from './json-extra.js';
+import { asList, asMap, asString } from '../k8s/json.js';
 import { isKubehardenKind, PROBE_KIND } from './config-kinds.js';
 
 export interface AnonymousProbe {
@@ -40,6 +40,10 @@ export interface ProbeStatus {
   anonymous?: AnonymousProbe;
   controlPlane?: ControlPlaneVisibility;
   kubelets?: KubeletProbe[];
+}
+
+function asNumber(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
 export function isProbe(o: LoadedObject): boolean {
