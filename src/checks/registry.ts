@@ -5,6 +5,7 @@
 import type { Check } from '../engine/types.js';
 import { rbacChecks } from './rbac/index.js';
 import { pssChecks } from './pss/index.js';
+import { controlPlaneChecks } from './controlplane/index.js';
 import { check as ctrCapsDropAll } from './CTR-CAPS-DROP-ALL/index.js';
 import { check as ctrPrivEsc } from './CTR-PRIV-ESC/index.js';
 import { check as ctrPrivileged } from './CTR-PRIVILEGED/index.js';
@@ -161,6 +162,7 @@ export const ALL_CHECKS: readonly Check[] = [
   podFsgroup,
   ...rbacChecks,
   ...pssChecks,
+  ...controlPlaneChecks,
 ];
 
 export function findCheck(id: string): Check | undefined {

@@ -13,8 +13,9 @@ import { ObjectIndex } from '../../engine/object-index.js';
 import { complianceText } from '../../report/compliance/text.js';
 import { baselineLine, frameworkSettings, inventoryOf, loadBaseline, parseFramework, parseRepoUrl, reportExtras, writeBaselineFile, type ReportFlags } from '../report-extras.js';
 import { addImageOptions, imageGateForScan, type ImageFlags } from '../../images/scan-options.js';
+import { addControlPlaneOptions, controlPlaneInputs, hasControlPlaneInputs, type ControlPlaneScanFlags } from './scan-control-plane.js';
 
-interface ScanFlags extends ReportFlags, ImageFlags {
+interface ScanFlags extends ReportFlags, ImageFlags, ControlPlaneScanFlags {
   output: string;
   outputFile?: string;
   failOn?: FailOn;
@@ -76,11 +77,16 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
   const settings: Record<string, unknown> = { ...parseSettings(flags.set), ...(flags.pss ? { pss: flags.pss } : frameworkSettings(framework, flags.pss)) };
   parsePssFlag(flags.pss); // validates; the checks read the string from settings
 
-  const loaded = await loadInputs(paths.length ? paths : ['.'], {
+  const loadOpts = {
     exclude: [...(config.exclude ?? []), ...flags.exclude],
     kustomize: flags.kustomize,
     ...(flags.maxFileSize ? { maxFileBytes: parseSize(flags.maxFileSize) } : {}),
-  });
+  };
+  const loaded = await loadInputs(paths.length || hasControlPlaneInputs(flags) ? paths : ['.'], loadOpts);
+  const cp = await controlPlaneInputs(flags, loaded.objects, loadOpts);
+  loaded.objects.push(...cp.objects);
+  loaded.errors.push(...cp.errors);
+  loaded.files.push(...cp.files);
   const gate = await imageGateForScan(loaded.objects, config, flags, flags.config).catch((e: Error) => {
     throw new UsageError(e.message);
   });
@@ -118,7 +124,7 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
 }
 
 export function registerScanCommand(program: Command): void {
-  const cmd = program
+  const scan = program
     .command('scan')
     .description('audit manifests: files, directories, - for stdin, Kustomize directories')
     .argument('[paths...]', 'files or directories to scan (default: .)')
@@ -140,7 +146,7 @@ export function registerScanCommand(program: Command): void {
     .option('--baseline <file>', 'a previous JSON report: show and fail only on findings not in it, and count those fixed')
     .option('--write-baseline <file>', 'also write this scan\'s findings as a JSON report to use with --baseline')
     .option('--repo-url <url>', 'link findings to lines: the repository\'s file base, e.g. https://github.com/OWNER/REPO/blob/SHA (markdown, html)');
-  addImageOptions(cmd).action(async (paths: string[], flags: ScanFlags) => {
+  addControlPlaneOptions(addImageOptions(scan)).action(async (paths: string[], flags: ScanFlags) => {
     process.exitCode = await runScan(paths, flags);
   });
 }
