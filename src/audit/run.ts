@@ -44,6 +44,19 @@ export interface AuditOptions {
   onProgress?: (p: AuditProgress) => void;
   /** Receives every object that is checked (for --dump), global objects first. */
   onObject?: (o: Json) => void;
+  /**
+   * Also report the RBAC objects the API server creates and reconciles itself (label
+   * kubernetes.io/bootstrapping=rbac-defaults). By default they are context only: no manifest
+   * holds them and no one can change them for long.
+   */
+  includeBootstrap?: boolean;
+}
+
+const BOOTSTRAP_LABEL = 'kubernetes.io/bootstrapping';
+
+/** An object the API server maintains (the bootstrap RBAC policy). */
+export function isBootstrapObject(o: LoadedObject): boolean {
+  return o.labels[BOOTSTRAP_LABEL] === 'rbac-defaults';
 }
 
 export interface AuditResult extends ScanResult {
@@ -142,6 +155,7 @@ export async function runAudit(source: AuditSource, opts: AuditOptions): Promise
   const globalPass = () => {
     global = globalRaw.map((o) => liveObject(o, label));
     const reportable = global.filter((o) => {
+      if (!opts.includeBootstrap && isBootstrapObject(o)) return false;
       if (o.namespace !== undefined) return inScope(o.namespace);
       if (o.kind === 'Namespace') return inScope(o.name);
       return !only; // with -n, cluster-scoped objects are context only

@@ -77,6 +77,7 @@ export async function* listPages(client: ClusterClient, req: ListRequest): Async
       continue;
     }
     const body = client.json<ListBody>(spec, r);
+    if (body.items === null) body.items = []; // an empty PartialObjectMetadataList says null
     if (!Array.isArray(body.items)) throw new ClusterError(client.identity, what, 'failed', `the response is not a list (kind ${String(body.kind)})`, r.status);
     const items: KubeItem[] = [];
     for (const raw of body.items as unknown[]) {

@@ -32,7 +32,9 @@ export type Category =
   | 'rbac'
   | 'metadata'
   | 'api'
-  | 'reliability';
+  | 'reliability'
+  /** Cluster hygiene: versions, nodes, anonymous access, admission posture (audit). */
+  | 'cluster';
 
 export interface Reference {
   title: string;

@@ -48,6 +48,7 @@ interface RawFlags {
   chunkSize: string;
   dump?: string;
   requestTimeout: string;
+  includeBootstrap?: boolean;
 }
 
 /** Everything `audit` needs, validated. */
@@ -70,6 +71,7 @@ export interface AuditCommand {
   chunkSize: number;
   dump?: string;
   requestTimeoutMs: number;
+  includeBootstrap: boolean;
 }
 
 function positiveInt(flag: string, v: string, max: number): number {
@@ -127,6 +129,7 @@ export function parseAuditFlags(f: RawFlags): AuditCommand {
     chunkSize: positiveInt('--chunk-size', f.chunkSize, 10_000),
     dump: f.dump,
     requestTimeoutMs: positiveInt('--request-timeout', f.requestTimeout, 3600) * 1000,
+    includeBootstrap: f.includeBootstrap === true,
   };
 }
 
@@ -183,6 +186,7 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
       scan: scanOpts,
       ...(cmd.namespaces ? { namespaces: cmd.namespaces } : {}),
       exclude: cmd.exclude,
+      includeBootstrap: cmd.includeBootstrap,
       ...(bar ? { onProgress: (p) => bar.update(p) } : {}),
       onObject: (o) => {
         dump?.add(o);
@@ -345,6 +349,7 @@ export function registerAuditCommand(program: Command): void {
     .option('--chunk-size <n>', 'objects per list page (like kubectl --chunk-size)', '500')
     .option('--dump <file>', 'also write the audited objects and cluster facts as a List, for --from and scan')
     .option('--request-timeout <seconds>', 'per request to the API server', '60')
+    .option('--include-bootstrap', 'also report the RBAC objects the API server maintains itself (kubernetes.io/bootstrapping=rbac-defaults)')
     .action(async (flags: RawFlags) => {
       process.exitCode = await runAuditCommand(parseAuditFlags(flags));
     });
