@@ -63,6 +63,11 @@ export interface ReportInputs {
   failOn: FailOn;
   api: ReportApi;
   now: Date;
+  /**
+   * Write the cluster-scoped report (default true). An audit of some namespaces (-n) has only
+   * part of what belongs in it, and must not replace the report of a whole-cluster audit.
+   */
+  clusterReport?: boolean;
 }
 
 type Result = 'pass' | 'fail' | 'warn' | 'error' | 'skip';
@@ -133,6 +138,7 @@ export function buildReports(inp: ReportInputs): Json[] {
   }
   for (const e of inp.checkErrors) add('', { ...base(REPORT_SOURCE, 'check-error', 'error', e), scored: false });
 
+  if (inp.clusterReport === false) byScope.delete('');
   const out: Json[] = [];
   const scopes = [...byScope.keys()].sort((a, b) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : a > b ? 1 : 0));
   for (const scope of scopes) {

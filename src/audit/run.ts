@@ -42,8 +42,11 @@ export interface AuditOptions {
   /** Objects per evaluation pass (default 5,000). A namespace is never split. */
   batchObjects?: number;
   onProgress?: (p: AuditProgress) => void;
-  /** Receives every object that is checked (for --dump), global objects first. */
-  onObject?: (o: Json) => void;
+  /**
+   * Receives every object the checks see (for --dump and reports): all global objects first
+   * (reported or context), then each namespace's after folding.
+   */
+  onObject?: (o: Json, reported: boolean) => void;
   /**
    * Also report the RBAC objects the API server creates and reconciles itself (label
    * kubernetes.io/bootstrapping=rbac-defaults). By default they are context only: no manifest
@@ -160,7 +163,11 @@ export async function runAudit(source: AuditSource, opts: AuditOptions): Promise
       if (o.kind === 'Namespace') return inScope(o.name);
       return !only; // with -n, cluster-scoped objects are context only
     });
-    for (const o of reportable) opts.onObject?.(o.object);
+    // Every global object, context included: a dump must rebuild the same index.
+    if (opts.onObject) {
+      const shown = new Set(reportable);
+      for (const o of global) opts.onObject(o.object, shown.has(o));
+    }
     namespacesTotal = global.filter((o) => o.kind === 'Namespace' && inScope(o.name)).length;
     const keys = new Set(reportable.map((o) => identityKey(o.kind, o.namespace, o.name)));
     const result = scanObjects(reportable, { ...opts.scan, index: new ObjectIndex(global) });
@@ -221,7 +228,7 @@ export async function runAudit(source: AuditSource, opts: AuditOptions): Promise
     for (const o of kept) {
       // A namespaced kind that every namespace needs arrived late: it was not held globally.
       if (GLOBAL_KINDS.has(String(o.kind))) throw new Error(`internal: ${label} yielded ${String(o.kind)} with the objects of namespace ${chunk.namespace}`);
-      opts.onObject?.(o);
+      opts.onObject?.(o, true);
       batch.push(liveObject(o, label));
     }
     batchNamespaces.add(chunk.namespace);

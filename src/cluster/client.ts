@@ -1,7 +1,7 @@
 /**
  * One client for every live-cluster feature (audit, and later rbac/netpol/image-gate live):
- * kubeconfig, context or in-cluster config through @kubernetes/client-node (loaded lazily: a file
- * scan never pays for it), then plain HTTPS with a keep-alive agent. Raw requests rather than the
+ * kubeconfig, context or in-cluster config through @kubernetes/client-node (this module is loaded
+ * lazily, by commands that talk to a cluster: a file scan never pays for it), then plain HTTPS with a keep-alive agent. Raw requests rather than the
  * generated API classes because audit needs what those do not give: any resource found through
  * discovery, metadata-only lists, the continue token of every page, /version, /metrics and
  * unauthenticated probes — and the JSON exactly as the API server sent it (the generated models
@@ -13,6 +13,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { request as httpRequest, Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
+import { KubeConfig } from '@kubernetes/client-node';
 import { ClusterError, reasonOfStatus, statusMessage, type ClusterIdentity } from './errors.js';
 
 export interface ConnectOptions {
@@ -211,7 +212,6 @@ function describeNetworkError(e: NodeJS.ErrnoException): string {
  * configuration errors: no kubeconfig, unknown context, unreadable certificate files.
  */
 export async function connect(opts: ConnectOptions = {}): Promise<ClusterClient> {
-  const { KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
   if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
   else kc.loadFromDefault();

@@ -53,11 +53,21 @@ export async function probeAnonymous(client: ClusterClient, paths: readonly stri
   const results: ProbeResult[] = [];
   for (const path of paths) {
     const r = await client.request({ path, what: `probe ${path} without credentials`, anonymous: true });
-    const text = r.body.toString('utf8');
-    const user = /User "([^"]+)"/.exec(text)?.[1];
+    const user = /User "([^"]+)"/.exec(statusText(r.body.toString('utf8')))?.[1];
     results.push({ path, status: r.status, ...(user ? { user } : {}) });
   }
   return { assessable: true, results };
+}
+
+/** The message of a Status body (quotes unescaped), or the text itself. */
+function statusText(body: string): string {
+  try {
+    const m = (JSON.parse(body) as { message?: unknown }).message;
+    if (typeof m === 'string') return m;
+  } catch {
+    // not JSON
+  }
+  return body;
 }
 
 export interface DeprecatedApiRequest {

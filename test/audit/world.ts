@@ -105,9 +105,28 @@ export function relocate(objects: readonly Obj[], prefix: string): Obj[] {
   });
 }
 
-/** Every fixture file relocated into `fx<N>-…` namespaces. */
+/**
+ * Admission webhooks of the fixtures point at services that do not exist: with failurePolicy Fail
+ * they would refuse every later request. An objectSelector no object matches keeps the webhook
+ * configuration as it is for the checks (they do not read objectSelector) and out of admission.
+ */
+function disarmWebhooks(o: Obj): Obj {
+  if (o.kind !== 'ValidatingWebhookConfiguration' && o.kind !== 'MutatingWebhookConfiguration') return o;
+  for (const w of Array.isArray(o.webhooks) ? o.webhooks : []) {
+    const m = map(w);
+    if (m) m.objectSelector = { matchLabels: { 'kubeharden.test/never': 'matches' } };
+  }
+  return o;
+}
+
+/** Every fixture file relocated into `fx<N>-…` namespaces (webhooks disarmed). */
 export function fixtureWorld(): Array<FixtureFile & { prefix: string }> {
-  return fixtureFiles().map((f, i) => ({ ...f, prefix: `fx${i}`, objects: relocate(f.objects, `fx${i}`) }));
+  return fixtureFiles().map((f, i) => ({ ...f, prefix: `fx${i}`, objects: relocate(f.objects, `fx${i}`).map(disarmWebhooks) }));
+}
+
+/** kubeharden's own facts kinds: made by audit's collectors, never objects of a cluster. */
+export function isFacts(o: Obj): boolean {
+  return o.apiVersion.startsWith('audit.kubeharden.io/');
 }
 
 const IMAGE = 'registry.k8s.io/pause:3.10';

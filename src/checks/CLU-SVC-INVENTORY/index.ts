@@ -15,7 +15,8 @@ function publicNodeAddresses(index: ObjectIndex): string[] {
       if (ip && (m?.type === 'ExternalIP' || m?.type === 'InternalIP') && !isPrivateAddress(ip)) out.push(`${ip} (${n.name})`);
     }
   }
-  return out;
+  // Sorted: the message must not depend on the order objects were read in.
+  return out.sort();
 }
 
 function ports(spec: Record<string, unknown>, field: 'port' | 'nodePort'): string[] {

@@ -19,6 +19,8 @@ import { parsePssFlag } from '../pss-flag.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
 
 const FORMATS = ['text', 'json', 'sarif', 'junit', 'policyreport'] as const;
+/** Shared sub-objects (a report's timestamp, a schema node) are written out, never as YAML aliases. */
+const YAML_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false } as const;
 type Format = (typeof FORMATS)[number];
 const REPORT_API_NAMES = ['wgpolicyk8s', 'openreports'] as const;
 
@@ -188,9 +190,9 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
       exclude: cmd.exclude,
       includeBootstrap: cmd.includeBootstrap,
       ...(bar ? { onProgress: (p) => bar.update(p) } : {}),
-      onObject: (o) => {
+      onObject: (o, reported) => {
         dump?.add(o);
-        if (wantReports) {
+        if (wantReports && reported) {
           const m = (o.metadata ?? {}) as { name?: unknown; namespace?: unknown; uid?: unknown };
           checked.push({
             apiVersion: String(o.apiVersion),
@@ -233,12 +235,13 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
       failOn,
       api: cmd.reportApi,
       now: started,
+      clusterReport: !cmd.namespaces,
     });
   }
 
   if (cmd.format === 'policyreport') {
     writeOut(
-      reports.map((r) => `---\n${stringify(r, { lineWidth: 0 })}`),
+      reports.map((r) => `---\n${stringify(r, YAML_OPTIONS)}`),
       cmd.outputFile,
     );
   } else {
@@ -316,16 +319,20 @@ async function install(flags: InstallFlags): Promise<number> {
     `kubeharden ${VERSION} audit install: a CronJob that audits the cluster (${flags.schedule}) and writes ${flags.reportApi} reports.`,
     `Apply: kubeharden audit install | kubectl apply -f -${flags.crds ? '   (--no-crds where Kyverno or another tool installed the report CRDs)' : ''}`,
   ];
-  process.stdout.write(`${header.map((l) => `# ${l}`).join('\n')}\n${objects.map((o) => `---\n${stringify(o, { lineWidth: 0 })}`).join('')}`);
+  process.stdout.write(`${header.map((l) => `# ${l}`).join('\n')}\n${objects.map((o) => `---\n${stringify(o, YAML_OPTIONS)}`).join('')}`);
   return EXIT_OK;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
 export function registerAuditCommand(program: Command): void {
+  // `audit install --namespace X`: install's options come after `install`, and commander hands
+  // them to `audit` (which has -n/--namespace too) unless options are positional from the root.
+  program.enablePositionalOptions();
   const audit = program
     .command('audit')
     .description('audit what a cluster is running (or a recorded dump of it) with the checks of scan; PolicyReports')
+    .enablePositionalOptions()
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
     .option('--context <name>', 'kubeconfig context')
     .option('-n, --namespace <ns>', 'audit only this namespace (repeatable, or comma-separated)', collect, [] as string[])
