@@ -184,13 +184,10 @@ export function liveSource(opts: LiveSourceOptions): AuditSource {
 
   async function* chunks(): AsyncGenerator<SourceChunk> {
     const discovery = await discover(client);
-    let crds: Json[] = [];
+    // CRDs only for their schemas: which custom resources can carry pod templates.
     const crdRef = discovery.find(CRD_RESOURCE.group, CRD_RESOURCE.resource);
-    if (crdRef) {
-      crds = await listAll(client, { ref: crdRef, global: true, why: 'custom resources with pod templates (Argo Rollouts, Knative…)' }, { limit }, gaps);
-    }
+    const crds = crdRef ? await listAll(client, { ref: crdRef, global: true, why: 'custom resources with pod templates (Argo Rollouts, Knative…)' }, { limit }, gaps) : [];
     const planned = plan(discovery, crds, selected !== undefined, warnings);
-    crds = []; // only their schemas were needed
 
     // 1. Global objects, all lists at once; then the facts.
     const global: Json[] = [];

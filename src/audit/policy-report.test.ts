@@ -29,10 +29,10 @@ function finding(ns: string | undefined, name: string, check: string, severity: 
 
 const now = new Date('2026-12-07T10:00:00Z');
 
-test('results: fail at or above --fail-on, warn below, skip when suppressed, one pass per clean object, errors for what was not read', () => {
+test('results: fail for a finding, warn (not scored) for info, skip when suppressed, one pass per clean object, errors for what was not read', () => {
   const findings = [
     finding('shop', 'web', 'CTR-PRIVILEGED', 'critical', { container: 'app' }),
-    finding('shop', 'web', 'IMG-TAG', 'medium'),
+    finding('shop', 'web', 'CLU-SVC-INVENTORY', 'info'),
     finding('shop', 'api', 'RES-CPU-LIM', 'low', { suppressed: { by: 'annotation', reason: 'batch job' } }),
   ];
   const checked: CheckedRef[] = [
@@ -41,7 +41,7 @@ test('results: fail at or above --fail-on, warn below, skip when suppressed, one
     { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'cfg', uid: 'uid-cfg' },
     { apiVersion: 'v1', kind: 'Namespace', name: 'shop' },
   ];
-  const reports = buildReports({ findings, checked, gaps: [{ what: 'list secrets in all namespaces', reason: 'forbidden', message: 'HTTP 403', consequence: 'not audited: legacy tokens' }], acceptedGaps: false, checkErrors: [], failOn: 'high', api: 'wgpolicyk8s', now }) as Report[];
+  const reports = buildReports({ findings, checked, gaps: [{ what: 'list secrets in all namespaces', reason: 'forbidden', message: 'HTTP 403', consequence: 'not audited: legacy tokens' }], acceptedGaps: false, checkErrors: [], api: 'wgpolicyk8s', now }) as Report[];
   assert.deepEqual(reports.map((r) => `${r.kind} ${r.metadata.namespace ?? ''}/${r.metadata.name}`), ['ClusterPolicyReport /kubeharden', 'PolicyReport shop/kubeharden']);
   const [cluster, shop] = reports;
   assert.deepEqual(shop.summary, { pass: 1, fail: 1, warn: 1, error: 0, skip: 1 });
@@ -62,14 +62,14 @@ test('results: fail at or above --fail-on, warn below, skip when suppressed, one
   });
   assert.equal(shop.results.find((r) => r.policy === 'RES-CPU-LIM')?.result, 'skip');
   assert.equal((cluster.results[1] as { result: string }).result, 'error');
-  const accepted = buildReports({ findings: [], checked: [], gaps: [{ what: 'list secrets', reason: 'forbidden', message: '', consequence: '' }], acceptedGaps: true, checkErrors: [], failOn: 'high', api: 'wgpolicyk8s', now }) as Report[];
+  const accepted = buildReports({ findings: [], checked: [], gaps: [{ what: 'list secrets', reason: 'forbidden', message: '', consequence: '' }], acceptedGaps: true, checkErrors: [], api: 'wgpolicyk8s', now }) as Report[];
   assert.equal(accepted[0].results[0].result, 'skip');
 });
 
 test(`at most ${MAX_RESULTS} results per report: chunks kubeharden, kubeharden-2…; no cluster report for -n audits; openreports kinds`, () => {
   const checked: CheckedRef[] = Array.from({ length: 2500 }, (_, i) => ({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'bulk', name: `cm-${i}` }));
   checked.push({ apiVersion: 'v1', kind: 'Namespace', name: 'bulk' });
-  const reports = buildReports({ findings: [], checked, gaps: [], acceptedGaps: false, checkErrors: [], failOn: 'high', api: 'openreports', now, clusterReport: false }) as Report[];
+  const reports = buildReports({ findings: [], checked, gaps: [], acceptedGaps: false, checkErrors: [], api: 'openreports', now, clusterReport: false }) as Report[];
   assert.deepEqual(reports.map((r) => `${r.kind} ${r.metadata.name} ${r.results.length}`), ['Report kubeharden 1000', 'Report kubeharden-2 1000', 'Report kubeharden-3 500']);
   for (const r of reports) {
     assert.equal(r.apiVersion, 'openreports.io/v1alpha1');

@@ -4,12 +4,12 @@
  * report, `wgpolicyk8s.io/v1alpha2` PolicyReport/ClusterPolicyReport or, with
  * `--report-api openreports`, `openreports.io/v1alpha1` Report/ClusterReport (its successor).
  *
- * Results: a finding is `fail` at or above --fail-on, `warn` below it, `skip` when suppressed;
+ * Results: a finding is `fail`, an info finding `warn` (not scored), a suppressed one `skip`;
  * an object with no finding gets one `pass` result; what could not be read or checked is `error`
  * (or `skip` with --skip-forbidden) in the cluster report. At most 1,000 results per object:
  * larger reports are chunked into `kubeharden`, `kubeharden-2`, …
  */
-import { severityRank, type FailOn, type Finding } from '../engine/types.js';
+import type { Finding } from '../engine/types.js';
 import type { AuditFinding } from './run.js';
 import type { Gap, Json } from './source.js';
 
@@ -60,7 +60,6 @@ export interface ReportInputs {
   /** Gaps the user accepted (--skip-forbidden): reported as `skip`. */
   acceptedGaps: boolean;
   checkErrors: readonly string[];
-  failOn: FailOn;
   api: ReportApi;
   now: Date;
   /**
@@ -90,10 +89,14 @@ function resourceRef(o: CheckedRef | Finding['object'], uid?: string): Json {
   return { apiVersion: o.apiVersion, kind: o.kind, ...(o.namespace ? { namespace: o.namespace } : {}), name: o.name, ...(uid ? { uid } : {}) };
 }
 
-function resultOf(f: Finding, failOn: FailOn): Result {
+/**
+ * A finding is a violation (`fail`); an info finding (an inventory, a note) is not scored
+ * (`warn`, as the PolicyReport API defines it); a suppressed one was not selected (`skip`). The
+ * exit threshold (--fail-on) plays no part: a CronJob that never fails on findings still reports them.
+ */
+function resultOf(f: Finding): Result {
   if (f.suppressed) return 'skip';
-  if (failOn === 'none') return 'warn';
-  return severityRank(f.severity) >= severityRank(failOn) ? 'fail' : 'warn';
+  return f.severity === 'info' ? 'warn' : 'fail';
 }
 
 function key(namespace: string | undefined, kind: string, name: string): string {
@@ -121,10 +124,10 @@ export function buildReports(inp: ReportInputs): Json[] {
       properties.suppressedReason = f.suppressed.reason;
     }
     add(f.object.namespace ?? '', {
-      ...base(f.check, f.check, resultOf(f, inp.failOn), f.message),
+      ...base(f.check, f.check, resultOf(f), f.message),
       category: f.category,
       severity: f.severity,
-      scored: !f.suppressed,
+      scored: !f.suppressed && f.severity !== 'info',
       resources: [resourceRef(f.object, f.origin.uid)],
       properties,
     });

@@ -207,6 +207,7 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
   } catch (e) {
     bar?.done();
     client?.close();
+    dump?.finish(source.label, [...source.gaps, { what: 'finish the audit', reason: 'failed', message: (e as Error).message, consequence: 'this dump is incomplete' }], started);
     const { ClusterError } = await import('../../cluster/errors.js');
     if (e instanceof ClusterError) {
       process.stderr.write(`kubeharden: cannot audit: ${e.message}\n`);
@@ -232,7 +233,6 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
       gaps: result.gaps,
       acceptedGaps: cmd.skipForbidden,
       checkErrors: result.errors.map((e) => e.message),
-      failOn,
       api: cmd.reportApi,
       now: started,
       clusterReport: !cmd.namespaces,
