@@ -63,6 +63,19 @@ describe('audit pipeline', () => {
   });
 });
 
+describe('bootstrap RBAC', () => {
+  test('objects the API server maintains (rbac-defaults) are context, reported only with includeBootstrap', async () => {
+    const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'system:node', labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' } }, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list'] }] };
+    const mine = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader' }, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list'] }] };
+    const reported = async (includeBootstrap: boolean) => {
+      const r = await runAudit(await dumpSource('-', { stdinText: asList([role, mine] as Obj[]) }), { scan: { only: ['RBAC-SECRETS'] }, includeBootstrap });
+      return r.findings.map((f) => f.object.name);
+    };
+    assert.deepEqual(await reported(false), ['reader']);
+    assert.deepEqual((await reported(true)).sort(), ['reader', 'system:node']);
+  });
+});
+
 describe('folding pods into their controllers', () => {
   const owned = (kind: string, name: string, uid: string, owner?: { kind: string; uid: string }, extra: Json = {}): Json => ({
     apiVersion: kind === 'Pod' ? 'v1' : 'apps/v1',

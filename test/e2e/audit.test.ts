@@ -217,13 +217,24 @@ if (!avail.ok) {
       await c?.stop();
     });
 
-    test('audit equals scan on the same objects; every difference is one the API server makes, explained', { timeout: 300_000 }, () => {
+    test('audit equals scan on the same objects; every difference is one the API server makes, explained', { timeout: 300_000 }, async () => {
       const a = cli(['audit', '--kubeconfig', c.kubeconfig, '-o', 'json', '--pss', 'restricted', '--output-file', join(dir, 'audit.json'), '--dump', join(dir, 'dump.json')]);
       assert.equal(a.code, 1, `exit 1 (findings at high), not 2 (incomplete):\n${a.stderr}`);
       const report = JSON.parse(readFileSync(join(dir, 'audit.json'), 'utf8')) as { findings: Finding[]; errors: unknown[] };
       assert.deepEqual(report.errors, []);
       const dumped = (JSON.parse(readFileSync(join(dir, 'dump.json'), 'utf8')) as { items: Obj[] }).items;
       const inCluster = new Set(dumped.map(objectId));
+
+      // Anonymous authentication is off on this API server: every probe 401, no finding.
+      const probe = dumped.find((o) => o.kind === 'AnonymousAuthProbe') as Obj & { results: Array<{ path: string; status: number }> };
+      assert.deepEqual(probe.results.map((r) => `${r.path} ${r.status}`), ['/api 401', '/version 401', '/healthz 401']);
+      assert.ok(!report.findings.some((f) => f.check === 'CLU-ANONYMOUS-AUTH'));
+      // The controller-manager made ReplicaSets and pods for the Deployments: folded into them.
+      const owned = (JSON.parse((await c.kubectl(['get', 'replicasets', '-A', '-o', 'json'])).stdout) as { items: Obj[] }).items.filter(
+        (r) => ((r.metadata as { ownerReferences?: Array<{ kind: string }> }).ownerReferences ?? []).some((o) => o.kind === 'Deployment'),
+      );
+      assert.ok(owned.length > 20, `${owned.length} ReplicaSets of Deployments in the cluster`);
+      assert.ok(!dumped.some((o) => o.kind === 'ReplicaSet' && owned.some((r) => r.metadata.name === o.metadata.name && r.metadata.namespace === o.metadata.namespace)), 'no ReplicaSet of a Deployment is checked itself');
 
       // The objects on both sides: created from the manifests and read back by audit.
       const accepted = new Map(created.filter((r) => r.status < 300).map((r) => [objectId(r.object), r.object]));
