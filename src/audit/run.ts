@@ -141,15 +141,34 @@ export async function runAudit(source: AuditSource, opts: AuditOptions): Promise
   let global: LoadedObject[] | undefined;
   const globalRaw: Json[] = [];
 
+  const strings = new Map<string, string>();
+  const intern = (v: string): string => {
+    const known = strings.get(v);
+    if (known !== undefined) return known;
+    strings.set(v, v);
+    return v;
+  };
+
   const progress = () => opts.onProgress?.({ namespacesDone, namespacesTotal, objects: objectsChecked, findings: findings.length });
 
   const collect = (result: ScanResult, reported: (f: Finding) => boolean, objects: readonly LoadedObject[]) => {
     const uids = new Map<string, string | undefined>();
     for (const o of objects) uids.set(identityKey(o.kind, o.namespace, o.name), uidOf(o));
+    // The findings of one object share its reference and origin: memory grows with findings.
+    const shared = new Map<string, Pick<AuditFinding, 'object' | 'origin'>>();
     for (const f of result.findings) {
       if (!reported(f)) continue;
-      const uid = uids.get(identityKey(f.object.kind, f.object.namespace, f.object.name));
-      findings.push(Object.assign(f, { origin: { cluster: label, ...(uid ? { uid } : {}) } }));
+      const key = identityKey(f.object.kind, f.object.namespace, f.object.name);
+      let ref = shared.get(key);
+      if (!ref) {
+        const uid = uids.get(key);
+        shared.set(key, (ref = { object: f.object, origin: { cluster: label, ...(uid ? { uid } : {}) } }));
+      }
+      f.object = ref.object;
+      // Replicas of one template, and objects made from one chart, repeat messages and paths.
+      f.message = intern(f.message);
+      f.path = intern(f.path);
+      findings.push(Object.assign(f, { origin: ref.origin }));
     }
     errors.push(...result.errors);
     for (const w of result.warnings) warnings.add(w);

@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { stringify } from 'yaml';
 import { kubeharden } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kubeharden-audit-cli-'));
@@ -79,4 +80,12 @@ test('--from a kubectl List: findings name objects and fields (no file position)
   assert.equal(none.code, 0);
   const stdin = kubeharden(['audit', '--from', '-', '-o', 'json', '--checks', 'CTR-PRIVILEGED'], { input: JSON.stringify(list) });
   assert.equal((JSON.parse(stdin.stdout) as { findings: unknown[] }).findings.length, 1);
+  // kubectl get -o yaml gives the same List as YAML.
+  const yamlFile = join(dir, 'cluster.yaml');
+  writeFileSync(yamlFile, stringify(list));
+  const fromYaml = JSON.parse(kubeharden(['audit', '--from', yamlFile, '-o', 'json', '--checks', 'CTR-PRIVILEGED']).stdout) as { findings: Array<Record<string, unknown>> };
+  assert.deepEqual(
+    fromYaml.findings.map((f) => [f.path, f.message]),
+    report.findings.map((f) => [f.path, f.message]),
+  );
 });

@@ -44,8 +44,11 @@ export const check: ObjectCheck = {
       const engine = SECURITY_ENGINES.test(name) || SECURITY_ENGINES.test(o.name);
       const workloads = guardsWorkloads(hook);
       if (!engine && !workloads) return;
-      const severity: Severity | undefined = engine ? undefined : 'low';
-      const what = engine ? 'a policy engine\'s webhook' : 'it validates pod or workload creation';
+      // A policy engine's webhook over pods and workloads is where Pod Security is enforced. Its
+      // webhooks over cluster-scoped objects only often fail open on purpose (no namespaceSelector
+      // can exempt what the webhook itself needs, so Fail risks an admission deadlock).
+      const severity: Severity | undefined = engine && workloads ? undefined : 'low';
+      const what = engine ? (workloads ? 'a policy engine\'s webhook over pods and workloads' : 'a policy engine\'s webhook') : 'it validates pod or workload creation';
       out.push({
         message: `webhook "${name}" of ValidatingWebhookConfiguration "${o.name}" has failurePolicy: Ignore (${what}): while it is down or slow, what it would deny is admitted`,
         path: ['webhooks', i, 'failurePolicy'],
