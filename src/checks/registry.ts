@@ -82,6 +82,15 @@ import { check as resMemLim } from './RES-MEM-LIM/index.js';
 import { check as resOther } from './RES-OTHER/index.js';
 import { check as relProbes } from './REL-PROBES/index.js';
 import { check as podFsgroup } from './POD-FSGROUP/index.js';
+import { check as cluVersionEol } from './CLU-VERSION-EOL/index.js';
+import { check as cluVersionPatch } from './CLU-VERSION-PATCH/index.js';
+import { check as cluKubeletSkew } from './CLU-KUBELET-SKEW/index.js';
+import { check as cluNodePublicIp } from './CLU-NODE-PUBLIC-IP/index.js';
+import { check as cluSvcInventory } from './CLU-SVC-INVENTORY/index.js';
+import { check as cluLegacySaToken } from './CLU-LEGACY-SA-TOKEN/index.js';
+import { check as cluAnonymousAuth } from './CLU-ANONYMOUS-AUTH/index.js';
+import { check as cluWebhookFailOpen } from './CLU-WEBHOOK-FAIL-OPEN/index.js';
+import { check as cluDeprecatedApiUse } from './CLU-DEPRECATED-API-USE/index.js';
 
 export const ALL_CHECKS: readonly Check[] = [
   podHostNetwork,
@@ -160,6 +169,15 @@ export const ALL_CHECKS: readonly Check[] = [
   resOther,
   relProbes,
   podFsgroup,
+  cluVersionEol,
+  cluVersionPatch,
+  cluKubeletSkew,
+  cluNodePublicIp,
+  cluSvcInventory,
+  cluLegacySaToken,
+  cluAnonymousAuth,
+  cluWebhookFailOpen,
+  cluDeprecatedApiUse,
   ...rbacChecks,
   ...pssChecks,
   ...controlPlaneChecks,

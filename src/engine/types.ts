@@ -34,7 +34,9 @@ export type Category =
   | 'api'
   | 'reliability'
   | 'control-plane'
-  | 'node';
+  | 'node'
+  /** Cluster hygiene: versions, nodes, anonymous access, admission posture (audit). */
+  | 'cluster';
 
 export interface Reference {
   title: string;
