@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { loadText } from '../load/index.js';
 import { ObjectIndex } from '../engine/object-index.js';
 import { controlPlaneModel } from './model.js';
+import { scanObjects } from '../engine/scan.js';
 import { makeNodeView, nodePathOf, placeObject } from './node-files.js';
 
 function model(files: Record<string, string>, view = makeNodeView({ root: '/n' })) {
@@ -98,5 +99,42 @@ describe('node paths', () => {
     const [b] = loadText(Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n'), '<stdin>').objects;
     assert.equal(nodePathOf(a), '/etc/x.yaml');
     assert.equal(nodePathOf(b), undefined);
+  });
+});
+
+describe('control planes: one per namespace, with the node-level components', () => {
+  // Hosted control planes (one namespace each), and a kubelet seen on the node (no namespace).
+  const hosted = (ns: string, containers: string[]) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: control-plane, namespace: ${ns}}
+spec:
+  selector: {matchLabels: {app: cp}}
+  template:
+    metadata: {labels: {app: cp}}
+    spec:
+      containers:
+${containers.map((c) => `        - ${c}`).join('\n')}
+`;
+  const complete = hosted('tenant-a', [
+    '{name: api, image: registry.k8s.io/kube-apiserver:v1.35.4, command: [kube-apiserver, --etcd-servers=https://127.0.0.1:2379]}',
+    '{name: etcd, image: registry.k8s.io/etcd:3.6.5-0, command: [etcd]}',
+    '{name: kcm, image: registry.k8s.io/kube-controller-manager:v1.35.4, command: [kube-controller-manager]}',
+    '{name: sched, image: registry.k8s.io/kube-scheduler:v1.35.4, command: [kube-scheduler]}',
+  ]);
+  const alone = hosted('tenant-b', ['{name: api, image: registry.k8s.io/kube-apiserver:v1.35.4, command: [kube-apiserver, --etcd-servers=https://10.0.0.9:2379]}']);
+  const kubelet = 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nmetadata:\n  name: n1\n  annotations: {kubeharden.io/configz-node: n1}\n';
+  const load = (text: string, file: string) => loadText(Buffer.from(text), file).objects;
+  const objects = [...load(alone, '/b.yaml'), ...load(complete, '/a.yaml'), ...load(kubelet, '/k.yaml')];
+  const absent = (objs: typeof objects) =>
+    scanObjects(objs, { only: ['CP-NOT-ASSESSABLE'] }).findings.map((f) => `${f.object.namespace}/${f.object.name}: ${f.message.replace(/ \(the API server uses .*?\)/, '').split(':')[0]}`).sort();
+
+  it('an API server is judged with the components of its own namespace (and the node-level ones), not of every namespace in the scan', () => {
+    assert.deepEqual(absent(objects), ['tenant-b/control-plane: etcd is not in the scan', 'tenant-b/control-plane: kube-controller-manager is not in the scan', 'tenant-b/control-plane: kube-scheduler is not in the scan']);
+  });
+
+  it('scanning each namespace apart, with the node-level objects beside it, gives the findings of one scan (what audit relies on)', () => {
+    const node = objects.filter((o) => o.namespace === undefined);
+    const apart = ['tenant-a', 'tenant-b'].flatMap((ns) => absent([...objects.filter((o) => o.namespace === ns), ...node]));
+    assert.deepEqual(apart.sort(), absent(objects));
   });
 });

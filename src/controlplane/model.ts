@@ -76,8 +76,29 @@ export interface KubeletInstance {
   anchor: { object: LoadedObject; path: Path };
 }
 
+/**
+ * The components that form one control plane: those in one namespace (a kubeadm cluster's mirror
+ * pods in kube-system, a hosted control plane's namespace) together with those seen on the node
+ * itself, which have no namespace (command lines, node files, a kubelet's /configz). A scan that
+ * holds several clusters' control planes judges each apart; and `audit`, which checks one
+ * namespace at a time with the node-level objects beside it, reaches the same verdicts as one
+ * scan over everything (the partition property of src/engine/types.ts).
+ */
+export interface ControlPlane {
+  /** The namespace its own components run in; undefined for the node-level components alone. */
+  namespace?: string;
+  /** Its own processes, then the node-level ones (for the node-level plane: those alone). */
+  processes: readonly ComponentProcess[];
+  /** Processes that are its own (not node-level ones it shares with other planes). */
+  own: readonly ComponentProcess[];
+  /** Kubelets: its own (run in its pods) and the node-level ones. */
+  kubelets: readonly KubeletInstance[];
+}
+
 export interface ControlPlaneModel {
   processes: readonly ComponentProcess[];
+  /** Every control plane of the scan: one per namespace with components, and the node-level one if it has processes. */
+  controlPlanes: readonly ControlPlane[];
   processesOf(o: LoadedObject): readonly ComponentProcess[];
   ofComponent(c: Component): readonly ComponentProcess[];
   references: readonly ConfigReference[];
@@ -161,7 +182,33 @@ export function controlPlaneModel(index: ObjectIndex): ControlPlaneModel {
     referencesOf: (p) => refsByProcess.get(p) ?? NONE,
     reference: (p, flag) => refsByProcess.get(p)?.find((r) => r.flag.name === flag),
     kubelets,
+    controlPlanes: groupControlPlanes(processes, kubelets),
   };
+}
+
+/** The namespace of the object that runs a process; undefined for node-level objects. */
+function planeOf(p: ComponentProcess): string | undefined {
+  return p.owner.namespace;
+}
+
+function groupControlPlanes(processes: readonly ComponentProcess[], kubelets: readonly KubeletInstance[]): ControlPlane[] {
+  const nodeProcesses = processes.filter((p) => planeOf(p) === undefined);
+  const nodeKubelets = kubelets.filter((k) => (k.process ? planeOf(k.process) : undefined) === undefined);
+  const byNamespace = new Map<string, ComponentProcess[]>();
+  for (const p of processes) {
+    const ns = planeOf(p);
+    if (ns === undefined) continue;
+    let l = byNamespace.get(ns);
+    if (!l) byNamespace.set(ns, (l = []));
+    l.push(p);
+  }
+  const out: ControlPlane[] = [];
+  if (nodeProcesses.length) out.push({ processes: nodeProcesses, own: nodeProcesses, kubelets: nodeKubelets });
+  for (const [namespace, own] of byNamespace) {
+    const ownKubelets = kubelets.filter((k) => k.process !== undefined && planeOf(k.process) === namespace);
+    out.push({ namespace, processes: [...own, ...nodeProcesses], own, kubelets: [...ownKubelets, ...nodeKubelets] });
+  }
+  return out;
 }
 
 /**

@@ -131,6 +131,16 @@ export interface RawFinding {
   pss?: PssFindingInfo;
 }
 
+/**
+ * What a check may read (the partition property). A finding about a namespaced object may depend
+ * only on objects of its own namespace and on the objects every namespace shares: objects without
+ * a namespace (cluster-scoped kinds, node files, facts about the cluster), RBAC objects and
+ * ServiceAccounts. A finding about a shared object may depend only on shared objects. `audit`
+ * checks a cluster one batch of namespaces at a time with the shared objects beside it and relies
+ * on this to give exactly the findings of one scan over everything; src/audit/run.test.ts holds
+ * every check to it on every fixture. Groupings that span objects (a control plane, a NetworkPolicy
+ * namespace) are therefore made per namespace.
+ */
 export interface CheckContext {
   index: ObjectIndex;
   /** Options of the run (e.g. the target Kubernetes version); checks read what they need. */

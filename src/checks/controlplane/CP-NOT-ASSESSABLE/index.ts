@@ -82,8 +82,11 @@ export const check: BundleCheck = {
       const f = referenceFinding(r);
       if (f) yield f;
     }
-    const apiserver = model.ofComponent('kube-apiserver')[0];
-    if (apiserver) yield* absentComponents(apiserver, new Set(model.processes.map((p) => p.component)), model.kubelets.length);
+    // Once per control plane, on its first API server: the components of that plane only.
+    for (const plane of model.controlPlanes) {
+      const apiserver = plane.own.find((p) => p.component === 'kube-apiserver');
+      if (apiserver) yield* absentComponents(apiserver, new Set(plane.processes.map((p) => p.component)), plane.kubelets.length);
+    }
     for (const k of model.kubelets) {
       if (k.process || k.effective || !k.config) continue;
       yield {
