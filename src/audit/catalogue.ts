@@ -28,7 +28,7 @@ export interface AuditedResource {
 
 export const AUDITED: readonly AuditedResource[] = [
   { group: '', resource: 'namespaces', kind: 'Namespace', namespaced: false, global: true, namespaceContext: true, why: 'Pod Security labels; the namespaces to audit' },
-  { group: '', resource: 'nodes', kind: 'Node', namespaced: false, global: true, why: 'public addresses, kubelet versions' },
+  { group: '', resource: 'nodes', kind: 'Node', namespaced: false, global: true, why: 'public addresses, kubelet versions; the kubelets whose /configz is read' },
   { group: 'rbac.authorization.k8s.io', resource: 'clusterroles', kind: 'ClusterRole', namespaced: false, global: true, namespaceContext: true, why: 'RBAC checks; what ServiceAccounts may do' },
   { group: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings', kind: 'ClusterRoleBinding', namespaced: false, global: true, namespaceContext: true, why: 'RBAC checks; what ServiceAccounts may do' },
   { group: 'rbac.authorization.k8s.io', resource: 'roles', kind: 'Role', namespaced: true, global: true, why: 'RBAC checks; what ServiceAccounts may do' },

@@ -11,6 +11,7 @@ import { AUDITED, GLOBAL_KINDS, SA_TOKEN_TYPE } from './catalogue.js';
 import { AUDIT_RECORD_KIND, isFacts } from './facts.js';
 import { hasPodSpec } from './fold.js';
 import { normalize } from './normalize.js';
+import { CONFIGZ_ANNOTATION } from '../controlplane/model.js';
 import type { AuditSource, Gap, Json, SourceChunk } from './source.js';
 
 const AUDITED_KINDS = new Set(AUDITED.map((r) => r.kind));
@@ -20,11 +21,16 @@ export interface DumpOptions {
   stdinText?: string;
 }
 
-/** Whether audit checks this object (the same choice a live audit makes by what it lists). */
+/** A kubelet's effective configuration read live from its /configz (what the control-plane collector records). */
+function isConfigz(o: Json): boolean {
+  return o.kind === 'KubeletConfiguration' && asMap(asMap(o.metadata)?.annotations)?.[CONFIGZ_ANNOTATION] !== undefined;
+}
+
+/** Whether audit checks this object (the same choice a live audit makes by what it lists and collects). */
 export function audited(o: Json): boolean {
   const kind = typeof o.kind === 'string' ? o.kind : '';
   if (kind === 'Secret') return o.type === SA_TOKEN_TYPE;
-  return AUDITED_KINDS.has(kind) || isFacts(o) || hasPodSpec(o);
+  return AUDITED_KINDS.has(kind) || isFacts(o) || isConfigz(o) || hasPodSpec(o);
 }
 
 /** Storage order of namespaces (`ns/`), which is also the order a live audit visits them in. */
@@ -68,7 +74,7 @@ export async function dumpSource(path: string, opts: DumpOptions = {}): Promise<
       continue;
     }
     const ns = lo.namespace;
-    if (ns === undefined || GLOBAL_KINDS.has(lo.kind) || isFacts(o)) {
+    if (ns === undefined || GLOBAL_KINDS.has(lo.kind)) {
       global.push(o);
       continue;
     }

@@ -1,7 +1,8 @@
 /**
  * `kubeharden audit install`: a CronJob that audits the cluster on a schedule and writes
  * PolicyReports, with a least-privilege identity (get/list on what the audit reads — generated
- * from the same catalogue — plus writes on the report kinds only) and the report CRDs. Hardened
+ * from the same catalogue — get on nodes/configz for the kubelets, plus writes on the report kinds
+ * only) and the report CRDs. Hardened
  * so that `kubeharden scan --pss restricted` of the output has nothing at medium or above; the
  * one exemption it needs (listing Secrets, for legacy tokens) is stated on the objects.
  * Pure: options in, objects out.
@@ -11,6 +12,10 @@ import { reportCrds } from './crds.js';
 import { REPORT_APIS, type ReportApi } from './policy-report.js';
 
 export const AUDIT_NAME = 'kubeharden-audit';
+/** The fine-grained kubelet permission for /configz alone (src/audit/collectors/control-plane.ts). */
+const KUBELET_CONFIGZ_RESOURCE = 'nodes/configz';
+/** The kubelet's HTTPS port (its default; Node status.daemonEndpoints says the real one). */
+const KUBELET_PORT = 10250;
 export const DEFAULT_AUDIT_NAMESPACE = 'kubeharden-system';
 export const DEFAULT_SCHEDULE = '0 * * * *';
 
@@ -55,6 +60,9 @@ export function auditRules(api: ReportApi, extraResources: readonly string[]): O
   rules.push({ apiGroups: [k.group], resources: [k.namespaced.resource, k.cluster.resource], verbs: ['get', 'list', 'create', 'patch', 'update', 'delete'] });
   // Deprecated API usage comes from the API server's metrics.
   rules.push({ nonResourceURLs: ['/metrics'], verbs: ['get'] });
+  // Each kubelet's effective configuration, asked of the kubelet itself (KubeletFineGrainedAuthz):
+  // nodes/configz reads /configz only, where nodes/proxy would allow exec into every pod.
+  rules.push({ apiGroups: [''], resources: [KUBELET_CONFIGZ_RESOURCE], verbs: ['get'] });
   return rules;
 }
 
@@ -162,9 +170,10 @@ export function auditInstallManifests(o: AuditInstallOptions): Obj[] {
     spec: {
       podSelector: { matchLabels: SELECTOR },
       policyTypes: ['Ingress', 'Egress'],
-      // It serves nothing; it only talks to the API server (whose port differs per distribution).
+      // It serves nothing; it talks to the API server (whose port differs per distribution) and
+      // to the kubelets' port for their /configz.
       ingress: [],
-      egress: [{ ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] }],
+      egress: [{ ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }, { protocol: 'TCP', port: KUBELET_PORT }] }],
     },
   });
   out.push({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta('default-deny'), spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } });

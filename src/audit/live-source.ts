@@ -1,6 +1,7 @@
 /**
  * A live cluster as an audit source. The global objects (cluster-scoped kinds, RBAC,
- * ServiceAccounts, facts from the collectors) are listed first and whole. Then, for an audit of
+ * ServiceAccounts, facts from the collectors) are listed first and whole; a collected object
+ * with a namespace (the ControlPlaneProbe, in kube-system) joins that namespace's objects. Then, for an audit of
  * all namespaces, each other resource is listed across all namespaces in pages, and the lists
  * are merged by namespace: pages arrive in storage-key order (namespace/name), so walking all
  * cursors in step yields every object of a namespace together while holding at most two pages
@@ -203,12 +204,18 @@ export function liveSource(opts: LiveSourceOptions): AuditSource {
       }),
     );
     for (const l of lists) for (const o of l) global.push(o);
+    // Collected objects that belong to a namespace join that namespace's objects.
+    const collected = new Map<string, Json[]>();
     if (!selected) {
       const now = opts.now ?? new Date();
       for (const c of opts.collectors ?? COLLECTORS) {
         try {
-          const r = await c.collect({ client, discovery, now });
-          global.push(...r.objects);
+          const r = await c.collect({ client, now, objects: global, gaps });
+          for (const o of r.objects) {
+            const ns = namespaceOf(o);
+            if (!ns) global.push(o);
+            else collected.set(ns, [...(collected.get(ns) ?? []), o]);
+          }
           gaps.push(...(r.gaps ?? []));
           warnings.push(...(r.warnings ?? []));
         } catch (e) {
@@ -217,6 +224,19 @@ export function liveSource(opts: LiveSourceOptions): AuditSource {
       }
     }
     yield { scope: 'global', objects: global };
+    /** The collected objects of the namespaces before `ns` (in storage order) that had no objects of their own. */
+    function* collectedBefore(ns: string | undefined): Generator<SourceChunk> {
+      for (const n of [...collected.keys()].sort(compareNamespaces)) {
+        if (ns !== undefined && compareNamespaces(n, ns) >= 0) break;
+        yield { scope: 'namespace', namespace: n, objects: collected.get(n) as Json[] };
+        collected.delete(n);
+      }
+    }
+    const withCollected = (ns: string, objects: Json[]): Json[] => {
+      const extra = collected.get(ns);
+      collected.delete(ns);
+      return extra ? [...objects, ...extra] : objects;
+    };
 
     // 2. Namespaced objects, one namespace at a time.
     const streamed = planned.filter((p) => !p.global);
@@ -232,10 +252,11 @@ export function liveSource(opts: LiveSourceOptions): AuditSource {
       const heads = await Promise.all(cursors.map((c) => c.head()));
       let ns: string | undefined;
       for (const h of heads) if (h !== undefined && (ns === undefined || compareNamespaces(h, ns) < 0)) ns = h;
+      yield* collectedBefore(ns);
       if (ns === undefined) return;
       const objects: Json[] = [];
       for (let i = 0; i < cursors.length; i++) if (heads[i] === ns) for (const o of await cursors[i].take(ns)) objects.push(o);
-      yield { scope: 'namespace', namespace: ns, objects };
+      yield { scope: 'namespace', namespace: ns, objects: withCollected(ns, objects) };
     }
   }
 

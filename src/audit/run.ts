@@ -16,7 +16,8 @@
 import { ObjectIndex } from '../engine/object-index.js';
 import { scanObjects, summarize, type ScanOptions, type ScanResult } from '../engine/scan.js';
 import type { Finding } from '../engine/types.js';
-import type { InputError, LoadedObject, Path, Region } from '../load/types.js';
+import type { InputError, LoadedObject } from '../load/types.js';
+import { liveObject } from '../cluster/objects.js';
 import { GLOBAL_KINDS } from './catalogue.js';
 import { foldIntoControllers } from './fold.js';
 import type { AuditSource, Gap, Json } from './source.js';
@@ -72,31 +73,8 @@ export interface AuditResult extends ScanResult {
   gaps: Gap[];
 }
 
-const NOWHERE: Region = { line: 0, column: 0, endLine: 0, endColumn: 0 };
-
-function strings(v: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (v && typeof v === 'object' && !Array.isArray(v)) {
-    for (const [k, val] of Object.entries(v as Record<string, unknown>)) if (val !== null && val !== undefined) out[k] = String(val);
-  }
-  return out;
-}
-
 /** A LoadedObject for an object that has no file: positions are 0 (reporters print the path). */
-export function liveObject(value: Json, label: string): LoadedObject {
-  const meta = (value.metadata && typeof value.metadata === 'object' ? value.metadata : {}) as Record<string, unknown>;
-  const str = (v: unknown) => (typeof v === 'string' ? v : '');
-  return {
-    apiVersion: str(value.apiVersion),
-    kind: str(value.kind),
-    name: str(meta.name) || str(meta.generateName),
-    namespace: str(meta.namespace) || undefined,
-    labels: strings(meta.labels),
-    annotations: strings(meta.annotations),
-    object: value,
-    source: { file: label, documentIndex: 0, itemPath: [], locate: (_path: Path) => NOWHERE },
-  };
-}
+export { liveObject };
 
 function identityKey(kind: string, namespace: string | undefined, name: string): string {
   return `${kind}\u0000${namespace ?? ''}\u0000${name}`;

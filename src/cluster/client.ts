@@ -1,5 +1,6 @@
 /**
- * One client for every live-cluster feature (audit, and later rbac/netpol/image-gate live):
+ * One client for every live-cluster feature (audit, scan --control-plane, images prefetch; later
+ * rbac and netpol live):
  * kubeconfig, context or in-cluster config through @kubernetes/client-node (this module is loaded
  * lazily, by commands that talk to a cluster: a file scan never pays for it), then plain HTTPS with a keep-alive agent. Raw requests rather than the
  * generated API classes because audit needs what those do not give: any resource found through
@@ -37,8 +38,16 @@ export interface RequestSpec {
   contentType?: string;
   /** Send no credentials (the anonymous-access probe). */
   anonymous?: boolean;
+  /**
+   * Another server to send it to, with the cluster's credentials and CA (a kubelet's own HTTPS
+   * endpoint, `https://10.0.0.7:10250`): only for servers that authenticate those credentials
+   * against this cluster.
+   */
+  origin?: string;
   /** Retry transient failures (default: GET only; writes opt in when they are idempotent). */
   retry?: boolean;
+  /** This request's timeout (default: the client's). */
+  timeoutMs?: number;
 }
 
 export interface ClusterResponse {
@@ -149,7 +158,7 @@ export class ClusterClient {
   }
 
   async #once(spec: RequestSpec): Promise<ClusterResponse> {
-    const url = new URL(spec.path.replace(/^\//, ''), this.#base);
+    const url = new URL(spec.path.replace(/^\//, ''), spec.origin ? new URL(`${spec.origin.replace(/\/+$/, '')}/`) : this.#base);
     const headers: Record<string, string> = { Accept: spec.accept ?? 'application/json', 'User-Agent': 'kubeharden' };
     let auth: string | undefined;
     let agent = this.#transport.authenticated;
@@ -178,7 +187,8 @@ export class ClusterClient {
         res.on('aborted', () => reject(new NetworkError('the connection closed while the response was being read', 'ERR_STREAM_PREMATURE_CLOSE')));
         res.on('error', (e: NodeJS.ErrnoException) => reject(new NetworkError(describeNetworkError(e), e.code ?? 'ECONNRESET')));
       });
-      req.setTimeout(this.#timeoutMs, () => req.destroy(Object.assign(new Error(`no response within ${this.#timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
+      const timeoutMs = spec.timeoutMs ?? this.#timeoutMs;
+      req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`no response within ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
       req.on('error', (e: NodeJS.ErrnoException) => reject(new NetworkError(describeNetworkError(e), e.code)));
       req.end(spec.body);
     });

@@ -20,6 +20,7 @@ export interface ListRequest {
   /** Ask for PartialObjectMetadata only (Secrets: their values are never transferred). */
   metadataOnly?: boolean;
   fieldSelector?: string;
+  labelSelector?: string;
   /** How many times an expired list may restart (default 3). */
   maxRestarts?: number;
 }
@@ -38,11 +39,18 @@ export function listPath(req: Pick<ListRequest, 'resource' | 'namespace'>): stri
   return req.namespace !== undefined && r.namespaced ? `${prefix}/namespaces/${encodeURIComponent(req.namespace)}/${r.resource}` : `${prefix}/${r.resource}`;
 }
 
-export function describeList(req: Pick<ListRequest, 'resource' | 'namespace' | 'fieldSelector'>): string {
+export function describeList(req: Pick<ListRequest, 'resource' | 'namespace' | 'fieldSelector' | 'labelSelector'>): string {
   const what = req.resource.group ? `${req.resource.resource}.${req.resource.group}` : req.resource.resource;
   const where = !req.resource.namespaced ? '' : req.namespace !== undefined ? ` in namespace ${req.namespace}` : ' in all namespaces';
-  return `list ${what}${where}${req.fieldSelector ? ` (${req.fieldSelector})` : ''}`;
+  const selectors = [req.fieldSelector, req.labelSelector].filter(Boolean).join(', ');
+  return `list ${what}${where}${selectors ? ` (${selectors})` : ''}`;
 }
+
+/** The core resources other features list without discovery (they are served by every cluster). */
+export const CORE = {
+  pods: { group: '', version: 'v1', resource: 'pods', kind: 'Pod', namespaced: true, verbs: ['get', 'list'] },
+  nodes: { group: '', version: 'v1', resource: 'nodes', kind: 'Node', namespaced: false, verbs: ['get', 'list'] },
+} as const satisfies Record<string, ResourceRef>;
 
 /** The storage key order pages come in: `namespace/name`. */
 function keyOf(item: KubeItem): string {
@@ -68,6 +76,7 @@ export async function* listPages(client: ClusterClient, req: ListRequest): Async
     const q = new URLSearchParams({ limit: String(req.limit) });
     if (cont) q.set('continue', cont);
     if (req.fieldSelector) q.set('fieldSelector', req.fieldSelector);
+    if (req.labelSelector) q.set('labelSelector', req.labelSelector);
     const spec = { path: `${path}?${q}`, what, ...(req.metadataOnly ? { accept: METADATA_ACCEPT } : {}) };
     const r = await client.request(spec);
     if (r.status === 410 && cont) {

@@ -16,10 +16,12 @@ export const CONFIG_KINDS = {
 
 export type ConfigKind = keyof typeof CONFIG_KINDS;
 
-/** kubeharden's own kinds: a process's command line, and what live mode observed of a cluster. */
+/**
+ * kubeharden's own input kind: a process's command line (what live mode observes of a cluster is
+ * a facts kind of src/checks/_lib/cluster-facts.ts).
+ */
 export const KUBEHARDEN_GROUP = 'kubeharden.io';
 export const PROCESS_KIND = 'ProcessCommandLine';
-export const PROBE_KIND = 'ControlPlaneProbe';
 
 export function groupOf(apiVersion: string): string {
   const slash = apiVersion.indexOf('/');

@@ -13,6 +13,7 @@ import type { FlagOccurrence } from './flags/parse.js';
 import type { Component } from './flags/table.js';
 import { normalizeNodePath, nodePathOf, nodeViewOf, type NodeView } from './node-files.js';
 import { processesInPod, processOfCommandLine, type ComponentProcess } from './process.js';
+import { isProbe } from './probe.js';
 
 /** Flags that name a configuration file, per component. */
 export const FILE_FLAGS: Readonly<Record<Component, ReadonlyArray<{ flag: string; kind?: ConfigKind; directory?: true }>>> = {
@@ -110,11 +111,11 @@ export interface ControlPlaneModel {
 
 /**
  * The object is part of a control plane or node configuration: it runs a component, is one of
- * their configuration kinds, or a live probe. Control-plane checks judge nothing else, so a scan
+ * their configuration kinds, or the live control-plane probe. Control-plane checks judge nothing else, so a scan
  * of applications alone is out of their scope (not a pass).
  */
 export function isControlPlaneObject(o: LoadedObject, index: ObjectIndex): boolean {
-  if (o.kind in CONFIG_KINDS || isKubehardenKind(o, 'ProcessCommandLine') || isKubehardenKind(o, 'ControlPlaneProbe')) return true;
+  if (o.kind in CONFIG_KINDS || isKubehardenKind(o, 'ProcessCommandLine') || isProbe(o)) return true;
   return index.derived(controlPlaneModel).processesOf(o).length > 0;
 }
 
@@ -191,9 +192,14 @@ function planeOf(p: ComponentProcess): string | undefined {
   return p.owner.namespace;
 }
 
+/** A kubelet's: its process's, or its configuration object's (node files and /configz have none). */
+function kubeletPlaneOf(k: KubeletInstance): string | undefined {
+  return k.process ? planeOf(k.process) : k.config?.namespace;
+}
+
 function groupControlPlanes(processes: readonly ComponentProcess[], kubelets: readonly KubeletInstance[]): ControlPlane[] {
   const nodeProcesses = processes.filter((p) => planeOf(p) === undefined);
-  const nodeKubelets = kubelets.filter((k) => (k.process ? planeOf(k.process) : undefined) === undefined);
+  const nodeKubelets = kubelets.filter((k) => kubeletPlaneOf(k) === undefined);
   const byNamespace = new Map<string, ComponentProcess[]>();
   for (const p of processes) {
     const ns = planeOf(p);
@@ -205,7 +211,7 @@ function groupControlPlanes(processes: readonly ComponentProcess[], kubelets: re
   const out: ControlPlane[] = [];
   if (nodeProcesses.length) out.push({ processes: nodeProcesses, own: nodeProcesses, kubelets: nodeKubelets });
   for (const [namespace, own] of byNamespace) {
-    const ownKubelets = kubelets.filter((k) => k.process !== undefined && planeOf(k.process) === namespace);
+    const ownKubelets = kubelets.filter((k) => kubeletPlaneOf(k) === namespace);
     out.push({ namespace, processes: [...own, ...nodeProcesses], own, kubelets: [...ownKubelets, ...nodeKubelets] });
   }
   return out;

@@ -73,7 +73,13 @@ export async function startKubeletDouble(c: Cluster, node: string, config: Recor
   const created = await c.api('POST', '/api/v1/nodes', { body: { apiVersion: 'v1', kind: 'Node', metadata: { name: node } } });
   if (created.status !== 201) throw new Error(`creating node ${node}: ${created.status} ${created.body}`);
   await c.kubectl(['patch', 'node', node, '--subresource=status', '--type=merge', '-p', JSON.stringify({
-    status: { addresses: [{ type: 'InternalIP', address }], daemonEndpoints: { kubeletEndpoint: { Port: port } }, nodeInfo: { kubeletVersion: 'v1.35.4' } },
+    // Ready, as a kubelet reports itself: live mode does not ask the kubelets of nodes that are not.
+    status: {
+      addresses: [{ type: 'InternalIP', address }],
+      daemonEndpoints: { kubeletEndpoint: { Port: port } },
+      nodeInfo: { kubeletVersion: 'v1.35.4' },
+      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: new Date().toISOString(), lastTransitionTime: new Date().toISOString() }],
+    },
   })]);
   return { address, port, requests, close: () => new Promise((r) => server.close(() => r())) };
 }

@@ -32,7 +32,7 @@ import { startKubeletDouble, type KubeletDouble } from '../controlplane/kubelet-
 
 const run = promisify(execFile);
 
-interface Finding { check: string; severity: string; message: string; file: string; path: string; object: { kind: string; name: string }; container?: string }
+interface Finding { check: string; severity: string; message: string; file: string; line: number; path: string; object: { kind: string; name: string }; container?: string }
 interface Report { findings: Finding[]; errors: Array<{ file: string; message: string }> }
 
 const CONTROL = /^(APISERVER|KCM|ETCD|CP|ENCRYPTION|AUDIT|AUTHN|AUTHZ|ADMISSION|KUBELET)-/;
@@ -274,22 +274,24 @@ if (!avail.ok) {
       for (const [c, file] of [[weak, weakReport], [hard, hardReport]] as const) {
         const live = await scan(['--control-plane', '--kubeconfig', c.kubeconfig]);
         assert.deepEqual(live.errors, []);
-        const flags = (r: Report) => r.findings.filter((f) => /^(APISERVER|KCM|ETCD)-|^CP-(PROFILING|BIND-ADDRESS|INSECURE-PORT|CONFIG-INVALID)$/.test(f.check) && f.check !== 'APISERVER-ANONYMOUS-PROBE').map(key).sort();
+        const flags = (r: Report) => r.findings.filter((f) => /^(APISERVER|KCM|ETCD)-|^CP-(PROFILING|BIND-ADDRESS|INSECURE-PORT|CONFIG-INVALID)$/.test(f.check)).map(key).sort();
         assert.deepEqual(flags(live), flags(file));
-        assert.ok(live.findings.every((f) => f.file.startsWith('cluster:')), 'located in the cluster, by path');
+        // Located as audit locates live objects: the cluster, the object and the field path.
+        assert.ok(live.findings.every((f) => /^cluster:[^/]+$/.test(f.file) && f.line === 0), JSON.stringify(live.findings.map((f) => `${f.file}:${f.line}`)));
         const kubelet = live.findings.filter((f) => f.check.startsWith('KUBELET-'));
         const na0 = live.findings.filter((f) => f.check === 'CP-NOT-ASSESSABLE').map((f) => f.message).join('\n');
-        assert.deepEqual(kubelet.map((f) => `${f.check} ${f.path}`), ['KUBELET-READ-ONLY-PORT readOnlyPort'], na0);
-        assert.match(kubelet[0].file, /\/api\/v1\/nodes\/kh-node-(weak|hardened)\/proxy\/configz$/);
+        assert.deepEqual(kubelet.map((f) => `${f.check} ${f.object.kind}/${f.object.name} ${f.path}`), [`KUBELET-READ-ONLY-PORT KubeletConfiguration/kh-node-${c === weak ? 'weak' : 'hardened'} readOnlyPort`], na0);
         // Files named by mirror pods' flags live on the node: not assessable, never guessed.
         const na = live.findings.filter((f) => f.check === 'CP-NOT-ASSESSABLE').map((f) => f.message);
         if (c === hard) assert.ok(na.some((m) => /EncryptionConfiguration .* is not readable: it lives on the node/.test(m)), na.join('\n'));
+        assert.ok(!na.some((m) => /control plane is not visible/.test(m)), 'the mirror pods in kube-system make it visible');
       }
+      // One anonymous probe (audit's): CLU-ANONYMOUS-AUTH judges it, with the flag check's severity.
       const weakLive = await scan(['--control-plane', '--kubeconfig', weak.kubeconfig]);
-      const probe = weakLive.findings.filter((f) => f.check === 'APISERVER-ANONYMOUS-PROBE');
-      assert.deepEqual(probe.map((f) => f.message), ['GET /api without credentials was answered 403 for system:anonymous: anonymous authentication is on, and only authorization stopped this request']);
+      const probe = weakLive.findings.filter((f) => /ANONYMOUS/.test(f.check) && f.object.kind === 'AnonymousAuthProbe');
+      assert.deepEqual(probe.map((f) => `${f.check} ${f.severity}: ${f.message}`), ['CLU-ANONYMOUS-AUTH high: anonymous authentication is on: unauthenticated requests are accepted (/api → 403 as system:anonymous, /version → 200, /healthz → 200)']);
       const hardLive = await scan(['--control-plane', '--kubeconfig', hard.kubeconfig]);
-      assert.ok(!hardLive.findings.some((f) => f.check === 'APISERVER-ANONYMOUS-PROBE'), '401: anonymous auth is off');
+      assert.ok(!hardLive.findings.some((f) => f.check === 'CLU-ANONYMOUS-AUTH'), '401: anonymous auth is off');
     });
 
     test('live permissions: nodes/configz alone reads the kubelet directly; without it, not assessable with the reason', async () => {
@@ -301,7 +303,7 @@ if (!avail.ok) {
       const erin = await scan(['--control-plane', '--kubeconfig', hard.identities.erin.kubeconfig]);
       assert.deepEqual(erin.findings.filter((f) => f.check.startsWith('KUBELET-')), []);
       const na = erin.findings.filter((f) => f.check === 'CP-NOT-ASSESSABLE').map((f) => f.message);
-      assert.ok(na.some((m) => /kh-node-hardened: .*403 .*\(needs get on nodes\/proxy\); directly from the kubelet at .*403 .*\(needs get on nodes\/configz\)/.test(m)), na.join('\n'));
+      assert.ok(na.some((m) => /kh-node-hardened: .*HTTP 403: .*\(needs get on nodes\/proxy\); directly from the kubelet at .*HTTP 403: .*\(needs get on nodes\/configz\)/.test(m)), na.join('\n'));
       assert.ok(double.requests.some((r) => r.user === 'erin' && r.code === 403));
     });
   });

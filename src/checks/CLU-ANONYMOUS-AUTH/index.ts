@@ -5,10 +5,16 @@ import { asList, asMap, asString } from '../../k8s/json.js';
 import { ANONYMOUS_PROBE_KIND, isFactsObject, probeRows } from '../_lib/cluster-facts.js';
 import { ANONYMOUS } from '../_lib/cluster-references.js';
 import { CIS, NSA_CISA } from '../_lib/references.js';
+import { NSA } from '../_lib/controlplane-references.js';
 
 const ANONYMOUS_SUBJECTS = new Set(['User/system:anonymous', 'Group/system:unauthenticated']);
 /** The bootstrap policy's own grant to unauthenticated users (health and version endpoints). */
 const DEFAULT_GRANTS = new Set(['system:public-info-viewer']);
+/**
+ * Anonymous requests to these only is what an AuthenticationConfiguration limited to health checks
+ * gives: the configuration the remediation recommends, not a finding by itself.
+ */
+const HEALTH_PATHS = new Set(['/healthz', '/livez', '/readyz']);
 
 /** Bindings of the scan that grant to anonymous users, beyond the defaults (built once per scan). */
 function anonymousBindings(index: ObjectIndex): LoadedObject[] {
@@ -29,12 +35,14 @@ export const check: ObjectCheck = {
   meta: {
     id: 'CLU-ANONYMOUS-AUTH',
     title: 'The API server accepts unauthenticated requests',
-    severity: 'medium',
+    severity: 'high',
     category: 'cluster',
     attack: 'With anonymous authentication on, every request without credentials runs as system:anonymous in group system:unauthenticated: one binding to those (a typo, a tutorial, a chart) gives the whole network that access, and the API server\'s endpoints are open to probing and to pre-authentication vulnerabilities.',
     remediation: 'Run kube-apiserver with --anonymous-auth=false, or (Kubernetes 1.32+) an AuthenticationConfiguration whose anonymous section allows only the health endpoints (/livez, /readyz, /healthz); remove bindings to system:anonymous and system:unauthenticated.',
     references: [ANONYMOUS, CIS, NSA_CISA],
     peers: { kubescape: ['C-0262'] },
+    // The live verdict on what APISERVER-ANONYMOUS-AUTH reads from the flag (CIS 1.2.1).
+    controls: { cis: ['1.2.1'], nsa: [NSA.controlPlane, NSA.anonymous] },
   },
   *check(o, ctx) {
     if (!isFactsObject(o, ANONYMOUS_PROBE_KIND)) return;
@@ -43,16 +51,19 @@ export const check: ObjectCheck = {
     if (accepted.length === 0) return;
     const allowed = accepted.filter((r) => r.status >= 200 && r.status < 300);
     const bindings = ctx.index.derived(anonymousBindings);
+    const healthOnly = accepted.every((r) => HEALTH_PATHS.has(r.path));
+    if (healthOnly && bindings.length === 0) return;
     const answers = accepted.map((r) => `${r.path} → ${r.status}${r.user ? ` as ${r.user}` : ''}`).join(', ');
     const grants = bindings.length
       ? `; ${bindings.length} binding${bindings.length === 1 ? '' : 's'} grant${bindings.length === 1 ? 's' : ''} anonymous users more than the defaults (${bindings.slice(0, 3).map((b) => `${b.kind} "${b.namespace ? `${b.namespace}/` : ''}${b.name}"`).join(', ')}${bindings.length > 3 ? ', …' : ''})`
       : '';
-    // Discovery open to anyone, or extra grants, is worse than the default /version and health.
-    const severity: Severity = bindings.length || allowed.some((r) => r.path === '/api' || r.path === '/apis') ? 'high' : 'medium';
+    // As APISERVER-ANONYMOUS-AUTH judges the flag: on is high; the API readable by anyone is
+    // critical; anonymous requests limited to health checks, with bindings that grant more, medium.
+    const severity: Severity = allowed.some((r) => r.path === '/api' || r.path === '/apis') ? 'critical' : healthOnly ? 'medium' : 'high';
     yield {
-      message: `anonymous authentication is on: unauthenticated requests are accepted (${answers})${grants}`,
+      message: `${healthOnly ? 'anonymous requests are accepted on health endpoints only' : 'anonymous authentication is on: unauthenticated requests are accepted'} (${answers})${grants}`,
       path: ['results', accepted[0].i],
-      ...(severity === 'medium' ? {} : { severity }),
+      ...(severity === 'high' ? {} : { severity }),
     };
   },
 };

@@ -1,6 +1,6 @@
 /**
  * kubeharden's own kinds for facts about a cluster that are not objects in it, written by
- * `kubeharden audit` (src/audit/collectors) and read by the cluster hygiene checks:
+ * `kubeharden audit` and `scan --control-plane` (src/audit/collectors) and read by the checks:
  *
  *   apiVersion: audit.kubeharden.io/v1alpha1
  *   kind: APIServerVersion        # GET /version
@@ -16,6 +16,9 @@
  *   kind: DeprecatedAPIUsage      # apiserver_requested_deprecated_apis from /metrics
  *   readable: true                # false (with reason) when /metrics is forbidden
  *   requested: [{group, version, resource, subresource, removedRelease}]
+ *
+ *   kind: ControlPlaneProbe       # kubelets' /configz outcomes, who runs the control plane
+ *   metadata: {name: cluster, namespace: kube-system}   # see src/controlplane/probe.ts
  */
 import { asList, asMap, asString } from '../../k8s/json.js';
 import type { LoadedObject } from '../../load/types.js';
@@ -25,6 +28,7 @@ export const FACTS_API_VERSION = 'audit.kubeharden.io/v1alpha1';
 export const SERVER_VERSION_KIND = 'APIServerVersion';
 export const ANONYMOUS_PROBE_KIND = 'AnonymousAuthProbe';
 export const DEPRECATED_APIS_KIND = 'DeprecatedAPIUsage';
+export const CONTROL_PLANE_PROBE_KIND = 'ControlPlaneProbe';
 
 export function isFactsObject(o: LoadedObject, kind: string): boolean {
   return o.apiVersion === FACTS_API_VERSION && o.kind === kind;

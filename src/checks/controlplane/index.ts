@@ -3,7 +3,6 @@ import type { Check } from '../../engine/types.js';
 import { check as admissionPsaExemptions } from './ADMISSION-PSA-EXEMPTIONS/index.js';
 import { check as apiserverAdmissionPlugins } from './APISERVER-ADMISSION-PLUGINS/index.js';
 import { check as apiserverAnonymousAuth } from './APISERVER-ANONYMOUS-AUTH/index.js';
-import { check as apiserverAnonymousProbe } from './APISERVER-ANONYMOUS-PROBE/index.js';
 import { check as apiserverAuditLog } from './APISERVER-AUDIT-LOG/index.js';
 import { check as apiserverAuditLogRetention } from './APISERVER-AUDIT-LOG-RETENTION/index.js';
 import { check as apiserverAuditPolicy } from './APISERVER-AUDIT-POLICY/index.js';
@@ -52,7 +51,6 @@ export const controlPlaneChecks: Check[] = [
   admissionPsaExemptions,
   apiserverAdmissionPlugins,
   apiserverAnonymousAuth,
-  apiserverAnonymousProbe,
   apiserverAuditLog,
   apiserverAuditLogRetention,
   apiserverAuditPolicy,

@@ -128,14 +128,23 @@ async function prefetch(paths: string[], flags: PrefetchFlags): Promise<number> 
     for (const i of imagesOf(loaded.objects)) images.add(i);
   }
   if (flags.kubeconfig) {
+    const { connect } = await import('../../cluster/client.js');
     const { liveImages } = await import('../../images/live.js');
+    let client;
     try {
-      const live = await liveImages(flags.kubeconfig, flags.context);
+      client = await connect({ kubeconfig: flags.kubeconfig, context: flags.context });
+    } catch (e) {
+      throw new UsageError(`cannot read the cluster configuration: ${(e as Error).message}`);
+    }
+    try {
+      const live = await liveImages(client);
       for (const i of live.images) images.add(i);
       for (const g of gates) for (const c of live.pullSecrets) g.store.addCredentials(c.dockerConfig, c.source);
       errors.push(...live.problems);
     } catch (e) {
-      throw new UsageError(`cannot list the cluster's pods: ${(e as Error).message}`);
+      throw new UsageError(`cannot read the cluster's pods: ${(e as Error).message}`);
+    } finally {
+      client.close();
     }
   }
   for (const g of gates) {

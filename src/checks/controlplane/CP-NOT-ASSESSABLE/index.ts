@@ -2,10 +2,11 @@ import type { BundleCheck, RawFinding } from '../../../engine/types.js';
 import type { LoadedObject } from '../../../load/types.js';
 import { modelOf } from '../../_lib/controlplane.js';
 import { KUBE_BENCH, KUBELET_CONFIG_FILE, OPERATE_ETCD } from '../../_lib/controlplane-references.js';
-import type { ConfigReference } from '../../../controlplane/model.js';
+import type { ConfigReference, ControlPlaneModel } from '../../../controlplane/model.js';
 import type { ComponentProcess } from '../../../controlplane/process.js';
 import type { Component } from '../../../controlplane/flags/table.js';
-import { isProbe, probeStatus } from '../../../controlplane/probe.js';
+import { invisibleReason, isProbe, probeFacts } from '../../../controlplane/probe.js';
+import { ANONYMOUS_PROBE_KIND, CONTROL_PLANE_PROBE_KIND, isFactsObject } from '../../_lib/cluster-facts.js';
 
 type Finding = RawFinding & { object: LoadedObject };
 
@@ -43,6 +44,29 @@ function referenceFinding(r: ConfigReference): Finding | undefined {
     }
     default:
       return undefined;
+  }
+}
+
+/** Kubelets that could not be read are named one by one up to this many; beyond, grouped by the first reason. */
+const KUBELETS_NAMED = 3;
+
+/**
+ * What the live probe leaves unassessed: a control plane that is not visible in the probe's
+ * namespace (judged from the objects of that namespace and the node-level ones, so audit's
+ * namespace batches agree with one scan), and the kubelets whose /configz could not be read.
+ */
+function* probeFindings(o: LoadedObject, model: ControlPlaneModel): Iterable<Finding> {
+  const facts = probeFacts(o);
+  const visible = model.controlPlanes.some((p) => (p.namespace === o.namespace || p.namespace === undefined) && p.own.some((x) => x.component !== 'kubelet'));
+  if (!visible) {
+    yield { object: o, path: facts.managed ? ['managed'] : ['gitVersion'], message: `the control plane is not visible: ${invisibleReason(facts)}; the APISERVER-*, KCM-*, ETCD-* and CP-* flag checks are not assessable, not passed` };
+  }
+  const failed = facts.kubelets.map((k, i) => ({ ...k, i })).filter((k) => k.error);
+  if (failed.length <= KUBELETS_NAMED) {
+    for (const k of failed) yield { object: o, path: ['kubelets', k.i], message: `the kubelet of node ${k.node}: ${k.error}; the KUBELET-* checks are not assessable for it` };
+  } else {
+    const names = failed.slice(0, KUBELETS_NAMED).map((k) => k.node).join(', ');
+    yield { object: o, path: ['kubelets', failed[0].i], message: `the kubelets of ${failed.length} nodes (${names}, …) could not be read; the first: ${failed[0].error}; the KUBELET-* checks are not assessable for them` };
   }
 }
 
@@ -95,21 +119,12 @@ export const check: BundleCheck = {
         message: `no kubelet command line is in the scan for ${k.config.source.file}: its flags and --config-dir drop-ins, which override this file, are unknown (add --cmdline /proc/<kubelet pid>/cmdline, or scan live with --control-plane)`,
       };
     }
-    for (const o of ctx.index.ofKind('ControlPlaneProbe')) {
-      if (!isProbe(o)) continue;
-      const s = probeStatus(o);
-      if (s.anonymous?.error) yield { object: o, path: ['status', 'anonymous'], message: `the unauthenticated request to ${s.anonymous.path} failed: ${s.anonymous.error}; APISERVER-ANONYMOUS-PROBE is not assessable` };
-      if (s.controlPlane && s.controlPlane.mirrorPods === 0) {
-        yield {
-          object: o,
-          path: ['status', 'controlPlane'],
-          message: `the control plane is not visible${s.controlPlane.managed ? ` (managed: ${s.controlPlane.managed})` : ''}: ${s.controlPlane.reason ?? 'no mirror pods in kube-system'}; the APISERVER-*, KCM-*, ETCD-* and CP-* flag checks are not assessable, not passed`,
-        };
-      }
-      const kubelets = s.kubelets ?? [];
-      for (let i = 0; i < kubelets.length; i++) {
-        const k = kubelets[i];
-        if (k.error) yield { object: o, path: ['status', 'kubelets', i], message: `the kubelet of node ${k.node}: ${k.error}; the KUBELET-* checks are not assessable for it` };
+    for (const o of ctx.index.ofKind(CONTROL_PLANE_PROBE_KIND)) {
+      if (isProbe(o)) yield* probeFindings(o, model);
+    }
+    for (const o of ctx.index.ofKind(ANONYMOUS_PROBE_KIND)) {
+      if (isFactsObject(o, ANONYMOUS_PROBE_KIND) && o.object.assessable === false) {
+        yield { object: o, path: ['assessable'], message: `anonymous access could not be probed: ${String(o.object.reason ?? 'no reason given')}; CLU-ANONYMOUS-AUTH is not assessable` };
       }
     }
   },
