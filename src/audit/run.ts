@@ -20,6 +20,8 @@ import type { InputError, LoadedObject } from '../load/types.js';
 import { liveObject } from '../cluster/objects.js';
 import { GLOBAL_KINDS } from './catalogue.js';
 import { foldIntoControllers } from './fold.js';
+import { isControlPlaneObject } from '../controlplane/model.js';
+import type { ObjectRef } from '../report/overview.js';
 import type { AuditSource, Gap, Json } from './source.js';
 
 /** A finding about an object read from a cluster (or a dump of one): no file position. */
@@ -54,6 +56,13 @@ export interface AuditOptions {
    * holds them and no one can change them for long.
    */
   includeBootstrap?: boolean;
+  /**
+   * Runs before each pass with the objects it reports on: evidence the checks need that must be
+   * fetched first (the image gate's registry lookups for these objects' images).
+   */
+  beforePass?: (objects: readonly LoadedObject[]) => Promise<void>;
+  /** Also return the inventory of reported objects (scores and compliance in html/markdown/--framework). */
+  inventory?: boolean;
 }
 
 const BOOTSTRAP_LABEL = 'kubernetes.io/bootstrapping';
@@ -71,6 +80,8 @@ export interface AuditResult extends ScanResult {
   /** Objects folded into their controllers, by kind. */
   folded: Record<string, number>;
   gaps: Gap[];
+  /** Every reported object (with `inventory: true`): clean ones count in scores and compliance. */
+  inventory?: ObjectRef[];
 }
 
 /** A LoadedObject for an object that has no file: positions are 0 (reporters print the path). */
@@ -128,6 +139,19 @@ export async function runAudit(source: AuditSource, opts: AuditOptions): Promise
   };
 
   const progress = () => opts.onProgress?.({ namespacesDone, namespacesTotal, objects: objectsChecked, findings: findings.length });
+  const inventory: ObjectRef[] | undefined = opts.inventory ? [] : undefined;
+  const record = (objects: readonly LoadedObject[], index: ObjectIndex) => {
+    if (!inventory) return;
+    for (const o of objects) {
+      inventory.push({
+        kind: o.kind,
+        ...(o.namespace !== undefined ? { namespace: o.namespace } : {}),
+        name: o.name,
+        workload: index.podsOf(o).length > 0,
+        ...(isControlPlaneObject(o, index) ? { controlPlane: true } : {}),
+      });
+    }
+  };
 
   const collect = (result: ScanResult, reported: (f: Finding) => boolean, objects: readonly LoadedObject[]) => {
     const uids = new Map<string, string | undefined>();
@@ -152,7 +176,7 @@ export async function runAudit(source: AuditSource, opts: AuditOptions): Promise
     for (const w of result.warnings) warnings.add(w);
   };
 
-  const globalPass = () => {
+  const globalPass = async () => {
     global = globalRaw.map((o) => liveObject(o, label));
     const reportable = global.filter((o) => {
       if (!opts.includeBootstrap && isBootstrapObject(o)) return false;
@@ -167,7 +191,10 @@ export async function runAudit(source: AuditSource, opts: AuditOptions): Promise
     }
     namespacesTotal = global.filter((o) => o.kind === 'Namespace' && inScope(o.name)).length;
     const keys = new Set(reportable.map((o) => identityKey(o.kind, o.namespace, o.name)));
-    const result = scanObjects(reportable, { ...opts.scan, index: new ObjectIndex(global) });
+    await opts.beforePass?.(reportable);
+    const index = new ObjectIndex(global);
+    const result = scanObjects(reportable, { ...opts.scan, index });
+    record(reportable, index);
     collect(
       result,
       (f) => {
@@ -183,11 +210,14 @@ export async function runAudit(source: AuditSource, opts: AuditOptions): Promise
 
   let batch: LoadedObject[] = [];
   let batchNamespaces = new Set<string>();
-  const flush = () => {
+  const flush = async () => {
     if (batchNamespaces.size === 0) return;
     const keys = new Set(batch.map((o) => identityKey(o.kind, o.namespace, o.name)));
     const namespaces = batchNamespaces;
-    const result = scanObjects(batch, { ...opts.scan, index: new ObjectIndex([...(global ?? []), ...batch]) });
+    await opts.beforePass?.(batch);
+    const index = new ObjectIndex([...(global ?? []), ...batch]);
+    const result = scanObjects(batch, { ...opts.scan, index });
+    record(batch, index);
     collect(
       result,
       (f) => {
@@ -214,7 +244,7 @@ export async function runAudit(source: AuditSource, opts: AuditOptions): Promise
       for (const o of chunk.objects) globalRaw.push(o);
       continue;
     }
-    if (!global) globalPass();
+    if (!global) await globalPass();
     namespacesDone++;
     if (!inScope(chunk.namespace)) {
       progress();
@@ -229,10 +259,10 @@ export async function runAudit(source: AuditSource, opts: AuditOptions): Promise
       batch.push(liveObject(o, label));
     }
     batchNamespaces.add(chunk.namespace);
-    if (batch.length >= batchLimit) flush();
+    if (batch.length >= batchLimit) await flush();
   }
-  if (!global) globalPass();
-  flush();
+  if (!global) await globalPass();
+  await flush();
   namespacesDone = Math.max(namespacesDone, namespacesTotal);
   progress();
 
@@ -246,5 +276,6 @@ export async function runAudit(source: AuditSource, opts: AuditOptions): Promise
     namespaces: namespacesChecked,
     folded,
     gaps: source.gaps,
+    ...(inventory ? { inventory } : {}),
   };
 }

@@ -3,6 +3,7 @@
  * The engine itself knows no check by name.
  */
 import type { Check } from '../engine/types.js';
+import { currentCheckId } from './retired.js';
 import { rbacChecks } from './rbac/index.js';
 import { pssChecks } from './pss/index.js';
 import { controlPlaneChecks } from './controlplane/index.js';
@@ -184,6 +185,6 @@ export const ALL_CHECKS: readonly Check[] = [
 ];
 
 export function findCheck(id: string): Check | undefined {
-  const upper = id.toUpperCase();
+  const upper = currentCheckId(id).toUpperCase();
   return ALL_CHECKS.find((c) => c.meta.id.toUpperCase() === upper);
 }

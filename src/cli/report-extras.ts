@@ -4,6 +4,7 @@
  * the repository base for links. Parsed here once; the reporters only render.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
+import type { Command } from 'commander';
 import type { LoadedObject } from '../load/types.js';
 import { ALL_CHECKS } from '../checks/registry.js';
 import { ObjectIndex } from '../engine/object-index.js';
@@ -26,6 +27,16 @@ export interface ReportFlags {
   writeBaseline?: string;
   repoUrl?: string;
   pss?: string;
+}
+
+/** The report options scan and audit share (--repo-url only where findings have files: scan). */
+export function addReportOptions(cmd: Command, opts: { repoUrl: boolean }): Command {
+  cmd
+    .option('--framework <id>', 'compliance view by control: nsa-cisa, cis, pss-baseline or pss-restricted (text, json, html, markdown)')
+    .option('--baseline <file>', 'a previous JSON report: show and fail only on findings not in it, and count those fixed')
+    .option('--write-baseline <file>', 'also write the findings as a JSON report to use with --baseline');
+  if (opts.repoUrl) cmd.option('--repo-url <url>', 'link findings to lines: the repository\'s file base, e.g. https://github.com/OWNER/REPO/blob/SHA (markdown, html)');
+  return cmd;
 }
 
 /** Formats that can show a compliance view. */

@@ -9,9 +9,11 @@ import { SEVERITIES } from './types.js';
 import { ConfigError } from './config-file.js';
 import { PSS_SPEC } from '../pss/version.js';
 import { imagePolicySchema } from '../images/policy-schema.js';
+import { currentCheckId } from '../checks/retired.js';
 
 const severity = z.enum(SEVERITIES);
-const checkId = z.string().regex(/^[A-Za-z0-9_*-]+$/, 'a check id like CTR-PRIVILEGED (or * for all)');
+// A retired id (merged into another check) means the check that replaced it.
+const checkId = z.string().regex(/^[A-Za-z0-9_*-]+$/, 'a check id like CTR-PRIVILEGED (or * for all)').transform(currentCheckId);
 
 export const exemptionSchema = z
   .object({
@@ -39,7 +41,10 @@ export const configSchema = z
         enable: z.array(checkId).optional(),
         disable: z.array(checkId).optional(),
         only: z.array(checkId).optional(),
-        severity: z.record(z.string(), severity).optional(),
+        severity: z
+          .record(z.string(), severity)
+          .transform((m) => Object.fromEntries(Object.entries(m).map(([id, s]) => [currentCheckId(id), s])))
+          .optional(),
       })
       .strict()
       .optional(),

@@ -5,7 +5,7 @@
  * before that and says how many it left out (never silently: a cut report must not look clean).
  */
 import { SEVERITIES, type Finding, type Severity } from '../engine/types.js';
-import { lineUrl, repoPath } from './links.js';
+import { findingLocation, lineUrl, repoPath } from './links.js';
 import type { Reporter, ReportInput } from './model.js';
 import { compareWorstFirst, overview } from './overview.js';
 import type { ComplianceReport, ControlResult } from './compliance/evaluate.js';
@@ -65,7 +65,7 @@ export function markdownReport(r: ReportInput, limit = GITHUB_COMMENT_LIMIT): st
 
   const shown = r.findings.filter((f) => !f.suppressed).sort(compareWorstFirst);
   const footer = (left: number) =>
-    left > 0 ? `\n> ✂️ **${left} more finding${left === 1 ? '' : 's'} not shown**: a pull-request comment holds at most ${limit.toLocaleString('en-US')} characters. The full report: \`kubeharden scan -o html\` or \`-o json\`.\n` : '';
+    left > 0 ? `\n> ✂️ **${left} more finding${left === 1 ? '' : 's'} not shown**: a pull-request comment holds at most ${limit.toLocaleString('en-US')} characters. The full report: \`kubeharden ${r.command ?? 'scan'} -o html\` or \`-o json\`.\n` : '';
   // Room kept for the longest possible footer and the closing of an open <details>.
   const reserve = footer(shown.length).length + 40;
   let out = [...head, ...errors].join('\n');
@@ -83,7 +83,7 @@ export function markdownReport(r: ReportInput, limit = GITHUB_COMMENT_LIMIT): st
       piece += OPEN.has(f.severity) ? `\n### ${title}\n\n` : `\n<details><summary><b>${title}</b></summary>\n\n`;
       piece += '| check | object | location | finding |\n|---|---|---|---|\n';
     }
-    const where = `${repoPath(f.file)}:${f.line}`;
+    const where = f.line ? `${repoPath(f.file)}:${f.line}` : findingLocation(f);
     const url = lineUrl(r.repoUrl, f.file, f.line);
     piece += `| \`${f.check}\` | ${cell(objectName(f))}${f.container ? ` (${cell(f.container)})` : ''} | ${url ? `[${cell(where)}](${url})` : `\`${cell(where)}\``} | ${cell(f.message)} |\n`;
     if (out.length + piece.length + reserve > limit) break;

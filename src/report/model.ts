@@ -24,6 +24,8 @@ export interface ReportInput extends ScanResult {
   compliance?: ComplianceReport;
   /** What was scanned, for report headings (e.g. "kubeharden scan manifests/"). */
   title?: string;
+  /** The command that made the report (headings, hints): default `scan`. */
+  command?: 'scan' | 'audit';
 }
 
 export type Reporter = (input: ReportInput) => string;

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { ALL_CHECKS, findCheck } from '../../checks/registry.js';
+import { RETIRED_CHECKS } from '../../checks/retired.js';
 import type { Check } from '../../engine/types.js';
 import { UsageError } from '../exit.js';
 import { checkDocPath } from '../../checks/docs.js';
@@ -57,6 +58,8 @@ export function registerChecksCommands(program: Command): void {
     .action((id: string) => {
       const c = findCheck(id);
       if (!c) throw new UsageError(`unknown check "${id}" (see kubeharden checks)`);
+      const retired = RETIRED_CHECKS[id.toUpperCase()];
+      if (retired) process.stdout.write(`${id.toUpperCase()} was merged into ${retired.replacedBy}: ${retired.why}.\n\n`);
       process.stdout.write(explainText(c));
     });
 }

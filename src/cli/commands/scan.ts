@@ -8,10 +8,11 @@ import { REPORT_CHUNKS, batched } from '../../report/index.js';
 import { VERSION } from '../version.js';
 import { readConfig } from '../config.js';
 import { parsePssFlag } from '../pss-flag.js';
+import { addCheckOptions, parseChecksFlag, parseSettings } from '../settings-flag.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
 import { ObjectIndex } from '../../engine/object-index.js';
 import { complianceText } from '../../report/compliance/text.js';
-import { baselineLine, frameworkSettings, inventoryOf, loadBaseline, parseFramework, parseRepoUrl, reportExtras, writeBaselineFile, type ReportFlags } from '../report-extras.js';
+import { addReportOptions, baselineLine, frameworkSettings, inventoryOf, loadBaseline, parseFramework, parseRepoUrl, reportExtras, writeBaselineFile, type ReportFlags } from '../report-extras.js';
 import { addImageOptions, imageGateForScan, type ImageFlags } from '../../images/scan-options.js';
 import { addControlPlaneOptions, controlPlaneInputs, hasControlPlaneInputs, type ControlPlaneScanFlags } from './scan-control-plane.js';
 
@@ -38,18 +39,6 @@ function parseSize(s: string): number {
   return Math.round(Number(m[1]) * (unit === 'k' ? 1024 : unit === 'm' ? 1048576 : unit === 'g' ? 1073741824 : 1));
 }
 
-/** `--set key=value` check settings (values parsed as YAML scalars/lists: a,b,c → list). */
-function parseSettings(pairs: string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const p of pairs) {
-    const eq = p.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--set expects key=value, got "${p}"`);
-    const v = p.slice(eq + 1);
-    out[p.slice(0, eq)] = v.includes(',') ? v.split(',').map((x) => x.trim()).filter(Boolean) : v;
-  }
-  return out;
-}
-
 /** Writes the report in ~1 MB batches: a report of a huge scan never exists as one string. */
 function writeReport(pieces: Iterable<string>, outputFile: string | undefined): void {
   if (!outputFile) {
@@ -73,7 +62,7 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
   parseRepoUrl(flags);
   const baseline = loadBaseline(flags);
   const failOn = flags.failOn ?? config.failOn ?? 'high';
-  const only = flags.checks ? flags.checks.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  const only = parseChecksFlag(flags.checks);
   const settings: Record<string, unknown> = { ...parseSettings(flags.set), ...(flags.pss ? { pss: flags.pss } : frameworkSettings(framework, flags.pss)) };
   parsePssFlag(flags.pss); // validates; the checks read the string from settings
 
@@ -130,23 +119,10 @@ export function registerScanCommand(program: Command): void {
     .argument('[paths...]', 'files or directories to scan (default: .)')
     .addOption(new Option('-o, --output <format>', 'text, json, sarif, junit, html or markdown').default('text'))
     .option('--output-file <file>', 'write the report to a file instead of stdout')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default high; none: never)').choices([...SEVERITIES, 'none']))
-    .option('-c, --config <file>', 'configuration file (default: .kubeharden.yaml searched upward)')
     .option('--exclude <glob>', 'skip paths matching the glob (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .option('--checks <ids>', 'run only these checks (comma-separated ids)')
-    .option('--pss <level[:version]>', 'also evaluate the Pod Security Standards: baseline|restricted[:v1.N|:latest]')
-    .option('--set <key=value>', 'a check setting, e.g. allowedRegistries=ghcr.io/acme (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .option('--no-annotation-exemptions', 'ignore ignore.kubeharden.io/<CHECK> annotations')
-    .option('--show-suppressed', 'list suppressed findings in text output')
-    .option('--color', 'force colour')
-    .option('--no-color', 'no colour')
     .option('--max-file-size <size>', 'largest file to read (default 50MiB)')
-    .option('--no-kustomize', 'read kustomization directories as plain files instead of rendering them')
-    .option('--framework <id>', 'compliance view by control: nsa-cisa, cis, pss-baseline or pss-restricted (text, json, html, markdown)')
-    .option('--baseline <file>', 'a previous JSON report: show and fail only on findings not in it, and count those fixed')
-    .option('--write-baseline <file>', 'also write this scan\'s findings as a JSON report to use with --baseline')
-    .option('--repo-url <url>', 'link findings to lines: the repository\'s file base, e.g. https://github.com/OWNER/REPO/blob/SHA (markdown, html)');
-  addControlPlaneOptions(addImageOptions(scan)).action(async (paths: string[], flags: ScanFlags) => {
+    .option('--no-kustomize', 'read kustomization directories as plain files instead of rendering them');
+  addControlPlaneOptions(addImageOptions(addReportOptions(addCheckOptions(scan), { repoUrl: true }))).action(async (paths: string[], flags: ScanFlags) => {
     process.exitCode = await runScan(paths, flags);
   });
 }

@@ -28,7 +28,7 @@ export function complianceText(c: ComplianceReport, findings: readonly Finding[]
     if (ctl.reason) out.push(`          ${' '.repeat(idWidth)}  ${ctl.reason}`);
     if (ctl.status === 'fail') {
       const fs = ctl.checks.flatMap((id) => byCheck.get(id) ?? []);
-      for (const f of fs.slice(0, 5)) out.push(`          ${' '.repeat(idWidth)}  ${f.file}:${f.line}:${f.column} ${f.check} ${f.message}`);
+      for (const f of fs.slice(0, 5)) out.push(`          ${' '.repeat(idWidth)}  ${f.line ? `${f.file}:${f.line}:${f.column}` : `${f.object.kind} ${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name} ${f.path}`} ${f.check} ${f.message}`);
       if (fs.length > 5) out.push(`          ${' '.repeat(idWidth)}  … ${fs.length - 5} more (-o json or -o html for all)`);
     }
   }

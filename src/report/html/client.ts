@@ -1,7 +1,7 @@
 /**
  * The report page's script, inlined as text (the page loads nothing). It only enhances: the page
  * is complete without it (summary, charts, the worst findings, every check explained). With it:
- * filters (severity, check, namespace, file), search, pagination over every finding, and details
+ * filters (severity, check, namespace, location), search, pagination over every finding, and details
  * per finding. Plain ES2017, DOM built with textContent (no HTML from data is ever parsed).
  */
 export const CLIENT_JS = String.raw`(function () {
@@ -27,14 +27,16 @@ export const CLIENT_JS = String.raw`(function () {
     if (!state.sev[f.sev]) return false;
     if (state.check && f.check.id !== state.check) return false;
     if (state.ns && (state.ns === '-' ? f.ns !== '' : f.ns !== state.ns)) return false;
-    if (state.file && f.file.toLowerCase().indexOf(state.file) < 0) return false;
+    if (state.file && location(f).toLowerCase().indexOf(state.file) < 0) return false;
     if (state.q) { var words = state.q.split(/\s+/); for (var i = 0; i < words.length; i++) if (words[i] && f.hay.indexOf(words[i]) < 0) return false; }
     return true;
   }
 
+  // As findingLocation in src/report/links.ts: a file position, or (objects read from a cluster) the source and field path.
   function location(f) {
     if (!f.file) return '';
-    return f.file + ':' + f.line + ':' + f.col;
+    if (f.line) return f.file + ':' + f.line + ':' + f.col;
+    return f.path ? f.file + ' \u00b7 ' + f.path : f.file;
   }
   function objectText(f) { return f.kind + ' ' + (f.ns ? f.ns + '/' : '') + f.name + (f.container ? ' (' + f.container + ')' : ''); }
 
@@ -42,7 +44,7 @@ export const CLIENT_JS = String.raw`(function () {
     var tr = el('tr', 'detail'); var td = el('td'); td.colSpan = cols; tr.appendChild(td);
     var dl = el('dl');
     function item(k, v, link) { if (!v) return; dl.appendChild(el('dt', '', k)); var dd = el('dd'); if (link) { var a = el('a', '', v); a.href = link; dd.appendChild(a); } else dd.textContent = v; dl.appendChild(dd); }
-    item('Location', location(f), f.file && D.repo ? D.repo.replace(/\/+$/, '') + '/' + f.file.split('/').map(encodeURIComponent).join('/') + '#L' + f.line : '');
+    item('Location', location(f), f.file && f.line && D.repo ? D.repo.replace(/\/+$/, '') + '/' + f.file.split('/').map(encodeURIComponent).join('/') + '#L' + f.line : '');
     item('Object', objectText(f));
     item('Field', f.path);
     item('Finding', f.msg);
@@ -108,7 +110,7 @@ export const CLIENT_JS = String.raw`(function () {
   fill(document.getElementById('f-check'), checks.filter(function (c) { return counts[c.id]; }).map(function (c) { return [c.id, c.id + ' (' + counts[c.id] + ')']; }));
   var nss = {}; all.forEach(function (f) { nss[f.ns] = (nss[f.ns] || 0) + 1; });
   fill(document.getElementById('f-ns'), Object.keys(nss).sort().map(function (n) { return [n || '-', (n || '(no namespace)') + ' (' + nss[n] + ')']; }));
-  var files = {}; all.forEach(function (f) { if (f.file) files[f.file] = 1; });
+  var files = {}; all.forEach(function (f) { if (f.file && f.line) files[f.file] = 1; });
   var dl = document.getElementById('f-files'); Object.keys(files).sort().slice(0, 5000).forEach(function (p) { var o = el('option'); o.value = p; dl.appendChild(o); });
   function update() {
     SEV.forEach(function (s) { state.sev[s] = document.getElementById('f-sev-' + s).checked; });

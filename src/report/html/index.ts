@@ -20,8 +20,8 @@ export function htmlFinding(f: Finding): HtmlFinding {
     message: f.message,
     category: f.category,
     file: f.file,
-    line: f.line,
-    column: f.column,
+    // Findings about objects read from a cluster have no file position (line 0): the path locates them.
+    ...(f.line ? { line: f.line, column: f.column } : {}),
     object: f.object,
     ...(f.container ? { container: f.container } : {}),
     path: f.path,
@@ -31,8 +31,8 @@ export function htmlFinding(f: Finding): HtmlFinding {
 
 export function htmlReport(r: ReportInput): string {
   return renderHtml({
-    title: 'kubeharden scan',
-    subject: r.title ?? 'manifests',
+    title: `kubeharden ${r.command ?? 'scan'}`,
+    subject: r.title ?? (r.command === 'audit' ? 'cluster' : 'manifests'),
     toolVersion: r.toolVersion,
     failOn: r.failOn,
     findings: r.findings.map(htmlFinding),

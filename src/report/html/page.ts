@@ -14,7 +14,7 @@ import { CLIENT_JS } from './client.js';
 import { esc, scriptJson } from './escape.js';
 import type { HtmlFinding, HtmlReportModel } from './model.js';
 import { CSS } from './style.js';
-import { lineUrl } from '../links.js';
+import { findingLocation, lineUrl } from '../links.js';
 import type { ComplianceReport } from '../compliance/evaluate.js';
 
 /** Findings rendered as HTML rows in the file (readable without JavaScript). */
@@ -32,9 +32,6 @@ function objectText(f: HtmlFinding): string {
   return `${f.object.kind} ${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name}${f.container ? ` (${f.container})` : ''}`;
 }
 
-function location(f: HtmlFinding): string {
-  return f.file ? `${f.file}:${f.line ?? 1}:${f.column ?? 1}` : '';
-}
 
 /** The findings as compact JSON: strings interned, one array per finding. */
 function encodeData(m: HtmlReportModel, ordered: readonly HtmlFinding[]): string {
@@ -118,8 +115,8 @@ function staticRows(list: readonly HtmlFinding[], repoUrl: string | undefined): 
   return list
     .slice(0, STATIC_ROWS)
     .map((f) => {
-      const loc = location(f);
-      const url = f.file ? lineUrl(repoUrl, f.file, f.line ?? 1) : undefined;
+      const loc = findingLocation(f);
+      const url = f.file && f.line ? lineUrl(repoUrl, f.file, f.line) : undefined;
       return `<tr class="finding sev-${f.severity}"><td></td><td><span class="badge b-${f.severity}">${f.severity}</span></td><td><a href="#check-${esc(f.check)}" title="${esc(f.title)}">${esc(f.check)}</a></td><td>${esc(objectText(f))}</td><td class="loc">${url ? `<a href="${esc(url)}">${esc(loc)}</a>` : esc(loc)}</td><td>${esc(f.message)}${f.suppressed ? ` <span class="note">(suppressed by ${esc(f.suppressed.by)}: ${esc(f.suppressed.reason)})</span>` : ''}</td></tr>`;
     })
     .join('');
@@ -140,7 +137,7 @@ function filtersForm(): string {
 <fieldset class="sev"><legend>Severity</legend>${sev}</fieldset>
 <div><label class="l" for="f-check">Check</label><select id="f-check"><option value="">all checks</option></select></div>
 <div><label class="l" for="f-ns">Namespace</label><select id="f-ns"><option value="">all namespaces</option></select></div>
-<div><label class="l" for="f-file">File contains</label><input type="text" id="f-file" list="f-files" placeholder="path"><datalist id="f-files"></datalist></div>
+<div><label class="l" for="f-file">Location contains</label><input type="text" id="f-file" list="f-files" placeholder="file or field path"><datalist id="f-files"></datalist></div>
 <div><label class="l" for="f-q">Search</label><input type="search" id="f-q" placeholder="id, object, message…"></div>
 <div><button type="button" id="f-reset">Reset filters</button></div>
 </form>`;
