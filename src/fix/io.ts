@@ -6,7 +6,8 @@
 import { chmodSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { expandInputs } from '../load/files.js';
+import { CONFIG_NAMES } from '../engine/config-file.js';
+import { expandInputs, statErrorText } from '../load/files.js';
 import { decodeText, helmLine, looksLikeHelmTemplate } from '../load/text.js';
 import type { InputError } from '../load/types.js';
 
@@ -28,6 +29,8 @@ export interface ReadResult {
   errors: InputError[];
   /** Unrendered Helm templates (and chart directories): fix refuses to edit them. */
   helm: HelmInput[];
+  /** Links not followed, files reached twice (read once). */
+  warnings: string[];
 }
 
 function hasBom(bytes: Uint8Array): boolean {
@@ -36,7 +39,7 @@ function hasBom(bytes: Uint8Array): boolean {
 
 /** Reads manifests as text (no Kustomize rendering: fix edits the files themselves). */
 export function readSources(paths: string[], opts: { exclude?: string[]; stdinText?: () => string } = {}): ReadResult {
-  const { items, errors } = expandInputs(paths, { exclude: opts.exclude, kustomize: false });
+  const { items, errors, warnings } = expandInputs(paths, { exclude: opts.exclude, kustomize: false, skipNames: CONFIG_NAMES });
   const sources: SourceFile[] = [];
   const helm: HelmInput[] = [];
   const out: InputError[] = [];
@@ -51,7 +54,7 @@ export function readSources(paths: string[], opts: { exclude?: string[]; stdinTe
     try {
       bytes = item.type === 'stdin' ? Buffer.from(opts.stdinText?.() ?? readFileSync(0, 'utf8')) : readFileSync(item.path);
     } catch (e) {
-      out.push({ file, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      out.push({ file, message: statErrorText(e) });
       continue;
     }
     const decoded = decodeText(bytes);
@@ -66,7 +69,7 @@ export function readSources(paths: string[], opts: { exclude?: string[]; stdinTe
     }
     sources.push({ file, text: decoded.text, bom: hasBom(bytes) });
   }
-  return { sources, errors: out, helm };
+  return { sources, errors: out, helm, warnings };
 }
 
 export function helmRefusal(helm: readonly HelmInput[]): string {

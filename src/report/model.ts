@@ -1,6 +1,6 @@
 /** What every reporter receives: one scan's results plus facts about the run. */
 import type { ScanResult } from '../engine/scan.js';
-import type { Check, FailOn } from '../engine/types.js';
+import type { Check, FailOn, Severity } from '../engine/types.js';
 
 export interface ReportInput extends ScanResult {
   /** The checks that ran (SARIF lists them as rules). */
@@ -11,6 +11,10 @@ export interface ReportInput extends ScanResult {
   color?: boolean;
   /** Include suppressed findings in text output. */
   showSuppressed?: boolean;
+  /** --min-severity: findings below it were left out of `findings` (and the summary). */
+  minSeverity?: Severity;
+  /** How many findings --min-severity left out (they still count for --fail-on). */
+  hiddenBelowMinSeverity?: number;
 }
 
 export type Reporter = (input: ReportInput) => string;
