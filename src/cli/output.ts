@@ -3,7 +3,7 @@
  * in one style (`error: FILE:LINE:COL: message`, `warning: message`). A closed stdout (`| head`)
  * ends the output quietly; an unwritable --output-file is a plain usage error.
  */
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { InputError } from '../load/types.js';
 import { UsageError } from './exit.js';
@@ -103,4 +103,13 @@ export function printErrors(errors: readonly InputError[], label = 'error'): voi
 
 export function printWarnings(warnings: readonly string[]): void {
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+}
+
+/** A file named on the command line (--policy, --ca-bundle…): a missing one is a usage error. */
+export function readUserFile(file: string, flag: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`${flag}: ${fsErrorText(e, file, 'read')}`);
+  }
 }

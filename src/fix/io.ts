@@ -10,6 +10,7 @@ import { CONFIG_NAMES } from '../engine/config-file.js';
 import { expandInputs, statErrorText } from '../load/files.js';
 import { decodeText, helmLine, looksLikeHelmTemplate } from '../load/text.js';
 import type { InputError } from '../load/types.js';
+import { MASK, maskSecrets } from './mask.js';
 
 export interface SourceFile {
   /** The path as the user named it (or as found walking a directory); '<stdin>' for stdin. */
@@ -98,8 +99,20 @@ export function writeSource(file: string, text: string, bom: boolean): void {
 
 /**
  * A unified diff of one file, with `a/` and `b/` prefixes for relative paths (git apply,
- * patch -p1) and none for absolute ones. Empty when nothing changed.
+ * patch -p1) and none for absolute ones. Empty when nothing changed. Secret values are masked
+ * (see mask.ts): `masked` tells whether the diff shows a masked line, which `git apply` cannot
+ * match against the file.
  */
+export function maskedDiff(file: string, before: string, after: string, context = 3): { diff: string; masked: boolean } {
+  if (before === after) return { diff: '', masked: false };
+  const b = maskSecrets(before, file);
+  const a = maskSecrets(after, file);
+  const diff = unifiedDiff(file, b, a, context);
+  const masked = (b !== before || a !== after) && diff.split('\n').some((l) => /^[ +-]/.test(l) && !/^(?:---|\+\+\+) /.test(l) && l.endsWith(` ${MASK}`));
+  return { diff, masked };
+}
+
+/** A unified diff of the texts as they are (callers that print to a terminal use maskedDiff). */
 export function unifiedDiff(file: string, before: string, after: string, context = 3): string {
   if (before === after) return '';
   const a = isAbsolute(file) ? file : `a/${file}`;
