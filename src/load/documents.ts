@@ -139,7 +139,8 @@ export function parseManifestTextExact(text: string, file: string): ParsedText {
       const pos = lineCounter.linePos(err.pos[0]);
       const message = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
       if (err.code === 'DUPLICATE_KEY') {
-        const key = text.slice(err.pos[0], err.pos[1]).split(/[\n:]/)[0].trim().replace(/^(["'])(.*)\1$/, '$2');
+        const lineEnd = text.indexOf('\n', err.pos[0]);
+        const key = text.slice(err.pos[0], lineEnd < 0 ? text.length : lineEnd).split(/:(?:\s|$)/)[0].trim().replace(/^(["'])(.*)\1$/, '$2');
         errors.push({ file, line: pos.line, column: pos.col, message: duplicateKeyMessage(key) });
       } else {
         fatal = true;
