@@ -108,7 +108,7 @@ export function maskedDiff(file: string, before: string, after: string, context 
   const b = maskSecrets(before, file);
   const a = maskSecrets(after, file);
   const diff = unifiedDiff(file, b, a, context);
-  const masked = (b !== before || a !== after) && diff.split('\n').some((l) => /^[ +-]/.test(l) && !/^(?:---|\+\+\+) /.test(l) && l.endsWith(` ${MASK}`));
+  const masked = (b !== before || a !== after) && diff.split('\n').some((l) => /^[ +-]/.test(l) && !/^(?:---|\+\+\+) /.test(l) && l.includes(`: ${MASK}`));
   return { diff, masked };
 }
 

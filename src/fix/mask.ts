@@ -43,7 +43,9 @@ function maskRegion(lines: string[], r: Region): void {
   if (first === undefined) return;
   const colon = first.indexOf(':', r.column - 1);
   if (colon < 0) return;
-  lines[r.line - 1] = `${first.slice(0, colon + 1)} ${MASK}`;
+  // What follows the value on its line (`}` of a flow map, a comment) stays.
+  const rest = r.endLine === r.line && r.endColumn - 1 > colon ? first.slice(r.endColumn - 1) : '';
+  lines[r.line - 1] = `${first.slice(0, colon + 1)} ${MASK}${rest}`;
   // Block scalars and multi-line flow scalars: every further line of the value.
   for (let l = r.line; l < r.endLine && l < lines.length; l++) {
     const indent = /^\s*/.exec(lines[l])?.[0] ?? '';
