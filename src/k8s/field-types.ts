@@ -198,23 +198,41 @@ function problem(path: Path, v: unknown, t: FieldType): FieldProblem {
   return { path, message: `${formatPath(path)} is ${describe(v)}${shown(v, t)}, but the API server expects ${expected(t)} and refuses the object${hint}` };
 }
 
+/** A step of the walk: the path is built only for a problem (most fields are fine). */
+interface Step {
+  value: unknown;
+  type: FieldType;
+  parent: Step | undefined;
+  key: string | number;
+}
+
+function pathOf(step: Step, base: Path): Path {
+  const keys: Array<string | number> = [];
+  for (let s: Step | undefined = step; s && s.parent; s = s.parent) keys.push(s.key);
+  return [...base, ...keys.reverse()];
+}
+
 /** Checks `value` against `t`, appending problems; walks with an explicit stack (no recursion). */
 function check(value: unknown, t: FieldType, path: Path, out: FieldProblem[]): void {
-  const stack: Array<[unknown, FieldType, Path]> = [[value, t, path]];
+  const stack: Step[] = [{ value, type: t, parent: undefined, key: '' }];
   while (stack.length) {
-    const [v, type, p] = stack.pop() as [unknown, FieldType, Path];
+    const step = stack.pop() as Step;
+    const { value: v, type } = step;
+    if (v === null || v === undefined) continue;
     if (!matches(v, type)) {
-      out.push(problem(p, v, type));
+      out.push(problem(pathOf(step, path), v, type));
       continue;
     }
-    if (v === null || v === undefined || typeof type === 'string') continue;
+    if (typeof type === 'string') continue;
     if ('fields' in type) {
       const m = v as Record<string, unknown>;
-      for (const [name, ft] of Object.entries(type.fields)) if (m[name] !== undefined) stack.push([m[name], ft, [...p, name]]);
+      for (const name in type.fields) if (m[name] !== undefined && m[name] !== null) stack.push({ value: m[name], type: type.fields[name], parent: step, key: name });
     } else if ('list' in type) {
-      (v as unknown[]).forEach((item, i) => stack.push([item, type.list, [...p, i]]));
+      const list = v as unknown[];
+      for (let i = 0; i < list.length; i++) stack.push({ value: list[i], type: type.list, parent: step, key: i });
     } else {
-      for (const [k, item] of Object.entries(v as Record<string, unknown>)) stack.push([item, type.mapOf, [...p, k]]);
+      const m = v as Record<string, unknown>;
+      for (const k in m) stack.push({ value: m[k], type: type.mapOf, parent: step, key: k });
     }
   }
 }

@@ -9,7 +9,7 @@ import { aliasProblem, largestAlias } from './aliases.js';
 import { append } from './append.js';
 import { locateInDocument } from './locate.js';
 import { parseManifestTextFast } from './fast-documents.js';
-import { blankDocuments, MAX_NESTING, tooDeepDocuments } from './nesting.js';
+import { blankDocuments, MAX_NESTING, STACK_OVERFLOW, tooDeepDocuments } from './nesting.js';
 import type { Reread } from './reread.js';
 import { positionAt } from './text.js';
 import { duplicateKeyMessage } from './duplicate-keys.js';
@@ -104,8 +104,14 @@ function describe(node: unknown): string {
  * `reread`: the file can be read again (see reread.ts); without it every document keeps its text.
  */
 export function parseManifestText(text: string, file: string, reread?: Reread): ParsedText {
-  const deep = tooDeepDocuments(text);
-  if (deep.length === 0) return parseManifestTextFast(text, file, reread) ?? parseManifestTextExact(text, file);
+  let deep = tooDeepDocuments(text);
+  if (deep.length === 0) {
+    const r = parseManifestTextFast(text, file, reread) ?? parseManifestTextExact(text, file);
+    // Flow nesting (`[[[[…`) is not pre-screened: a parser overflowing its stack reveals it.
+    if (!r.errors.some((e) => STACK_OVERFLOW.test(e.message))) return r;
+    deep = tooDeepDocuments(text, MAX_NESTING, true);
+    if (deep.length === 0) return r;
+  }
   const errors: InputError[] = deep.map((d) => ({
     file,
     ...positionAt(text, d.at),

@@ -3,8 +3,8 @@
  * read (a FIFO named x.yaml would block the scan forever); each real file and folder is visited
  * once, so symbolic-link loops end and a file reached through two links is not scanned twice.
  */
-import { lstatSync, readdirSync, realpathSync, statSync, existsSync, type Stats } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { lstatSync, readdirSync, realpathSync, statSync, existsSync, type Dirent, type Stats } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import { minimatch } from 'minimatch';
 import type { InputError } from './types.js';
 
@@ -18,8 +18,6 @@ export type InputItem =
       path: string;
       /** found by walking a directory (not named by the user) */
       walked?: boolean;
-      /** size in bytes when the path was expanded */
-      size?: number;
     }
   | { type: 'stdin' }
   | { type: 'kustomize'; dir: string };
@@ -76,6 +74,15 @@ function isWithin(child: string, parent: string): boolean {
   return child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
 }
 
+/** True when no symbolic link is on the way to `path`. */
+function isOwnRealPath(path: string): boolean {
+  try {
+    return realpathSync(path) === resolve(path);
+  } catch {
+    return false;
+  }
+}
+
 export function expandInputs(paths: string[], opts: ExpandOptions = {}): Expanded {
   const items: InputItem[] = [];
   const errors: InputError[] = [];
@@ -114,60 +121,69 @@ export function expandInputs(paths: string[], opts: ExpandOptions = {}): Expande
     return false;
   };
 
-  /** False (with a warning) when the real file was already listed. */
-  const addFile = (path: string, st: Stats, walked: boolean): void => {
+  /**
+   * Lists a file unless its real path was already listed. Inside a tree reached through no link, a
+   * path is its own real path (no realpath call per file: most walks have no links at all).
+   */
+  const addFile = (path: string, walked: boolean, throughLink: boolean): void => {
     let real = path;
-    try {
-      real = realpathSync(path);
-    } catch {
-      // stat succeeded: keep the path itself as the key
-    }
+    if (throughLink || !walked) {
+      try {
+        real = realpathSync(path);
+      } catch {
+        // stat succeeded: keep the path itself as the key
+      }
+    } else real = resolve(path);
     const first = seenFiles.get(real);
     if (first !== undefined) {
       warnings.push(`${path}: same file as ${first}; read once`);
       return;
     }
     seenFiles.set(real, path);
-    items.push({ type: 'file', path, size: st.size, ...(walked ? { walked: true } : {}) });
+    items.push({ type: 'file', path, ...(walked ? { walked: true } : {}) });
   };
 
-  const walk = (dir: string, top: boolean, viaLink: boolean): void => {
+  /** `throughLink`: the folder was reached through a symbolic link (its files' real paths differ). */
+  const walk = (dir: string, top: boolean, viaLink: boolean, throughLink: boolean): void => {
     if (!enterDir(dir, viaLink)) return;
     if (useKustomize && kustomizationIn(dir)) {
       items.push({ type: 'kustomize', dir });
       return;
     }
-    let names: string[];
+    let entries: Dirent[];
     try {
-      names = readdirSync(dir).sort();
+      entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     } catch (e) {
       errors.push({ file: dir, message: `cannot read directory: ${statErrorText(e)}` });
       return;
     }
     // A Helm chart's templates are not manifests until rendered.
-    if (names.includes('Chart.yaml') && names.includes('templates')) {
+    if (entries.some((e) => e.name === 'Chart.yaml') && entries.some((e) => e.name === 'templates')) {
       errors.push({ file: join(dir, 'Chart.yaml'), message: 'Helm chart: render it first (helm template ... | kubeharden scan -); templates skipped' });
-      names = names.filter((n) => n !== 'templates');
+      entries = entries.filter((e) => e.name !== 'templates');
     }
-    for (const name of names) {
+    for (const entry of entries) {
+      const name = entry.name;
       const p = join(dir, name);
       if (excluded(p, exclude)) continue;
       const manifestName = MANIFEST_EXT.test(name) && !skipNames.has(name) && !(top === false && name === 'Chart.yaml');
-      let link = false;
-      let st: Stats;
-      try {
-        link = lstatSync(p).isSymbolicLink();
-        st = statSync(p);
-      } catch (e) {
-        // A broken link or a loop among links: worth a word only where a manifest was expected.
-        if (manifestName) warnings.push(`${p}: ${link ? `broken symbolic link (${statErrorText(e)})` : statErrorText(e)}; skipped`);
-        continue;
+      const link = entry.isSymbolicLink();
+      // The entry's own type, or for a link the type of what it points to.
+      let st: { isDirectory(): boolean; isFile(): boolean } = entry;
+      if (link) {
+        try {
+          st = statSync(p);
+        } catch (e) {
+          // A broken link or a loop among links: worth a word only where a manifest was expected.
+          if (manifestName) warnings.push(`${p}: broken symbolic link (${statErrorText(e)}); skipped`);
+          continue;
+        }
       }
       if (st.isDirectory()) {
-        if (!SKIP_DIRS.has(name)) walk(p, false, link);
+        if (!SKIP_DIRS.has(name)) walk(p, false, link, throughLink || link);
       } else if (manifestName) {
-        if (st.isFile()) addFile(p, st, true);
-        else errors.push({ file: p, message: notRegularText(st) });
+        if (st.isFile()) addFile(p, true, throughLink || link);
+        else errors.push({ file: p, message: notRegularText(link ? statSync(p) : lstatSync(p)) });
       }
     }
   };
@@ -184,8 +200,8 @@ export function expandInputs(paths: string[], opts: ExpandOptions = {}): Expande
       errors.push({ file: p, message: statErrorText(e) });
       continue;
     }
-    if (st.isDirectory()) walk(p, true, false);
-    else if (st.isFile()) addFile(p, st, false); // an explicitly named file is read whatever its extension
+    if (st.isDirectory()) walk(p, true, false, !isOwnRealPath(p));
+    else if (st.isFile()) addFile(p, false, true); // an explicitly named file is read whatever its extension
     else errors.push({ file: p, message: notRegularText(st) });
   }
   return { items, errors, warnings };

@@ -6,8 +6,8 @@
  * reported where its nesting passes the limit and replaced by an empty one, so the rest of the file
  * is read as usual.
  *
- * Cost: most texts are cleared by two cheap bounds (leading indentation and bracket depth); only a
- * text that could be too deep is parsed into the `yaml` library's CST, which needs no recursion.
+ * Cost: most texts are cleared by two substring searches; only a text that could be too deep (or
+ * on which a parser overflowed) is parsed into the `yaml` library's CST, which needs no recursion.
  */
 import { Parser, type CST } from 'yaml';
 
@@ -23,53 +23,18 @@ export interface TooDeep {
 }
 
 /**
- * Nesting depth is at most 2 per column of leading indentation and indicators (`- `, `? `; a
- * sequence may sit at its parent key's column, a mapping may not), plus the depth of flow
- * brackets. Texts under both bounds need no parse.
+ * A cheap test that a text may nest deeper than `limit`: block nesting needs indentation (a
+ * mapping inside another is indented, a sequence may sit at its key's column) or compact `- - -`
+ * sequences. Flow brackets (`[[[[`, minified JSON) are not looked for here: measuring them costs
+ * a pass over every character of every file, so a parser's stack overflow is what reveals them
+ * (see parseManifestText), and the exact measure then runs.
  */
 function mayBeTooDeep(text: string, limit: number): boolean {
-  const lead = Math.floor(limit / 4);
-  const deepLine = new RegExp(`^[ \\t?:-]{${lead},}`, 'm');
-  if (deepLine.test(text)) return true;
-  return flowDepth(text, Math.ceil(limit / 2)) >= Math.ceil(limit / 2);
+  return text.includes(`\n${' '.repeat(Math.floor(limit / 4))}`) || text.includes('- '.repeat(Math.floor(limit / 8)));
 }
 
-/**
- * The deepest nesting of flow brackets, outside quoted strings and comments, stopping at `stop`.
- * Brackets inside plain scalars count too: an over-estimate only costs the exact measure.
- */
-function flowDepth(text: string, stop: number): number {
-  // Most texts have few brackets: count them before scanning character by character.
-  let brackets = 0;
-  for (let i = text.indexOf('['); i >= 0 && brackets < stop; i = text.indexOf('[', i + 1)) brackets++;
-  for (let i = text.indexOf('{'); i >= 0 && brackets < stop; i = text.indexOf('{', i + 1)) brackets++;
-  if (brackets < stop) return brackets;
-  let depth = 0;
-  let max = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x5b || c === 0x7b) {
-      if (++depth > max && (max = depth) >= stop) return max;
-    } else if (c === 0x5d || c === 0x7d) {
-      if (depth > 0) depth--;
-    } else if (c === 0x22) {
-      // "…" with backslash escapes
-      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
-    } else if (c === 0x27 && (i === 0 || /[\s[{,:]/.test(text[i - 1]))) {
-      // '…' with '' as the escape; an apostrophe inside a word is not a quote
-      for (i++; i < text.length; i++) {
-        if (text.charCodeAt(i) === 0x27) {
-          if (text.charCodeAt(i + 1) === 0x27) i++;
-          else break;
-        }
-      }
-    } else if (c === 0x23 && (i === 0 || /\s/.test(text[i - 1]))) {
-      const nl = text.indexOf('\n', i);
-      i = nl < 0 ? text.length : nl;
-    }
-  }
-  return max;
-}
+/** The message a parser's stack overflow surfaces with (V8's RangeError). */
+export const STACK_OVERFLOW = /Maximum call stack size exceeded/;
 
 type Item = { key?: CST.Token | null; value?: CST.Token };
 
@@ -105,9 +70,12 @@ function deepestOffset(root: CST.Token, limit: number): number | undefined {
   return undefined;
 }
 
-/** Documents of `text` nested deeper than `limit`, with where it happens. */
-export function tooDeepDocuments(text: string, limit = MAX_NESTING): TooDeep[] {
-  if (!mayBeTooDeep(text, limit)) return [];
+/**
+ * Documents of `text` nested deeper than `limit`, with where it happens. `measure`: skip the cheap
+ * test (a parser has already overflowed on this text).
+ */
+export function tooDeepDocuments(text: string, limit = MAX_NESTING, measure = false): TooDeep[] {
+  if (!measure && !mayBeTooDeep(text, limit)) return [];
   const tokens = [...new Parser().parse(text)];
   const out: TooDeep[] = [];
   tokens.forEach((token, i) => {
