@@ -51,7 +51,7 @@ const ISSUES = 'https://github.com/kubeharden/kubeharden/issues';
  * A bug, not a user error: the only case that prints a stack trace, with how to report it.
  * Errors a user can cause are UsageError or InputFailure (a plain message, no trace).
  */
-function internalError(e: unknown): string {
+export function internalError(e: unknown): string {
   const trace = e instanceof Error ? (e.stack ?? e.message) : String(e);
   return (
     `error: internal error in kubeharden ${VERSION}: ${e instanceof Error ? e.message : String(e)}\n` +
