@@ -212,6 +212,8 @@ subjects: [{kind: ServiceAccount, name: argocd-server, namespace: argocd}]
     const rb = lookup.bindings.find((b) => b.binding.kind === 'RoleBinding');
     assert.equal(rb?.binding.namespace, 'argocd');
     assert.equal(rb?.role.namespace, 'argocd');
+    const without = kubeharden(['rbac', 'lookup', 'ServiceAccount:argocd/argocd-server', '-f', rbac]);
+    assert.match(without.stderr, /warning: 3 object\(s\) name no namespace .* and are read in "default", as kubectl apply without -n would place them; if they are applied with -n NAMESPACE, give the same -n here/);
     const risks = kubeharden(['rbac', 'risks', '-f', rbac, '-n', 'argocd', '-o', 'json', '--fail-on', 'none']);
     assert.equal(risks.code, 0, risks.stderr);
     const j = JSON.parse(risks.stdout) as { findings: Array<{ id: string; message: string }> };

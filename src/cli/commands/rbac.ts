@@ -53,6 +53,9 @@ import { parseNamespaceFlag } from '../namespace-flag.js';
 /** The live-cluster module pulls in @kubernetes/client-node (5 MB): offline commands never load it. */
 const liveModule = () => import('../../rbac/live.js');
 
+/** Kinds whose namespace changes an RBAC answer (for the -n hint). */
+const RBAC_RELEVANT = new Set(['Role', 'RoleBinding', 'ServiceAccount']);
+
 /** The RBAC objects: every answer depends on all four. */
 const RBAC: readonly LiveResource[] = ['clusterroles', 'clusterrolebindings', 'roles', 'rolebindings'];
 
@@ -139,6 +142,11 @@ async function loadSource(flags: CommonFlags, needs: Needs): Promise<Source> {
       const placed = applyNamespace(objects, namespace, isClusterScoped);
       objects = placed.objects;
       for (const o of placed.conflicts) warnings.push(namespaceConflictText(o, namespace));
+    } else {
+      // Argo CD's install manifest names no namespace: read in "default", its Roles and
+      // ServiceAccounts do not meet the bindings that name "argocd". Say what -n would change.
+      const unplaced = objects.filter((o) => o.namespace === undefined && !isClusterScoped(o.kind) && RBAC_RELEVANT.has(o.kind));
+      if (unplaced.length) warnings.push(`${unplaced.length} object(s) name no namespace (e.g. ${unplaced[0].kind} ${unplaced[0].name} in ${unplaced[0].source.file}) and are read in "default", as kubectl apply without -n would place them; if they are applied with -n NAMESPACE, give the same -n here`);
     }
     for (const o of objects) if (o.kind === 'CustomResourceDefinition') catalog.addCrd(o.object);
     const inputs: RbacInput[] = [...(flags.withDefaults ? bootstrapInputs() : []), ...inputsFromLoaded(objects)];
