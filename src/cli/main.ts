@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_USAGE, InputFailure, UsageError } from './exit.js';
 import { guardStdout } from './output.js';
 import { VERSION } from './version.js';
+import { useKubectlHelp } from './kubectl-help.js';
 
 type Register = (program: Command) => void;
 
@@ -36,6 +37,8 @@ export async function buildProgram(argv: readonly string[] = process.argv): Prom
     .version(VERSION)
     .showHelpAfterError()
     .exitOverride();
+  // As a kubectl plugin (krew installs it as kubectl-harden), help reads like kubectl's.
+  if (program.name() === 'kubectl harden') useKubectlHelp(program);
   const wanted = requestedCommand(argv);
   const known = COMMAND_MODULES.find((m) => wanted !== undefined && m.names.includes(wanted));
   // `--version` alone needs no command (it would load them all, the webhook and Kubernetes client too).

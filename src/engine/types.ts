@@ -71,6 +71,11 @@ export interface CheckMeta {
    * pod"), so it is meaningless for one object seen alone (admission): such checks run in scans only.
    */
   setDependent?: boolean;
+  /**
+   * Controls of compliance frameworks this check assesses beyond the framework tables of
+   * src/report/compliance (e.g. control-plane checks: `{ cis: ['1.2.1'] }`), by framework.
+   */
+  controls?: { cis?: string[]; nsa?: string[] };
 }
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };

@@ -52,6 +52,8 @@ import { parseNamespaceFlag } from '../namespace-flag.js';
 
 /** The live-cluster module pulls in @kubernetes/client-node (5 MB): offline commands never load it. */
 const liveModule = () => import('../../rbac/live.js');
+import { VERSION } from '../version.js';
+import { registerRbacUsageCommands, runWorkloadRanking } from './rbac-usage.js';
 
 /** Kinds whose namespace changes an RBAC answer (for the -n hint). */
 const RBAC_RELEVANT = new Set(['Role', 'RoleBinding', 'ServiceAccount']);
@@ -106,16 +108,20 @@ function warn(s: string): void {
   rbacIo.stderr(`warning: ${s}\n`);
 }
 
-function addCommon(cmd: Command): Command {
+function addCommon(cmd: Command, formats: readonly string[] = ['text', 'json', 'yaml']): Command {
   return cmd
     .option('-f, --filename <path>', 'read RBAC objects offline from a file, directory, Kustomize directory or - (repeatable)', collect, [] as string[])
     .option('--kubeconfig <file>', 'live: kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
     .option('--context <name>', 'live: kubeconfig context')
     .option('--with-defaults', 'offline: add the built-in ClusterRoles and bindings of a real cluster (cluster-admin, admin/edit/view, system:*)')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'yaml']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'output format').choices([...formats]).default('text'))
     .option('--no-kustomize', 'read kustomization directories as plain files')
     .option('--skip-unreadable', 'answer from what could be read when an input (-f) or a cluster list (forbidden…) cannot be read; the answer then names what is missing (default: exit 2)')
-    .addOption(new Option('--skip-invalid', 'old name of --skip-unreadable').hideHelp());
+    .addOption(new Option('--skip-invalid', 'old name of --skip-unreadable').hideHelp())
+    // One consent, whichever name was used (the audit-log commands read skipInvalid).
+    .hook('preAction', (c) => {
+      if (c.opts().skipUnreadable) c.setOptionValue('skipInvalid', true);
+    });
 }
 
 function consented(flags: CommonFlags): boolean {
@@ -366,7 +372,12 @@ export async function runRisks(flags: RisksFlags): Promise<number> {
     ...(subject ? { subject } : {}),
     ...(flags.minSeverity ? { minSeverity: flags.minSeverity } : {}),
   });
-  emit(flags, src, { findings: report.findings.map(riskJson), subjects: report.subjects }, () => risksText(report.findings, report.subjects));
+  if (flags.output === 'html') {
+    const { risksHtml } = await import('../../report/html/rbac-risks.js');
+    const what = flags.filename.length ? `-f ${flags.filename.join(' -f ')}${flags.withDefaults ? ' --with-defaults' : ''}` : `live${flags.context ? ` --context ${flags.context}` : ''}`;
+    const unread = src.unread.map((u) => `not read: ${u.what}: ${u.cause}`);
+    out(risksHtml(report.findings, { subject: `${report.subjects} subjects analysed (${what})`, toolVersion: VERSION, failOn: flags.failOn, warnings: [...src.warnings, ...unread] }));
+  } else emit(flags, src, { findings: report.findings.map(riskJson), subjects: report.subjects }, () => risksText(report.findings, report.subjects));
   const failing = flags.failOn !== 'none' && report.findings.some((f) => severityRank(f.severity) >= severityRank(flags.failOn as Severity));
   return exitCode({ inputErrors: 0, failing, failOn: flags.failOn });
 }
@@ -390,6 +401,17 @@ export function registerRbacCommand(program: Command): void {
   const rbac = program
     .command('rbac')
     .description('RBAC analysis with the exact semantics of the Kubernetes authorizer: can-i, who-can, lookup, risks (offline with -f, live with --kubeconfig/--context)');
+  // suggest / unused / blast-radius (rbac-usage.ts) read the same sources; what a consented partial
+  // read did not get reaches them as warnings.
+  const host = {
+    addCommon,
+    loadSource: async (flags: CommonFlags) => {
+      const src = await loadSource(flags, { required: [...RBAC, 'serviceaccounts', 'pods'], optional: ['customresourcedefinitions', 'namespaces'] });
+      return { ...src, warnings: [...src.warnings, ...src.unread.map((u) => `not read: ${u.what}: ${u.cause}`)] };
+    },
+    guard,
+    io: rbacIo,
+  };
 
   addCommon(
     rbac
@@ -448,8 +470,12 @@ export function registerRbacCommand(program: Command): void {
       .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above (none: never)').choices([...SEVERITIES, 'none']).default('high'))
       .option('--include-builtin', 'also report grants of the built-in bootstrap policy')
       .option('--subject <subject>', 'only this subject')
-      .option('--no-transitive', 'do not follow escalation paths'),
-  ).action(async (flags: RisksFlags) => {
-    await guard(() => runRisks(flags));
+      .option('--no-transitive', 'do not follow escalation paths')
+      .option('--workloads', 'rank every workload by its blast radius instead (see rbac blast-radius; text, json or yaml)'),
+    ['text', 'json', 'yaml', 'html'],
+  ).action(async (flags: RisksFlags & { workloads?: boolean }) => {
+    await guard(() => (flags.workloads ? runWorkloadRanking(flags, host) : runRisks(flags)));
   });
+
+  registerRbacUsageCommands(rbac, host);
 }

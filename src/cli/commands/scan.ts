@@ -3,19 +3,21 @@ import { Command, Option } from 'commander';
 import { append, loadInputs } from '../../load/index.js';
 import { applyNamespace, namespaceConflictText } from '../../load/namespace.js';
 import { CONFIG_NAMES } from '../../engine/config-file.js';
-import { isClusterScoped } from '../../engine/object-index.js';
+import { isClusterScoped, ObjectIndex } from '../../engine/object-index.js';
 import { failsAt, scanObjects, selectChecks, summarize } from '../../engine/scan.js';
 import { SEVERITIES, severityRank, type FailOn, type Severity } from '../../engine/types.js';
 import { fieldTypeFindings } from '../../k8s/field-types.js';
 import { OUTPUT_FORMATS, REPORT_CHUNKS, batched } from '../../report/index.js';
+import { complianceText } from '../../report/compliance/text.js';
 import { VERSION } from '../version.js';
 import { readConfig } from '../config.js';
 import { parsePssFlag } from '../pss-flag.js';
 import { exitCode, UsageError } from '../exit.js';
 import { printErrors, printWarnings, writeOutput } from '../output.js';
 import { parseNamespaceFlag } from '../namespace-flag.js';
+import { baselineLine, frameworkSettings, inventoryOf, loadBaseline, parseFramework, parseRepoUrl, reportExtras, writeBaselineFile, type ReportFlags } from '../report-extras.js';
 
-interface ScanFlags {
+interface ScanFlags extends ReportFlags {
   output: string;
   outputFile?: string;
   failOn?: FailOn;
@@ -56,9 +58,12 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
   const config = await readConfig(flags.config);
   const reporter = REPORT_CHUNKS[flags.output];
   if (!reporter) throw new UsageError(`unknown output format "${flags.output}" (${OUTPUT_FORMATS.join(', ')})`);
+  const framework = parseFramework(flags);
+  parseRepoUrl(flags);
+  const baseline = loadBaseline(flags);
   const failOn = flags.failOn ?? config.failOn ?? 'high';
   const only = flags.checks ? flags.checks.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
-  const settings = { ...parseSettings(flags.set), ...(flags.pss ? { pss: flags.pss } : {}) };
+  const settings = { ...parseSettings(flags.set), ...(flags.pss ? { pss: flags.pss } : frameworkSettings(framework, flags.pss)) };
   parsePssFlag(flags.pss); // validates; the checks read the string from settings
   const namespace = parseNamespaceFlag(flags.namespace);
   const targets = paths.length ? paths : ['.'];
@@ -78,35 +83,48 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
   }
   // Wrongly typed fields make the API server refuse the object: input errors, never a silent pass.
   const typed = fieldTypeFindings(objects);
-  const scanOpts = { config, only, settings, annotationExemptions: flags.annotationExemptions === false ? false : undefined };
+  const index = new ObjectIndex(objects);
+  const scanOpts = { config, only, settings, annotationExemptions: flags.annotationExemptions === false ? false : undefined, index };
   const result = scanObjects(objects, scanOpts);
   const errors = append(append(append([], loaded.errors), typed.errors), result.errors);
   append(warnings, typed.warnings);
   append(warnings, result.warnings);
   const nothingScanned = objects.length === 0;
   if (nothingScanned) warnings.push(`no Kubernetes object found in ${targets.join(', ')}: nothing was scanned`);
+  const checks = selectChecks(scanOpts);
+  const extras = reportExtras(flags, framework, baseline, result.findings, checks, inventoryOf(objects, index));
 
-  // --min-severity decides what is shown; --fail-on still sees every finding.
+  // --min-severity decides what is shown; --fail-on still sees every finding (that --baseline keeps).
   const min = flags.minSeverity ? severityRank(flags.minSeverity) : -1;
-  const shown = min < 0 ? result.findings : result.findings.filter((f) => severityRank(f.severity) >= min);
-  const hidden = result.findings.length - shown.length;
-  const pieces = reporter({
+  const shown = min < 0 ? extras.findings : extras.findings.filter((f) => severityRank(f.severity) >= min);
+  const hidden = extras.findings.length - shown.length;
+  const input = {
+    ...result,
+    ...extras,
     findings: shown,
-    summary: hidden ? summarize(result.summary.objects, shown) : result.summary,
+    summary: extras.baseline || hidden ? summarize(result.summary.objects, shown) : result.summary,
+    title: `kubeharden scan ${targets.join(' ')}`,
     errors,
     warnings,
-    checks: selectChecks(scanOpts),
+    checks,
     failOn,
     toolVersion: VERSION,
     color: flags.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR),
     showSuppressed: flags.showSuppressed,
     ...(flags.minSeverity ? { minSeverity: flags.minSeverity, hiddenBelowMinSeverity: hidden } : {}),
-  });
+  };
+  if (flags.writeBaseline) writeBaselineFile(flags.writeBaseline, { ...input, findings: result.findings, summary: result.summary });
+  const pieces: Iterable<string> =
+    flags.output === 'text' && input.compliance
+      ? [complianceText(input.compliance, result.findings, input.color)]
+      : flags.output === 'text' && input.baseline
+        ? [...reporter(input), baselineLine(input.baseline)]
+        : reporter(input);
   writeOutput(batched(pieces), flags.outputFile);
   // Errors and warnings go to stderr in every format (the report itself carries them for machines).
   printErrors(errors);
   printWarnings(warnings);
-  return exitCode({ inputErrors: errors.length, failing: failsAt(result.findings, failOn), failOn, nothingScanned });
+  return exitCode({ inputErrors: errors.length, failing: failsAt(extras.findings, failOn), failOn, nothingScanned });
 }
 
 export function registerScanCommand(program: Command): void {
@@ -130,6 +148,10 @@ export function registerScanCommand(program: Command): void {
     .option('--no-color', 'no colour')
     .option('--max-file-size <size>', 'largest file to read (default 50MiB)')
     .option('--no-kustomize', 'read kustomization directories as plain files instead of rendering them')
+    .option('--framework <id>', 'compliance view by control: nsa-cisa, cis, pss-baseline or pss-restricted (text, json, html, markdown)')
+    .option('--baseline <file>', 'a previous JSON report: show and fail only on findings not in it, and count those fixed')
+    .option('--write-baseline <file>', 'also write this scan\'s findings as a JSON report to use with --baseline')
+    .option('--repo-url <url>', 'link findings to lines: the repository\'s file base, e.g. https://github.com/OWNER/REPO/blob/SHA (markdown, html)')
     .action(async (paths: string[], flags: ScanFlags) => {
       process.exitCode = await runScan(paths, flags);
     });
