@@ -18,6 +18,9 @@ import { check as podSeccomp } from './POD-SECCOMP/index.js';
 import { check as imgDigest } from './IMG-DIGEST/index.js';
 import { check as imgPullAlways } from './IMG-PULL-ALWAYS/index.js';
 import { check as imgRegistry } from './IMG-REGISTRY/index.js';
+import { check as imgVuln } from './IMG-VULN/index.js';
+import { check as imgVulnReport } from './IMG-VULN-REPORT/index.js';
+import { check as imgSignature } from './IMG-SIGNATURE/index.js';
 import { check as cmpRisky } from './CMP-RISKY/index.js';
 import { check as saAutomount } from './SA-AUTOMOUNT/index.js';
 import { check as saDefaultUsed } from './SA-DEFAULT-USED/index.js';
@@ -93,6 +96,9 @@ export const ALL_CHECKS: readonly Check[] = [
   imgDigest,
   imgPullAlways,
   imgRegistry,
+  imgVuln,
+  imgVulnReport,
+  imgSignature,
   cmpRisky,
   saAutomount,
   saDefaultUsed,

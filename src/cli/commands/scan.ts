@@ -16,8 +16,9 @@ import { exitCode, UsageError } from '../exit.js';
 import { printErrors, printWarnings, writeOutput } from '../output.js';
 import { parseNamespaceFlag } from '../namespace-flag.js';
 import { baselineLine, frameworkSettings, inventoryOf, loadBaseline, parseFramework, parseRepoUrl, reportExtras, writeBaselineFile, type ReportFlags } from '../report-extras.js';
+import { addImageOptions, imageGateForScan, type ImageFlags } from '../../images/scan-options.js';
 
-interface ScanFlags extends ReportFlags {
+interface ScanFlags extends ReportFlags, ImageFlags {
   output: string;
   outputFile?: string;
   failOn?: FailOn;
@@ -63,7 +64,7 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
   const baseline = loadBaseline(flags);
   const failOn = flags.failOn ?? config.failOn ?? 'high';
   const only = flags.checks ? flags.checks.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
-  const settings = { ...parseSettings(flags.set), ...(flags.pss ? { pss: flags.pss } : frameworkSettings(framework, flags.pss)) };
+  const settings: Record<string, unknown> = { ...parseSettings(flags.set), ...(flags.pss ? { pss: flags.pss } : frameworkSettings(framework, flags.pss)) };
   parsePssFlag(flags.pss); // validates; the checks read the string from settings
   const namespace = parseNamespaceFlag(flags.namespace);
   const targets = paths.length ? paths : ['.'];
@@ -83,12 +84,18 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
   }
   // Wrongly typed fields make the API server refuse the object: input errors, never a silent pass.
   const typed = fieldTypeFindings(objects);
+  const gate = await imageGateForScan(objects, config, flags, flags.config).catch((e: Error) => {
+    throw new UsageError(e.message);
+  });
+  if (gate) settings.images = gate;
   const index = new ObjectIndex(objects);
   const scanOpts = { config, only, settings, annotationExemptions: flags.annotationExemptions === false ? false : undefined, index };
   const result = scanObjects(objects, scanOpts);
   const errors = append(append(append([], loaded.errors), typed.errors), result.errors);
+  if (gate) append(append(errors, gate.errors), gate.registryErrors());
   append(warnings, typed.warnings);
   append(warnings, result.warnings);
+  if (gate) append(warnings, gate.warnings);
   const nothingScanned = objects.length === 0;
   if (nothingScanned) warnings.push(`no Kubernetes object found in ${targets.join(', ')}: nothing was scanned`);
   const checks = selectChecks(scanOpts);
@@ -128,7 +135,7 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
 }
 
 export function registerScanCommand(program: Command): void {
-  program
+  const cmd = program
     .command('scan')
     .description('audit manifests: files, directories, - for stdin, Kustomize directories')
     .argument('[paths...]', 'files or directories to scan (default: .)')
@@ -151,8 +158,8 @@ export function registerScanCommand(program: Command): void {
     .option('--framework <id>', 'compliance view by control: nsa-cisa, cis, pss-baseline or pss-restricted (text, json, html, markdown)')
     .option('--baseline <file>', 'a previous JSON report: show and fail only on findings not in it, and count those fixed')
     .option('--write-baseline <file>', 'also write this scan\'s findings as a JSON report to use with --baseline')
-    .option('--repo-url <url>', 'link findings to lines: the repository\'s file base, e.g. https://github.com/OWNER/REPO/blob/SHA (markdown, html)')
-    .action(async (paths: string[], flags: ScanFlags) => {
-      process.exitCode = await runScan(paths, flags);
-    });
+    .option('--repo-url <url>', 'link findings to lines: the repository\'s file base, e.g. https://github.com/OWNER/REPO/blob/SHA (markdown, html)');
+  addImageOptions(cmd).action(async (paths: string[], flags: ScanFlags) => {
+    process.exitCode = await runScan(paths, flags);
+  });
 }
