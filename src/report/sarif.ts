@@ -14,9 +14,9 @@ const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.
 /** The base that result URIs are relative to (SARIF originalUriBaseIds; GitHub maps it to the checkout). */
 export const SRCROOT = '%SRCROOT%';
 
-/** Names that are not paths: stdin, a Kustomize directory's rendered output. */
+/** Names that are not paths: stdin, a Kustomize directory's rendered output, a cluster (`cluster:ctx`, a URL). */
 function isPath(file: string): boolean {
-  return file !== '<stdin>' && file !== '<object>' && !file.endsWith(' (kustomize output)');
+  return !/^<.*>$/.test(file) && !file.endsWith(' (kustomize output)') && !/^[a-z][a-z0-9+.-]+:/i.test(file);
 }
 
 function within(path: string, dir: string): boolean {
@@ -56,7 +56,7 @@ function artifactLocation(file: string, root: string): { uri: string; uriBaseId?
 }
 
 export const sarifReport: ChunkedReporter = (r) => {
-  const root = scanRoot([...r.findings.map((f) => f.file), ...r.errors.map((e) => e.file)]);
+  const root = scanRoot([...r.findings.filter((f) => f.line).map((f) => f.file), ...r.errors.map((e) => e.file)]);
   const rootUri = pathToFileURL(root.endsWith(sep) ? root : root + sep).href;
   const ruleIds = new Map<string, number>();
   const rules = r.checks.map((c, i) => {
@@ -82,10 +82,8 @@ export const sarifReport: ChunkedReporter = (r) => {
       message: { text: `${f.message} (${f.object.kind} ${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name})` },
       locations: [
         {
-          physicalLocation: {
-            artifactLocation: artifactLocation(f.file, root),
-            region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
-          },
+          // Findings about live objects (audit) have no file: the object and field locate them.
+          ...(f.line ? { physicalLocation: { artifactLocation: artifactLocation(f.file, root), region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn } } } : {}),
           logicalLocations: [{ fullyQualifiedName: `${f.object.kind}/${f.object.namespace ?? ''}/${f.object.name}/${f.path}`, kind: 'object' }],
         },
       ],

@@ -17,8 +17,9 @@ import { printErrors, printWarnings, writeOutput } from '../output.js';
 import { parseNamespaceFlag } from '../namespace-flag.js';
 import { baselineLine, frameworkSettings, inventoryOf, loadBaseline, parseFramework, parseRepoUrl, reportExtras, writeBaselineFile, type ReportFlags } from '../report-extras.js';
 import { addImageOptions, imageGateForScan, type ImageFlags } from '../../images/scan-options.js';
+import { addControlPlaneOptions, controlPlaneInputs, hasControlPlaneInputs, type ControlPlaneScanFlags } from './scan-control-plane.js';
 
-interface ScanFlags extends ReportFlags, ImageFlags {
+interface ScanFlags extends ReportFlags, ImageFlags, ControlPlaneScanFlags {
   output: string;
   outputFile?: string;
   failOn?: FailOn;
@@ -67,14 +68,20 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
   const settings: Record<string, unknown> = { ...parseSettings(flags.set), ...(flags.pss ? { pss: flags.pss } : frameworkSettings(framework, flags.pss)) };
   parsePssFlag(flags.pss); // validates; the checks read the string from settings
   const namespace = parseNamespaceFlag(flags.namespace);
-  const targets = paths.length ? paths : ['.'];
+  const targets = paths.length ? paths : hasControlPlaneInputs(flags) ? ['the control-plane inputs'] : ['.'];
 
-  const loaded = await loadInputs(targets, {
+  const loadOpts = {
     exclude: [...(config.exclude ?? []), ...flags.exclude],
     kustomize: flags.kustomize,
     skipNames: CONFIG_NAMES,
     ...(flags.maxFileSize ? { maxFileBytes: parseSize(flags.maxFileSize) } : {}),
-  });
+  };
+  // Control-plane inputs (--kubelet-config, --control-plane…) replace the default '.'.
+  const loaded = await loadInputs(paths.length || hasControlPlaneInputs(flags) ? paths : ['.'], loadOpts);
+  const cp = await controlPlaneInputs(flags, loaded.objects, loadOpts);
+  append(loaded.objects, cp.objects);
+  append(loaded.errors, cp.errors);
+  append(loaded.files, cp.files);
   const warnings = [...loaded.warnings];
   let objects = loaded.objects;
   if (namespace !== undefined) {
@@ -110,7 +117,7 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
     ...extras,
     findings: shown,
     summary: extras.baseline || hidden ? summarize(result.summary.objects, shown) : result.summary,
-    title: `kubeharden scan ${targets.join(' ')}`,
+    title: `kubeharden scan ${(paths.length ? paths : ['.']).join(' ')}`,
     errors,
     warnings,
     checks,
@@ -135,7 +142,7 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
 }
 
 export function registerScanCommand(program: Command): void {
-  const cmd = program
+  const scan = program
     .command('scan')
     .description('audit manifests: files, directories, - for stdin, Kustomize directories')
     .argument('[paths...]', 'files or directories to scan (default: .)')
@@ -159,7 +166,7 @@ export function registerScanCommand(program: Command): void {
     .option('--baseline <file>', 'a previous JSON report: show and fail only on findings not in it, and count those fixed')
     .option('--write-baseline <file>', 'also write this scan\'s findings as a JSON report to use with --baseline')
     .option('--repo-url <url>', 'link findings to lines: the repository\'s file base, e.g. https://github.com/OWNER/REPO/blob/SHA (markdown, html)');
-  addImageOptions(cmd).action(async (paths: string[], flags: ScanFlags) => {
+  addControlPlaneOptions(addImageOptions(scan)).action(async (paths: string[], flags: ScanFlags) => {
     process.exitCode = await runScan(paths, flags);
   });
 }
