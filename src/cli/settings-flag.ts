@@ -1,12 +1,13 @@
 /** The check-selection flags `scan` and `audit` share: defined once here, and parsed once. */
 import { Option, type Command } from 'commander';
 import { currentCheckId } from '../checks/retired.js';
-import { SEVERITIES, type FailOn } from '../engine/types.js';
+import { SEVERITIES, type FailOn, type Severity } from '../engine/types.js';
 import { UsageError } from './exit.js';
 
 /** What the flags of addCheckOptions give. */
 export interface CheckFlags {
   failOn?: FailOn;
+  minSeverity?: Severity;
   config?: string;
   checks?: string;
   pss?: string;
@@ -21,7 +22,8 @@ const collect = (v: string, prev: string[]) => [...prev, v];
 /** Which checks run and how findings count: the same options, help and defaults for scan and audit. */
 export function addCheckOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default high; none: never)').choices([...SEVERITIES, 'none']))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default high); none: report only, input errors do not fail either').choices([...SEVERITIES, 'none']))
+    .addOption(new Option('--min-severity <severity>', 'show only findings at or above this severity (--fail-on still sees all)').choices([...SEVERITIES]))
     .option('-c, --config <file>', 'configuration file (default: .kubeharden.yaml searched upward)')
     .option('--checks <ids>', 'run only these checks (comma-separated ids)')
     .option('--pss <level[:version]>', 'also evaluate the Pod Security Standards: baseline|restricted[:v1.N|:latest]')
