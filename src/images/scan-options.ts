@@ -1,6 +1,6 @@
 /**
- * The image gate for `kubeharden scan`: the `images:` section of `.kubeharden.yaml` with the
- * scan's image flags laid over it, validated by the one image-policy schema, then compiled and
+ * The image gate for `kubeharden scan` and `audit`: the `images:` section of `.kubeharden.yaml` with the
+ * image flags (the same for both) laid over it, validated by the one image-policy schema, then compiled and
  * given the registry evidence it needs before the checks run.
  */
 import { dirname, resolve } from 'node:path';
@@ -79,10 +79,11 @@ export function imagesOf(objects: readonly LoadedObject[]): string[] {
 }
 
 /**
- * The compiled gate for a scan, with its evidence fetched (unless offline), or undefined when no
- * image policy is configured. Throws an Error with the schema's message for an invalid policy.
+ * The compiled image gate (its cache read), or undefined when no image policy is configured.
+ * Throws an Error with the schema's message for an invalid policy. `audit` fetches evidence per
+ * batch of objects with `gate.prepare`; `scan` does it once for all of them (imageGateForScan).
  */
-export async function imageGateForScan(objects: readonly LoadedObject[], config: Config, flags: ImageFlags, configFlag: string | undefined): Promise<ImageGate | undefined> {
+export async function compileImageGate(config: Config, flags: ImageFlags, configFlag: string | undefined): Promise<ImageGate | undefined> {
   const input = imagePolicyInput(config, flags);
   if (!input) return undefined;
   const { parseImagePolicy } = await import('./policy-schema.js');
@@ -91,6 +92,16 @@ export async function imageGateForScan(objects: readonly LoadedObject[], config:
   const configFile = configFlag ?? findConfig();
   const gate = new ImageGate(policy, { baseDir: configFile ? dirname(resolve(configFile)) : process.cwd(), offline: flags.offline ?? false });
   await gate.loadCache();
+  return gate;
+}
+
+/**
+ * The compiled gate for a scan, with its evidence fetched (unless offline), or undefined when no
+ * image policy is configured. Throws an Error with the schema's message for an invalid policy.
+ */
+export async function imageGateForScan(objects: readonly LoadedObject[], config: Config, flags: ImageFlags, configFlag: string | undefined): Promise<ImageGate | undefined> {
+  const gate = await compileImageGate(config, flags, configFlag);
+  if (!gate) return undefined;
   await gate.prepare(imagesOf(objects));
   await gate.store.cache.flush();
   return gate;

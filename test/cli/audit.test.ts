@@ -16,7 +16,7 @@ test('usage errors exit 2 with the reason', () => {
     [['audit', '-n', 'Shop_1', '--from', 'x'], /"Shop_1" is not a namespace name/],
     [['audit', '--from', 'x', '--write-reports'], /cannot be used with --from/],
     [['audit', '--from', 'x', '--context', 'prod'], /takes no --kubeconfig\/--context/],
-    [['audit', '--from', 'x', '-o', 'html'], /unknown format "html"/],
+    [['audit', '--from', 'x', '-o', 'pdf'], /unknown format "pdf"/],
     [['audit', '--from', 'x', '--report-api', 'kyverno'], /"kyverno" is not one of wgpolicyk8s, openreports/],
     [['audit', '--from', 'x', '--chunk-size', '0'], /--chunk-size: expected a whole number/],
     [['audit', 'install', '--schedule', 'hourly'], /not a cron schedule/],

@@ -3,13 +3,14 @@
  * dump of it), with PolicyReports; `kubeharden audit install` prints the CronJob that does it on
  * a schedule. Flags are parsed once here into AuditCommand; the rest of the code sees only that.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { stringify } from 'yaml';
-import { failsAt, selectChecks, type ScanOptions } from '../../engine/scan.js';
-import { SEVERITIES, type FailOn } from '../../engine/types.js';
+import { failsAt, selectChecks, summarize, type ScanOptions } from '../../engine/scan.js';
+import { severityRank, type FailOn, type Severity } from '../../engine/types.js';
 import type { InputError } from '../../load/types.js';
-import { REPORT_CHUNKS, batched } from '../../report/index.js';
+import { OUTPUT_FORMATS, REPORT_CHUNKS, batched } from '../../report/index.js';
+import { complianceText } from '../../report/compliance/text.js';
+import type { FrameworkId } from '../../report/compliance/frameworks.js';
 import type { AuditSource, Gap } from '../../audit/source.js';
 import type { AuditResult } from '../../audit/run.js';
 import type { CheckedRef, ReportApi } from '../../audit/policy-report.js';
@@ -17,8 +18,13 @@ import { VERSION } from '../version.js';
 import { readConfig } from '../config.js';
 import { parsePssFlag } from '../pss-flag.js';
 import { EXIT_OK, EXIT_USAGE, exitCode, UsageError } from '../exit.js';
+import { writeOutput } from '../output.js';
+import { addCheckOptions, parseChecksFlag, parseSettings, type CheckFlags } from '../settings-flag.js';
+import { addReportOptions, baselineLine, frameworkSettings, loadBaseline, parseFramework, reportExtras, writeBaselineFile, type ReportFlags } from '../report-extras.js';
+import { addImageOptions, compileImageGate, imagesOf, type ImageFlags } from '../../images/scan-options.js';
 
-const FORMATS = ['text', 'json', 'sarif', 'junit', 'policyreport'] as const;
+/** scan's report formats, and PolicyReports. */
+const FORMATS = [...OUTPUT_FORMATS, 'policyreport'] as const;
 /** Shared sub-objects (a report's timestamp, a schema node) are written out, never as YAML aliases. */
 const YAML_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false } as const;
 type Format = (typeof FORMATS)[number];
@@ -27,7 +33,8 @@ const REPORT_API_NAMES = ['wgpolicyk8s', 'openreports'] as const;
 /** A namespace name as the API server accepts it (RFC 1123 label). */
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
-interface RawFlags {
+/** The flags as commander gives them: scan's check, report and image flags, and audit's own. */
+interface RawFlags extends CheckFlags, ReportFlags, ImageFlags {
   kubeconfig?: string;
   context?: string;
   namespace: string[];
@@ -38,15 +45,7 @@ interface RawFlags {
   outputFile?: string;
   writeReports?: boolean;
   reportApi: string;
-  pss?: string;
-  failOn?: FailOn;
   skipForbidden?: boolean;
-  checks?: string;
-  set: string[];
-  config?: string;
-  annotationExemptions: boolean;
-  showSuppressed?: boolean;
-  color?: boolean;
   chunkSize: string;
   dump?: string;
   requestTimeout: string;
@@ -63,6 +62,12 @@ export interface AuditCommand {
   reportApi: ReportApi;
   pss?: string;
   failOn?: FailOn;
+  minSeverity?: Severity;
+  /** --framework, --baseline, --write-baseline as scan reads them. */
+  report: ReportFlags;
+  framework?: FrameworkId;
+  /** The image gate's flags (scan's); the policy is compiled once the configuration is read. */
+  images: ImageFlags;
   skipForbidden: boolean;
   only?: string[];
   settings: Record<string, unknown>;
@@ -88,18 +93,6 @@ function namespaces(flag: string, list: readonly string[]): string[] {
   return out;
 }
 
-/** `--set key=value` check settings (as `scan` reads them: a,b,c → list). */
-function parseSettings(pairs: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const p of pairs) {
-    const eq = p.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--set expects key=value, got "${p}"`);
-    const v = p.slice(eq + 1);
-    out[p.slice(0, eq)] = v.includes(',') ? v.split(',').map((x) => x.trim()).filter(Boolean) : v;
-  }
-  return out;
-}
-
 export function parseAuditFlags(f: RawFlags): AuditCommand {
   if (!(FORMATS as readonly string[]).includes(f.output)) throw new UsageError(`-o: unknown format "${f.output}" (${FORMATS.join(', ')})`);
   if (!(REPORT_API_NAMES as readonly string[]).includes(f.reportApi)) throw new UsageError(`--report-api: "${f.reportApi}" is not one of ${REPORT_API_NAMES.join(', ')}`);
@@ -111,7 +104,9 @@ export function parseAuditFlags(f: RawFlags): AuditCommand {
     if (f.writeReports) throw new UsageError('--write-reports writes to a live cluster: it cannot be used with --from');
   }
   parsePssFlag(f.pss);
-  const only = f.checks ? f.checks.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  const only = parseChecksFlag(f.checks);
+  const report: ReportFlags = { output: f.output, framework: f.framework, baseline: f.baseline, writeBaseline: f.writeBaseline, pss: f.pss };
+  const framework = parseFramework(report);
   return {
     target: f.from !== undefined ? { kind: 'dump', path: f.from } : { kind: 'live', kubeconfig: f.kubeconfig, context: f.context, writeReports: f.writeReports === true },
     ...(ns.length ? { namespaces: ns } : {}),
@@ -121,9 +116,13 @@ export function parseAuditFlags(f: RawFlags): AuditCommand {
     reportApi: f.reportApi as ReportApi,
     pss: f.pss,
     failOn: f.failOn,
+    ...(f.minSeverity ? { minSeverity: f.minSeverity } : {}),
+    report,
+    ...(framework ? { framework } : {}),
+    images: { vulnReports: f.vulnReports, vulnFailOn: f.vulnFailOn, vulnOnlyFixed: f.vulnOnlyFixed, vulnMaxAge: f.vulnMaxAge, imageKey: f.imageKey, imageCache: f.imageCache, offline: f.offline },
     skipForbidden: f.skipForbidden === true,
     ...(only ? { only } : {}),
-    settings: { ...parseSettings(f.set), ...(f.pss ? { pss: f.pss } : {}) },
+    settings: { ...parseSettings(f.set), ...(f.pss ? { pss: f.pss } : frameworkSettings(framework, f.pss)) },
     config: f.config,
     ...(f.annotationExemptions === false ? { annotationExemptions: false as const } : {}),
     showSuppressed: f.showSuppressed === true,
@@ -135,19 +134,6 @@ export function parseAuditFlags(f: RawFlags): AuditCommand {
   };
 }
 
-function writeOut(pieces: Iterable<string>, outputFile: string | undefined): void {
-  if (!outputFile) {
-    for (const batch of batched(pieces)) process.stdout.write(batch);
-    return;
-  }
-  const fd = openSync(outputFile, 'w');
-  try {
-    for (const batch of batched(pieces)) writeSync(fd, batch);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** A gap as an error (the audit is incomplete) or, accepted with --skip-forbidden, as a warning. */
 function gapText(g: Gap): string {
   return `cannot ${g.what}: ${g.message}; ${g.consequence}`;
@@ -156,7 +142,16 @@ function gapText(g: Gap): string {
 export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
   const config = await readConfig(cmd.config);
   const failOn = cmd.failOn ?? config.failOn ?? 'high';
-  const scanOpts: ScanOptions = { config, ...(cmd.only ? { only: cmd.only } : {}), settings: cmd.settings, ...(cmd.annotationExemptions === false ? { annotationExemptions: false } : {}) };
+  const baseline = loadBaseline(cmd.report);
+  // The image policy of scan (config `images:` and the image flags); its registry evidence is
+  // fetched per batch of audited objects, before their checks run.
+  const gate = await compileImageGate(config, cmd.images, cmd.config).catch((e: Error) => {
+    throw new UsageError(e.message);
+  });
+  const settings = { ...cmd.settings, ...(gate ? { images: gate } : {}) };
+  const scanOpts: ScanOptions = { config, ...(cmd.only ? { only: cmd.only } : {}), settings, ...(cmd.annotationExemptions === false ? { annotationExemptions: false } : {}) };
+  // Scores (html, markdown) and compliance count clean objects too.
+  const inventory = cmd.format === 'html' || cmd.format === 'markdown' || cmd.framework !== undefined;
   const { runAudit } = await import('../../audit/run.js');
   const { progressBar } = await import('../../audit/progress.js');
 
@@ -189,6 +184,8 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
       ...(cmd.namespaces ? { namespaces: cmd.namespaces } : {}),
       exclude: cmd.exclude,
       includeBootstrap: cmd.includeBootstrap,
+      inventory,
+      ...(gate ? { beforePass: async (objects) => void (await gate.prepare(imagesOf(objects))) } : {}),
       ...(bar ? { onProgress: (p) => bar.update(p) } : {}),
       onObject: (o, reported) => {
         dump?.add(o);
@@ -218,11 +215,17 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
     bar?.done();
   }
   dump?.finish(result.label, result.gaps, started);
+  await gate?.store.cache.flush();
 
   const accepted = (g: Gap) => cmd.skipForbidden && g.reason === 'forbidden';
   const errors: InputError[] = [...result.errors, ...result.gaps.filter((g) => !accepted(g)).map((g) => ({ file: result.label, message: gapText(g) }))];
   const warnings = [...result.warnings, ...result.gaps.filter(accepted).map((g) => `not audited (--skip-forbidden): ${gapText(g)}`)];
+  if (gate) {
+    errors.push(...gate.errors, ...gate.registryErrors());
+    warnings.push(...gate.warnings);
+  }
   const checks = selectChecks(scanOpts);
+  const extras = reportExtras(cmd.report, cmd.framework, baseline, result.findings, checks, result.inventory ?? []);
 
   let reports: Record<string, unknown>[] = [];
   if (wantReports) {
@@ -240,24 +243,39 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
   }
 
   if (cmd.format === 'policyreport') {
-    writeOut(
-      reports.map((r) => `---\n${stringify(r, YAML_OPTIONS)}`),
+    writeOutput(
+      batched(reports.map((r) => `---\n${stringify(r, YAML_OPTIONS)}`)),
       cmd.outputFile,
     );
   } else {
-    const reporter = REPORT_CHUNKS[cmd.format];
-    const pieces = reporter({
-      findings: result.findings,
+    // --min-severity decides what is shown; --fail-on still sees every finding (that --baseline keeps).
+    const min = cmd.minSeverity ? severityRank(cmd.minSeverity) : -1;
+    const shown = min < 0 ? extras.findings : extras.findings.filter((f) => severityRank(f.severity) >= min);
+    const hidden = extras.findings.length - shown.length;
+    const input = {
+      ...extras,
+      findings: shown,
       errors,
       warnings,
-      summary: result.summary,
+      summary: extras.baseline || hidden ? summarize(result.summary.objects, shown) : result.summary,
+      title: `kubeharden audit ${result.label}`,
+      command: 'audit' as const,
       checks,
       failOn,
       toolVersion: VERSION,
       color: cmd.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR),
       showSuppressed: cmd.showSuppressed,
-    });
-    writeOut(pieces, cmd.outputFile);
+      ...(cmd.minSeverity ? { minSeverity: cmd.minSeverity, hiddenBelowMinSeverity: hidden } : {}),
+    };
+    if (cmd.report.writeBaseline) writeBaselineFile(cmd.report.writeBaseline, { ...input, findings: result.findings, summary: result.summary });
+    const reporter = REPORT_CHUNKS[cmd.format] as (typeof REPORT_CHUNKS)[string];
+    const pieces: Iterable<string> =
+      cmd.format === 'text' && input.compliance
+        ? [complianceText(input.compliance, result.findings, input.color)]
+        : cmd.format === 'text' && input.baseline
+          ? [...reporter(input), baselineLine(input.baseline)]
+          : reporter(input);
+    writeOutput(batched(pieces), cmd.outputFile);
     if (cmd.format === 'text' && !cmd.outputFile) process.stdout.write(`${auditLine(result)}\n`);
   }
   // Errors and warnings go to stderr in every format (the text report no longer carries them).
@@ -273,7 +291,7 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
   }
   client?.close();
   // An incomplete audit must never pass for a clean (or an ordinary failing) one: the exit table.
-  return exitCode({ inputErrors: errors.length, failing: failsAt(result.findings, failOn), failOn });
+  return exitCode({ inputErrors: errors.length, failing: failsAt(extras.findings, failOn), failOn });
 }
 
 function auditLine(r: AuditResult): string {
@@ -341,20 +359,13 @@ export function registerAuditCommand(program: Command): void {
     .option('--output-file <file>', 'write the report to a file instead of stdout')
     .option('--write-reports', 'create or update one PolicyReport per namespace and a cluster report in the cluster')
     .addOption(new Option('--report-api <api>', 'report kinds: wgpolicyk8s (PolicyReport, v1alpha2) or openreports (Report, v1alpha1)').default('wgpolicyk8s'))
-    .option('--pss <level[:version]>', 'also evaluate the Pod Security Standards: baseline|restricted[:v1.N|:latest]')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default high; none: never)').choices([...SEVERITIES, 'none']))
     .option('--skip-forbidden', 'lists the identity may not make are reported as not audited instead of failing (exit 2)')
-    .option('--checks <ids>', 'run only these checks (comma-separated ids)')
-    .option('--set <key=value>', 'a check setting (repeatable)', collect, [] as string[])
-    .option('-c, --config <file>', 'configuration file (default: .kubeharden.yaml searched upward)')
-    .option('--no-annotation-exemptions', 'ignore ignore.kubeharden.io/<CHECK> annotations')
-    .option('--show-suppressed', 'list suppressed findings in text output')
-    .option('--color', 'force colour')
-    .option('--no-color', 'no colour')
     .option('--chunk-size <n>', 'objects per list page (like kubectl --chunk-size)', '500')
     .option('--dump <file>', 'also write the audited objects and cluster facts as a List, for --from and scan')
     .option('--request-timeout <seconds>', 'per request to the API server', '60')
-    .option('--include-bootstrap', 'also report the RBAC objects the API server maintains itself (kubernetes.io/bootstrapping=rbac-defaults)')
+    .option('--include-bootstrap', 'also report the RBAC objects the API server maintains itself (kubernetes.io/bootstrapping=rbac-defaults)');
+  // The options of scan, from the same definitions: checks, reports, the image gate.
+  addImageOptions(addReportOptions(addCheckOptions(audit), { repoUrl: false }))
     .action(async (flags: RawFlags) => {
       process.exitCode = await runAuditCommand(parseAuditFlags(flags));
     });
