@@ -7,10 +7,11 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseAllDocuments } from 'yaml';
 import { kubeharden } from '../cli/helpers.js';
 import { sharedPath } from '../shared.js';
 import { Browser, chromiumAvailable, type Page } from '../browser/chromium.js';
@@ -160,6 +161,37 @@ describe('HTML report in headless Chromium', { skip: !run }, () => {
     await page.eval("document.querySelector('#list-main tbody button.toggle').click()");
     assert.match(await page.eval<string>("document.querySelector('#list-main tr.detail').textContent"), /via (Cluster)?RoleBinding/);
     await shot(page, 'html-report-rbac-risks');
+  });
+
+  it('audit -o html: objects read from a cluster are located by source and field path, filterable, no line 0', async () => {
+    // A recorded cluster (kubectl get -o json shape) holding the insecure examples.
+    const items = readdirSync('examples/insecure')
+      .filter((n) => n.endsWith('.yaml'))
+      .flatMap((n) => parseAllDocuments(readFileSync(join('examples/insecure', n), 'utf8')).map((d) => d.toJS() as { metadata?: Record<string, unknown> } | null))
+      .filter((o): o is { metadata: Record<string, unknown> } => !!o?.metadata)
+      .map((o, i) => ({ ...o, metadata: { ...o.metadata, uid: `uid-${i}` } }));
+    const dump = join(out, 'cluster.json');
+    writeFileSync(dump, JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+    const file = join(out, 'audit.html');
+    const r = kubeharden(['audit', '--from', dump, '-o', 'html', '--output-file', file, '--write-baseline', join(out, 'audit.json'), '--fail-on', 'none']);
+    assert.equal(r.code, 0, r.stderr);
+    const json = JSON.parse(readFileSync(join(out, 'audit.json'), 'utf8')) as { findings: Array<{ path: string; suppressed?: unknown }> };
+    const open_ = json.findings.filter((f) => !f.suppressed);
+    assert.ok(open_.length > 10);
+    const page = await open(file);
+    await shot(page, 'html-report-audit');
+    assert.deepEqual(page.console.filter((c) => c.type === 'error' || c.type === 'exception'), []);
+    assert.match(await page.eval<string>('document.title'), /^kubeharden audit/);
+    assert.equal(await count(page), `${open_.length} of ${open_.length} findings match`);
+    const locations = await page.eval<string[]>("[...document.querySelectorAll('#list-main tbody td.loc')].map((c) => c.textContent)");
+    assert.ok(locations.length > 0 && locations.every((l) => /cluster\.json · \S/.test(l) && !/:0(:|$)/.test(l)), locations.join('\n'));
+    // The location filter matches field paths of position-less findings.
+    await setValue(page, 'f-file', 'securityContext.privileged');
+    const privileged = open_.filter((f) => f.path.includes('securityContext.privileged')).length;
+    assert.ok(privileged > 0);
+    assert.equal(await count(page), `${privileged} of ${open_.length} findings match${privileged === 1 ? 'es' : ''}`);
+    await page.eval("document.querySelector('#list-main tbody button.toggle').click()");
+    assert.match(await page.eval<string>("document.querySelector('#list-main tr.detail').textContent"), /Location\S*cluster\.json · spec\.[^:]*securityContext\.privileged/);
   });
 
   it('the ×10 corpus stays within the documented size and pages through every finding', async (t) => {
