@@ -38,7 +38,7 @@ const LABELS = { 'app.kubernetes.io/name': AUDIT_NAME, 'app.kubernetes.io/part-o
 const SELECTOR = { 'app.kubernetes.io/name': AUDIT_NAME };
 
 const SECRETS_EXEMPTION =
-  'kubeharden audit lists Secrets only as metadata (PartialObjectMetadataList, type=kubernetes.io/service-account-token) to report legacy tokens; RBAC has no metadata-only verb. The token is short-lived and the pod has no writable filesystem and egress to the API server only.';
+  'kubeharden audit lists Secrets only as metadata (PartialObjectMetadataList, type=kubernetes.io/service-account-token) to report legacy tokens; RBAC has no metadata-only verb. The token is short-lived and the pod has no writable filesystem and egress only to the API server and the kubelets (for /configz).';
 
 /** The ClusterRole's rules: read what the audit reads, write the report kinds. */
 export function auditRules(api: ReportApi, extraResources: readonly string[]): Obj[] {
@@ -82,6 +82,9 @@ export function auditInstallManifests(o: AuditInstallOptions): Obj[] {
         'pod-security.kubernetes.io/enforce-version': 'latest',
         'pod-security.kubernetes.io/warn': 'restricted',
         'pod-security.kubernetes.io/warn-version': 'latest',
+        // The same labels as `webhook install` gives the namespace (both can share one).
+        'pod-security.kubernetes.io/audit': 'restricted',
+        'pod-security.kubernetes.io/audit-version': 'latest',
       },
     },
   });

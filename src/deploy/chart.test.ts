@@ -31,4 +31,16 @@ describe('Helm chart', () => {
     assert.throws(() => componentTemplate(drifting), /Service\/.*differs with webhook\.mutate on/);
     assert.doesNotMatch(t, /__KH_/);
   });
+
+  it('renders objects an earlier component also renders only while that one is disabled', () => {
+    const [webhook, audit] = COMPONENTS;
+    assert.equal(audit.name, 'audit');
+    const t = componentTemplate(audit, [webhook]);
+    assert.match(t, /\{\{- if not \.Values\.webhook\.enabled \}\}\n---\napiVersion: v1\nkind: Namespace\n/);
+    assert.match(t, /\{\{- if not \.Values\.webhook\.enabled \}\}\n---\napiVersion: networking\.k8s\.io\/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n/);
+    assert.match(t, /\{\{- if \.Values\.audit\.crds \}\}\n---\napiVersion: apiextensions\.k8s\.io\/v1\nkind: CustomResourceDefinition/);
+    assert.match(t, /schedule: \{\{ \.Values\.audit\.schedule \| quote \}\}/);
+    // Alone, the audit renders its own namespace objects.
+    assert.doesNotMatch(componentTemplate(audit), /if not/);
+  });
 });

@@ -1,16 +1,19 @@
 /**
- * The Helm chart charts/kubeharden, generated from the code that writes `webhook install` (one
- * source: a hardening change there reaches the chart by `npm run chart`, and a test fails while
- * the committed chart differs from what this writes).
+ * The Helm chart charts/kubeharden, generated from the code that writes `webhook install` and
+ * `audit install` (one source: a hardening change there reaches the chart by `npm run chart`, and
+ * a test fails while the committed chart differs from what this writes).
  *
  * How: each component's install function is called with placeholder values (`__KH_name__`),
  * its objects are printed as YAML, and each placeholder becomes the Helm expression for a value.
  * A boolean option is rendered off and on; objects only present when on are wrapped in an `if`
  * of that value, and any other difference is an error (the chart must not drift from the code).
- * A component is one entry of COMPONENTS: the audit CronJob of `audit install` joins as one more.
+ * A component is one entry of COMPONENTS. Objects an earlier component also renders (the
+ * namespace, its default-deny policy) are rendered by a later one only while the earlier is
+ * disabled, so each exists once.
  */
 import { stringify } from 'yaml';
 import { installManifests, NAME, type InstallOptions } from '../admission/install.js';
+import { auditInstallManifests } from '../audit/install.js';
 import { VERSION } from '../cli/version.js';
 
 type Obj = Record<string, unknown>;
@@ -31,12 +34,15 @@ const TIMEOUT = ph('TIMEOUT', '{{ .Values.webhook.timeoutSeconds }}');
 const TLS_CRT = ph('TLS_CRT', '{{ $tls.crt | toJson }}');
 const TLS_KEY = ph('TLS_KEY', '{{ $tls.key | toJson }}');
 const CA = ph('CA', '{{ $tls.ca | toJson }}');
+const SCHEDULE = ph('SCHEDULE', '{{ .Values.audit.schedule | quote }}');
 /** The caBundle is base64 of the CA: its placeholder is base64 of the CA placeholder. */
 const CA_BUNDLE: Placeholder = { token: Buffer.from(CA.token).toString('base64'), helm: '{{ $tls.ca | b64enc }}' };
 
 interface Component {
   /** Values key (`<name>.enabled`) and template file name. */
   name: string;
+  /** The code and command that write the same objects. */
+  source: string;
   /** Template lines before the objects (variables the placeholders use). */
   preamble: string[];
   placeholders: Placeholder[];
@@ -69,6 +75,7 @@ const TLS_PREAMBLE = [
 
 const WEBHOOK: Component = {
   name: 'webhook',
+  source: 'src/admission/install.ts (kubeharden webhook install)',
   preamble: TLS_PREAMBLE,
   placeholders: [NS, IMAGE, REPLICAS, FAILURE_POLICY, TIMEOUT, TLS_CRT, TLS_KEY, CA, CA_BUNDLE],
   toggles: [{ value: 'webhook.mutate', default: false }],
@@ -88,7 +95,29 @@ const WEBHOOK: Component = {
   },
 };
 
-export const COMPONENTS: readonly Component[] = [WEBHOOK];
+/**
+ * The scheduled audit of `audit install`: the CronJob, its read-only ClusterRole and the report
+ * CRDs. Reports are PolicyReports (wgpolicyk8s), the default of `audit install`.
+ */
+const AUDIT: Component = {
+  name: 'audit',
+  source: 'src/audit/install.ts (kubeharden audit install)',
+  preamble: [],
+  placeholders: [NS, IMAGE, SCHEDULE],
+  toggles: [{ value: 'audit.crds', default: true }],
+  render: (t) =>
+    auditInstallManifests({
+      namespace: NS.token,
+      schedule: SCHEDULE.token,
+      image: IMAGE.token,
+      api: 'wgpolicyk8s',
+      crds: t['audit.crds'],
+      extraResources: [],
+      auditArgs: [],
+    }),
+};
+
+export const COMPONENTS: readonly Component[] = [WEBHOOK, AUDIT];
 
 const key = (o: Obj) => {
   const m = (o.metadata ?? {}) as { name?: string; namespace?: string };
@@ -103,11 +132,26 @@ function yamlOf(o: Obj, placeholders: readonly Placeholder[]): string {
   return text;
 }
 
-/** The template of one component: its objects, the toggled ones inside `if`s. */
-export function componentTemplate(c: Component): string {
+/** The keys of a component's objects with every toggle off and on. */
+function keysOf(c: Component): Set<string> {
   const off = Object.fromEntries(c.toggles.map((t) => [t.value, false]));
+  return new Set([off, ...c.toggles.map((t) => ({ ...off, [t.value]: true }))].flatMap((v) => c.render(v).map(key)));
+}
+
+/**
+ * The template of one component: its objects, the toggled ones inside `if`s; objects `earlier`
+ * components also render only while those are disabled.
+ */
+export function componentTemplate(c: Component, earlier: readonly Component[] = []): string {
+  const off = Object.fromEntries(c.toggles.map((t) => [t.value, false]));
+  const owners = (k: string) => earlier.filter((e) => keysOf(e).has(k));
   const base = new Map(c.render(off).map((o) => [key(o), yamlOf(o, c.placeholders)]));
-  const docs: string[] = [...base.values()].map((y) => `---\n${y}`);
+  const docs: string[] = [...base].map(([k, y]) => {
+    const shared = owners(k);
+    if (shared.length === 0) return `---\n${y}`;
+    const enabled = shared.map((e) => `.Values.${e.name}.enabled`);
+    return `{{- if not ${enabled.length === 1 ? enabled[0] : `(or ${enabled.join(' ')})`} }}\n---\n${y}{{- end }}\n`;
+  });
   for (const t of c.toggles) {
     const on = c.render({ ...off, [t.value]: true });
     for (const o of on) {
@@ -117,7 +161,7 @@ export function componentTemplate(c: Component): string {
       else if (b !== y) throw new Error(`chart: ${key(o)} differs with ${t.value} on: make it a placeholder or a separate object`);
     }
   }
-  const header = [`{{- /* Generated by \`npm run chart\` from src/admission/install.ts (kubeharden ${c.name} install): do not edit. */}}`, `{{- if .Values.${c.name}.enabled }}`, ...c.preamble];
+  const header = [`{{- /* Generated by \`npm run chart\` from ${c.source}: do not edit. */}}`, `{{- if .Values.${c.name}.enabled }}`, ...c.preamble];
   return `${header.join('\n')}\n${docs.join('')}{{- end }}\n`;
 }
 
@@ -136,7 +180,7 @@ function chartYaml(): string {
     {
       apiVersion: 'v2',
       name: 'kubeharden',
-      description: 'kubeharden admission webhook: the same checks as `kubeharden scan`, enforced at admission (hardened: a scan of the rendered chart has nothing at medium or above).',
+      description: 'kubeharden admission webhook and scheduled cluster audit: the same checks as `kubeharden scan`, enforced at admission and reported as PolicyReports (hardened: a scan of the rendered chart has nothing at medium or above).',
       type: 'application',
       version: VERSION,
       appVersion: VERSION,
@@ -166,6 +210,16 @@ webhook:
   timeoutSeconds: 3
   # Also register /mutate for namespaces labelled kubeharden.io/mutate=true.
   mutate: false
+
+# The objects of \`kubeharden audit install\`: a CronJob that audits the cluster with the checks of
+# scan and writes PolicyReports (wgpolicyk8s). Off by default: it reads the whole cluster,
+# including Secret metadata (docs/audit.md).
+audit:
+  enabled: false
+  # Cron schedule of the audit.
+  schedule: "0 * * * *"
+  # Install the PolicyReport CRDs (false where Kyverno or another tool installed them).
+  crds: true
 `;
 }
 
@@ -176,6 +230,6 @@ export function chartFiles(): Record<string, string> {
     'values.yaml': valuesYaml(),
     'templates/_helpers.tpl': HELPERS,
   };
-  for (const c of COMPONENTS) files[`templates/${c.name}.yaml`] = componentTemplate(c);
+  COMPONENTS.forEach((c, i) => (files[`templates/${c.name}.yaml`] = componentTemplate(c, COMPONENTS.slice(0, i))));
   return files;
 }

@@ -1,7 +1,7 @@
 /**
  * charts/kubeharden rendered by a real helm (built from the Go module proxy by
- * scripts/infra/20-helm.sh): it lints, renders the same objects as `kubeharden webhook install`,
- * has no finding at medium or above when kubeharden scans it, and the real kube-apiserver accepts
+ * scripts/infra/20-helm.sh): it lints, renders the same objects as `kubeharden webhook install`
+ * and `kubeharden audit install` (each object once when both are on), has no finding at medium or above when kubeharden scans it, and the real kube-apiserver accepts
  * every object (server-side dry-run).
  */
 import { after, before, describe, it } from 'node:test';
@@ -48,8 +48,25 @@ describe('Helm chart', { skip: !helm }, () => {
     }
   });
 
+  it('renders exactly the objects of `kubeharden audit install` (one source); with the webhook, the shared namespace objects once', () => {
+    const cli = kubeharden(['audit', 'install', '--namespace', 'kubeharden-system']);
+    assert.equal(cli.code, 0, cli.stderr);
+    const audit = objects(cli.stdout);
+    assert.deepEqual(withoutCerts(objects(render('audit.enabled=true', 'webhook.enabled=false'))), withoutCerts(audit));
+    const noCrds = objects(render('audit.enabled=true', 'webhook.enabled=false', 'audit.crds=false'));
+    assert.deepEqual(withoutCerts(noCrds), withoutCerts(audit.filter((o) => o.kind !== 'CustomResourceDefinition')));
+    // Both on: the union, the namespace and its default-deny policy once.
+    const webhook = objects(kubeharden(['webhook', 'install', '--namespace', 'kubeharden-system']).stdout);
+    const both = objects(render('audit.enabled=true'));
+    const id = (o: Obj) => `${o.kind}/${o.metadata.name}`;
+    assert.deepEqual(both.map(id).sort(), [...new Set([...webhook, ...audit].map(id))].sort());
+    assert.equal(both.length, new Set(both.map(id)).size);
+    const schedule = objects(render('audit.enabled=true', 'webhook.enabled=false', 'audit.schedule=*/5 * * * *')).find((o) => o.kind === 'CronJob') as { spec: { schedule: string } };
+    assert.equal(schedule.spec.schedule, '*/5 * * * *');
+  });
+
   it('has no finding at medium or above when kubeharden scans it', () => {
-    for (const set of [[], ['webhook.mutate=true', 'image.digest=sha256:' + 'a'.repeat(64)]]) {
+    for (const set of [[], ['webhook.mutate=true', 'image.digest=sha256:' + 'a'.repeat(64)], ['audit.enabled=true'], ['audit.enabled=true', 'webhook.enabled=false']]) {
       const r = kubeharden(['scan', '-', '--fail-on', 'medium'], { input: render(...set) });
       assert.equal(r.code, 0, r.stdout + r.stderr);
       assert.match(r.stdout, /objects scanned/);
@@ -71,7 +88,7 @@ describe('Helm chart on the real kube-apiserver', { skip: !helm }, () => {
   it('every rendered object is accepted by a server-side dry-run', async () => {
     if (!c) assert.fail(`NOT RUN: control plane not built (${avail.reason}): bash scripts/build-control-plane.sh`);
     await c.kubectl(['create', 'namespace', 'kubeharden-system']);
-    const rendered = render('webhook.mutate=true');
+    const rendered = render('webhook.mutate=true', 'audit.enabled=true');
     const r = await c.apply(rendered, { dryRunServer: true });
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trim().split('\n');
