@@ -1,6 +1,6 @@
 /**
- * One client for every live-cluster feature (audit, scan --control-plane, images prefetch; later
- * rbac and netpol live):
+ * One client for every live-cluster feature (audit, scan --control-plane, images prefetch, rbac
+ * live; later netpol live):
  * kubeconfig, context or in-cluster config through @kubernetes/client-node (this module is loaded
  * lazily, by commands that talk to a cluster: a file scan never pays for it), then plain HTTPS with a keep-alive agent. Raw requests rather than the
  * generated API classes because audit needs what those do not give: any resource found through
@@ -14,7 +14,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { request as httpRequest, Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { loadKubeConfig } from './kubeconfig.js';
 import { ClusterError, reasonOfStatus, statusMessage, type ClusterIdentity } from './errors.js';
 
 export interface ConnectOptions {
@@ -219,23 +220,16 @@ function describeNetworkError(e: NodeJS.ErrnoException): string {
 
 /**
  * Reads the kubeconfig (or the in-cluster config) and prepares the transport. Errors here are
- * configuration errors: no kubeconfig, unknown context, unreadable certificate files.
+ * configuration errors (KubeconfigError): no kubeconfig, unknown context, unreadable certificate files.
  */
 export async function connect(opts: ConnectOptions = {}): Promise<ClusterClient> {
-  const kc = new KubeConfig();
-  if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
-  else kc.loadFromDefault();
-  if (opts.context) {
-    if (!kc.getContextObject(opts.context)) {
-      const known = kc.getContexts().map((c) => c.name);
-      throw new Error(`context "${opts.context}" is not in the kubeconfig${known.length ? ` (it has: ${known.join(', ')})` : ''}`);
-    }
-    kc.setCurrentContext(opts.context);
-  }
+  return clientFor(loadKubeConfig(opts), opts);
+}
+
+/** A client for a kubeconfig already loaded (its current context). */
+export async function clientFor(kc: KubeConfig, opts: Pick<ConnectOptions, 'timeoutMs' | 'attempts'> = {}): Promise<ClusterClient> {
   const cluster = kc.getCurrentCluster();
-  if (!cluster || !cluster.server) {
-    throw new Error('no cluster to talk to: no kubeconfig was found ($KUBECONFIG, ~/.kube/config) and this is not a pod (give --kubeconfig/--context)');
-  }
+  if (!cluster || !cluster.server) throw new Error(`the kubeconfig's current context "${kc.getCurrentContext()}" names no cluster with a server: give --context`);
   const contextName = kc.getCurrentContext();
   const context = kc.getContextObject(contextName);
   const inCluster = contextName === 'inClusterContext';

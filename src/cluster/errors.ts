@@ -33,9 +33,12 @@ export class ClusterError extends Error {
   readonly identity: ClusterIdentity;
   /** What was asked, e.g. "list pods in all namespaces". */
   readonly what: string;
+  /** The cause alone, without the request and the cluster (e.g. "HTTP 403: …"). */
+  readonly detail: string;
 
   constructor(identity: ClusterIdentity, what: string, reason: ClusterErrorReason, detail: string, status?: number) {
     super(`${what}: ${describeCluster(identity)}: ${detail}`);
+    this.detail = detail;
     this.name = 'ClusterError';
     this.identity = identity;
     this.what = what;

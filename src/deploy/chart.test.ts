@@ -37,7 +37,7 @@ describe('Helm chart', () => {
     assert.equal(audit.name, 'audit');
     const t = componentTemplate(audit, [webhook]);
     assert.match(t, /\{\{- if not \.Values\.webhook\.enabled \}\}\n---\napiVersion: v1\nkind: Namespace\n/);
-    assert.match(t, /\{\{- if not \.Values\.webhook\.enabled \}\}\n---\napiVersion: networking\.k8s\.io\/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n/);
+    assert.match(t, /\{\{- if not \.Values\.webhook\.enabled \}\}\n---\napiVersion: networking\.k8s\.io\/v1\nkind: NetworkPolicy\nmetadata:\n {2}name: default-deny\n/);
     assert.match(t, /\{\{- if \.Values\.audit\.crds \}\}\n---\napiVersion: apiextensions\.k8s\.io\/v1\nkind: CustomResourceDefinition/);
     assert.match(t, /schedule: \{\{ \.Values\.audit\.schedule \| quote \}\}/);
     // Alone, the audit renders its own namespace objects.

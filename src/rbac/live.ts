@@ -1,19 +1,16 @@
 /**
  * Live mode: reads Roles, ClusterRoles, bindings, ServiceAccounts, pods (and CRDs, for resource
- * names) from a cluster with @kubernetes/client-node — kubeconfig, context or in-cluster config —
- * paginated. A list the caller may not make is reported with what it means for the answers.
- * Live ClusterRoles already carry the rules the aggregation controller computed.
+ * names) from a cluster through the shared client (src/cluster: the kubeconfig as kubectl finds
+ * it, paged lists that survive an expired continue token, retries of transient failures). A
+ * list the caller may not make is reported with what it means for the answers. Live
+ * ClusterRoles already carry the rules the aggregation controller computed.
  */
-import {
-  ApiextensionsV1Api,
-  AuthenticationV1Api,
-  AuthorizationV1Api,
-  CoreV1Api,
-  KubeConfig,
-  RbacAuthorizationV1Api,
-} from '@kubernetes/client-node';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { clientFor, type ClusterClient } from '../cluster/client.js';
+import { ClusterError } from '../cluster/errors.js';
+import { KubeconfigError, loadKubeConfig as loadConfig } from '../cluster/kubeconfig.js';
+import { listPages } from '../cluster/list.js';
+import type { ResourceRef } from '../cluster/discovery.js';
 import type { RbacInput } from './policy.js';
 import type { RequestAttributes, UserInfo } from './types.js';
 
@@ -78,44 +75,14 @@ const CONSEQUENCE: Record<LiveResource, string> = {
   customresourcedefinitions: 'custom resource names cannot be resolved; give them as resource.group',
 };
 
-/** Where the credentials come from, in the order kubectl looks (no silent http://localhost:8080). */
-function configSource(opts: { kubeconfig?: string }): 'file' | 'env' | 'home' | 'in-cluster' | undefined {
-  if (opts.kubeconfig) return 'file';
-  if (process.env.KUBECONFIG) return 'env';
-  const home = process.env.HOME ?? process.env.USERPROFILE;
-  if (home && existsSync(join(home, '.kube', 'config'))) return 'home';
-  if (process.env.KUBERNETES_SERVICE_HOST && existsSync(SERVICEACCOUNT_TOKEN)) return 'in-cluster';
-  return undefined;
-}
-
-const SERVICEACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
-
+/** The kubeconfig (src/cluster/kubeconfig.ts), its problems as LiveErrors. */
 export function loadKubeConfig(opts: { kubeconfig?: string; context?: string }): KubeConfig {
-  const source = configSource(opts);
-  if (!source) {
-    throw new LiveError(
-      'no Kubernetes configuration: $KUBECONFIG is unset, ~/.kube/config does not exist and this is not a pod; give --kubeconfig FILE (or read RBAC objects offline with -f PATH)',
-    );
-  }
-  const kc = new KubeConfig();
   try {
-    if (source === 'file') kc.loadFromFile(opts.kubeconfig as string);
-    else if (source === 'in-cluster') kc.loadFromCluster();
-    else kc.loadFromDefault();
+    return loadConfig(opts);
   } catch (e) {
-    const where = source === 'file' ? (opts.kubeconfig as string) : source === 'env' ? `$KUBECONFIG (${process.env.KUBECONFIG})` : '~/.kube/config';
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new LiveError(`cannot read the kubeconfig ${where}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message.split('\n')[0]}`);
+    if (!(e instanceof KubeconfigError)) throw e;
+    throw new LiveError(e.reason === 'none' ? `${e.message} (or read RBAC objects offline with -f PATH)` : e.message);
   }
-  if (opts.context) {
-    if (!kc.getContextObject(opts.context)) {
-      const known = kc.getContexts().map((c) => c.name);
-      throw new LiveError(`context "${opts.context}" not found in the kubeconfig${known.length ? ` (contexts: ${known.join(', ')})` : ''}`);
-    }
-    kc.setCurrentContext(opts.context);
-  }
-  if (!kc.getCurrentCluster()) throw new LiveError(`the kubeconfig's current context "${kc.getCurrentContext()}" names no cluster: give --context`);
-  return kc;
 }
 
 /** `cluster "NAME" (context "CTX", https://server)`: what every live error names. */
@@ -124,70 +91,50 @@ export function clusterName(kc: KubeConfig): string {
   return `cluster "${cluster?.name ?? '?'}" (context "${kc.getCurrentContext()}", ${cluster?.server ?? 'no server'})`;
 }
 
-interface Page {
-  items: unknown[];
-  metadata?: { _continue?: string };
-}
-
-function errorCode(e: unknown): number | undefined {
-  const c = (e as { code?: unknown }).code;
-  return typeof c === 'number' ? c : undefined;
-}
-
-function message(e: unknown): string {
-  const body = (e as { body?: unknown }).body;
-  if (typeof body === 'string') {
-    try {
-      const m = (JSON.parse(body) as { message?: unknown }).message;
-      if (typeof m === 'string') return m;
-    } catch {
-      /* not JSON */
-    }
+/** A failure of the shared client in words: HTTP status, network, TLS. */
+export function describeFailure(e: unknown): Failure {
+  if (!(e instanceof ClusterError)) return { kind: 'other', text: (e as Error).message ?? String(e) };
+  const detail = e.detail.replace(/^HTTP \d+: /, '');
+  switch (e.reason) {
+    case 'unauthorized':
+      return { kind: 'unauthorized', text: 'unauthorized (401): the API server rejected the credentials of the kubeconfig user' };
+    case 'forbidden':
+      return { kind: 'forbidden', text: `forbidden (403): ${detail}` };
+    case 'unreachable':
+      return e.detail.startsWith('TLS:') ? { kind: 'tls', text: e.detail } : { kind: 'unreachable', text: e.detail };
+    default:
+      return { kind: 'other', text: e.detail };
   }
-  return (e as Error).message ?? String(e);
 }
 
-const TLS_CODES = /^(?:SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(?:_LOCALLY)?|CERT_\w+|ERR_TLS_\w+|ERR_SSL_\w+|EPROTO)$/;
-const NETWORK: Record<string, string> = {
-  ECONNREFUSED: 'connection refused (is the API server running, and is the server address right?)',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'host name lookup failed',
-  ETIMEDOUT: 'connection timed out',
-  ECONNRESET: 'connection reset by the server',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
+const rbacGroup = (resource: string, kind: string, namespaced: boolean): ResourceRef => ({ group: 'rbac.authorization.k8s.io', version: 'v1', resource, kind, namespaced, verbs: ['list'] });
+const core = (resource: string, kind: string, namespaced: boolean): ResourceRef => ({ group: '', version: 'v1', resource, kind, namespaced, verbs: ['list'] });
+
+/** What each live resource is, for the shared client's paged list. */
+const RESOURCES: Record<LiveResource, ResourceRef> = {
+  clusterroles: rbacGroup('clusterroles', 'ClusterRole', false),
+  clusterrolebindings: rbacGroup('clusterrolebindings', 'ClusterRoleBinding', false),
+  roles: rbacGroup('roles', 'Role', true),
+  rolebindings: rbacGroup('rolebindings', 'RoleBinding', true),
+  serviceaccounts: core('serviceaccounts', 'ServiceAccount', true),
+  namespaces: core('namespaces', 'Namespace', false),
+  pods: core('pods', 'Pod', true),
+  customresourcedefinitions: { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false, verbs: ['list'] },
 };
 
-/** Any client-node failure in words: HTTP status, network, TLS. */
-export function describeFailure(e: unknown): Failure {
-  const status = errorCode(e);
-  if (status === 401) return { kind: 'unauthorized', text: 'unauthorized (401): the API server rejected the credentials of the kubeconfig user' };
-  if (status === 403) return { kind: 'forbidden', text: `forbidden (403): ${message(e)}` };
-  if (status !== undefined) return { kind: 'other', text: `HTTP ${status}: ${message(e)}` };
-  const err = e as { code?: unknown; cause?: { code?: unknown }; message?: string };
-  const code = [err.code, err.cause?.code].find((c): c is string => typeof c === 'string');
-  const text = String(err.message ?? e).replace(/^request to \S+ failed, reason: /, '');
-  if (code && TLS_CODES.test(code)) return { kind: 'tls', text: `TLS: ${text} (${code}): the server's certificate is not trusted with the kubeconfig's certificate-authority` };
-  if (/certificate|TLS|SSL/i.test(text)) return { kind: 'tls', text: `TLS: ${text}: check certificate-authority in the kubeconfig` };
-  const net = code ? NETWORK[code] : Object.entries(NETWORK).find(([c]) => text.includes(c))?.[1];
-  if (net) return { kind: 'unreachable', text: net };
-  return { kind: 'other', text };
-}
-
-async function listAll(fetch: (cont: string | undefined) => Promise<Page>): Promise<unknown[]> {
-  const out: unknown[] = [];
-  let cont: string | undefined;
-  do {
-    const page = await fetch(cont);
-    for (const item of page.items) out.push(item);
-    cont = page.metadata?._continue || undefined;
-  } while (cont);
+async function listAll(client: ClusterClient, resource: LiveResource, limit: number, namespace?: string): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  for await (const page of listPages(client, { resource: RESOURCES[resource], limit, ...(namespace !== undefined ? { namespace } : {}) })) for (const item of page.items) out.push(item);
   return out;
 }
 
-/** client-node models → plain JSON as the API server sent it (dates back to strings). */
-function plain(v: unknown): unknown {
-  return JSON.parse(JSON.stringify(v));
+/** The client for a loaded kubeconfig; its problems (unreadable certificate files) as LiveErrors. */
+async function clientOf(kc: KubeConfig): Promise<ClusterClient> {
+  try {
+    return await clientFor(kc);
+  } catch (e) {
+    throw new LiveError(`cannot read ${clusterName(kc)}: ${(e as Error).message}`);
+  }
 }
 
 /**
@@ -197,9 +144,6 @@ function plain(v: unknown): unknown {
  */
 export async function loadLive(opts: LiveOptions = {}): Promise<LiveLoad> {
   const kc = loadKubeConfig(opts);
-  const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
-  const core = kc.makeApiClient(CoreV1Api);
-  const ext = kc.makeApiClient(ApiextensionsV1Api);
   const limit = opts.pageSize ?? 500;
   const ctx = kc.getContextObject(kc.getCurrentContext());
   const result: LiveLoad = {
@@ -213,82 +157,78 @@ export async function loadLive(opts: LiveOptions = {}): Promise<LiveLoad> {
     rbacComplete: true,
     serviceAccountsComplete: true,
   };
-  const all: Array<{ resource: LiveResource; kind: string; fetch: (cont: string | undefined) => Promise<Page> }> = [
-    { resource: 'clusterroles', kind: 'ClusterRole', fetch: (c) => rbac.listClusterRole({ limit, _continue: c }) as Promise<Page> },
-    { resource: 'clusterrolebindings', kind: 'ClusterRoleBinding', fetch: (c) => rbac.listClusterRoleBinding({ limit, _continue: c }) as Promise<Page> },
-    { resource: 'roles', kind: 'Role', fetch: (c) => rbac.listRoleForAllNamespaces({ limit, _continue: c }) as Promise<Page> },
-    { resource: 'rolebindings', kind: 'RoleBinding', fetch: (c) => rbac.listRoleBindingForAllNamespaces({ limit, _continue: c }) as Promise<Page> },
-    { resource: 'serviceaccounts', kind: 'ServiceAccount', fetch: (c) => core.listServiceAccountForAllNamespaces({ limit, _continue: c }) as Promise<Page> },
-    { resource: 'namespaces', kind: 'Namespace', fetch: (c) => core.listNamespace({ limit, _continue: c }) as Promise<Page> },
-    { resource: 'pods', kind: 'Pod', fetch: (c) => core.listPodForAllNamespaces({ limit, _continue: c }) as Promise<Page> },
-    { resource: 'customresourcedefinitions', kind: 'CustomResourceDefinition', fetch: (c) => ext.listCustomResourceDefinition({ limit, _continue: c }) as Promise<Page> },
-  ];
-  const wanted = new Set(opts.resources ?? all.map((l) => l.resource));
+  const all = Object.keys(RESOURCES) as LiveResource[];
+  const wanted = new Set(opts.resources ?? all);
   if (opts.pods === false) wanted.delete('pods');
-  const lists = all.filter((l) => wanted.has(l.resource));
-
-  const settled = await Promise.allSettled(lists.map((l) => listAll(l.fetch)));
-  const namespacedFallback: typeof lists = [];
-  settled.forEach((s, i) => {
-    const l = lists[i];
-    if (s.status === 'fulfilled') {
-      for (const item of s.value) {
-        const obj = plain(item) as Record<string, unknown>;
-        obj.kind = l.kind;
-        if (l.kind === 'CustomResourceDefinition') result.crds.push(obj);
-        else result.inputs.push({ object: obj, origin: 'live' });
-      }
-      return;
+  const lists = all.filter((r) => wanted.has(r));
+  const add = (resource: LiveResource, items: readonly Record<string, unknown>[]) => {
+    for (const obj of items) {
+      if (resource === 'customresourcedefinitions') result.crds.push(obj);
+      else result.inputs.push({ object: obj, origin: 'live' });
     }
-    const failure = describeFailure(s.reason);
-    // Not one list's problem: the cluster cannot be read at all.
-    if (failure.kind !== 'forbidden' && failure.kind !== 'other') throw new LiveError(`cannot read ${clusterName(kc)}: ${failure.text}`);
-    result.failures.push({ ...failure, resource: l.resource, namespace: '', consequence: CONSEQUENCE[l.resource] });
-    if (failure.kind === 'forbidden' && (l.resource === 'roles' || l.resource === 'rolebindings')) namespacedFallback.push(l);
-    if ((RBAC_RESOURCES as readonly string[]).includes(l.resource)) result.rbacComplete = false;
-    if (l.resource === 'serviceaccounts') result.serviceAccountsComplete = false;
-  });
+  };
 
-  // Cannot list across namespaces: the context's namespace alone can still be read (used only
-  // when the user accepts an incomplete answer).
-  for (const l of namespacedFallback) {
-    const ns = result.namespace;
-    try {
-      const items = await listAll((c) =>
-        (l.kind === 'Role' ? rbac.listNamespacedRole({ namespace: ns, limit, _continue: c }) : rbac.listNamespacedRoleBinding({ namespace: ns, limit, _continue: c })) as Promise<Page>,
-      );
-      for (const item of items) {
-        const obj = plain(item) as Record<string, unknown>;
-        obj.kind = l.kind;
-        result.inputs.push({ object: obj, origin: 'live' });
+  const client = await clientOf(kc);
+  try {
+    const settled = await Promise.allSettled(lists.map((r) => listAll(client, r, limit)));
+    const namespacedFallback: LiveResource[] = [];
+    settled.forEach((s, i) => {
+      const resource = lists[i];
+      if (s.status === 'fulfilled') return add(resource, s.value);
+      const failure = describeFailure(s.reason);
+      // Not one list's problem: the cluster cannot be read at all.
+      if (failure.kind !== 'forbidden' && failure.kind !== 'other') throw new LiveError(`cannot read ${clusterName(kc)}: ${failure.text}`);
+      result.failures.push({ ...failure, resource, namespace: '', consequence: CONSEQUENCE[resource] });
+      if (failure.kind === 'forbidden' && (resource === 'roles' || resource === 'rolebindings')) namespacedFallback.push(resource);
+      if ((RBAC_RESOURCES as readonly string[]).includes(resource)) result.rbacComplete = false;
+      if (resource === 'serviceaccounts') result.serviceAccountsComplete = false;
+    });
+
+    // Cannot list across namespaces: the context's namespace alone can still be read (used only
+    // when the user accepts an incomplete answer).
+    for (const resource of namespacedFallback) {
+      const ns = result.namespace;
+      try {
+        add(resource, await listAll(client, resource, limit, ns));
+        const f = result.failures.find((x) => x.resource === resource && x.namespace === '');
+        if (f) f.consequence += ` (namespace ${ns} was read: answers about it are complete for ${resource})`;
+      } catch (e) {
+        result.failures.push({ ...describeFailure(e), resource, namespace: ns, consequence: CONSEQUENCE[resource] });
       }
-      const f = result.failures.find((x) => x.resource === l.resource && x.namespace === '');
-      if (f) f.consequence += ` (namespace ${ns} was read: answers about it are complete for ${l.resource})`;
-    } catch (e) {
-      result.failures.push({ ...describeFailure(e), resource: l.resource, namespace: ns, consequence: CONSEQUENCE[l.resource] });
     }
+  } finally {
+    client.close();
   }
   return result;
 }
 
+/** POSTs a review object and returns its status; failures are LiveErrors saying what was asked. */
+async function review<T>(opts: { kubeconfig?: string; context?: string }, path: string, body: unknown, what: string): Promise<T> {
+  const kc = loadKubeConfig(opts);
+  const client = await clientOf(kc);
+  const spec = { path, what, method: 'POST' as const, body: JSON.stringify(body), retry: true };
+  try {
+    return client.json<{ status?: T }>(spec, await client.request(spec)).status ?? ({} as T);
+  } catch (e) {
+    throw new LiveError(`cannot ask ${clusterName(kc)} ${what}: ${describeFailure(e).text}`);
+  } finally {
+    client.close();
+  }
+}
+
 /** Who the kubeconfig's credentials authenticate as (SelfSubjectReview, allowed for everyone). */
 export async function whoAmI(opts: { kubeconfig?: string; context?: string }): Promise<UserInfo> {
-  const kc = loadKubeConfig(opts);
-  const api = kc.makeApiClient(AuthenticationV1Api);
-  let r;
-  try {
-    r = await api.createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
-  } catch (e) {
-    throw new LiveError(`cannot ask ${clusterName(kc)} who the kubeconfig user is (SelfSubjectReview): ${describeFailure(e).text}; give --as`);
-  }
-  const ui = r.status?.userInfo;
-  return { name: ui?.username ?? '', groups: ui?.groups ?? [] };
+  const status = await review<{ userInfo?: { username?: string; groups?: string[] } }>(
+    opts,
+    '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+    { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+    'who the kubeconfig user is (SelfSubjectReview; give --as)',
+  );
+  return { name: status.userInfo?.username ?? '', groups: status.userInfo?.groups ?? [] };
 }
 
 /** Asks the cluster's own authorizer (SubjectAccessReview) — used by --verify and the e2e test. */
 export async function subjectAccessReview(opts: { kubeconfig?: string; context?: string }, user: UserInfo, attrs: RequestAttributes): Promise<{ allowed: boolean; reason: string; denied: boolean }> {
-  const kc = loadKubeConfig(opts);
-  const api = kc.makeApiClient(AuthorizationV1Api);
   const spec = attrs.resourceRequest
     ? {
         user: user.name,
@@ -303,13 +243,13 @@ export async function subjectAccessReview(opts: { kubeconfig?: string; context?:
         },
       }
     : { user: user.name, groups: user.groups, nonResourceAttributes: { verb: attrs.verb, path: attrs.path } };
-  let r;
-  try {
-    r = await api.createSubjectAccessReview({ body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec } });
-  } catch (e) {
-    throw new LiveError(`cannot ask ${clusterName(kc)} (SubjectAccessReview, --verify): ${describeFailure(e).text}`);
-  }
-  return { allowed: r.status?.allowed === true, reason: r.status?.reason ?? '', denied: r.status?.denied === true };
+  const status = await review<{ allowed?: boolean; reason?: string; denied?: boolean }>(
+    opts,
+    '/apis/authorization.k8s.io/v1/subjectaccessreviews',
+    { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec },
+    '(SubjectAccessReview, --verify)',
+  );
+  return { allowed: status.allowed === true, reason: status.reason ?? '', denied: status.denied === true };
 }
 
 /** `clusterroles in all namespaces` / `roles in namespace x`. */

@@ -61,7 +61,7 @@ describe('Helm chart', { skip: !helm }, () => {
     const id = (o: Obj) => `${o.kind}/${o.metadata.name}`;
     assert.deepEqual(both.map(id).sort(), [...new Set([...webhook, ...audit].map(id))].sort());
     assert.equal(both.length, new Set(both.map(id)).size);
-    const schedule = objects(render('audit.enabled=true', 'webhook.enabled=false', 'audit.schedule=*/5 * * * *')).find((o) => o.kind === 'CronJob') as { spec: { schedule: string } };
+    const schedule = objects(render('audit.enabled=true', 'webhook.enabled=false', 'audit.schedule=*/5 * * * *')).find((o) => o.kind === 'CronJob') as unknown as { spec: { schedule: string } };
     assert.equal(schedule.spec.schedule, '*/5 * * * *');
   });
 
