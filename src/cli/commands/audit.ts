@@ -356,7 +356,7 @@ export function registerAuditCommand(program: Command): void {
     .option('--exclude-namespace <ns>', 'skip this namespace (repeatable)', collect, [] as string[])
     .option('--from <file>', 'audit a recorded cluster: `kubectl get … -A -o json|yaml` output or an `audit --dump` file; - for stdin')
     .addOption(new Option('-o, --output <format>', FORMATS.join(', ')).default('text'))
-    .option('--output-file <file>', 'write the report to a file instead of stdout')
+    .option('--output-file <file>', 'write the report to a file instead of stdout (its folder must exist)')
     .option('--write-reports', 'create or update one PolicyReport per namespace and a cluster report in the cluster')
     .addOption(new Option('--report-api <api>', 'report kinds: wgpolicyk8s (PolicyReport, v1alpha2) or openreports (Report, v1alpha1)').default('wgpolicyk8s'))
     .option('--skip-forbidden', 'lists the identity may not make are reported as not audited instead of failing (exit 2)')
