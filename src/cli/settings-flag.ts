@@ -22,7 +22,7 @@ const collect = (v: string, prev: string[]) => [...prev, v];
 /** Which checks run and how findings count: the same options, help and defaults for scan and audit. */
 export function addCheckOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default high); none: report only, input errors do not fail either').choices([...SEVERITIES, 'none']))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default high); none: findings never fail (input errors still exit 2)').choices([...SEVERITIES, 'none']))
     .addOption(new Option('--min-severity <severity>', 'show only findings at or above this severity (--fail-on still sees all)').choices([...SEVERITIES]))
     .option('-c, --config <file>', 'configuration file (default: .kubeharden.yaml searched upward)')
     .option('--checks <ids>', 'run only these checks (comma-separated ids)')
