@@ -10,6 +10,9 @@ import { ANONYMOUS_PROBE_KIND, CONTROL_PLANE_PROBE_KIND, isFactsObject } from '.
 
 type Finding = RawFinding & { object: LoadedObject };
 
+/** Where a process runs, as the order objects are listed in: kind, then name. */
+const anchorKey = (p: ComponentProcess) => `${p.owner.kind}\u0000${p.owner.name}`;
+
 /** Which checks a missing file leaves without a verdict. */
 const JUDGED_BY: Readonly<Record<string, string>> = {
   EncryptionConfiguration: 'ENCRYPTION-PROVIDERS',
@@ -106,9 +109,10 @@ export const check: BundleCheck = {
       const f = referenceFinding(r);
       if (f) yield f;
     }
-    // Once per control plane, on its first API server: the components of that plane only.
+    // Once per control plane, on its API server first by kind and name (not first in input order:
+    // files and the API list objects in different orders, and scan and audit must anchor alike).
     for (const plane of model.controlPlanes) {
-      const apiserver = plane.own.find((p) => p.component === 'kube-apiserver');
+      const apiserver = plane.own.filter((p) => p.component === 'kube-apiserver').reduce<ComponentProcess | undefined>((a, p) => (!a || anchorKey(p) < anchorKey(a) ? p : a), undefined);
       if (apiserver) yield* absentComponents(apiserver, new Set(plane.processes.map((p) => p.component)), plane.kubelets.length);
     }
     for (const k of model.kubelets) {
