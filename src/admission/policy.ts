@@ -11,10 +11,13 @@ import { minimatch } from 'minimatch';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { configSchema, ConfigError, loadConfig, type Config } from '../engine/config.js';
-import { selectChecks } from '../engine/scan.js';
+import { prepareRun, type PreparedRun } from '../engine/run.js';
+import { SettingError } from '../engine/settings.js';
 import { SEVERITIES, severityRank, type Check, type Severity } from '../engine/types.js';
 import { ALL_CHECKS } from '../checks/registry.js';
 import { selectorMatches, type Labels } from '../k8s/labels.js';
+import type { PssPolicy } from '../pss/types.js';
+import { formatPssLevelVersion } from '../pss/version.js';
 
 export const POLICY_API_VERSION = 'kubeharden.io/v1alpha1';
 export const POLICY_KIND = 'AdmissionPolicy';
@@ -140,11 +143,13 @@ export interface Profile {
   config: Config;
   failOn: Threshold;
   warnOn: Threshold;
-  /** PSS level/version string (`restricted:latest`) or undefined. */
-  pss: string | undefined;
+  /** The Pod Security level and version the profile evaluates, or undefined (none, or privileged). */
+  pss: PssPolicy | undefined;
   pssRank: number;
   /** Ids of the checks this profile runs (for "is this profile weaker" comparisons). */
   checkIds: ReadonlySet<string>;
+  /** The checks, severities and settings of every review under this profile, prepared once. */
+  run: PreparedRun;
 }
 
 export interface Rule {
@@ -239,7 +244,7 @@ export const SET_DEPENDENT_CHECKS: ReadonlySet<string> = new Set(ALL_CHECKS.filt
 /** The checks admission runs. */
 export const ADMISSION_CHECKS: readonly Check[] = ALL_CHECKS.filter((c) => c.scope !== 'bundle' && !SET_DEPENDENT_CHECKS.has(c.meta.id));
 
-function compileProfile(name: string, spec: ProfileSpec, baseDir: string | undefined): Profile {
+function compileProfile(name: string, spec: ProfileSpec, checks: readonly Check[], baseDir: string | undefined, annotationExemptions: boolean): Profile {
   let base: Config = {};
   if (spec.configFile) {
     const file = resolvePath(baseDir ?? process.cwd(), spec.configFile);
@@ -251,17 +256,23 @@ function compileProfile(name: string, spec: ProfileSpec, baseDir: string | undef
   }
   const { failOn, warnOn, configFile: _configFile, ...inline } = spec;
   const config: Config = { ...base, ...inline };
-  const pss = config.pss;
-  const level = pss?.split(':')[0] ?? 'privileged';
-  const ids = new Set(selectChecks({ config, checks: ADMISSION_CHECKS }).map((c) => c.meta.id));
+  const level = config.pss?.level ?? 'privileged';
+  let run: PreparedRun;
+  try {
+    run = prepareRun({ checks, config, configOrigin: `profiles.${name}`, annotationExemptions: config.annotationExemptions ?? annotationExemptions });
+  } catch (e) {
+    if (e instanceof SettingError) throw new PolicyError(e.message);
+    throw e;
+  }
   return {
     name,
     config,
     failOn: failOn ?? base.failOn ?? 'high',
     warnOn: warnOn ?? 'medium',
-    pss: pss && level !== 'privileged' ? (pss.includes(':') ? pss : `${pss}:latest`) : undefined,
+    pss: config.pss && level !== 'privileged' ? config.pss : undefined,
     pssRank: PSS_RANK[level] ?? 0,
-    checkIds: ids,
+    checkIds: new Set(run.checks.map((c) => c.meta.id)),
+    run,
   };
 }
 
@@ -272,6 +283,8 @@ export interface CompileOptions {
   baseDir?: string;
   /** Where the policy came from, for messages. */
   source?: string;
+  /** The checks profiles choose from (default: ADMISSION_CHECKS). */
+  checks?: readonly Check[];
 }
 
 /** Validates and compiles a policy document (already parsed from YAML/JSON). */
@@ -280,7 +293,8 @@ export function compilePolicy(raw: unknown, opts: CompileOptions = {}): Policy {
   if (!r.success) throw new PolicyError(formatIssues(opts.source ?? 'policy', r.error.issues));
   const p: ParsedPolicy = r.data;
   const profiles = new Map<string, Profile>();
-  for (const [name, spec] of Object.entries(p.profiles)) profiles.set(name, compileProfile(name, spec, opts.baseDir));
+  const checks = opts.checks ?? ADMISSION_CHECKS;
+  for (const [name, spec] of Object.entries(p.profiles)) profiles.set(name, compileProfile(name, spec, checks, opts.baseDir, p.annotationExemptions));
   const get = (n: string | undefined) => (n === undefined ? undefined : profiles.get(n));
   const rules: Rule[] = p.rules.map((rule, i) => ({
     name: rule.name ?? `rules[${i}]`,
@@ -304,7 +318,7 @@ export function compilePolicy(raw: unknown, opts: CompileOptions = {}): Policy {
     guardNamespaceLabels: p.guardNamespaceLabels,
     exemptions: { namespaces: exemptNs, usernames: p.exemptions.usernames, runtimeClassNames: p.exemptions.runtimeClassNames },
     mutationChecks: p.mutation?.checks ? new Set(p.mutation.checks.map((c) => c.toUpperCase())) : undefined,
-    checks: ADMISSION_CHECKS,
+    checks,
     webhookNamespace: opts.webhookNamespace,
   };
 }
@@ -388,7 +402,7 @@ export function atOrAbove(sev: Severity, t: Threshold): boolean {
 /** A short description for start-up logs. */
 export function describePolicy(p: Policy): Record<string, unknown> {
   return {
-    profiles: [...p.profiles.values()].map((x) => ({ name: x.name, pss: x.pss ?? 'none', failOn: x.failOn, warnOn: x.warnOn, checks: x.checkIds.size })),
+    profiles: [...p.profiles.values()].map((x) => ({ name: x.name, pss: x.pss ? formatPssLevelVersion(x.pss.level, x.pss.version) : 'none', failOn: x.failOn, warnOn: x.warnOn, checks: x.checkIds.size })),
     rules: p.rules.map((r) => ({ name: r.name, enforce: r.enforce?.name, warn: r.warn?.name, audit: r.audit?.name, mutate: r.mutate })),
     exemptNamespaces: p.exemptions.namespaces,
   };

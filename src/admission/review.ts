@@ -12,7 +12,7 @@ import { asMap, asString, isMap } from '../k8s/json.js';
 import type { Labels } from '../k8s/labels.js';
 import { objectFromJson } from '../load/index.js';
 import type { KubeObject, LoadedObject } from '../load/types.js';
-import { formatPssFailure, formatPssMessage, namespacePolicy, parsePssLevelVersion, PSS_LABEL_PREFIX } from '../pss/index.js';
+import { formatPssFailure, formatPssVersion, namespacePolicy, PSS_LABEL_PREFIX, type PssPolicy } from '../pss/index.js';
 import { auditValue, capWarnings, denialMessage, describeTarget, truncate, warningText, type FindingText } from './messages.js';
 import { jsonEqual, remediationToPatch, type JsonPatchOp } from './patch.js';
 import {
@@ -61,7 +61,6 @@ const SECURITY_ANNOTATION = /^(container\.apparmor\.security\.beta\.kubernetes\.
 
 export const NS_WEAKEN_CHECK = 'ADM-NS-WEAKEN';
 export const EVAL_ERROR_CHECK = 'ADM-EVAL-ERROR';
-export const PSS_FALLBACK_CHECK = 'PSS';
 const PSS_PREFIX = 'PSS-';
 
 function allow(uid: string, extra: Partial<AdmissionResponse> = {}): AdmissionResponse {
@@ -111,7 +110,7 @@ function reviewedContent(o: KubeObject, keepLabels: boolean): unknown {
   return { rest, sec, ...(keepLabels ? { labels: meta?.labels ?? {} } : {}) };
 }
 
-function syntheticFinding(object: LoadedObject, check: string, severity: Severity, title: string, message: string, path: string, remediation: string, pss?: { level: string; version: string }): Finding {
+function syntheticFinding(object: LoadedObject, check: string, severity: Severity, title: string, message: string, path: string, remediation: string): Finding {
   return {
     check,
     severity,
@@ -126,51 +125,30 @@ function syntheticFinding(object: LoadedObject, check: string, severity: Severit
     path,
     remediation,
     references: [],
-    category: check === NS_WEAKEN_CHECK || check === PSS_FALLBACK_CHECK ? 'pod-security' : 'api',
-    ...(pss ? { pss } : {}),
+    category: check === NS_WEAKEN_CHECK ? 'pod-security' : 'api',
   };
-}
-
-/**
- * Pod Security findings when no shipped scan check evaluates `settings.pss`: the profile's
- * level is still enforced, with PSA's own wording.
- */
-function pssFallback(policy: Policy, profile: Profile, { object, index }: Subject): Finding[] {
-  if (!profile.pss || policy.checks.some((c) => c.meta.id.startsWith('PSS'))) return [];
-  const { level, version } = parsePssLevelVersion(profile.pss);
-  const out: Finding[] = [];
-  for (const pod of index.podsOf(object)) {
-    const failures = evaluatePodAt(index, pod, level, version);
-    if (failures.length === 0) continue;
-    out.push(
-      syntheticFinding(object, PSS_FALLBACK_CHECK, 'high', 'Pod Security Standards violation', formatPssMessage(level, version, failures), pod.specPath.join('.'),
-        `Meet the Pod Security Standards "${profile.pss}" level: see https://kubernetes.io/docs/concepts/security/pod-security-standards/`, { level, version: profile.pss.split(':')[1] ?? 'latest' }),
-    );
-  }
-  return out;
 }
 
 /**
  * Pod Security findings in PSA's short wording ("reason (detail)"), from the evaluations the
  * PSS checks made (shared through the review's index): their scan messages add advice meant for
- * CI output. Computed only when needed.
+ * CI output. A finding's policy is one of the profiles' (a review sees no Namespace objects, so
+ * no namespace-label policy applies). Computed only when needed.
  */
-function findingText(subject: Subject): FindingText {
+function findingText(subject: Subject, profiles: ReadonlyArray<Profile | undefined>): FindingText {
+  const policies = new Map<string, PssPolicy>();
+  for (const p of profiles) if (p?.pss) policies.set(`${p.pss.level}:${formatPssVersion(p.pss.version)}`, p.pss);
   const cache = new Map<string, Map<string, string>>();
   return (f) => {
     if (!f.pss) return f.message;
-    if (f.check === PSS_FALLBACK_CHECK) return f.message.replace(/^violates PodSecurity "[^"]*": /, '');
     const lv = `${f.pss.level}:${f.pss.version}`;
+    const policy = policies.get(lv);
+    if (!policy) return f.message;
     let byId = cache.get(lv);
     if (!byId) {
       byId = new Map();
-      try {
-        const { level, version } = parsePssLevelVersion(lv);
-        for (const pod of subject.index.podsOf(subject.object)) {
-          for (const r of evaluatePodAt(subject.index, pod, level, version)) if (!byId.has(r.checkId)) byId.set(r.checkId, formatPssFailure(r));
-        }
-      } catch {
-        // an unknown level or version: keep the check's own message
+      for (const pod of subject.index.podsOf(subject.object)) {
+        for (const r of evaluatePodAt(subject.index, pod, policy.level, policy.version)) if (!byId.has(r.checkId)) byId.set(r.checkId, formatPssFailure(r));
       }
       cache.set(lv, byId);
     }
@@ -193,17 +171,14 @@ function actionableFrom(p: Profile): Severity | undefined {
   return min;
 }
 
-function evaluateProfile(policy: Policy, profile: Profile, subject: Subject, now: Date | undefined, minSeverity?: Severity): ProfileResult {
+function evaluateProfile(profile: Profile, subject: Subject, now: Date | undefined, minSeverity?: Severity): ProfileResult {
   const r = scanObjects([subject.object], {
-    config: profile.config,
-    checks: policy.checks,
-    annotationExemptions: profile.config.annotationExemptions ?? policy.annotationExemptions,
+    run: profile.run,
     index: subject.index,
     ...(now ? { now } : {}),
     ...(minSeverity ? { minSeverity } : {}),
   });
   const findings = r.findings.filter((f) => !f.suppressed);
-  findings.push(...pssFallback(policy, profile, subject));
   return { findings, errors: r.errors.map((e) => e.message) };
 }
 
@@ -313,10 +288,10 @@ export function review(request: AdmissionRequest, policy: Policy, ctx: ReviewCon
     let r = cache.get(p.name);
     if (r) return r;
     const from = actionableFrom(p);
-    r = evaluateProfile(policy, p, subject, ctx.now, from);
+    r = evaluateProfile(p, subject, ctx.now, from);
     r.findings.push(...t.extraFindings(p));
     if (oldSubject) {
-      const before = new Set(evaluateProfile(policy, p, oldSubject, ctx.now, from).findings.map(findingKey));
+      const before = new Set(evaluateProfile(p, oldSubject, ctx.now, from).findings.map(findingKey));
       r.findings = r.findings.filter((f) => !before.has(findingKey(f)));
     }
     evaluationErrors += r.errors.length;
@@ -325,7 +300,7 @@ export function review(request: AdmissionRequest, policy: Policy, ctx: ReviewCon
   };
 
   const what = describeTarget(request.kind.kind, request.name || object.name, t.namespace);
-  const text = findingText(subject);
+  const text = findingText(subject, modes);
   const warnings: string[] = [...res.notes];
   const audit: Record<string, string> = {};
   const checks = new Set<string>();
@@ -410,7 +385,7 @@ export function mutate(request: AdmissionRequest, policy: Policy, ctx: ReviewCon
   if (request.subResource) return skipped(request, `subresource ${request.subResource}`);
   const profile = res.enforce ?? res.warn ?? res.audit;
   if (!profile) return skipped(request, `no profile for rule ${res.rule}`, 'none');
-  const r = evaluateProfile(policy, profile, subject, ctx.now);
+  const r = evaluateProfile(profile, subject, ctx.now);
   const doc = structuredClone(request.object) as Record<string, unknown>;
   const patch: JsonPatchOp[] = [];
   const fixed = new Set<string>();

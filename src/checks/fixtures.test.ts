@@ -42,7 +42,7 @@ describe('check fixtures', () => {
         const text = readFileSync(file, 'utf8');
         const loaded = loadText(Buffer.from(text), file);
         assert.deepEqual(loaded.errors, [], 'fixture must be valid');
-        const r = scanObjects(loaded.objects, { only: [id], settings: settingsOf(text), now: new Date('2026-01-01') });
+        const r = scanObjects(loaded.objects, { checks: ALL_CHECKS, only: [id], settings: settingsOf(text), now: new Date('2026-01-01') });
         const mine = r.findings.filter((f) => f.check === id && !f.suppressed);
         assert.ok(mine.length > 0, `${id}: expected findings in ${file}`);
         const exp = expected(text);
@@ -54,7 +54,7 @@ describe('check fixtures', () => {
         const text = readFileSync(file, 'utf8');
         const loaded = loadText(Buffer.from(text), file);
         assert.deepEqual(loaded.errors, [], 'fixture must be valid');
-        const r = scanObjects(loaded.objects, { only: [id], settings: settingsOf(text), now: new Date('2026-01-01') });
+        const r = scanObjects(loaded.objects, { checks: ALL_CHECKS, only: [id], settings: settingsOf(text), now: new Date('2026-01-01') });
         const mine = r.findings.filter((f) => f.check === id && !f.suppressed);
         assert.deepEqual(mine.map((f) => `${f.line}:${f.column} ${f.message}`), [], `${id}: unexpected findings in ${file}`);
       });

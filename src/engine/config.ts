@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { SEVERITIES } from './types.js';
 import { ConfigError } from './config-file.js';
-import { PSS_SPEC } from '../pss/version.js';
+import { parsePssLevelVersion } from '../pss/version.js';
 
 const severity = z.enum(SEVERITIES);
 const checkId = z.string().regex(/^[A-Za-z0-9_*-]+$/, 'a check id like CTR-PRIVILEGED (or * for all)');
@@ -31,7 +31,18 @@ export const exemptionSchema = z
 export const configSchema = z
   .object({
     failOn: z.enum([...SEVERITIES, 'none']).optional(),
-    pss: z.string().regex(PSS_SPEC, 'a Pod Security level: baseline|restricted[:v1.N|:latest]').optional(),
+    /** Parsed here, once: checks get the level and version typed. */
+    pss: z
+      .string()
+      .transform((s, ctx) => {
+        try {
+          return parsePssLevelVersion(s);
+        } catch (e) {
+          ctx.addIssue({ code: 'custom', message: (e as Error).message });
+          return z.NEVER;
+        }
+      })
+      .optional(),
     annotationExemptions: z.boolean().optional(),
     checks: z
       .object({

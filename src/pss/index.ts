@@ -1,5 +1,5 @@
 /** The Pod Security Standards evaluator (parity with k8s.io/pod-security-admission). */
-export type { EvaluateOptions, PssCheckId, PssLevel, PssPath, PssResult, PssVersion, PssVersionSpec } from './types.js';
+export type { EvaluateOptions, PssCheckId, PssLevel, PssPath, PssPolicy, PssResult, PssVersion, PssVersionSpec } from './types.js';
 export { PSS_CHECK_IDS } from './types.js';
 export { evaluatePod, formatPssFailure, formatPssMessage, isAllowed } from './evaluate.js';
 export {

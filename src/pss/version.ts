@@ -1,11 +1,8 @@
 /** Levels and versions: parsing, formatting, resolution (`latest` and too-new versions). */
-import type { PssLevel, PssVersion, PssVersionSpec } from './types.js';
+import type { PssLevel, PssPolicy, PssVersion, PssVersionSpec } from './types.js';
 
 /** The newest policy version this evaluator knows (upstream pod-security-admission at 8f84a87c: v1.37). */
 export const LATEST_MINOR = 37;
-
-/** A level with an optional version, as the CLI flags and config files spell it: restricted, baseline:v1.30, restricted:latest. */
-export const PSS_SPEC = /^(privileged|baseline|restricted)(?::(v1\.\d+|latest))?$/;
 
 export const PSS_LEVELS: readonly PssLevel[] = ['privileged', 'baseline', 'restricted'];
 
@@ -26,10 +23,11 @@ export function parsePssVersion(s: string): PssVersionSpec | undefined {
 }
 
 /**
- * Parses `restricted`, `baseline:v1.30`, `restricted:latest` (what `scan --pss` takes). A missing
- * version means latest. Throws an Error with a user-facing message when the string is invalid.
+ * Parses `restricted`, `baseline:v1.30`, `restricted:latest`: the one parser of a level and
+ * version given by a user (`--pss`, config `pss:`, a webhook policy profile, `--set pss=`). A
+ * missing version means latest. Throws an Error with a user-facing message when the string is invalid.
  */
-export function parsePssLevelVersion(s: string): { level: PssLevel; version: PssVersionSpec } {
+export function parsePssLevelVersion(s: string): PssPolicy {
   const text = String(s).trim();
   const colon = text.indexOf(':');
   const levelText = colon < 0 ? text : text.slice(0, colon);

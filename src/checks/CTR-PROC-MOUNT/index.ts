@@ -1,11 +1,11 @@
 import type { PodCheck } from '../../engine/types.js';
 import { containerSecurityContext } from '../../k8s/security-context.js';
-import { formatMinor, targetMinor } from '../_lib/k8s-version.js';
+import { formatMinor, targetMinor, VERSION_SETTINGS } from '../_lib/k8s-version.js';
 import { PSS_BASELINE, PSS_RESTRICTED, SECURITY_CONTEXT, USER_NAMESPACES } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
 import { isSet, yamlFalse } from '../_lib/values.js';
 
-export const check: PodCheck = {
+export const check: PodCheck<typeof VERSION_SETTINGS> = {
   scope: 'pod',
   meta: {
     id: 'CTR-PROC-MOUNT',
@@ -18,6 +18,7 @@ export const check: PodCheck = {
     peers: { kubeLinter: ['unsafe-proc-mount'], polaris: ['procMount'], trivy: ['KSV027'] },
     pss: 'baseline',
   },
+  settings: VERSION_SETTINGS,
   *check(pod, ctx) {
     const userNamespace = yamlFalse(pod.spec.hostUsers);
     const minor = targetMinor(ctx.settings);

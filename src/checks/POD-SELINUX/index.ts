@@ -2,7 +2,7 @@ import type { PodCheck, RawFinding } from '../../engine/types.js';
 import type { Path } from '../../load/types.js';
 import { asMap } from '../../k8s/json.js';
 import { describeContainers, offenders } from '../_lib/inheritance.js';
-import { formatMinor, targetMinor } from '../_lib/k8s-version.js';
+import { formatMinor, targetMinor, VERSION_SETTINGS } from '../_lib/k8s-version.js';
 import { PSS_BASELINE, SELINUX } from '../_lib/references.js';
 import { describeContainer } from '../_lib/pod.js';
 
@@ -31,7 +31,7 @@ function problems(v: unknown, types: ReadonlySet<string>): Array<{ field: 'type'
   return out;
 }
 
-export const check: PodCheck = {
+export const check: PodCheck<typeof VERSION_SETTINGS> = {
   scope: 'pod',
   meta: {
     id: 'POD-SELINUX',
@@ -44,6 +44,7 @@ export const check: PodCheck = {
     peers: { polaris: ['linuxHardening'], trivy: ['KSV025'] },
     pss: 'baseline',
   },
+  settings: VERSION_SETTINGS,
   *check(pod, ctx) {
     const minor = targetMinor(ctx.settings);
     const types = minor >= 31 ? TYPES_1_31 : TYPES_1_0;

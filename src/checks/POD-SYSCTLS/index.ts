@@ -3,7 +3,7 @@ import { asList, asMap } from '../../k8s/json.js';
 import { podSecurityContext } from '../../k8s/security-context.js';
 import { allowedSysctls } from '../../pss/checks/sysctls.js';
 import { LATEST_MINOR } from '../../pss/version.js';
-import { formatMinor, targetMinor } from '../_lib/k8s-version.js';
+import { formatMinor, targetMinor, VERSION_SETTINGS } from '../_lib/k8s-version.js';
 import { PSS_BASELINE, SYSCTLS } from '../_lib/references.js';
 import { podPath } from '../_lib/pod.js';
 
@@ -19,7 +19,7 @@ function dotted(name: string): string {
   return name.replace(/[./]/g, (ch) => (ch === '/' ? '.' : '/'));
 }
 
-export const check: PodCheck = {
+export const check: PodCheck<typeof VERSION_SETTINGS> = {
   scope: 'pod',
   meta: {
     id: 'POD-SYSCTLS',
@@ -32,6 +32,7 @@ export const check: PodCheck = {
     peers: { kubeLinter: ['unsafe-sysctls'], trivy: ['KSV026'] },
     pss: 'baseline',
   },
+  settings: VERSION_SETTINGS,
   *check(pod, ctx) {
     const minor = targetMinor(ctx.settings);
     const allowed = allowedSysctls(minor);

@@ -7,7 +7,7 @@
 import type { BundleCheck, Check, PodCheck, RawFinding } from '../../engine/types.js';
 import type { PodTarget } from '../../k8s/pod-spec.js';
 import { formatPssFailure, formatPssLevelVersion, formatPssVersion, type PssPath } from '../../pss/index.js';
-import { podPss, type PssFailure } from './evaluation.js';
+import { podPss, PSS_SETTINGS, type PssFailure } from './evaluation.js';
 import { absolutePath, pssFix } from './fix.js';
 import { PSS_CHECK_SPECS, pssCheckMeta, type PssCheckSpec } from './meta.js';
 import { namespaceNoEnforce } from './namespace-no-enforce.js';
@@ -42,11 +42,12 @@ function singleContainer(pod: PodTarget, paths: readonly PssPath[]): string | un
   return name;
 }
 
-function podCheck(spec: PssCheckSpec): PodCheck {
+function podCheck(spec: PssCheckSpec): PodCheck<typeof PSS_SETTINGS> {
   const meta = pssCheckMeta(spec);
   return {
     scope: 'pod',
     meta,
+    settings: PSS_SETTINGS,
     *check(pod, ctx): Iterable<RawFinding> {
       const f = podPss(pod, ctx).failures.get(spec.checkId);
       if (!f) return;
@@ -68,7 +69,7 @@ function podCheck(spec: PssCheckSpec): PodCheck {
   };
 }
 
-export const pssPodChecks: readonly PodCheck[] = PSS_CHECK_SPECS.map(podCheck);
+export const pssPodChecks: readonly PodCheck<typeof PSS_SETTINGS>[] = PSS_CHECK_SPECS.map(podCheck);
 export { namespaceNoEnforce };
 
 /** Every PSS check, for the registry. */

@@ -2,12 +2,13 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { loadInputs } from '../../load/index.js';
-import { failsAt, scanObjects, selectChecks } from '../../engine/scan.js';
+import { failsAt, scanObjects } from '../../engine/scan.js';
 import { SEVERITIES, type FailOn } from '../../engine/types.js';
 import { REPORT_CHUNKS, batched } from '../../report/index.js';
 import { VERSION } from '../version.js';
 import { readConfig } from '../config.js';
 import { parsePssFlag } from '../pss-flag.js';
+import { parseSetFlags, prepareCliRun } from '../run.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
 
 interface ScanFlags {
@@ -33,18 +34,6 @@ function parseSize(s: string): number {
   return Math.round(Number(m[1]) * (unit === 'k' ? 1024 : unit === 'm' ? 1048576 : unit === 'g' ? 1073741824 : 1));
 }
 
-/** `--set key=value` check settings (values parsed as YAML scalars/lists: a,b,c → list). */
-function parseSettings(pairs: string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const p of pairs) {
-    const eq = p.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--set expects key=value, got "${p}"`);
-    const v = p.slice(eq + 1);
-    out[p.slice(0, eq)] = v.includes(',') ? v.split(',').map((x) => x.trim()).filter(Boolean) : v;
-  }
-  return out;
-}
-
 /** Writes the report in ~1 MB batches: a report of a huge scan never exists as one string. */
 function writeReport(pieces: Iterable<string>, outputFile: string | undefined): void {
   if (!outputFile) {
@@ -66,22 +55,27 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
   if (!reporter) throw new UsageError(`unknown output format "${flags.output}" (text, json, sarif, junit)`);
   const failOn = flags.failOn ?? config.failOn ?? 'high';
   const only = flags.checks ? flags.checks.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
-  const settings = { ...parseSettings(flags.set), ...(flags.pss ? { pss: flags.pss } : {}) };
-  parsePssFlag(flags.pss); // validates; the checks read the string from settings
+  const pss = parsePssFlag(flags.pss);
+  const run = prepareCliRun({
+    config,
+    only,
+    settings: { ...parseSetFlags(flags.set), ...(pss ? { pss } : {}) },
+    settingsOrigin: '--set',
+    annotationExemptions: flags.annotationExemptions === false ? false : undefined,
+  });
 
   const loaded = await loadInputs(paths.length ? paths : ['.'], {
     exclude: [...(config.exclude ?? []), ...flags.exclude],
     kustomize: flags.kustomize,
     ...(flags.maxFileSize ? { maxFileBytes: parseSize(flags.maxFileSize) } : {}),
   });
-  const scanOpts = { config, only, settings, annotationExemptions: flags.annotationExemptions === false ? false : undefined };
-  const result = scanObjects(loaded.objects, scanOpts);
+  const result = scanObjects(loaded.objects, { run });
   const errors = [...loaded.errors, ...result.errors];
   const pieces = reporter({
     ...result,
     errors,
     warnings: [...loaded.warnings, ...result.warnings],
-    checks: selectChecks(scanOpts),
+    checks: run.checks,
     failOn,
     toolVersion: VERSION,
     color: flags.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR),

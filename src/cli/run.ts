@@ -1,0 +1,26 @@
+/** Preparing a run from the command line: the registry's checks, and problems as usage errors (exit 2). */
+import { ALL_CHECKS } from '../checks/registry.js';
+import { prepareRun, type PreparedRun, type RunSpec } from '../engine/run.js';
+import { SettingError } from '../engine/settings.js';
+import { UsageError } from './exit.js';
+
+export function prepareCliRun(spec: Omit<RunSpec, 'checks'>): PreparedRun {
+  try {
+    return prepareRun({ ...spec, checks: ALL_CHECKS });
+  } catch (e) {
+    if (e instanceof SettingError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** `--set key=value` check settings (a value with commas is a list: a,b,c). */
+export function parseSetFlags(pairs: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const p of pairs) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set expects key=value, got "${p}"`);
+    const v = p.slice(eq + 1);
+    out[p.slice(0, eq)] = v.includes(',') ? v.split(',').map((x) => x.trim()).filter(Boolean) : v;
+  }
+  return out;
+}
