@@ -24,8 +24,8 @@ import { seLinuxOptions } from './checks/seLinuxOptions.js';
 import { sysctls } from './checks/sysctls.js';
 import { windowsHostProcess } from './checks/windowsHostProcess.js';
 import type { PssCheckId, PssLevel } from './types.js';
-import { goCompare } from './util.js';
 import { LATEST_MINOR } from './version.js';
+import { goCompare } from './util.js';
 
 export const CHECK_DEFINITIONS: readonly CheckDefinition[] = [
   allowPrivilegeEscalation,

@@ -2,7 +2,7 @@ import type { PodCheck } from '../../engine/types.js';
 import { CONFIG_BEST_PRACTICES, NSA_CISA, PSS_BASELINE } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
 import { portsOf } from '../_lib/ports.js';
-import { yamlTrue } from '../_lib/values.js';
+import { yamlTrue } from '../../k8s/json.js';
 
 export const check: PodCheck = {
   scope: 'pod',

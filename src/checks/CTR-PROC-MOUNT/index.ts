@@ -3,7 +3,7 @@ import { containerSecurityContext } from '../../k8s/security-context.js';
 import { formatMinor, targetMinor, VERSION_SETTINGS } from '../_lib/k8s-version.js';
 import { PSS_BASELINE, PSS_RESTRICTED, SECURITY_CONTEXT, USER_NAMESPACES } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
-import { isSet, yamlFalse } from '../_lib/values.js';
+import { isSet, yamlFalse } from '../../k8s/json.js';
 
 export const check: PodCheck<typeof VERSION_SETTINGS> = {
   scope: 'pod',

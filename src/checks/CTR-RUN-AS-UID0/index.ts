@@ -3,7 +3,7 @@ import { effective } from '../../k8s/security-context.js';
 import { describeContainers, offenders } from '../_lib/inheritance.js';
 import { CIS, NSA_CISA, PSS_RESTRICTED, SECURITY_CONTEXT, USER_NAMESPACES } from '../_lib/references.js';
 import { describeContainer } from '../_lib/pod.js';
-import { asInt, yamlFalse, yamlTrue } from '../_lib/values.js';
+import { asInt, yamlFalse, yamlTrue } from '../../k8s/json.js';
 
 export const check: PodCheck = {
   scope: 'pod',

@@ -1,10 +1,9 @@
 import type { PodCheck, StructuredRemediation } from '../../engine/types.js';
 import type { Path } from '../../load/types.js';
-import { asMap } from '../../k8s/json.js';
+import { asMap, yamlTrue } from '../../k8s/json.js';
 import { containerSecurityContext, podSecurityContext } from '../../k8s/security-context.js';
 import { NSA_CISA, PSS_BASELINE, WINDOWS_HOSTPROCESS } from '../_lib/references.js';
 import { containerFinding, describeContainer, podPath } from '../_lib/pod.js';
-import { yamlTrue } from '../_lib/values.js';
 
 /** hostProcess: false reverses an explicit choice: `fix` applies it only with --overwrite. */
 function off(path: Path): StructuredRemediation {

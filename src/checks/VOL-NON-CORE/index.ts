@@ -1,9 +1,8 @@
 import type { PodCheck } from '../../engine/types.js';
-import { asList, asMap, asString } from '../../k8s/json.js';
+import { asList, asMap, asString, isSet } from '../../k8s/json.js';
 import { ALLOWED_VOLUME_TYPES } from '../../pss/checks/restrictedVolumes.js';
 import { HOSTPATH, PSS_RESTRICTED } from '../_lib/references.js';
 import { podPath } from '../_lib/pod.js';
-import { isSet } from '../_lib/values.js';
 
 /** Volume sources outside the restricted set, with what makes each one a concern. */
 const NON_CORE: Readonly<Record<string, string>> = {

@@ -5,20 +5,21 @@
  */
 import { forbidden, type CheckDefinition } from '../check.js';
 import type { PssCheckId, PssPath, PssResult } from '../types.js';
-import { isFalse, isSet, joinQuote, pluralize, sortedUnique, str } from '../util.js';
 import { containerPath, nameOf, type PodView } from '../view.js';
+import { joinQuote, pluralize, sortedUnique } from '../util.js';
+import { yamlFalse, isSet, goString } from '../../k8s/json.js';
 
 function procMount(id: PssCheckId, v: PodView): PssResult | null {
   let badContainers: string[] | undefined;
   let types: string[] | undefined;
   let paths: PssPath[] | undefined;
-  for (let i = 0; i < v.n; i++) {
-    const sc = v.sc[i];
+  for (let i = 0; i < v.count; i++) {
+    const sc = v.securityContexts[i];
     if (sc === undefined) continue;
     const pm = sc.procMount;
     if (!isSet(pm) || pm === 'Default') continue;
     (badContainers ??= []).push(nameOf(v, i));
-    (types ??= []).push(str(pm));
+    (types ??= []).push(goString(pm));
     (paths ??= []).push(containerPath(v, i, 'securityContext', 'procMount'));
   }
   if (!badContainers) return null;
@@ -32,7 +33,7 @@ function procMount(id: PssCheckId, v: PodView): PssResult | null {
 
 /** relaxPolicyForUserNamespacePod: spec.hostUsers is explicitly false. */
 export function inUserNamespace(v: PodView): boolean {
-  return isFalse(v.spec.hostUsers);
+  return yamlFalse(v.spec.hostUsers);
 }
 
 export const procMountBaseline: CheckDefinition = {

@@ -4,8 +4,9 @@
  */
 import { forbidden, type CheckDefinition } from '../check.js';
 import type { PssPath, PssResult } from '../types.js';
-import { joinQuote, obj, pluralize, sortedUnique, str, type Obj } from '../util.js';
 import { containerPath, nameOf, type PodView } from '../view.js';
+import { joinQuote, pluralize, sortedUnique } from '../util.js';
+import { asMap, goString, type JsonMap } from '../../k8s/json.js';
 
 const TYPES_1_0: ReadonlySet<string> = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t']);
 const TYPES_1_31: ReadonlySet<string> = new Set([...TYPES_1_0, 'container_engine_t']);
@@ -17,20 +18,20 @@ interface State {
   paths: PssPath[] | undefined;
 }
 
-function valid(opts: Obj, types: ReadonlySet<string>, st: State, base: () => Array<string | number>): boolean {
+function valid(opts: JsonMap, types: ReadonlySet<string>, st: State, base: () => Array<string | number>): boolean {
   let ok = true;
-  const type = str(opts.type);
+  const type = goString(opts.type);
   if (!types.has(type)) {
     ok = false;
     (st.badTypes ??= []).push(type);
     (st.paths ??= []).push([...base(), 'type']);
   }
-  if (str(opts.user).length > 0) {
+  if (goString(opts.user).length > 0) {
     ok = false;
     st.setUser = true;
     (st.paths ??= []).push([...base(), 'user']);
   }
-  if (str(opts.role).length > 0) {
+  if (goString(opts.role).length > 0) {
     ok = false;
     st.setRole = true;
     (st.paths ??= []).push([...base(), 'role']);
@@ -38,16 +39,16 @@ function valid(opts: Obj, types: ReadonlySet<string>, st: State, base: () => Arr
   return ok;
 }
 
-function quickValid(opts: Obj, types: ReadonlySet<string>): boolean {
-  return types.has(str(opts.type)) && str(opts.user).length === 0 && str(opts.role).length === 0;
+function quickValid(opts: JsonMap, types: ReadonlySet<string>): boolean {
+  return types.has(goString(opts.type)) && goString(opts.user).length === 0 && goString(opts.role).length === 0;
 }
 
 function check(v: PodView, types: ReadonlySet<string>): PssResult | null {
-  const podOpts = v.podSC ? obj(v.podSC.seLinuxOptions) : undefined;
+  const podOpts = v.podSecurityContext ? asMap(v.podSecurityContext.seLinuxOptions) : undefined;
   let anyBad = podOpts !== undefined && !quickValid(podOpts, types);
-  for (let i = 0; i < v.n && !anyBad; i++) {
-    const sc = v.sc[i];
-    const o = sc === undefined ? undefined : obj(sc.seLinuxOptions);
+  for (let i = 0; i < v.count && !anyBad; i++) {
+    const sc = v.securityContexts[i];
+    const o = sc === undefined ? undefined : asMap(sc.seLinuxOptions);
     if (o && !quickValid(o, types)) anyBad = true;
   }
   if (!anyBad) return null;
@@ -56,9 +57,9 @@ function check(v: PodView, types: ReadonlySet<string>): PssResult | null {
   const setters: string[] = [];
   if (podOpts && !valid(podOpts, types, st, () => ['spec', 'securityContext', 'seLinuxOptions'])) setters.push('pod');
   const badContainers: string[] = [];
-  for (let i = 0; i < v.n; i++) {
-    const sc = v.sc[i];
-    const o = sc === undefined ? undefined : obj(sc.seLinuxOptions);
+  for (let i = 0; i < v.count; i++) {
+    const sc = v.securityContexts[i];
+    const o = sc === undefined ? undefined : asMap(sc.seLinuxOptions);
     if (o && !valid(o, types, st, () => containerPath(v, i, 'securityContext', 'seLinuxOptions'))) badContainers.push(nameOf(v, i));
   }
   if (badContainers.length > 0) setters.push(`${pluralize('container', 'containers', badContainers.length)} ${joinQuote(badContainers)}`);
