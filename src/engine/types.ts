@@ -64,6 +64,12 @@ export interface CheckMeta {
   peers: PeerIds;
   /** The Pod Security Standards level this control belongs to, if any. */
   pss?: 'baseline' | 'restricted';
+  /**
+   * The Pod Security Admission checks (upstream ids, e.g. seLinuxOptions) this check enforces in
+   * its own words: it takes their rules from src/pss/checks, its `pss` level is theirs
+   * (checks/_lib/pss-control.ts), and the PSA parity test holds it to them on the upstream fixtures.
+   */
+  pssControls?: readonly string[];
   /** Off unless enabled in config (opinionated or noisy checks). */
   optIn?: boolean;
   /**

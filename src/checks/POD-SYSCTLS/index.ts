@@ -6,6 +6,7 @@ import { LATEST_MINOR } from '../../pss/version.js';
 import { formatMinor, targetMinor, VERSION_SETTINGS } from '../_lib/k8s-version.js';
 import { PSS_BASELINE, SYSCTLS } from '../_lib/references.js';
 import { podPath } from '../_lib/pod.js';
+import { enforcesPssControls } from '../_lib/pss-control.js';
 
 /** The first version whose safe set holds `name`, if any. */
 function safeSince(name: string): number | undefined {
@@ -30,7 +31,7 @@ export const check: PodCheck<typeof VERSION_SETTINGS> = {
     remediation: 'Remove the sysctl, or run the workload on dedicated nodes whose kubelet allows exactly that sysctl (--allowed-unsafe-sysctls) and exempt it by reason. The safe set depends on the Kubernetes version (setting k8sVersion).',
     references: [PSS_BASELINE, SYSCTLS],
     peers: { kubeLinter: ['unsafe-sysctls'], trivy: ['KSV026'] },
-    pss: 'baseline',
+    ...enforcesPssControls('sysctls'),
   },
   settings: VERSION_SETTINGS,
   *check(pod, ctx) {

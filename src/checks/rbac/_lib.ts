@@ -12,6 +12,7 @@ import { asList, asMap, asString } from '../../k8s/json.js';
 import { apiGroupMatches, resourceMatches, verbMatches } from '../../rbac/match.js';
 import { buildPolicy, inputsFromLoaded, normaliseRule, type RbacPolicy } from '../../rbac/policy.js';
 import type { PolicyRule } from '../../rbac/types.js';
+import type { Permission } from '../../rbac/catalogue.js';
 import type { ObjectIndex } from '../../engine/object-index.js';
 
 export const ROLE_KINDS = ['Role', 'ClusterRole'] as const;
@@ -50,6 +51,23 @@ export interface Target {
   severity?: Severity;
   /** Only counts when no earlier target matched the same resources entry (wider variants first). */
   fallback?: boolean;
+}
+
+/**
+ * The targets a check looks for, from the escalation catalogue's permissions (rbac/catalogue.ts
+ * PERMISSIONS): one target per resource, with every verb the permissions name for it, in order.
+ */
+export function targetsOf(...permissions: Permission[]): Target[] {
+  const byResource = new Map<string, Target>();
+  for (const p of permissions) {
+    for (const [group, resource, subresource] of p.resources) {
+      const key = `${group}\u0000${resource}\u0000${subresource ?? ''}`;
+      const t = byResource.get(key);
+      if (t) t.verbs = [...t.verbs, ...p.verbs.filter((v) => !t.verbs.includes(v))];
+      else byResource.set(key, { verbs: [...p.verbs], group, resource, ...(subresource ? { subresource } : {}), ...(p.cluster ? { clusterOnly: true } : {}) });
+    }
+  }
+  return [...byResource.values()];
 }
 
 export interface Hit {

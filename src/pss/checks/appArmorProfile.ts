@@ -17,12 +17,17 @@ import { isSet, asMap, goString, type JsonMap } from '../../k8s/json.js';
 
 export const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 
-function allowedType(profile: JsonMap): boolean {
-  const t = profile.type;
+/** An appArmorProfile.type the control allows (the field's only other value is Unconfined). */
+export function allowedAppArmorType(t: unknown): boolean {
   return t === 'RuntimeDefault' || t === 'Localhost';
 }
 
-function allowedAnnotationValue(v: string): boolean {
+function allowedType(profile: JsonMap): boolean {
+  return allowedAppArmorType(profile.type);
+}
+
+/** A value of the deprecated annotation the control allows: "", runtime/default or localhost/<profile>. */
+export function allowedAppArmorAnnotation(v: string): boolean {
   return v.length === 0 || v === 'runtime/default' || v.startsWith('localhost/');
 }
 
@@ -71,7 +76,7 @@ function check(v: PodView): PssResult | null {
     for (const k in ann) {
       if (!k.startsWith(APPARMOR_ANNOTATION_PREFIX) || !Object.prototype.hasOwnProperty.call(ann, k)) continue;
       const value = goString(ann[k]);
-      if (allowedAnnotationValue(value)) continue;
+      if (allowedAppArmorAnnotation(value)) continue;
       (forbiddenAnnotations ??= []).push(`${k}=${goQuote(value)}`);
       if (!paths?.some((p) => p[0] === 'metadata' && p[2] === k)) (paths ??= []).push(['metadata', 'annotations', k]);
     }

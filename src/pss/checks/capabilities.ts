@@ -14,6 +14,12 @@ export const BASELINE_CAPABILITIES: ReadonlySet<string> = new Set([
   'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
 ]);
 
+/** What restricted requires in capabilities.drop, spelled exactly. */
+export const DROP_ALL = 'ALL';
+
+/** The only capabilities restricted lets a container add. */
+export const RESTRICTED_ADDABLE_CAPABILITIES: ReadonlySet<string> = new Set(['NET_BIND_SERVICE']);
+
 function baseline(v: PodView): PssResult | null {
   let badContainers: string[] | undefined;
   let caps: string[] | undefined;
@@ -57,7 +63,7 @@ function restricted(v: PodView): PssResult | null {
       (paths ??= []).push(containerPath(v, i, 'securityContext', 'capabilities', 'drop'));
       continue;
     }
-    const droppedAll = asList(capabilities.drop).includes('ALL');
+    const droppedAll = asList(capabilities.drop).includes(DROP_ALL);
     if (!droppedAll) {
       (missingDropAll ??= []).push(nameOf(v, i));
       (paths ??= []).push(containerPath(v, i, 'securityContext', 'capabilities', 'drop'));
@@ -67,7 +73,7 @@ function restricted(v: PodView): PssResult | null {
     let addedForbidden = false;
     for (let j = 0; j < add.length; j++) {
       const cap = goString(add[j]);
-      if (cap === 'NET_BIND_SERVICE') continue;
+      if (RESTRICTED_ADDABLE_CAPABILITIES.has(cap)) continue;
       addedForbidden = true;
       (caps ??= []).push(cap);
       (paths ??= []).push(containerPath(v, i, 'securityContext', 'capabilities', 'add', j));

@@ -8,18 +8,24 @@ import { containerPath, nameOf, type PodView } from '../view.js';
 import { joinQuote, pluralize, sortedUnique } from '../util.js';
 import { asMap, goString, type JsonMap } from '../../k8s/json.js';
 
-const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
-const HANDLERS = ['postStart', 'preStop'] as const;
-const ACTIONS = ['httpGet', 'tcpSocket'] as const;
+/** Container fields holding a probe. */
+export const PROBE_FIELDS = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
+/** Handlers under a container's `lifecycle`. */
+export const LIFECYCLE_HANDLERS = ['postStart', 'preStop'] as const;
+/** The actions of a probe or handler that connect to a host. */
+export const HOST_ACTIONS = ['httpGet', 'tcpSocket'] as const;
+
+/** The host an action of a probe or handler connects to, as Go holds it ("": the pod's IP, allowed). */
+export function actionHost(handler: JsonMap, action: (typeof HOST_ACTIONS)[number]): string {
+  return goString(asMap(handler[action])?.host);
+}
 
 /** Appends the non-empty hosts of a probe or handler; returns how many it found. */
 function hostsOf(handler: JsonMap | undefined, hosts: string[], paths: PssPath[], base: () => Array<string | number>): number {
   if (!handler) return 0;
   let found = 0;
-  for (const action of ACTIONS) {
-    const a = asMap(handler[action]);
-    if (!a) continue;
-    const host = goString(a.host);
+  for (const action of HOST_ACTIONS) {
+    const host = actionHost(handler, action);
     if (host === '') continue;
     hosts.push(host);
     paths.push([...base(), action, 'host']);
@@ -29,11 +35,7 @@ function hostsOf(handler: JsonMap | undefined, hosts: string[], paths: PssPath[]
 }
 
 function hasHost(handler: JsonMap | undefined): boolean {
-  if (!handler) return false;
-  const h = asMap(handler.httpGet);
-  if (h && goString(h.host) !== '') return true;
-  const t = asMap(handler.tcpSocket);
-  return t !== undefined && goString(t.host) !== '';
+  return handler !== undefined && (actionHost(handler, 'httpGet') !== '' || actionHost(handler, 'tcpSocket') !== '');
 }
 
 function check(v: PodView): PssResult | null {
@@ -53,9 +55,9 @@ function check(v: PodView): PssResult | null {
   for (let i = 0; i < v.count; i++) {
     const c = v.containers[i];
     let found = 0;
-    for (const p of PROBES) found += hostsOf(asMap(c[p]), hosts, paths, () => containerPath(v, i, p));
+    for (const p of PROBE_FIELDS) found += hostsOf(asMap(c[p]), hosts, paths, () => containerPath(v, i, p));
     const lc = asMap(c.lifecycle);
-    if (lc) for (const h of HANDLERS) found += hostsOf(asMap(lc[h]), hosts, paths, () => containerPath(v, i, 'lifecycle', h));
+    if (lc) for (const h of LIFECYCLE_HANDLERS) found += hostsOf(asMap(lc[h]), hosts, paths, () => containerPath(v, i, 'lifecycle', h));
     if (found > 0) badContainers.push(nameOf(v, i));
   }
   const containers = sortedUnique(badContainers);

@@ -5,7 +5,7 @@
 import { forbidden, type CheckDefinition } from '../check.js';
 import type { PssPath, PssResult } from '../types.js';
 import { containerPath, nameOf, type PodView } from '../view.js';
-import { inUserNamespace } from './procMount.js';
+import { inUserNamespace, USER_NAMESPACE_RELAXATION_MINOR } from './procMount.js';
 import { joinQuote, pluralize } from '../util.js';
 
 function isRoot(uid: unknown): boolean {
@@ -39,6 +39,6 @@ export const runAsUser: CheckDefinition = {
   level: 'restricted',
   versions: [
     { minVersion: 23, check },
-    { minVersion: 35, check: (v) => (inUserNamespace(v) ? null : check(v)) },
+    { minVersion: USER_NAMESPACE_RELAXATION_MINOR, check: (v) => (inUserNamespace(v) ? null : check(v)) },
   ],
 };

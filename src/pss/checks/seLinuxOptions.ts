@@ -11,6 +11,30 @@ import { asMap, goString, type JsonMap } from '../../k8s/json.js';
 const TYPES_1_0: ReadonlySet<string> = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t']);
 const TYPES_1_31: ReadonlySet<string> = new Set([...TYPES_1_0, 'container_engine_t']);
 
+/** The first policy version that allows container_engine_t. */
+export const SELINUX_ENGINE_TYPE_MINOR = 31;
+
+/** The SELinux types a pod or container may use at policy v1.<minor> ("" is no type). */
+export function allowedSELinuxTypes(minor: number): ReadonlySet<string> {
+  return minor >= SELINUX_ENGINE_TYPE_MINOR ? TYPES_1_31 : TYPES_1_0;
+}
+
+export type SELinuxField = 'type' | 'user' | 'role';
+
+/** The fields of one seLinuxOptions the control forbids: a type outside `types`, any user, any role. */
+export function seLinuxViolations(opts: JsonMap, types: ReadonlySet<string>): SELinuxField[] {
+  const out: SELinuxField[] = [];
+  if (!types.has(goString(opts.type))) out.push('type');
+  if (goString(opts.user).length > 0) out.push('user');
+  if (goString(opts.role).length > 0) out.push('role');
+  return out;
+}
+
+/** seLinuxViolations(...) is empty, without allocating (most pods that set seLinuxOptions pass). */
+export function seLinuxAllowed(opts: JsonMap, types: ReadonlySet<string>): boolean {
+  return types.has(goString(opts.type)) && goString(opts.user).length === 0 && goString(opts.role).length === 0;
+}
+
 interface State {
   badTypes: string[] | undefined;
   setUser: boolean;
@@ -19,37 +43,23 @@ interface State {
 }
 
 function valid(opts: JsonMap, types: ReadonlySet<string>, st: State, base: () => Array<string | number>): boolean {
-  let ok = true;
-  const type = goString(opts.type);
-  if (!types.has(type)) {
-    ok = false;
-    (st.badTypes ??= []).push(type);
-    (st.paths ??= []).push([...base(), 'type']);
+  const bad = seLinuxViolations(opts, types);
+  for (const field of bad) {
+    if (field === 'type') (st.badTypes ??= []).push(goString(opts.type));
+    else if (field === 'user') st.setUser = true;
+    else st.setRole = true;
+    (st.paths ??= []).push([...base(), field]);
   }
-  if (goString(opts.user).length > 0) {
-    ok = false;
-    st.setUser = true;
-    (st.paths ??= []).push([...base(), 'user']);
-  }
-  if (goString(opts.role).length > 0) {
-    ok = false;
-    st.setRole = true;
-    (st.paths ??= []).push([...base(), 'role']);
-  }
-  return ok;
-}
-
-function quickValid(opts: JsonMap, types: ReadonlySet<string>): boolean {
-  return types.has(goString(opts.type)) && goString(opts.user).length === 0 && goString(opts.role).length === 0;
+  return bad.length === 0;
 }
 
 function check(v: PodView, types: ReadonlySet<string>): PssResult | null {
   const podOpts = v.podSecurityContext ? asMap(v.podSecurityContext.seLinuxOptions) : undefined;
-  let anyBad = podOpts !== undefined && !quickValid(podOpts, types);
+  let anyBad = podOpts !== undefined && !seLinuxAllowed(podOpts, types);
   for (let i = 0; i < v.count && !anyBad; i++) {
     const sc = v.securityContexts[i];
     const o = sc === undefined ? undefined : asMap(sc.seLinuxOptions);
-    if (o && !quickValid(o, types)) anyBad = true;
+    if (o && !seLinuxAllowed(o, types)) anyBad = true;
   }
   if (!anyBad) return null;
 
@@ -78,6 +88,6 @@ export const seLinuxOptions: CheckDefinition = {
   level: 'baseline',
   versions: [
     { minVersion: 0, check: (v) => check(v, TYPES_1_0) },
-    { minVersion: 31, check: (v) => check(v, TYPES_1_31) },
+    { minVersion: SELINUX_ENGINE_TYPE_MINOR, check: (v) => check(v, TYPES_1_31) },
   ],
 };

@@ -17,7 +17,8 @@ import { asMap, goString } from '../../k8s/json.js';
 export const SECCOMP_POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
 export const SECCOMP_CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
 
-function validType(t: unknown): boolean {
+/** A seccompProfile.type the control allows: RuntimeDefault or Localhost. */
+export function allowedSeccompType(t: unknown): boolean {
   return t === 'RuntimeDefault' || t === 'Localhost';
 }
 
@@ -75,10 +76,10 @@ function containerProfilePath(v: PodView, i: number): PssPath {
 
 function anyExplicitBad(v: PodView): boolean {
   const t = podProfileType(v);
-  if (t !== NO_PROFILE && !validType(t)) return true;
+  if (t !== NO_PROFILE && !allowedSeccompType(t)) return true;
   for (let i = 0; i < v.count; i++) {
     const ct = containerProfileType(v, i);
-    if (ct !== NO_PROFILE && !validType(ct)) return true;
+    if (ct !== NO_PROFILE && !allowedSeccompType(ct)) return true;
   }
   return false;
 }
@@ -88,7 +89,7 @@ function explicitResult(id: 'seccompProfile_baseline' | 'seccompProfile_restrict
   const values: string[] = [];
   const paths: PssPath[] = [];
   const t = podProfileType(v);
-  if (t !== NO_PROFILE && !validType(t)) {
+  if (t !== NO_PROFILE && !allowedSeccompType(t)) {
     setters.push('pod');
     values.push(goString(t));
     paths.push(podProfilePath());
@@ -96,7 +97,7 @@ function explicitResult(id: 'seccompProfile_baseline' | 'seccompProfile_restrict
   const bad: string[] = [];
   for (let i = 0; i < v.count; i++) {
     const ct = containerProfileType(v, i);
-    if (ct !== NO_PROFILE && !validType(ct)) {
+    if (ct !== NO_PROFILE && !allowedSeccompType(ct)) {
       bad.push(nameOf(v, i));
       values.push(goString(ct));
       paths.push(containerProfilePath(v, i));
