@@ -17,8 +17,6 @@ import { deepEqual } from './json-ops.js';
 import type { EditOutcome } from './yaml-edit.js';
 
 export { editFileText } from './file.js';
-export { editDocumentText } from './yaml-edit.js';
-export { applyOpToJson } from './json-ops.js';
 
 export interface FixInput {
   file: string;

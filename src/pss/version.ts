@@ -1,10 +1,8 @@
 /** Levels and versions: parsing, formatting, resolution (`latest` and too-new versions). */
-import type { PssLevel, PssPolicy, PssVersion, PssVersionSpec } from './types.js';
+import type { PssLevel, PssPolicy, PssVersionSpec } from './types.js';
 
 /** The newest policy version this evaluator knows (upstream pod-security-admission at 8f84a87c: v1.37). */
 export const LATEST_MINOR = 37;
-
-export const PSS_LEVELS: readonly PssLevel[] = ['privileged', 'baseline', 'restricted'];
 
 export function isPssLevel(s: unknown): s is PssLevel {
   return s === 'privileged' || s === 'baseline' || s === 'restricted';
@@ -56,8 +54,4 @@ export function formatPssVersion(version: PssVersionSpec): string {
 /** `restricted:v1.30`, `baseline:latest`. */
 export function formatPssLevelVersion(level: PssLevel, version: PssVersionSpec): string {
   return `${level}:${formatPssVersion(version)}`;
-}
-
-export function pssVersion(minor: number): PssVersion {
-  return { major: 1, minor };
 }

@@ -10,7 +10,6 @@ import { aggregateClusterRoles, type AggregationResult } from './aggregate.js';
 import { subjectUsername } from './identity.js';
 import type { Origin, PolicyRule, RbacBinding, RbacRole, RoleRef, Subject } from './types.js';
 
-export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 export const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
 /** Kinds the policy reads besides RBAC objects. */
 export const CONTEXT_KINDS = new Set(['ServiceAccount', 'Namespace']);
