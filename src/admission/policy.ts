@@ -186,6 +186,8 @@ export interface Policy {
   mutationChecks: ReadonlySet<string> | undefined;
   /** The checks admission evaluates: every shipped check except cross-object (bundle) checks. */
   checks: readonly Check[];
+  /** The change checks (a Namespace label change that weakens Pod Security), run on every change whatever the profiles select. */
+  guards: PreparedRun;
   /** The namespace the webhook runs in (always exempt). */
   webhookNamespace: string | undefined;
 }
@@ -319,6 +321,7 @@ export function compilePolicy(raw: unknown, opts: CompileOptions = {}): Policy {
     exemptions: { namespaces: exemptNs, usernames: p.exemptions.usernames, runtimeClassNames: p.exemptions.runtimeClassNames },
     mutationChecks: p.mutation?.checks ? new Set(p.mutation.checks.map((c) => c.toUpperCase())) : undefined,
     checks,
+    guards: prepareRun({ checks: checks.filter((c) => c.scope === 'change') }),
     webhookNamespace: opts.webhookNamespace,
   };
 }

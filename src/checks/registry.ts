@@ -78,6 +78,7 @@ import { check as resMemLim } from './RES-MEM-LIM/index.js';
 import { check as resOther } from './RES-OTHER/index.js';
 import { check as relProbes } from './REL-PROBES/index.js';
 import { check as podFsgroup } from './POD-FSGROUP/index.js';
+import { check as admNsWeaken } from './ADM-NS-WEAKEN/index.js';
 
 export const ALL_CHECKS: readonly Check[] = [
   podHostNetwork,
@@ -153,6 +154,7 @@ export const ALL_CHECKS: readonly Check[] = [
   resOther,
   relProbes,
   podFsgroup,
+  admNsWeaken,
   ...rbacChecks,
   ...pssChecks,
 ];

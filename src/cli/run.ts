@@ -2,11 +2,15 @@
 import { ALL_CHECKS } from '../checks/registry.js';
 import { prepareRun, type PreparedRun, type RunSpec } from '../engine/run.js';
 import { SettingError } from '../engine/settings.js';
+import { readsManifests } from '../engine/types.js';
 import { UsageError } from './exit.js';
+
+/** The checks scan, fix and harden run: every registered check that reads manifests (change checks are the webhook's). */
+export const MANIFEST_CHECKS = ALL_CHECKS.filter(readsManifests);
 
 export function prepareCliRun(spec: Omit<RunSpec, 'checks'>): PreparedRun {
   try {
-    return prepareRun({ ...spec, checks: ALL_CHECKS });
+    return prepareRun({ ...spec, checks: MANIFEST_CHECKS });
   } catch (e) {
     if (e instanceof SettingError) throw new UsageError(e.message);
     throw e;

@@ -7,7 +7,7 @@
  */
 import type { Config, Exemption } from './config.js';
 import { parseSettings, settingsSchemaOf, type SettingLayer } from './settings.js';
-import type { BundleCheck, Check, ObjectCheck, PodCheck, SettingsSchema, Severity } from './types.js';
+import type { BundleCheck, ChangeCheck, Check, ObjectCheck, PodCheck, SettingsSchema, Severity } from './types.js';
 
 export interface RunSpec {
   /** Every check the run may choose from (usually the registry's): settings are validated against them. */
@@ -33,6 +33,8 @@ export interface CheckPlan {
   /** Object checks by the kind they run on. */
   byKind: ReadonlyMap<string, readonly ObjectCheck<SettingsSchema>[]>;
   bundle: readonly BundleCheck<SettingsSchema>[];
+  /** Change checks by the kind they run on (admission only: see engine/change.ts). */
+  change: ReadonlyMap<string, readonly ChangeCheck<SettingsSchema>[]>;
 }
 
 export interface PreparedRun {
@@ -111,23 +113,33 @@ function withSeverity(c: Check, severity: Severity): Check {
       const bc: BundleCheck<SettingsSchema> = { ...c, meta, check: (ctx) => strip(c.check(ctx)) };
       return bc;
     }
+    case 'change': {
+      const cc: ChangeCheck<SettingsSchema> = { ...c, meta, check: (change, ctx) => strip(c.check(change, ctx)) };
+      return cc;
+    }
   }
 }
 
-function planOf(checks: readonly Check[]): CheckPlan {
-  const byKind = new Map<string, ObjectCheck<SettingsSchema>[]>();
+function byKindOf<C extends { kinds: readonly string[] | '*' }>(checks: readonly C[]): Map<string, C[]> {
+  const byKind = new Map<string, C[]>();
   for (const c of checks) {
-    if (c.scope !== 'object' || c.kinds === '*') continue;
+    if (c.kinds === '*') continue;
     for (const k of c.kinds) {
       let l = byKind.get(k);
       if (!l) byKind.set(k, (l = []));
       l.push(c);
     }
   }
+  return byKind;
+}
+
+function planOf(checks: readonly Check[]): CheckPlan {
+  const byKind = byKindOf(checks.filter((c): c is ObjectCheck<SettingsSchema> => c.scope === 'object'));
   return {
     pod: checks.filter((c): c is PodCheck<SettingsSchema> => c.scope === 'pod'),
     anyKind: checks.filter((c): c is ObjectCheck<SettingsSchema> => c.scope === 'object' && c.kinds === '*'),
     byKind,
     bundle: checks.filter((c): c is BundleCheck<SettingsSchema> => c.scope === 'bundle'),
+    change: byKindOf(checks.filter((c): c is ChangeCheck<SettingsSchema> => c.scope === 'change')),
   };
 }

@@ -182,8 +182,30 @@ export interface BundleCheck<S extends SettingsSchema = NoSettings> extends Chec
   check(ctx: CheckContext<S>): Iterable<RawFinding & { object: LoadedObject }>;
 }
 
+/** An object being changed, and the version it replaces (undefined when it is being created). */
+export interface ObjectChange {
+  object: LoadedObject;
+  before: LoadedObject | undefined;
+}
+
+/**
+ * Runs on a change to an object of the listed kinds, seeing both versions (e.g. a Namespace
+ * label change that weakens Pod Security). Only admission sees changes, so these run in the
+ * webhook (engine/change.ts), never in a scan of manifests.
+ */
+export interface ChangeCheck<S extends SettingsSchema = NoSettings> extends CheckBase<S> {
+  scope: 'change';
+  kinds: readonly string[];
+  check(change: ObjectChange, ctx: CheckContext<S>): Iterable<RawFinding>;
+}
+
 /** Any check, whatever its settings (the engine hands each check the run's parsed settings). */
-export type Check = PodCheck<SettingsSchema> | ObjectCheck<SettingsSchema> | BundleCheck<SettingsSchema>;
+export type Check = PodCheck<SettingsSchema> | ObjectCheck<SettingsSchema> | BundleCheck<SettingsSchema> | ChangeCheck<SettingsSchema>;
+
+/** Checks that read manifests (every scope but `change`): what `kubeharden scan`, fix and harden run. */
+export function readsManifests(c: Check): boolean {
+  return c.scope !== 'change';
+}
 
 export interface Suppression {
   by: 'annotation' | 'config' | 'comment';
