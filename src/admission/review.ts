@@ -375,7 +375,7 @@ export function mutate(request: AdmissionRequest, policy: Policy, ctx: ReviewCon
   const descriptions: string[] = [];
   for (const f of r.findings) {
     if (!f.fix) continue;
-    if (policy.mutationChecks && !policy.mutationChecks.has(f.check.toUpperCase())) continue;
+    if (policy.mutationChecks && !policy.mutationChecks.has(f.check)) continue;
     const before = patch.length;
     remediationToPatch(doc, f.fix.ops, patch);
     if (patch.length > before) {

@@ -79,6 +79,7 @@ import { check as resOther } from './RES-OTHER/index.js';
 import { check as relProbes } from './REL-PROBES/index.js';
 import { check as podFsgroup } from './POD-FSGROUP/index.js';
 import { check as admNsWeaken } from './ADM-NS-WEAKEN/index.js';
+import { check as metaIgnoreUnknown } from './META-IGNORE-UNKNOWN/index.js';
 
 export const ALL_CHECKS: readonly Check[] = [
   podHostNetwork,
@@ -155,6 +156,7 @@ export const ALL_CHECKS: readonly Check[] = [
   relProbes,
   podFsgroup,
   admNsWeaken,
+  metaIgnoreUnknown,
   ...rbacChecks,
   ...pssChecks,
 ];

@@ -1,18 +1,19 @@
 /** Preparing a run from the command line: the registry's checks, and problems as usage errors (exit 2). */
 import { ALL_CHECKS } from '../checks/registry.js';
 import { prepareRun, type PreparedRun, type RunSpec } from '../engine/run.js';
-import { SettingError } from '../engine/settings.js';
+import { RunSpecError } from '../engine/errors.js';
 import { readsManifests } from '../engine/types.js';
 import { UsageError } from './exit.js';
 
 /** The checks scan, fix and harden run: every registered check that reads manifests (change checks are the webhook's). */
 export const MANIFEST_CHECKS = ALL_CHECKS.filter(readsManifests);
 
-export function prepareCliRun(spec: Omit<RunSpec, 'checks'>): PreparedRun {
+/** A run of the manifest checks; every registered id is known (a shared config may name the webhook's). */
+export function prepareCliRun(spec: Omit<RunSpec, 'checks' | 'catalog'>): PreparedRun {
   try {
-    return prepareRun({ ...spec, checks: MANIFEST_CHECKS });
+    return prepareRun({ ...spec, checks: MANIFEST_CHECKS, catalog: ALL_CHECKS });
   } catch (e) {
-    if (e instanceof SettingError) throw new UsageError(e.message);
+    if (e instanceof RunSpecError) throw new UsageError(e.message);
     throw e;
   }
 }

@@ -9,10 +9,10 @@ import type { ObjectIndex } from './object-index.js';
 import type { PreparedRun } from './run.js';
 import type { Finding, SettingsSchema, CheckContext } from './types.js';
 
-export function evaluateChange(object: LoadedObject, before: LoadedObject | undefined, run: Pick<PreparedRun, 'plan' | 'settings'>, index: ObjectIndex): EvaluateResult {
+export function evaluateChange(object: LoadedObject, before: LoadedObject | undefined, run: Pick<PreparedRun, 'plan' | 'settings' | 'catalog'>, index: ObjectIndex): EvaluateResult {
   const findings: Finding[] = [];
   const errors: EvaluateResult['errors'] = [];
-  const ctx: CheckContext<SettingsSchema> = { index, settings: run.settings };
+  const ctx: CheckContext<SettingsSchema> = { index, settings: run.settings, known: run.catalog };
   for (const c of run.plan.change.get(object.kind) ?? []) {
     try {
       for (const raw of c.check({ object, before }, ctx)) findings.push(toFinding(c, raw, raw.object ?? object));

@@ -51,11 +51,11 @@ export interface EvaluateOptions {
 
 export function evaluate(
   objects: readonly LoadedObject[],
-  run: Pick<PreparedRun, 'plan' | 'settings'>,
+  run: Pick<PreparedRun, 'plan' | 'settings' | 'catalog'>,
   index = new ObjectIndex(objects),
   opts: EvaluateOptions = {},
 ): EvaluateResult {
-  const ctx: CheckContext<SettingsSchema> = { index, settings: run.settings };
+  const ctx: CheckContext<SettingsSchema> = { index, settings: run.settings, known: run.catalog };
   const p = run.plan;
   const findings: Finding[] = [];
   const errors: InputError[] = [];

@@ -62,6 +62,8 @@ export interface CheckMeta {
   remediation: string;
   references: Reference[];
   peers: PeerIds;
+  /** Former ids, still accepted wherever ids are (with a deprecation warning naming `id`). */
+  aliases?: readonly string[];
   /** The Pod Security Standards level this control belongs to, if any. */
   pss?: 'baseline' | 'restricted';
   /**
@@ -151,10 +153,20 @@ export type SettingsOf<S extends SettingsSchema> = { readonly [K in keyof S]: S[
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a check without settings
 export type NoSettings = {};
 
+/** The check ids a run knows (engine/catalog.ts): for checks about ids written in manifests. */
+export interface KnownChecks {
+  /** The check an id names (case-insensitive, former ids included), or undefined. */
+  resolve(id: string): { id: string; deprecated?: string } | undefined;
+  /** ` (did you mean "IMG-TAG"?)`, or ''. */
+  suggest(id: string): string;
+}
+
 export interface CheckContext<S extends SettingsSchema = NoSettings> {
   index: ObjectIndex;
   /** The run's settings, parsed (see SettingSpec): each check declares and reads its own. */
   settings: SettingsOf<S>;
+  /** Every registered check's id. */
+  known: KnownChecks;
 }
 
 interface CheckBase<S extends SettingsSchema> {

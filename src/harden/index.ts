@@ -41,6 +41,8 @@ export interface HardenOptions {
   pss?: PssPolicy;
   /** The checks to fix and verify with (the CLI passes the registry's). */
   checks: readonly Check[];
+  /** Every registered check, to validate the config's ids and settings against (default: checks). */
+  catalog?: readonly Check[];
   allow?: readonly AllowRule[];
   /** Service-implied NetworkPolicy rules (default true). */
   serviceRules?: boolean;
@@ -130,7 +132,7 @@ export function harden(sources: readonly SourceFile[], opts: HardenOptions): Har
   const texts = new Map(sources.map((s) => [s.file, s.text]));
   const initial = loadAll(texts);
   errors.push(...initial.errors);
-  const run = prepareRun({ checks: opts.checks, config: opts.config, settings: { pss } });
+  const run = prepareRun({ checks: opts.checks, catalog: opts.catalog, config: opts.config, settings: { pss } });
   const initialFindings = scanObjects(initial.objects, { run }).findings.filter((f) => !f.suppressed);
 
   // 1 + 2: namespace placement, PSA labels on the input's Namespaces, dedicated ServiceAccounts.

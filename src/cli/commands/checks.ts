@@ -26,6 +26,7 @@ export function explainText(c: Check): string {
     '',
     `Fix: ${m.remediation}`,
     ...(doc ? ['', doc] : []),
+    ...(c.settings && Object.keys(c.settings).length ? ['', 'Settings (--set NAME=VALUE, or settings: in .kubeharden.yaml):', ...Object.entries(c.settings).map(([name, spec]) => `  ${name}: ${spec.description}`)] : []),
     '',
     'References:',
     ...m.references.map((r) => `  - ${r.title}: ${r.url}`),

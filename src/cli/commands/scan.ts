@@ -6,7 +6,7 @@ import { failsAt, scanObjects } from '../../engine/scan.js';
 import { SEVERITIES, type FailOn } from '../../engine/types.js';
 import { REPORT_CHUNKS, batched } from '../../report/index.js';
 import { VERSION } from '../version.js';
-import { readConfig } from '../config.js';
+import { readConfigFile } from '../config.js';
 import { parsePssFlag } from '../pss-flag.js';
 import { parseSetFlags, prepareCliRun } from '../run.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
@@ -50,14 +50,15 @@ function writeReport(pieces: Iterable<string>, outputFile: string | undefined): 
 }
 
 export async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
-  const config = await readConfig(flags.config);
+  const { config, file: configFile } = await readConfigFile(flags.config);
   const reporter = REPORT_CHUNKS[flags.output];
   if (!reporter) throw new UsageError(`unknown output format "${flags.output}" (text, json, sarif, junit)`);
   const failOn = flags.failOn ?? config.failOn ?? 'high';
-  const only = flags.checks ? flags.checks.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
   const pss = parsePssFlag(flags.pss);
+  const only = flags.checks ? flags.checks.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
   const run = prepareCliRun({
     config,
+    configOrigin: configFile,
     only,
     settings: { ...parseSetFlags(flags.set), ...(pss ? { pss } : {}) },
     settingsOrigin: '--set',

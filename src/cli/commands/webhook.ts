@@ -121,6 +121,7 @@ async function serve(flags: ServeFlags): Promise<number> {
     maxConnections: Number(flags.maxConnections),
   });
   log.info({ policy: flags.policy ?? 'default', webhookNamespace: ns, ...describePolicy(policy) }, 'policy loaded');
+  for (const w of policy.warnings) log.warn(w);
   if (server.caPem) {
     if (flags.caOut) {
       writeFileSync(flags.caOut, server.caPem);

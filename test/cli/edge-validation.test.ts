@@ -1,0 +1,66 @@
+/**
+ * Ids and settings given on the command line, in the config file and in a webhook policy are
+ * validated once, at the edge, against the registry: a misspelt id or setting is a usage error
+ * (exit 2) with a did-you-mean, never a scan that quietly runs fewer checks (#13).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { cliBatch } from './helpers.js';
+import { compilePolicy, PolicyError } from '../../src/admission/policy.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'kh-edge-'));
+const file = (name: string, text: string): string => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+const POD = file('pod.yaml', 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\nspec:\n  containers: [{name: c, image: nginx}]\n');
+
+describe('command line and config file', () => {
+  const [checks, disable, severity, set, good] = cliBatch(
+    ['scan', POD, '--checks', 'FOO-BAR'],
+    ['scan', POD, '-c', file('disable.yaml', 'checks:\n  disable: [IMG-DIGES]\n')],
+    ['scan', POD, '-c', file('severity.yaml', 'checks:\n  severity: {IMG-TAGG: high}\n')],
+    ['scan', POD, '--set', 'allowedRegistry=x'],
+    ['scan', POD, '--checks', 'img-tag', '--fail-on', 'none', '-o', 'json'],
+  );
+
+  test('--checks FOO-BAR: exit 2 and no report', () => {
+    assert.equal(checks.code, 2);
+    assert.equal(checks.stdout, '');
+    assert.match(checks.stderr, /--checks: unknown check "FOO-BAR"/);
+  });
+
+  test('config disable and severity keys: exit 2 naming the file and the key, with a suggestion', () => {
+    assert.equal(disable.code, 2);
+    assert.match(disable.stderr, /disable\.yaml: checks\.disable: unknown check "IMG-DIGES" \(did you mean "IMG-DIGEST"\?\)/);
+    assert.equal(severity.code, 2);
+    assert.match(severity.stderr, /severity\.yaml: checks\.severity: unknown check "IMG-TAGG" \(did you mean "IMG-TAG"\?\)/);
+  });
+
+  test('--set with an unknown setting: exit 2, with the known settings', () => {
+    assert.equal(set.code, 2);
+    assert.match(set.stderr, /--set: unknown setting "allowedRegistry" \(did you mean "allowedRegistries"\?\)/);
+  });
+
+  test('a known id in any case still selects its check', () => {
+    assert.equal(good.code, 0, good.stderr);
+    const report = JSON.parse(good.stdout) as { findings: Array<{ check: string }> };
+    assert.deepEqual([...new Set(report.findings.map((f) => f.check))], ['IMG-TAG']);
+  });
+});
+
+describe('webhook policy', () => {
+  test('unknown ids in a profile and in mutation.checks are errors with a suggestion', () => {
+    assert.throws(() => compilePolicy({ profiles: { p: { checks: { disable: ['CTR-PRIVILEGD'] } } } }), (e: Error) => e instanceof PolicyError && /profiles\.p: checks\.disable: unknown check "CTR-PRIVILEGD" \(did you mean "CTR-PRIVILEGED"\?\)/.test(e.message));
+    assert.throws(() => compilePolicy({ profiles: { p: {} }, mutation: { checks: ['CTR-PRIV-ES'] } }), (e: Error) => e instanceof PolicyError && /mutation\.checks\.0: unknown check "CTR-PRIV-ES" \(did you mean "CTR-PRIV-ESC"\?\)/.test(e.message));
+    assert.throws(() => compilePolicy({ profiles: { p: { settings: { allowedRegistry: ['x'] } } } }), (e: Error) => e instanceof PolicyError && /profiles\.p: settings: unknown setting "allowedRegistry"/.test(e.message));
+  });
+
+  test('a profile shared with CI may name checks admission does not run', () => {
+    assert.doesNotThrow(() => compilePolicy({ profiles: { p: { checks: { disable: ['NET-NO-NETPOL', 'PSS-NAMESPACE-NO-ENFORCE'] } } } }));
+  });
+});
