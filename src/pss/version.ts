@@ -35,6 +35,8 @@ export function parsePssLevelVersion(s: string): PssPolicy {
   }
   const version = parsePssVersion(versionText);
   if (!version) throw new Error(`invalid Pod Security version "${versionText}" in "${text}": must be "latest" or "v1.<minor>" (e.g. v1.30)`);
+  // A version this evaluator does not know would silently read as latest: a typo (v1.99 for v1.29) must not change the policy.
+  if (version !== 'latest' && version.minor > LATEST_MINOR) throw new Error(`unsupported Pod Security version "${versionText}" in "${text}": the supported versions are v1.0 to v1.${LATEST_MINOR}, or latest`);
   return { level: levelText, version };
 }
 

@@ -64,3 +64,27 @@ describe('webhook policy', () => {
     assert.doesNotThrow(() => compilePolicy({ profiles: { p: { checks: { disable: ['NET-NO-NETPOL', 'PSS-NAMESPACE-NO-ENFORCE'] } } } }));
   });
 });
+
+describe('Pod Security level and version', () => {
+  const [flag, config, both] = cliBatch(
+    ['scan', POD, '--pss', 'baseline:v1.99'],
+    ['scan', POD, '-c', file('pss.yaml', 'pss: restricted:v1.99\n')],
+    ['scan', POD, '--checks', 'IMG-TAG', '--pss', 'restricted', '--fail-on', 'none', '-o', 'json'],
+  );
+
+  test('a version outside the supported range is refused with the range, by the flag and the config file alike', () => {
+    assert.equal(flag.code, 2);
+    assert.match(flag.stderr, /--pss: unsupported Pod Security version "v1\.99" in "baseline:v1\.99": the supported versions are v1\.0 to v1\.\d+, or latest/);
+    assert.equal(config.code, 2);
+    assert.match(config.stderr, /pss\.yaml: invalid configuration\n {2}pss: unsupported Pod Security version "v1\.99"/);
+    assert.throws(() => compilePolicy({ profiles: { p: { pss: 'baseline:v1.99' } } }), (e: Error) => e instanceof PolicyError && /profiles\.p\.pss: unsupported Pod Security version "v1\.99"/.test(e.message));
+  });
+
+  test('--checks with --pss: the Pod Security checks join the named ones, and a note says so', () => {
+    assert.equal(both.code, 0, both.stderr);
+    assert.match(both.stderr, /note: --pss restricted:latest adds the \d+ Pod Security Standards checks \(PSS-\*\) to the checks --checks names/);
+    const checks = new Set((JSON.parse(both.stdout) as { findings: Array<{ check: string }> }).findings.map((f) => f.check));
+    assert.ok(checks.has('IMG-TAG'));
+    assert.ok([...checks].some((c) => c.startsWith('PSS-')), [...checks].join(', '));
+  });
+});

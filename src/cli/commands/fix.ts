@@ -28,7 +28,7 @@ import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
 import { VERSION } from '../version.js';
 import { readConfig, readConfigFile } from '../config.js';
 import { parsePssFlag } from '../pss-flag.js';
-import { MANIFEST_CHECKS, prepareCliRun } from '../run.js';
+import { checksWithPss, MANIFEST_CHECKS, prepareCliRun } from '../run.js';
 import { ALL_CHECKS } from '../../checks/registry.js';
 import { RunSpecError } from '../../engine/errors.js';
 import { formatPssVersion } from '../../pss/version.js';
@@ -105,7 +105,8 @@ export async function runFix(paths: string[], flags: FixFlags): Promise<number> 
   const stdin = paths.includes('-');
   if (stdin && paths.length > 1) throw new UsageError('fix: - (stdin) cannot be combined with other paths');
   if (stdin && flags.write) throw new UsageError('fix: --write needs files; with - the fixed manifests go to stdout');
-  const only = flags.checks ? flags.checks.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  const { only, note } = checksWithPss(flags.checks ? flags.checks.split(',').map((s) => s.trim()).filter(Boolean) : undefined, pss);
+  if (note) process.stderr.write(`note: ${note}\n`);
   const run = prepareCliRun({ config, configOrigin: configFile, only, ...(pss ? { settings: { pss } } : {}), annotationExemptions: flags.annotationExemptions === false ? false : undefined });
   for (const w of run.warnings) process.stderr.write(`warning: ${w}\n`);
   const { sources, errors } = sourcesOrRefuse(paths, [...(config.exclude ?? []), ...flags.exclude]);

@@ -8,7 +8,7 @@ import { REPORT_CHUNKS, batched } from '../../report/index.js';
 import { VERSION } from '../version.js';
 import { readConfigFile } from '../config.js';
 import { parsePssFlag } from '../pss-flag.js';
-import { parseSetFlags, prepareCliRun } from '../run.js';
+import { checksWithPss, parseSetFlags, prepareCliRun } from '../run.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
 
 interface ScanFlags {
@@ -55,7 +55,8 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
   if (!reporter) throw new UsageError(`unknown output format "${flags.output}" (text, json, sarif, junit)`);
   const failOn = flags.failOn ?? config.failOn ?? 'high';
   const pss = parsePssFlag(flags.pss);
-  const only = flags.checks ? flags.checks.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  const { only, note } = checksWithPss(flags.checks ? flags.checks.split(',').map((s) => s.trim()).filter(Boolean) : undefined, pss);
+  if (note) process.stderr.write(`note: ${note}\n`);
   const run = prepareCliRun({
     config,
     configOrigin: configFile,
@@ -98,8 +99,8 @@ export function registerScanCommand(program: Command): void {
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default high; none: never)').choices([...SEVERITIES, 'none']))
     .option('-c, --config <file>', 'configuration file (default: .kubeharden.yaml searched upward)')
     .option('--exclude <glob>', 'skip paths matching the glob (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .option('--checks <ids>', 'run only these checks (comma-separated ids)')
-    .option('--pss <level[:version]>', 'also evaluate the Pod Security Standards: baseline|restricted[:v1.N|:latest]')
+    .option('--checks <ids>', 'run only these checks (comma-separated ids; with --pss the PSS-* checks too)')
+    .option('--pss <level[:version]>', 'also evaluate the Pod Security Standards: baseline|restricted[:v1.N|:latest], v1.0 to the newest version known')
     .option('--set <key=value>', 'a check setting, e.g. allowedRegistries=ghcr.io/acme (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--no-annotation-exemptions', 'ignore ignore.kubeharden.io/<CHECK> annotations')
     .option('--show-suppressed', 'list suppressed findings in text output')
