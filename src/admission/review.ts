@@ -9,6 +9,7 @@ import { toFinding } from '../engine/evaluate.js';
 import { ObjectIndex } from '../engine/object-index.js';
 import { scanObjects } from '../engine/scan.js';
 import { evaluatePodAt } from '../checks/pss/evaluation.js';
+import { PSA_CHECK_OF } from '../checks/pss/index.js';
 import { severityRank, type Finding, type Severity } from '../engine/types.js';
 import { asMap, asString, isMap } from '../k8s/json.js';
 import type { Labels } from '../k8s/labels.js';
@@ -63,7 +64,6 @@ const SECURITY_ANNOTATION = /^(container\.apparmor\.security\.beta\.kubernetes\.
 
 export const NS_WEAKEN_CHECK = 'ADM-NS-WEAKEN';
 export const EVAL_ERROR_CHECK = 'ADM-EVAL-ERROR';
-const PSS_PREFIX = 'PSS-';
 
 function allow(uid: string, extra: Partial<AdmissionResponse> = {}): AdmissionResponse {
   return { uid, allowed: true, ...extra };
@@ -135,7 +135,8 @@ function findingText(subject: Subject, profiles: ReadonlyArray<Profile | undefin
       }
       cache.set(lv, byId);
     }
-    return byId.get(f.check.startsWith(PSS_PREFIX) ? f.check.slice(PSS_PREFIX.length) : f.check) ?? f.message;
+    const control = PSA_CHECK_OF.get(f.check);
+    return (control && byId.get(control)) ?? f.message;
   };
 }
 

@@ -17,6 +17,7 @@ export function renderCheckPage(c: Check): string {
     `|---|---|---|---|---|`,
     `| ${m.severity} | ${m.category} | ${c.scope} | ${m.pss ?? '—'} | ${m.optIn ? 'opt-in' : 'on'} |`,
     '',
+    ...(m.aliases?.length ? [`Former id${m.aliases.length > 1 ? 's' : ''}: ${m.aliases.map((a) => `\`${a}\``).join(', ')} (still accepted, with a deprecation warning).`, ''] : []),
     `**Why it matters.** ${m.attack}`,
     '',
     `**How to fix.** ${m.remediation}`,

@@ -88,3 +88,33 @@ describe('Pod Security level and version', () => {
     assert.ok([...checks].some((c) => c.startsWith('PSS-')), [...checks].join(', '));
   });
 });
+
+describe('Pod Security check ids in the case style of the other ids; former ids still work, with a warning', () => {
+  const ANNOTATED = file('annotated.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\n  annotations: {ignore.kubeharden.io/PSS-runAsNonRoot: "image runs as its own user"}\nspec:\n  containers: [{name: c, image: "nginx:1.25"}]\n');
+  const [old, annotated] = cliBatch(
+    ['scan', POD, '--checks', 'PSS-privileged,PSS-allowPrivilegeEscalation', '--pss', 'restricted', '--fail-on', 'none', '-o', 'json'],
+    ['scan', ANNOTATED, '--pss', 'restricted', '--fail-on', 'none', '-o', 'json'],
+  );
+
+  test('--checks with a former id selects the renamed check and warns', () => {
+    assert.equal(old.code, 0, old.stderr);
+    const report = JSON.parse(old.stdout) as { findings: Array<{ check: string }>; warnings: string[] };
+    assert.ok(report.findings.some((f) => f.check === 'PSS-ALLOW-PRIVILEGE-ESCALATION'));
+    assert.ok(report.findings.every((f) => /^PSS-[A-Z0-9-]+$/.test(f.check)), report.findings.map((f) => f.check).join(', '));
+    assert.ok(report.warnings.includes('--checks: check id PSS-allowPrivilegeEscalation is deprecated, use PSS-ALLOW-PRIVILEGE-ESCALATION'), report.warnings.join('\n'));
+  });
+
+  test('an annotation with a former id still exempts, and says which id to write', () => {
+    const report = JSON.parse(annotated.stdout) as { findings: Array<{ check: string; suppressed?: unknown }>; warnings: string[] };
+    assert.ok(report.findings.find((f) => f.check === 'PSS-RUN-AS-NON-ROOT')?.suppressed);
+    assert.ok(!report.findings.some((f) => f.check === 'META-IGNORE-UNKNOWN'));
+    assert.ok(report.warnings.includes('annotation ignore.kubeharden.io/PSS-runAsNonRoot uses a deprecated check id, use ignore.kubeharden.io/PSS-RUN-AS-NON-ROOT'), report.warnings.join('\n'));
+  });
+
+  test('config severity and webhook policies accept former ids too', () => {
+    assert.doesNotThrow(() => compilePolicy({ profiles: { p: { pss: 'restricted', checks: { severity: { 'PSS-capabilities_restricted': 'high' } } } } }));
+    const p = compilePolicy({ profiles: { p: { pss: 'restricted', checks: { severity: { 'PSS-capabilities_restricted': 'high' } } } } });
+    assert.equal(p.profiles.get('p')?.run.checks.find((c) => c.meta.id === 'PSS-CAPABILITIES-RESTRICTED')?.meta.severity, 'high');
+    assert.deepEqual(p.warnings, ['profiles.p: checks.severity: check id PSS-capabilities_restricted is deprecated, use PSS-CAPABILITIES-RESTRICTED']);
+  });
+});

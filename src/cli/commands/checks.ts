@@ -8,7 +8,7 @@ import { checkDocPath } from '../../checks/docs.js';
 
 function describe(c: Check) {
   const m = c.meta;
-  return { id: m.id, title: m.title, severity: m.severity, category: m.category, scope: c.scope, pss: m.pss, optIn: m.optIn ?? false, attack: m.attack, remediation: m.remediation, references: m.references, peers: m.peers };
+  return { id: m.id, ...(m.aliases?.length ? { aliases: m.aliases } : {}), title: m.title, severity: m.severity, category: m.category, scope: c.scope, pss: m.pss, optIn: m.optIn ?? false, attack: m.attack, remediation: m.remediation, references: m.references, peers: m.peers };
 }
 
 export function explainText(c: Check): string {
