@@ -160,8 +160,3 @@ export const ALL_CHECKS: readonly Check[] = [
   ...rbacChecks,
   ...pssChecks,
 ];
-
-export function findCheck(id: string): Check | undefined {
-  const upper = id.toUpperCase();
-  return ALL_CHECKS.find((c) => c.meta.id.toUpperCase() === upper);
-}

@@ -118,3 +118,25 @@ describe('Pod Security check ids in the case style of the other ids; former ids 
     assert.deepEqual(p.warnings, ['profiles.p: checks.severity: check id PSS-capabilities_restricted is deprecated, use PSS-CAPABILITIES-RESTRICTED']);
   });
 });
+
+describe('explain: other tools\' ids, former ids, suggestions', () => {
+  const [ksv, checkov, former, typo, unknown] = cliBatch(['explain', 'KSV001'], ['explain', 'ckv_k8s_22'], ['explain', 'PSS-privileged'], ['explain', 'IMG-TAGG'], ['explain', 'NOPE-NOPE-NOPE']);
+
+  test('a peer id that explain itself prints is accepted and shows the mapped checks', () => {
+    assert.equal(ksv.code, 0, ksv.stderr);
+    assert.match(ksv.stdout, /^KSV001 \(Trivy\) corresponds to 2 kubeharden checks:\n {2}CTR-PRIV-ESC +high/);
+    assert.match(ksv.stdout, /PSS-ALLOW-PRIVILEGE-ESCALATION/);
+    assert.equal(checkov.code, 0, checkov.stderr);
+    assert.match(checkov.stdout, /^ckv_k8s_22 \(Checkov\) corresponds to CTR-RO-ROOTFS\.\n\nCTR-RO-ROOTFS: /);
+  });
+
+  test('a former id explains the renamed check with a warning; unknown ids suggest', () => {
+    assert.equal(former.code, 0);
+    assert.match(former.stdout, /^PSS-PRIVILEGED: /);
+    assert.match(former.stderr, /warning: PSS-privileged is a former id, use PSS-PRIVILEGED/);
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /unknown check "IMG-TAGG" \(did you mean "IMG-TAG"\?\)/);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown check "NOPE-NOPE-NOPE": see kubeharden checks \(other tools' ids such as KSV001 or CKV_K8S_20 work too\)/);
+  });
+});
