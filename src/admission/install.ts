@@ -12,6 +12,7 @@
 import { parse, stringify } from 'yaml';
 import { loadConfig } from '../engine/config.js';
 import { isMap } from '../k8s/json.js';
+import { inlineImageKeys, imageInstallNeeds } from './images.js';
 import { compilePolicy, DEFAULT_POLICY, type Mode, type PolicySpec } from './policy.js';
 import type { GeneratedCerts } from './tls.js';
 
@@ -95,19 +96,23 @@ export function policyForInstall(opts: Pick<InstallOptions, 'policy' | 'policyDi
         const { exclude: _exclude, ...usable } = base;
         spec.profiles[name] = { ...usable, ...rest } as (typeof spec.profiles)[string];
       }
+      inlineImageKeys(spec.profiles as Record<string, unknown>, opts.policyDir);
     }
   } else {
     spec = structuredClone(DEFAULT_POLICY);
     spec.rules = [{ name: 'default', [opts.mode]: 'default' }];
     spec.clusterScoped = { [opts.mode]: 'default' };
   }
-  compilePolicy(spec, { webhookNamespace, source: 'policy' }); // throws PolicyError with the field at fault
+  // Throws PolicyError with the field at fault. The files an image policy names are paths in the pod: not read here.
+  compilePolicy(spec, { webhookNamespace, source: 'policy', images: { validateOnly: true } });
   return spec;
 }
 
 function excludedNamespaces(ns: string): Obj {
   return { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: [...new Set(['kube-system', ns])] }] };
 }
+
+type ImageNeeds = ReturnType<typeof imageInstallNeeds>;
 
 /** What every part of the install names: the namespace, the TLS Secret, the metadata helper. */
 interface Names {
@@ -123,18 +128,21 @@ export function installManifests(o: InstallOptions): Obj[] {
     tlsSecret: o.certs.kind === 'secret' ? o.certs.secretName : `${NAME}-tls`,
     meta: (name, extra = {}) => ({ name, namespace: ns, labels: LABELS, ...extra }),
   };
+  const policy = policyForInstall(o, ns);
+  // Image rules need registries (DNS, HTTPS) and a writable cache directory.
+  const images = imageInstallNeeds(policy.profiles as Record<string, unknown>);
   return [
-    ...accessObjects(o, names),
+    ...accessObjects(policy, names),
     ...tlsObjects(o.certs, names),
-    deployment(o, names),
-    ...networkObjects(names),
+    deployment(o, names, images),
+    ...networkObjects(names, images),
     ...webhookConfigurations(o, names),
   ];
 }
 
 /** The Namespace (Pod Security restricted), the ServiceAccount and its one permission, the policy ConfigMap. */
-function accessObjects(o: InstallOptions, { ns, meta }: Names): Obj[] {
-  const policyYaml = stringify(policyForInstall(o, ns), { lineWidth: 0 });
+function accessObjects(policy: PolicySpec, { ns, meta }: Names): Obj[] {
+  const policyYaml = stringify(policy, { lineWidth: 0 });
   return [
     {
       apiVersion: 'v1',
@@ -229,7 +237,7 @@ function tlsObjects(certs: CertSource, { ns, tlsSecret, meta }: Names): Obj[] {
 }
 
 /** The webhook Deployment, hardened: restricted, read-only, no automounted token, spread over nodes and zones. */
-function deployment(o: InstallOptions, { tlsSecret, meta }: Names): Obj {
+function deployment(o: InstallOptions, { tlsSecret, meta }: Names, images: ImageNeeds): Obj {
   const probe = (path: string, period: number, failures: number): Obj => ({
     httpGet: { path, port: 'https', scheme: 'HTTPS' },
     periodSeconds: period,
@@ -296,12 +304,14 @@ function deployment(o: InstallOptions, { tlsSecret, meta }: Names): Obj {
                 { name: 'tls', mountPath: '/etc/kubeharden/tls', readOnly: true },
                 { name: 'policy', mountPath: '/etc/kubeharden/policy', readOnly: true },
                 { name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true },
+                ...images.cacheDirs.map((d, i) => ({ name: `image-cache-${i}`, mountPath: d })),
               ],
             },
           ],
           volumes: [
             { name: 'tls', secret: { secretName: tlsSecret, defaultMode: 0o440 } },
             { name: 'policy', configMap: { name: `${NAME}-policy`, defaultMode: 0o440 } },
+            ...images.cacheDirs.map((_d, i) => ({ name: `image-cache-${i}`, emptyDir: { sizeLimit: '256Mi' } })),
             {
               // The token for the Namespace watch, explicit and short-lived, instead of automount.
               name: 'kube-api-access',
@@ -321,8 +331,8 @@ function deployment(o: InstallOptions, { tlsSecret, meta }: Names): Obj {
   };
 }
 
-/** The PodDisruptionBudget, the Service and the NetworkPolicies (webhook port in, API server out, the rest denied). */
-function networkObjects({ meta }: Names): Obj[] {
+/** The PodDisruptionBudget, the Service and the NetworkPolicies (webhook port in, API server (and registries) out, the rest denied). */
+function networkObjects({ meta }: Names, images: ImageNeeds): Obj[] {
   return [
     {
       apiVersion: 'policy/v1',
@@ -346,7 +356,11 @@ function networkObjects({ meta }: Names): Obj[] {
         // The API server calls from outside the pod network (its address differs per
         // distribution), so ingress is limited by port; egress only reaches the API server.
         ingress: [{ ports: [{ protocol: 'TCP', port: PORT }] }],
-        egress: [{ ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] }],
+        egress: [
+          { ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] },
+          // Image signature rules fetch from registries by name: DNS too.
+          ...(images.registries ? [{ ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }] : []),
+        ],
       },
     },
     {

@@ -48,6 +48,11 @@ export interface ServerOptions {
   /** After closing the listener: wait this long for in-flight requests, then drop connections; default 25 s. */
   shutdownTimeoutMs?: number;
   metrics?: WebhookMetrics;
+  /**
+   * Runs before each review with the policy in force: fetches what the request's images need
+   * from registries, bounded by the image policy's budget (the review itself never waits).
+   */
+  prepare?: (request: AdmissionRequest, policy: Policy) => Promise<void> | undefined;
 }
 
 export interface WebhookServer {
@@ -110,6 +115,7 @@ interface ServerState {
   readonly namespaces: NamespaceLabelSource;
   readonly bodyLimit: number;
   readonly ctx: ReviewContext;
+  readonly prepare: ServerOptions['prepare'];
 }
 
 const TLS_OPTIONS = { minVersion: 'TLSv1.2' as const };
@@ -125,6 +131,7 @@ export async function startWebhookServer(opts: ServerOptions): Promise<WebhookSe
     namespaces,
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
     ctx: { namespaceLabels: (n: string) => namespaces.labels(n) },
+    prepare: opts.prepare,
   };
   const { pair, caPem } = await servingPair(opts.tls, state.log);
   const server = httpsServer(opts, pair);
@@ -286,9 +293,8 @@ function readBody(state: ServerState, req: IncomingMessage, res: ServerResponse,
   });
 }
 
-/** Parses an AdmissionReview, reviews or mutates it, answers, and records the outcome. */
+/** Parses an AdmissionReview, prepares what it needs (image evidence), then reviews or mutates it. */
 function answerReview(state: ServerState, endpoint: 'validate' | 'mutate', body: string, res: ServerResponse, start: bigint): void {
-  const { log, metrics } = state;
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -298,9 +304,22 @@ function answerReview(state: ServerState, endpoint: 'validate' | 'mutate', body:
   const env = parseAdmissionReview(parsed);
   if (!env.ok) return fail(state, res, 400, 'bad_request', env.message);
   const request = env.request;
+  // The policy in force when the request arrived is the one its evidence was fetched for.
+  const current = state.policy;
+  const prepared = state.prepare?.(request, current);
+  if (!prepared) return decide(state, endpoint, request, current, res, start);
+  prepared.then(
+    () => decide(state, endpoint, request, current, res, start),
+    () => decide(state, endpoint, request, current, res, start),
+  );
+}
+
+/** Reviews or mutates a request under a policy, answers, and records the outcome. */
+function decide(state: ServerState, endpoint: 'validate' | 'mutate', request: AdmissionRequest, policy: Policy, res: ServerResponse, start: bigint): void {
+  const { log, metrics } = state;
   let outcome: ReviewOutcome;
   try {
-    outcome = endpoint === 'validate' ? review(request, state.policy, state.ctx) : mutate(request, state.policy, state.ctx);
+    outcome = endpoint === 'validate' ? review(request, policy, state.ctx) : mutate(request, policy, state.ctx);
   } catch (e) {
     // A bug, not the caller's fault: 500 lets the API server apply the failurePolicy.
     log.error({ endpoint, uid: request.uid, kind: request.kind.kind, err: (e as Error).message }, 'review failed');

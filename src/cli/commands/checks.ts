@@ -7,12 +7,13 @@ import { closest } from '../../engine/did-you-mean.js';
 import type { Check, PeerIds } from '../../engine/types.js';
 import { UsageError } from '../exit.js';
 import { checkDocPath } from '../../checks/docs.js';
+import { nsaControlTitle } from '../../checks/docs-page.js';
 
 const PEER_NAMES: Readonly<Record<keyof PeerIds, string>> = { checkov: 'Checkov', kubescape: 'Kubescape', trivy: 'Trivy', kubeLinter: 'kube-linter', kubeScore: 'kube-score', polaris: 'Polaris', kubesec: 'kubesec' };
 
 function describe(c: Check) {
   const m = c.meta;
-  return { id: m.id, ...(m.aliases?.length ? { aliases: m.aliases } : {}), title: m.title, severity: m.severity, category: m.category, scope: c.scope, pss: m.pss, optIn: m.optIn ?? false, attack: m.attack, remediation: m.remediation, references: m.references, peers: m.peers };
+  return { id: m.id, ...(m.aliases?.length ? { aliases: m.aliases } : {}), title: m.title, severity: m.severity, category: m.category, scope: c.scope, pss: m.pss, optIn: m.optIn ?? false, attack: m.attack, remediation: m.remediation, references: m.references, peers: m.peers, ...(m.controls ? { controls: m.controls } : {}) };
 }
 
 export function explainText(c: Check): string {
@@ -25,6 +26,8 @@ export function explainText(c: Check): string {
   return [
     `${m.id}: ${m.title}`,
     `severity: ${m.severity}   category: ${m.category}${m.pss ? `   Pod Security Standards: ${m.pss}` : ''}${m.optIn ? '   (opt-in)' : ''}`,
+    ...(m.controls?.cis?.length ? [`CIS Kubernetes Benchmark: ${m.controls.cis.join(', ')}`] : []),
+    ...(m.controls?.nsa?.length ? [`NSA/CISA: ${m.controls.nsa.map(nsaControlTitle).join('; ')}`] : []),
     '',
     `Why: ${m.attack}`,
     '',
