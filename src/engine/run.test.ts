@@ -51,7 +51,7 @@ describe('prepareRun: settings', () => {
   test('an unknown setting is an error naming its source, with a did-you-mean and the known settings', () => {
     assert.throws(
       () => prepareRun({ checks: ALL_CHECKS, settings: { allowedRegistry: 'x' }, settingsOrigin: '--set' }),
-      (e: Error) => e instanceof SettingError && /^--set: unknown setting "allowedRegistry" \(did you mean "allowedRegistries"\?\) \(settings: allowedRegistries, deniedRegistries, k8sVersion, pss\)$/.test(e.message),
+      (e: Error) => e instanceof SettingError && /^--set: unknown setting "allowedRegistry" \(did you mean "allowedRegistries"\?\) \(settings: allowedRegistries, deniedRegistries, images, k8sVersion, pss\)$/.test(e.message),
     );
     assert.throws(() => prepareRun({ checks: ALL_CHECKS, config: config({ settings: { k8sversion: 'v1.30' } }), configOrigin: 'kh.yaml' }), /kh\.yaml: settings: unknown setting "k8sversion" \(did you mean "k8sVersion"\?\)/);
   });

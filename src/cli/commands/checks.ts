@@ -6,6 +6,8 @@ import { CheckCatalog } from '../../engine/catalog.js';
 import { closest } from '../../engine/did-you-mean.js';
 import type { Check, PeerIds } from '../../engine/types.js';
 import { UsageError } from '../exit.js';
+import { writeStdout } from '../output.js';
+import { stringify } from 'yaml';
 import { checkDocPath } from '../../checks/docs.js';
 import { nsaControlTitle } from '../../checks/docs-page.js';
 
@@ -82,15 +84,18 @@ export function registerChecksCommands(program: Command): void {
   program
     .command('checks')
     .description('list every check')
-    .addOption(new Option('-o, --output <format>', 'text or json').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'text, json or yaml').choices(['text', 'json', 'yaml']).default('text'))
     .action((flags: { output: string }) => {
       if (flags.output === 'json') {
-        process.stdout.write(JSON.stringify(ALL_CHECKS.map(describe), null, 2) + '\n');
+        writeStdout(JSON.stringify(ALL_CHECKS.map(describe), null, 2) + '\n');
+        return;
+      }
+      if (flags.output === 'yaml') {
+        writeStdout(stringify(ALL_CHECKS.map(describe), { lineWidth: 0 }));
         return;
       }
       const w = Math.max(...ALL_CHECKS.map((c) => c.meta.id.length));
-      for (const c of ALL_CHECKS) process.stdout.write(`${c.meta.id.padEnd(w)}  ${c.meta.severity.padEnd(8)}  ${c.meta.title}${c.meta.optIn ? ' (opt-in)' : ''}\n`);
-      process.stdout.write(`${ALL_CHECKS.length} checks\n`);
+      writeStdout(ALL_CHECKS.map((c) => `${c.meta.id.padEnd(w)}  ${c.meta.severity.padEnd(8)}  ${c.meta.title}${c.meta.optIn ? ' (opt-in)' : ''}\n`).join('') + `${ALL_CHECKS.length} checks\n`);
     });
   program
     .command('explain')
@@ -99,6 +104,6 @@ export function registerChecksCommands(program: Command): void {
     .action((id: string) => {
       const r = explain(id);
       if (r.warning) process.stderr.write(`warning: ${r.warning}\n`);
-      process.stdout.write(r.text);
+      writeStdout(r.text);
     });
 }
