@@ -1,8 +1,6 @@
-/** The check-selection flags `scan` and `audit` share: defined once here, and parsed once. */
+/** The check-selection flags `scan` and `audit` share, defined once (src/cli/run.ts prepares the run from them). */
 import { Option, type Command } from 'commander';
-import { currentCheckId } from '../checks/retired.js';
 import { SEVERITIES, type FailOn, type Severity } from '../engine/types.js';
-import { UsageError } from './exit.js';
 
 /** What the flags of addCheckOptions give. */
 export interface CheckFlags {
@@ -25,28 +23,11 @@ export function addCheckOptions(cmd: Command): Command {
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default high); none: findings never fail (input errors still exit 2)').choices([...SEVERITIES, 'none']))
     .addOption(new Option('--min-severity <severity>', 'show only findings at or above this severity (--fail-on still sees all)').choices([...SEVERITIES]))
     .option('-c, --config <file>', 'configuration file (default: .kubeharden.yaml searched upward)')
-    .option('--checks <ids>', 'run only these checks (comma-separated ids)')
-    .option('--pss <level[:version]>', 'also evaluate the Pod Security Standards: baseline|restricted[:v1.N|:latest]')
+    .option('--checks <ids>', 'run only these checks (comma-separated ids; with --pss the PSS-* checks too)')
+    .option('--pss <level[:version]>', 'also evaluate the Pod Security Standards: baseline|restricted[:v1.N|:latest], v1.0 to the newest version known')
     .option('--set <key=value>', 'a check setting, e.g. allowedRegistries=ghcr.io/acme (repeatable)', collect, [] as string[])
     .option('--no-annotation-exemptions', 'ignore ignore.kubeharden.io/<CHECK> annotations')
     .option('--show-suppressed', 'list suppressed findings in text output')
     .option('--color', 'force colour')
     .option('--no-color', 'no colour');
-}
-
-/** `--set key=value` check settings (values parsed as YAML scalars/lists: a,b,c → list). */
-export function parseSettings(pairs: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const p of pairs) {
-    const eq = p.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--set expects key=value, got "${p}"`);
-    const v = p.slice(eq + 1);
-    out[p.slice(0, eq)] = v.includes(',') ? v.split(',').map((x) => x.trim()).filter(Boolean) : v;
-  }
-  return out;
-}
-
-/** `--checks ID,ID`: the ids to run (a retired id runs the check that replaced it). */
-export function parseChecksFlag(value: string | undefined): string[] | undefined {
-  return value ? value.split(',').map((s) => s.trim()).filter(Boolean).map(currentCheckId) : undefined;
 }

@@ -7,13 +7,11 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { SEVERITIES } from './types.js';
 import { ConfigError } from './config-file.js';
-import { PSS_SPEC } from '../pss/version.js';
+import { parsePssLevelVersion } from '../pss/version.js';
 import { imagePolicySchema } from '../images/policy-schema.js';
-import { currentCheckId } from '../checks/retired.js';
 
 const severity = z.enum(SEVERITIES);
-// A retired id (merged into another check) means the check that replaced it.
-const checkId = z.string().regex(/^[A-Za-z0-9_*-]+$/, 'a check id like CTR-PRIVILEGED (or * for all)').transform(currentCheckId);
+const checkId = z.string().regex(/^[A-Za-z0-9_*-]+$/, 'a check id like CTR-PRIVILEGED (or * for all)');
 
 export const exemptionSchema = z
   .object({
@@ -34,17 +32,25 @@ export const exemptionSchema = z
 export const configSchema = z
   .object({
     failOn: z.enum([...SEVERITIES, 'none']).optional(),
-    pss: z.string().regex(PSS_SPEC, 'a Pod Security level: baseline|restricted[:v1.N|:latest]').optional(),
+    /** Parsed here, once: checks get the level and version typed. */
+    pss: z
+      .string()
+      .transform((s, ctx) => {
+        try {
+          return parsePssLevelVersion(s);
+        } catch (e) {
+          ctx.addIssue({ code: 'custom', message: (e as Error).message });
+          return z.NEVER;
+        }
+      })
+      .optional(),
     annotationExemptions: z.boolean().optional(),
     checks: z
       .object({
         enable: z.array(checkId).optional(),
         disable: z.array(checkId).optional(),
         only: z.array(checkId).optional(),
-        severity: z
-          .record(z.string(), severity)
-          .transform((m) => Object.fromEntries(Object.entries(m).map(([id, s]) => [currentCheckId(id), s])))
-          .optional(),
+        severity: z.record(z.string(), severity).optional(),
       })
       .strict()
       .optional(),
@@ -59,7 +65,7 @@ export const configSchema = z
 export type Config = z.infer<typeof configSchema>;
 export type Exemption = z.infer<typeof exemptionSchema>;
 
-export { CONFIG_NAMES, ConfigError, findConfig } from './config-file.js';
+export { ConfigError, findConfig } from './config-file.js';
 
 export function loadConfig(file: string): Config {
   let raw: unknown;

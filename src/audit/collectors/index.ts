@@ -5,35 +5,13 @@
  * like any other object. A new collector is one line in COLLECTORS. Collectors read what the
  * audit has already listed (nodes, earlier facts) instead of asking again.
  */
-import type { ClusterClient } from '../../cluster/client.js';
-import type { Gap, Json } from '../source.js';
+import type { Collector } from './types.js';
 import { anonymousProbeCollector } from './anonymous.js';
 import { controlPlaneCollector } from './control-plane.js';
 import { deprecatedApisCollector } from './deprecated-apis.js';
 import { serverVersionCollector } from './server-version.js';
 
-export interface CollectorContext {
-  client: ClusterClient;
-  /** When the audit started (facts record it: checks judge dates against it). */
-  now: Date;
-  /** What was read before this collector: the cluster-wide lists and the earlier collectors' objects. */
-  objects: readonly Json[];
-  /** The lists that could not be read (a collector that needs one says so instead of listing again). */
-  gaps: readonly Gap[];
-}
-
-export interface Collected {
-  /** Objects without a namespace are checked with the cluster-wide ones; the others with their namespace. */
-  objects: Json[];
-  /** Facts that could not be read and what is therefore not assessed. */
-  gaps?: Gap[];
-  warnings?: string[];
-}
-
-export interface Collector {
-  name: string;
-  collect(ctx: CollectorContext): Promise<Collected>;
-}
+export type { Collector } from './types.js';
 
 /** The live control plane: `scan --control-plane` runs these (with the mirror pods and nodes it lists). */
 export const CONTROL_PLANE_COLLECTORS: readonly Collector[] = [serverVersionCollector, anonymousProbeCollector, controlPlaneCollector];

@@ -41,6 +41,8 @@ export const check: ObjectCheck = {
     remediation: 'Run kube-apiserver with --anonymous-auth=false, or (Kubernetes 1.32+) an AuthenticationConfiguration whose anonymous section allows only the health endpoints (/livez, /readyz, /healthz); remove bindings to system:anonymous and system:unauthenticated.',
     references: [ANONYMOUS, CIS, NSA_CISA],
     peers: { kubescape: ['C-0262'] },
+    // APISERVER-ANONYMOUS-PROBE judged the same probe until the two were merged (one probe, one verdict).
+    aliases: ['APISERVER-ANONYMOUS-PROBE'],
     // The live verdict on what APISERVER-ANONYMOUS-AUTH reads from the flag (CIS 1.2.1).
     controls: { cis: ['1.2.1'], nsa: [NSA.controlPlane, NSA.anonymous] },
   },

@@ -5,7 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import { stringify } from 'yaml';
-import { failsAt, selectChecks, summarize, type ScanOptions } from '../../engine/scan.js';
+import { failsAt, summarize, type ScanOptions } from '../../engine/scan.js';
 import { severityRank, type FailOn, type Severity } from '../../engine/types.js';
 import type { InputError } from '../../load/types.js';
 import { OUTPUT_FORMATS, REPORT_CHUNKS, batched } from '../../report/index.js';
@@ -15,11 +15,12 @@ import type { AuditSource, Gap } from '../../audit/source.js';
 import type { AuditResult } from '../../audit/run.js';
 import type { CheckedRef, ReportApi } from '../../audit/policy-report.js';
 import { VERSION } from '../version.js';
-import { readConfig } from '../config.js';
+import { readConfigFile } from '../config.js';
+import { checksWithPss, parseSetFlags, prepareCliRun } from '../run.js';
 import { parsePssFlag } from '../pss-flag.js';
 import { EXIT_OK, EXIT_USAGE, exitCode, UsageError } from '../exit.js';
 import { writeOutput } from '../output.js';
-import { addCheckOptions, parseChecksFlag, parseSettings, type CheckFlags } from '../settings-flag.js';
+import { addCheckOptions, type CheckFlags } from '../settings-flag.js';
 import { addReportOptions, baselineLine, frameworkSettings, loadBaseline, parseFramework, reportExtras, writeBaselineFile, type ReportFlags } from '../report-extras.js';
 import { addImageOptions, compileImageGate, imagesOf, type ImageFlags } from '../../images/scan-options.js';
 
@@ -70,6 +71,8 @@ export interface AuditCommand {
   images: ImageFlags;
   skipForbidden: boolean;
   only?: string[];
+  /** What --pss added to --checks, for stderr. */
+  note?: string;
   settings: Record<string, unknown>;
   config?: string;
   annotationExemptions?: false;
@@ -103,8 +106,8 @@ export function parseAuditFlags(f: RawFlags): AuditCommand {
     if (f.kubeconfig || f.context) throw new UsageError('--from reads a recorded cluster: it takes no --kubeconfig/--context');
     if (f.writeReports) throw new UsageError('--write-reports writes to a live cluster: it cannot be used with --from');
   }
-  parsePssFlag(f.pss);
-  const only = parseChecksFlag(f.checks);
+  // As scan: --pss with --checks adds the PSS-* checks (and says so).
+  const { only, note } = checksWithPss(f.checks ? f.checks.split(',').map((s) => s.trim()).filter(Boolean) : undefined, parsePssFlag(f.pss));
   const report: ReportFlags = { output: f.output, framework: f.framework, baseline: f.baseline, writeBaseline: f.writeBaseline, pss: f.pss };
   const framework = parseFramework(report);
   return {
@@ -121,8 +124,9 @@ export function parseAuditFlags(f: RawFlags): AuditCommand {
     ...(framework ? { framework } : {}),
     images: { vulnReports: f.vulnReports, vulnFailOn: f.vulnFailOn, vulnOnlyFixed: f.vulnOnlyFixed, vulnMaxAge: f.vulnMaxAge, imageKey: f.imageKey, imageCache: f.imageCache, offline: f.offline },
     skipForbidden: f.skipForbidden === true,
-    ...(only ? { only } : {}),
-    settings: { ...parseSettings(f.set), ...(f.pss ? { pss: f.pss } : frameworkSettings(framework, f.pss)) },
+    ...(only ? { only: [...only] } : {}),
+    ...(note ? { note } : {}),
+    settings: { ...parseSetFlags(f.set), ...(f.pss ? { pss: f.pss } : frameworkSettings(framework, f.pss)) },
     config: f.config,
     ...(f.annotationExemptions === false ? { annotationExemptions: false as const } : {}),
     showSuppressed: f.showSuppressed === true,
@@ -140,7 +144,8 @@ function gapText(g: Gap): string {
 }
 
 export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
-  const config = await readConfig(cmd.config);
+  const { config, file: configFile } = await readConfigFile(cmd.config);
+  if (cmd.note) process.stderr.write(`note: ${cmd.note}\n`);
   const failOn = cmd.failOn ?? config.failOn ?? 'high';
   const baseline = loadBaseline(cmd.report);
   // The image policy of scan (config `images:` and the image flags); its registry evidence is
@@ -149,7 +154,8 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
     throw new UsageError(e.message);
   });
   const settings = { ...cmd.settings, ...(gate ? { images: gate } : {}) };
-  const scanOpts: ScanOptions = { config, ...(cmd.only ? { only: cmd.only } : {}), settings, ...(cmd.annotationExemptions === false ? { annotationExemptions: false } : {}) };
+  const run = prepareCliRun({ config, configOrigin: configFile, ...(cmd.only ? { only: cmd.only } : {}), settings, settingsOrigin: '--set', ...(cmd.annotationExemptions === false ? { annotationExemptions: false } : {}) });
+  const scanOpts: ScanOptions = { run };
   // Scores (html, markdown) and compliance count clean objects too.
   const inventory = cmd.format === 'html' || cmd.format === 'markdown' || cmd.framework !== undefined;
   const { runAudit } = await import('../../audit/run.js');
@@ -224,7 +230,7 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
     errors.push(...gate.errors, ...gate.registryErrors());
     warnings.push(...gate.warnings);
   }
-  const checks = selectChecks(scanOpts);
+  const checks = run.checks;
   const extras = reportExtras(cmd.report, cmd.framework, baseline, result.findings, checks, result.inventory ?? []);
 
   let reports: Record<string, unknown>[] = [];
