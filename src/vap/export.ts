@@ -1,0 +1,258 @@
+/**
+ * `kubeharden export vap`: the checks of a run as ValidatingAdmissionPolicies and bindings
+ * (admissionregistration.k8s.io/v1), one policy per built-in kind. The exporter knows no check
+ * by name: each check declares its CEL form (`Check.cel`, see k8s/cel.ts), and this module only
+ * places the forms, guards them with the exemptions, and words the report.
+ *
+ * A policy holds one validation per check (its CEL inline, so the API server type-checks it
+ * against the kind's schema) and one variable per check with the same messages, from which the
+ * denial message is built: the API server returns only the first failing validation's message,
+ * so every validation's message names all the failed checks and their findings, as `scan` does.
+ */
+import type { Exemption } from '../engine/config.js';
+import { severityRank, type Check, type JsonValue, type Severity } from '../engine/types.js';
+import { lit, partsOf, podCel, concat, any, all, strList, type Cel, type CelFindings, type PodShape } from '../k8s/cel.js';
+import { IGNORE_PREFIX } from '../engine/suppress.js';
+import { placementOf, targetKind, targetResource, type Target } from './targets.js';
+
+export const ACTIONS = ['deny', 'warn', 'audit'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+const VALIDATION_ACTION: Record<Action, string> = { deny: 'Deny', warn: 'Warn', audit: 'Audit' };
+
+export interface LabelSelectorSpec {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: Array<{ key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }>;
+}
+
+export interface VapExportOptions {
+  /** The checks of the run (selected, with configured severities). */
+  checks: readonly Check[];
+  /** The run's typed settings. */
+  settings: Readonly<Record<string, unknown>>;
+  /** Check ids whose severity the configuration overrides (every finding then has that severity). */
+  severityOverrides: ReadonlySet<string>;
+  /** Act on findings at or above this severity (`scan --fail-on`). */
+  failOn: Severity;
+  action: Action;
+  /** Honour ignore.kubeharden.io/<ID> annotations. */
+  annotationExemptions: boolean;
+  /** Configuration exemptions (already without the expired ones). */
+  exemptions: readonly Exemption[];
+  /** Namespaces no policy applies to. */
+  exemptNamespaces: readonly string[];
+  /** Request user names no policy applies to (the API server's own bootstrap writes). */
+  exemptUsernames: readonly string[];
+  /** The binding's namespaceSelector. */
+  namespaceSelector?: LabelSelectorSpec;
+  /** Names are `<prefix>-<resource>`. */
+  prefix: string;
+}
+
+export interface ExportedCheck {
+  id: string;
+  kinds: string[];
+  /** Kinds the check applies to in `scan` that the policy leaves out, and why. */
+  leftOut?: { kinds: string[]; reason: string };
+}
+
+export interface VapReport {
+  exported: ExportedCheck[];
+  /** Checks that cannot be written in CEL, with the reason. */
+  notExported: Array<{ id: string; reason: string }>;
+  /** Checks whose findings are all below --fail-on. */
+  belowFailOn: string[];
+  /** Things the policies cannot do that the configuration asks for. */
+  notes: string[];
+}
+
+export interface VapExport {
+  /** Policies and bindings, in order: policy, its binding, the next policy… */
+  documents: Array<Record<string, JsonValue>>;
+  report: VapReport;
+}
+
+/** Messages longer than this are cut (the API server drops a message over 5 KiB; 4 bytes a code point at most). */
+const MAX_MESSAGE_CODE_POINTS = 1200;
+
+interface PlacedCheck {
+  check: Check;
+  /** The check's findings as one CEL list<string>, already filtered by severity. */
+  messages: (target: Target) => Cel;
+}
+
+export function exportVap(opts: VapExportOptions): VapExport {
+  const report: VapReport = { exported: [], notExported: [], belowFailOn: [], notes: [] };
+  const byTarget = new Map<string, { target: Target; checks: PlacedCheck[] }>();
+  const order: string[] = [];
+  for (const check of opts.checks) {
+    const placement = placementOf(check);
+    if (!placement.ok) {
+      report.notExported.push({ id: check.meta.id, reason: placement.reason });
+      continue;
+    }
+    const form = placement.form;
+    let anyPart = false;
+    const messagesFor = (target: Target): Cel => {
+      const findings: CelFindings =
+        form.form === 'pod'
+          ? form.findings({ pod: podCel((target as { shape: PodShape }).shape), settings: opts.settings, namespace: 'object.metadata.?namespace.orValue(\'\')', name: 'object.metadata.?name.orValue(\'\')' })
+          : form.findings({ kind: targetKind(target), settings: opts.settings, annotations: 'object.metadata.?annotations.orValue({})', labels: 'object.metadata.?labels.orValue({})', name: 'object.metadata.?name.orValue(\'\')', namespace: 'object.metadata.?namespace.orValue(\'\')' });
+      const kept = partsOf(findings).filter((p) => {
+        const sev = opts.severityOverrides.has(check.meta.id) ? check.meta.severity : (p.severity ?? check.meta.severity);
+        return severityRank(sev) >= severityRank(opts.failOn);
+      });
+      if (kept.length) anyPart = true;
+      return guard(check, target, concat(kept.map((p) => p.messages)), opts);
+    };
+    const placed: PlacedCheck = { check, messages: messagesFor };
+    // Build once per target now, so a check whose findings are all below --fail-on is known.
+    const built = new Map<string, Cel>();
+    for (const target of placement.targets) built.set(keyOf(target), messagesFor(target));
+    if (!anyPart) {
+      report.belowFailOn.push(check.meta.id);
+      continue;
+    }
+    placed.messages = (target) => built.get(keyOf(target)) as Cel;
+    for (const target of placement.targets) {
+      const key = keyOf(target);
+      let entry = byTarget.get(key);
+      if (!entry) {
+        byTarget.set(key, (entry = { target, checks: [] }));
+        order.push(key);
+      }
+      entry.checks.push(placed);
+    }
+    report.exported.push({ id: check.meta.id, kinds: placement.targets.map(targetKind), ...(placement.leftOut ? { leftOut: placement.leftOut } : {}) });
+  }
+  for (const e of opts.exemptions) if (e.container !== undefined) report.notes.push(`exemption for ${e.checks.join(', ')} (container ${e.container}) is not exported: a policy judges the whole object, so findings of container "${e.container}" are acted on`);
+  for (const e of opts.exemptions) if (e.expires !== undefined && e.container === undefined) report.notes.push(`exemption for ${e.checks.join(', ')} expires on ${e.expires}: the cluster cannot tell the date, so export the policies again after it`);
+
+  const documents: Array<Record<string, JsonValue>> = [];
+  for (const key of order) {
+    const { target, checks } = byTarget.get(key) as { target: Target; checks: PlacedCheck[] };
+    const name = `${opts.prefix}-${targetResource(target).resources[0]}`;
+    documents.push(policyDocument(name, target, checks, opts), bindingDocument(name, opts));
+  }
+  return { documents, report };
+}
+
+function keyOf(t: Target): string {
+  return targetKind(t);
+}
+
+/** Glob (`*`, `?`) as an anchored RE2 regular expression. */
+export function globRegex(glob: string): string {
+  let re = '';
+  for (const ch of glob) {
+    if (ch === '*') re += '.*';
+    else if (ch === '?') re += '.';
+    else re += /[\\^$.|+()[\]{}]/.test(ch) ? `\\${ch}` : ch;
+  }
+  return `^${re}$`;
+}
+
+function globMatches(glob: string | undefined, value: Cel): Cel | undefined {
+  if (glob === undefined || glob === '*') return undefined;
+  return /[*?]/.test(glob) ? `${value}.matches(${lit(globRegex(glob))})` : `${value} == ${lit(glob)}`;
+}
+
+function globMatchesStatic(glob: string | undefined, value: string): boolean {
+  return glob === undefined || new RegExp(globRegex(glob)).test(value);
+}
+
+/**
+ * The check's messages, or none when an exemption applies: the ignore.kubeharden.io/<ID>
+ * annotation on the object or its pod template (case-insensitive, as `scan`), and configuration
+ * exemptions by namespace, kind and name.
+ */
+function guard(check: Check, target: Target, messages: Cel, opts: VapExportOptions): Cel {
+  if (messages === '[]') return messages;
+  const exempt: Cel[] = [];
+  const id = check.meta.id;
+  if (opts.annotationExemptions) {
+    const key = lit((IGNORE_PREFIX + id).toLowerCase());
+    const maps = ['object.metadata.?annotations.orValue({})'];
+    if (target.type === 'pod' && target.shape.kind !== 'Pod') maps.push(podCel(target.shape).annotations);
+    exempt.push(any(maps.map((m) => `${m}.exists(k, k.lowerAscii() == ${key})`)));
+  }
+  for (const e of opts.exemptions) {
+    if (e.container !== undefined) continue;
+    if (!e.checks.some((c) => c === '*' || new RegExp(globRegex(c)).test(id))) continue;
+    if (!globMatchesStatic(e.kind, targetKind(target))) continue;
+    const conds = [globMatches(e.namespace, "object.metadata.?namespace.orValue('default')"), globMatches(e.name, "object.metadata.?name.orValue('')")].filter((c): c is Cel => c !== undefined);
+    exempt.push(all(conds));
+  }
+  return exempt.length ? `(${any(exempt)}) ? [] : (${messages})` : messages;
+}
+
+function variableName(id: string): string {
+  return `c_${id.replace(/[^A-Za-z0-9]/g, '_')}`;
+}
+
+function policyDocument(name: string, target: Target, checks: readonly PlacedCheck[], opts: VapExportOptions): Record<string, JsonValue> {
+  const r = targetResource(target);
+  const matchConditions: Array<Record<string, JsonValue>> = [];
+  if (opts.exemptNamespaces.length) matchConditions.push({ name: 'exempt-namespaces', expression: `!(request.namespace in ${strList(opts.exemptNamespaces)})` });
+  if (opts.exemptUsernames.length) matchConditions.push({ name: 'exempt-users', expression: `!(request.userInfo.username in ${strList(opts.exemptUsernames)})` });
+  if (target.type === 'pod') {
+    const s = target.shape;
+    if (s.specPresent) matchConditions.push({ name: 'has-pod-spec', expression: s.specPresent });
+    // As Pod Security Admission: an update that leaves the pod spec and metadata as they were
+    // (a controller's label or status bookkeeping) is not judged again.
+    const old = (e: Cel) => e.replace(/^object\./, 'oldObject.');
+    const annotations = podCel(s).annotations;
+    matchConditions.push({
+      name: 'pod-spec-changed',
+      expression: `request.operation != 'UPDATE' || oldObject == null || ${s.spec} != ${old(s.spec)} || ${annotations} != ${old(annotations)}`,
+    });
+  }
+  const ids = checks.map((c) => c.check.meta.id);
+  const variables: Array<Record<string, JsonValue>> = checks.map((c) => ({ name: variableName(c.check.meta.id), expression: c.messages(target) }));
+  const failed = `[${checks.map((c) => `variables.${variableName(c.check.meta.id)}.size() > 0 ? ${lit(c.check.meta.id)} : ''`).join(', ')}].filter(id, id != '')`;
+  variables.push({ name: 'failedChecks', expression: failed });
+  variables.push({
+    name: 'findings',
+    expression: concat(checks.map((c) => `variables.${variableName(c.check.meta.id)}.map(m, ${lit(`${c.check.meta.id}: `)} + m)`)),
+  });
+  variables.push({
+    name: 'report',
+    expression: `'kubeharden: ' + string(variables.failedChecks.size()) + (variables.failedChecks.size() == 1 ? ' failed check [' : ' failed checks [') + variables.failedChecks.join(', ') + ']: ' + variables.findings.join('; ')`,
+  });
+  // One line (the API server drops a message with a newline), short enough to be kept whole.
+  variables.push({
+    name: 'message',
+    expression: `(variables.report.size() > ${MAX_MESSAGE_CODE_POINTS} ? variables.report.substring(0, ${MAX_MESSAGE_CODE_POINTS - 1}) + '…' : variables.report).replace('\\n', ' ').replace('\\r', ' ')`,
+  });
+  const validations: Array<Record<string, JsonValue>> = checks.map((c) => ({
+    expression: `(${c.messages(target)}).size() == 0`,
+    messageExpression: 'variables.message',
+    message: `kubeharden: ${c.check.meta.id} failed`,
+    reason: 'Forbidden',
+  }));
+  const spec: Record<string, JsonValue> = {
+    failurePolicy: 'Fail',
+    matchConstraints: { resourceRules: [{ apiGroups: [r.group], apiVersions: [r.version], resources: r.resources, operations: ['CREATE', 'UPDATE'] }] },
+    ...(matchConditions.length ? { matchConditions } : {}),
+    variables,
+    validations,
+  };
+  if (opts.action === 'audit') spec.auditAnnotations = [{ key: 'violations', valueExpression: 'variables.failedChecks.size() > 0 ? variables.message : null' }];
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicy',
+    metadata: { name, labels: { 'app.kubernetes.io/managed-by': 'kubeharden' }, annotations: { 'kubeharden.io/checks': ids.join(',') } },
+    spec,
+  };
+}
+
+function bindingDocument(name: string, opts: VapExportOptions): Record<string, JsonValue> {
+  const spec: Record<string, JsonValue> = { policyName: name, validationActions: [VALIDATION_ACTION[opts.action]] };
+  if (opts.namespaceSelector) spec.matchResources = { namespaceSelector: opts.namespaceSelector as unknown as JsonValue };
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    metadata: { name, labels: { 'app.kubernetes.io/managed-by': 'kubeharden' } },
+    spec,
+  };
+}
