@@ -266,10 +266,17 @@ export interface CelPart {
 
 export type CelFindings = Cel | readonly CelPart[];
 
+/**
+ * A value a check's CEL uses several times (a table, a parsed namespace label): it becomes a
+ * variable of the policy, evaluated once per request, and this returns the reference to it.
+ */
+export type Constant = (name: string, expression: Cel) => Cel;
+
 /** The context a pod check's CEL form is built in. */
 export interface PodCelContext<Settings> {
   pod: PodCel;
   settings: Settings;
+  constant: Constant;
   /** CEL of the object's own metadata namespace and name, and its kind. */
   namespace: Cel;
   name: Cel;
@@ -279,6 +286,7 @@ export interface PodCelContext<Settings> {
 export interface ObjectCelContext<Settings> {
   kind: string;
   settings: Settings;
+  constant: Constant;
   annotations: Cel;
   labels: Cel;
   name: Cel;
@@ -315,4 +323,106 @@ export function anyContainer(p: PodCel, cond: (c: CelContainer) => Cel, kinds: r
 /** The pod owner's kind (the policy's kind). */
 export function ownerKind(p: PodCel): string {
   return p.shape.kind;
+}
+
+/** An empty list on Windows pods (controls the Pod Security Standards exempt them from). */
+export function unlessWindows(p: PodCel, messages: Cel): Cel {
+  return messages === '[]' ? messages : `(${p.windows}) ? [] : (${messages})`;
+}
+
+/** The number of containers of all three lists. */
+export function containerCount(p: PodCel): Cel {
+  return SCAN_ORDER.map((k) => `${containerList(p, k)}.size()`).join(' + ');
+}
+
+// ---- image references (image.ts parseImage) -------------------------------------------------
+
+/** The parts of an image reference `[registry[:port]/]path[:tag][@digest]`, as CEL strings ('' when absent). */
+export interface CelImage {
+  /** The reference, trimmed. */
+  ref: Cel;
+  digest: Cel;
+  /** Without the digest. */
+  named: Cel;
+  tag: Cel;
+  /** Without tag and digest. */
+  repo: Cel;
+  /** The registry host as written ('' when the first component is not a registry). */
+  registry: Cel;
+  /** The path after the registry. */
+  repository: Cel;
+}
+
+export function celImage(image: Cel): CelImage {
+  const ref = `${image}.trim()`;
+  const named = `(${ref}.indexOf('@') >= 0 ? ${ref}.substring(0, ${ref}.indexOf('@')) : ${ref})`;
+  const digest = `(${ref}.indexOf('@') >= 0 ? ${ref}.substring(${ref}.indexOf('@') + 1) : '')`;
+  const hasTag = `${named}.lastIndexOf(':') > ${named}.lastIndexOf('/')`;
+  const tag = `(${hasTag} ? ${named}.substring(${named}.lastIndexOf(':') + 1) : '')`;
+  const repo = `(${hasTag} ? ${named}.substring(0, ${named}.lastIndexOf(':')) : ${named})`;
+  const head = `${repo}.substring(0, ${repo}.indexOf('/'))`;
+  const isRegistry = `(${repo}.indexOf('/') > 0 && (${head}.contains('.') || ${head}.contains(':') || ${head} == 'localhost'))`;
+  return {
+    ref,
+    digest,
+    named,
+    tag,
+    repo,
+    registry: `(${isRegistry} ? ${head} : '')`,
+    repository: `(${isRegistry} ? ${repo}.substring(${repo}.indexOf('/') + 1) : ${repo})`,
+  };
+}
+
+/** A container's capabilities.add / drop list, `[]` when absent. */
+export function capList(c: CelContainer, which: 'add' | 'drop'): Cel {
+  return `${c.v}.?securityContext.?capabilities.?${which}.orValue([])`;
+}
+
+/** The capability an add entry may grant (capabilities.ts grantedCap): upper case, without CAP_. */
+export function grantedCapCel(name: Cel): Cel {
+  return `(${name}.upperAscii().startsWith('CAP_') ? ${name}.upperAscii().substring(4) : ${name}.upperAscii())`;
+}
+
+// ---- hostPath volumes (checks/_lib/host-path.ts) ---------------------------------------------
+
+/** The comprehension variable for volumes. */
+export const VOL = 'v';
+
+/** The pod's hostPath volumes, mapped with `body` (a CEL expression over `v`), as a list. */
+export function perHostPathVolume(p: PodCel, body: Cel, filter = 'true'): Cel {
+  return `${p.spec}.?volumes.orValue([]).map(${VOL}, ${VOL}.?hostPath.hasValue() && (${filter}), ${body})`;
+}
+
+/**
+ * The normalised host path of `v` (host-path.ts normalizeHostPath): no empty or "." segments.
+ * ".." needs no handling: the API server rejects a hostPath with "..".
+ */
+export const HOST_PATH = `('/' + ${VOL}.hostPath.path.split('/').filter(s, s != '' && s != '.').join('/'))`;
+
+/** `p` is `base` or below it. */
+export function atOrUnder(p: Cel, base: Cel): Cel {
+  return `(${base} == '/' || ${p} == ${base} || ${p}.startsWith(${base} + '/'))`;
+}
+
+/** Containers mounting `v` writable / read-only (described), host-path.ts mountSummary. */
+export function mountSummary(p: PodCel): Cel {
+  const rw = perContainer(p, (c) => ({ when: `${c.v}.?volumeMounts.orValue([]).exists(m, m.name == ${VOL}.name && !m.?readOnly.orValue(false))`, message: c.describe }));
+  const ro = perContainer(p, (c) => ({ when: `${c.v}.?volumeMounts.orValue([]).exists(m, m.name == ${VOL}.name && m.?readOnly.orValue(false))`, message: c.describe }));
+  return `((${rw}).size() == 0 && (${ro}).size() == 0 ? 'not mounted by any container (an ephemeral debug container can still mount it)' : 'mounted ' + [(${rw}).size() > 0 ? 'writable by ' + (${rw}).join(', ') : '', (${ro}).size() > 0 ? 'read-only by ' + (${ro}).join(', ') : ''].filter(x, x != '').join(' and '))`;
+}
+
+/** Some container mounts `v` writable. */
+export function mountedWritable(p: PodCel): Cel {
+  return anyContainer(p, (c) => `${c.v}.?volumeMounts.orValue([]).exists(m, m.name == ${VOL}.name && !m.?readOnly.orValue(false))`);
+}
+
+/**
+ * The pod's hostPath volumes as records (map<string, string>, '' for false), for checks that read
+ * each several times: name, raw (hostPath.path as written), path (normalised), type, rw ('y' when
+ * a container mounts it writable), privileged ('y' when a privileged container mounts it), and
+ * summary (mountSummary). Use it through a Constant, so it is computed once per request.
+ */
+export function hostPathRecords(p: PodCel): Cel {
+  const priv = anyContainer(p, (c) => `${effective(p, c, 'privileged')}.orValue(false) && ${c.v}.?volumeMounts.orValue([]).exists(m, m.name == ${VOL}.name)`);
+  return perHostPathVolume(p, `{'name': ${VOL}.name, 'raw': ${VOL}.hostPath.path, 'path': ${HOST_PATH}, 'type': ${VOL}.hostPath.?type.orValue(''), 'rw': (${mountedWritable(p)}) ? 'y' : '', 'privileged': (${priv}) ? 'y' : '', 'summary': ${mountSummary(p)}}`);
 }

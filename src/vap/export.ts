@@ -75,10 +75,16 @@ export interface VapExport {
 /** Messages longer than this are cut (the API server drops a message over 5 KiB; 4 bytes a code point at most). */
 const MAX_MESSAGE_CODE_POINTS = 1200;
 
+interface Built {
+  /** The check's findings as one CEL list<string>, already filtered by severity and guarded by the exemptions. */
+  messages: Cel;
+  /** The policy variables the check's CEL refers to (Constant). */
+  constants: Array<{ name: string; expression: Cel }>;
+}
+
 interface PlacedCheck {
   check: Check;
-  /** The check's findings as one CEL list<string>, already filtered by severity. */
-  messages: (target: Target) => Cel;
+  built: Map<string, Built>;
 }
 
 export function exportVap(opts: VapExportOptions): VapExport {
@@ -93,27 +99,32 @@ export function exportVap(opts: VapExportOptions): VapExport {
     }
     const form = placement.form;
     let anyPart = false;
-    const messagesFor = (target: Target): Cel => {
+    const build = (target: Target): Built => {
+      const constants: Built['constants'] = [];
+      const constant = (name: string, expression: Cel): Cel => {
+        const v = `k_${variableName(check.meta.id).slice(2)}_${name}`;
+        if (!constants.some((c) => c.name === v)) constants.push({ name: v, expression });
+        return `variables.${v}`;
+      };
+      const common = { settings: opts.settings, constant, namespace: "object.metadata.?namespace.orValue('')", name: "object.metadata.?name.orValue('')" };
       const findings: CelFindings =
         form.form === 'pod'
-          ? form.findings({ pod: podCel((target as { shape: PodShape }).shape), settings: opts.settings, namespace: 'object.metadata.?namespace.orValue(\'\')', name: 'object.metadata.?name.orValue(\'\')' })
-          : form.findings({ kind: targetKind(target), settings: opts.settings, annotations: 'object.metadata.?annotations.orValue({})', labels: 'object.metadata.?labels.orValue({})', name: 'object.metadata.?name.orValue(\'\')', namespace: 'object.metadata.?namespace.orValue(\'\')' });
+          ? form.findings({ ...common, pod: podCel((target as { shape: PodShape }).shape) })
+          : form.findings({ ...common, kind: targetKind(target), annotations: 'object.metadata.?annotations.orValue({})', labels: 'object.metadata.?labels.orValue({})' });
       const kept = partsOf(findings).filter((p) => {
         const sev = opts.severityOverrides.has(check.meta.id) ? check.meta.severity : (p.severity ?? check.meta.severity);
         return severityRank(sev) >= severityRank(opts.failOn);
       });
       if (kept.length) anyPart = true;
-      return guard(check, target, concat(kept.map((p) => p.messages)), opts);
+      return { messages: guard(check, target, concat(kept.map((p) => p.messages)), opts), constants };
     };
-    const placed: PlacedCheck = { check, messages: messagesFor };
-    // Build once per target now, so a check whose findings are all below --fail-on is known.
-    const built = new Map<string, Cel>();
-    for (const target of placement.targets) built.set(keyOf(target), messagesFor(target));
+    const built = new Map<string, Built>();
+    for (const target of placement.targets) built.set(keyOf(target), build(target));
     if (!anyPart) {
       report.belowFailOn.push(check.meta.id);
       continue;
     }
-    placed.messages = (target) => built.get(keyOf(target)) as Cel;
+    const placed: PlacedCheck = { check, built };
     for (const target of placement.targets) {
       const key = keyOf(target);
       let entry = byTarget.get(key);
@@ -208,7 +219,11 @@ function policyDocument(name: string, target: Target, checks: readonly PlacedChe
     });
   }
   const ids = checks.map((c) => c.check.meta.id);
-  const variables: Array<Record<string, JsonValue>> = checks.map((c) => ({ name: variableName(c.check.meta.id), expression: c.messages(target) }));
+  const built = (c: PlacedCheck) => c.built.get(keyOf(target)) as Built;
+  const variables: Array<Record<string, JsonValue>> = [
+    ...checks.flatMap((c) => built(c).constants.map((k) => ({ name: k.name, expression: k.expression }))),
+    ...checks.map((c) => ({ name: variableName(c.check.meta.id), expression: built(c).messages })),
+  ];
   const failed = `[${checks.map((c) => `variables.${variableName(c.check.meta.id)}.size() > 0 ? ${lit(c.check.meta.id)} : ''`).join(', ')}].filter(id, id != '')`;
   variables.push({ name: 'failedChecks', expression: failed });
   variables.push({
@@ -225,7 +240,7 @@ function policyDocument(name: string, target: Target, checks: readonly PlacedChe
     expression: `(variables.report.size() > ${MAX_MESSAGE_CODE_POINTS} ? variables.report.substring(0, ${MAX_MESSAGE_CODE_POINTS - 1}) + '…' : variables.report).replace('\\n', ' ').replace('\\r', ' ')`,
   });
   const validations: Array<Record<string, JsonValue>> = checks.map((c) => ({
-    expression: `(${c.messages(target)}).size() == 0`,
+    expression: `(${built(c).messages}).size() == 0`,
     messageExpression: 'variables.message',
     message: `kubeharden: ${c.check.meta.id} failed`,
     reason: 'Forbidden',

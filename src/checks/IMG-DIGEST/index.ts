@@ -3,9 +3,10 @@ import { asString } from '../../k8s/json.js';
 import { parseImage } from '../../k8s/image.js';
 import { IMAGES, NSA_CISA } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
+import { cel } from './cel.js';
 
 /** A digest is `algorithm:hex` (OCI image-spec); anything else after '@' is not a pin. */
-const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/;
+export const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/;
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -19,6 +20,7 @@ export const check: PodCheck = {
     references: [IMAGES, NSA_CISA],
     peers: { checkov: ['CKV_K8S_43'], kubescape: ['C-0306'] },
   },
+  cel,
   *check(pod) {
     for (const c of pod.containers) {
       const image = asString(c.spec.image);
