@@ -420,9 +420,11 @@ export function mountedWritable(p: PodCel): Cel {
  * The pod's hostPath volumes as records (map<string, string>, '' for false), for checks that read
  * each several times: name, raw (hostPath.path as written), path (normalised), type, rw ('y' when
  * a container mounts it writable), privileged ('y' when a privileged container mounts it), and
- * summary (mountSummary). Use it through a Constant, so it is computed once per request.
+ * summary (mountSummary). Use it through a Constant, so it is computed once per request. Every
+ * value is wrapped in string(): the API server also compiles the expression with `object` untyped,
+ * and a map literal's values must then still have one type.
  */
 export function hostPathRecords(p: PodCel): Cel {
   const priv = anyContainer(p, (c) => `${effective(p, c, 'privileged')}.orValue(false) && ${c.v}.?volumeMounts.orValue([]).exists(m, m.name == ${VOL}.name)`);
-  return perHostPathVolume(p, `{'name': ${VOL}.name, 'raw': ${VOL}.hostPath.path, 'path': ${HOST_PATH}, 'type': ${VOL}.hostPath.?type.orValue(''), 'rw': (${mountedWritable(p)}) ? 'y' : '', 'privileged': (${priv}) ? 'y' : '', 'summary': ${mountSummary(p)}}`);
+  return perHostPathVolume(p, `{'name': string(${VOL}.name), 'raw': string(${VOL}.hostPath.path), 'path': string(${HOST_PATH}), 'type': string(${VOL}.hostPath.?type.orValue('')), 'rw': string((${mountedWritable(p)}) ? 'y' : ''), 'privileged': string((${priv}) ? 'y' : ''), 'summary': string(${mountSummary(p)})}`);
 }

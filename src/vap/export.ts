@@ -101,8 +101,9 @@ export function exportVap(opts: VapExportOptions): VapExport {
     let anyPart = false;
     const build = (target: Target): Built => {
       const constants: Built['constants'] = [];
+      // A name starting with @ is shared by every check that asks for it (a parsed namespace label).
       const constant = (name: string, expression: Cel): Cel => {
-        const v = `k_${variableName(check.meta.id).slice(2)}_${name}`;
+        const v = name.startsWith('@') ? `k_${name.slice(1)}` : `k_${variableName(check.meta.id).slice(2)}_${name}`;
         if (!constants.some((c) => c.name === v)) constants.push({ name: v, expression });
         return `variables.${v}`;
       };
@@ -220,8 +221,16 @@ function policyDocument(name: string, target: Target, checks: readonly PlacedChe
   }
   const ids = checks.map((c) => c.check.meta.id);
   const built = (c: PlacedCheck) => c.built.get(keyOf(target)) as Built;
+  const constants = new Map<string, Cel>();
+  for (const c of checks) {
+    for (const k of built(c).constants) {
+      const known = constants.get(k.name);
+      if (known !== undefined && known !== k.expression) throw new Error(`export vap: two checks define the shared variable ${k.name} differently`);
+      constants.set(k.name, k.expression);
+    }
+  }
   const variables: Array<Record<string, JsonValue>> = [
-    ...checks.flatMap((c) => built(c).constants.map((k) => ({ name: k.name, expression: k.expression }))),
+    ...[...constants].map(([name, expression]) => ({ name, expression })),
     ...checks.map((c) => ({ name: variableName(c.check.meta.id), expression: built(c).messages })),
   ];
   const failed = `[${checks.map((c) => `variables.${variableName(c.check.meta.id)}.size() > 0 ? ${lit(c.check.meta.id)} : ''`).join(', ')}].filter(id, id != '')`;
@@ -245,6 +254,11 @@ function policyDocument(name: string, target: Target, checks: readonly PlacedChe
     message: `kubeharden: ${c.check.meta.id} failed`,
     reason: 'Forbidden',
   }));
+  // Variables are not type-checked by the API server (only validations are): each constant gets
+  // a validation that never fails but carries the same expression, so its warnings show too.
+  for (const [name, expression] of constants) {
+    validations.push({ expression: `true || [${expression}].size() >= 0`, message: `kubeharden: type check of variable ${name} (never fails)` });
+  }
   const spec: Record<string, JsonValue> = {
     failurePolicy: 'Fail',
     matchConstraints: { resourceRules: [{ apiGroups: [r.group], apiVersions: [r.version], resources: r.resources, operations: ['CREATE', 'UPDATE'] }] },

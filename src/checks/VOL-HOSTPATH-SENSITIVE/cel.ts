@@ -22,7 +22,7 @@ export const cel: CelForm = {
     const what = `(${insideSev} != '' ? (${inside}[0].path == ${p} ? ${inside}[0].what : 'which lies in ' + ${inside}[0].path + ': ' + ${inside}[0].what) : ${root}.size() > 0 ? ${root}[0].what : 'which contains ' + ${below}.filter(s, ${below}.indexOf(s) < 4).map(s, s.path).join(', ') + (${below}.size() > 4 ? ' and ' + string(${below}.size() - 4) + ' more' : ''))`;
     const benign = `${p} in ${strList(BENIGN)} || (!(${rw}) && ${strList(BENIGN_READ_ONLY)}.exists(b, ${atOrUnder(p, 'b')}))`;
     // Each volume judged once per request: its severity ('' when it is not sensitive) and what it exposes.
-    const judged = constant('judged', `${volumes}.map(v, {'severity': (${benign}) ? '' : ${severity}, 'message': 'volume "' + v.name + '" mounts host path ' + v.raw + ', ' + ${what} + '; ' + v.summary})`);
+    const judged = constant('judged', `${volumes}.map(v, {'severity': string((${benign}) ? '' : ${severity}), 'message': string('volume "' + v.name + '" mounts host path ' + v.raw + ', ' + ${what} + '; ' + v.summary)})`);
     const parts: CelPart[] = (['critical', 'high', 'medium'] as Severity[]).map((s) => ({
       severity: s,
       messages: `${judged}.map(j, j.severity == ${lit(s)}, j.message)`,

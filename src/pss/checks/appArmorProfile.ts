@@ -14,6 +14,30 @@ import type { PssPath, PssResult } from '../types.js';
 import { ANN_APPARMOR, annotationFlags, containerPath, nameOf, type PodView } from '../view.js';
 import { goQuote, joinQuote, pluralize, sortedUnique } from '../util.js';
 import { isSet, asMap, goString, type JsonMap } from '../../k8s/json.js';
+import type { Cel, PodCel } from '../../k8s/cel.js';
+import { lit, perContainerList, PSA_ORDER } from '../../k8s/cel.js';
+import { containersPhrase, joinQuoteCel, namesWhere, pluralizeCel } from '../cel.js';
+
+function cel(p: PodCel): Cel {
+  const ALLOWED = "['RuntimeDefault', 'Localhost']";
+  const ann = p.annotations;
+  const prefix = lit(APPARMOR_ANNOTATION_PREFIX);
+  const podProfile = `${p.spec}.?securityContext.?appArmorProfile`;
+  const podBad = `(${podProfile}.hasValue() && !(${podProfile}.value().type in ${ALLOWED}))`;
+  const own = (c: { v: string }) => `${c.v}.?securityContext.?appArmorProfile`;
+  const skew = `(!(${p.windows}) && ${ann}.exists(k, k.startsWith(${prefix})))`;
+  const key = `${prefix} + c.name`;
+  // The API server copies an `unconfined` annotation into a container without its own profile (applyAppArmorVersionSkew).
+  const fromAnnotation = (c: { v: string }) => `(!${own(c)}.hasValue() && ${skew} && ${ann}[?(${key})].orValue('') == 'unconfined' && !(${podProfile}.hasValue() && ${podProfile}.value().type == 'Unconfined' && !${podProfile}.value().?localhostProfile.hasValue()))`;
+  const bad = (c: { v: string }) => `((${own(c)}.hasValue() && !(${own(c)}.value().type in ${ALLOWED})) || ${fromAnnotation(c)})`;
+  const names = namesWhere(p, bad);
+  const values = `(${podBad} ? [${podProfile}.value().type] : []) + ${perContainerList(p, (c) => `(${own(c)}.hasValue() && !(${own(c)}.value().type in ${ALLOWED})) ? [${own(c)}.value().type] : ${fromAnnotation(c)} ? ['Unconfined'] : []`, PSA_ORDER)}`;
+  const forbidden = `${ann}.filter(k, k.startsWith(${prefix}) && !(${ann}[k] == '' || ${ann}[k] == 'runtime/default' || ${ann}[k].startsWith('localhost/'))).map(k, k + '="' + ${ann}[k] + '"')`;
+  const all = `(${values}) + ${forbidden}`;
+  const setters = `[${podBad} ? 'pod' : '', ${names}.size() > 0 ? ${containersPhrase(names)} : '', ${forbidden}.size() > 0 ? ${pluralizeCel('annotation', 'annotations', `${forbidden}.size()`)} : ''].filter(x, x != '')`;
+  return `(${setters}.size() > 0 ? ${pluralizeCel('forbidden AppArmor profile', 'forbidden AppArmor profiles', `(${all}).size()`)} + ' (' + ${setters}.join(' and ') + ' must not set AppArmor profile type to ' + ${joinQuoteCel(`(${all})`)} + ')' : '')`;
+}
+
 
 export const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 
@@ -99,5 +123,5 @@ function check(v: PodView): PssResult | null {
 export const appArmorProfile: CheckDefinition = {
   id: 'appArmorProfile',
   level: 'baseline',
-  versions: [{ minVersion: 0, check }],
+  versions: [{ minVersion: 0, check, cel }],
 };

@@ -10,6 +10,23 @@ import type { PssPath, PssResult } from '../types.js';
 import type { PodView } from '../view.js';
 import { joinQuote, pluralize, sortedUnique } from '../util.js';
 import { asList, isSet, asMap, goString, type JsonMap } from '../../k8s/json.js';
+import type { Cel, PodCel } from '../../k8s/cel.js';
+import { perContainerList, PSA_ORDER, strList } from '../../k8s/cel.js';
+import { failure, joinQuoteCel, pluralizeCel } from '../cel.js';
+import { lit } from '../../k8s/cel.js';
+
+function cel(p: PodCel): Cel {
+  const allowed = ALLOWED_VOLUME_TYPES.map((t) => `v.?${t}.hasValue()`).join(' || ');
+  const type = RESTRICTED_VOLUME_TYPES.reduceRight((els, t) => `(v.?${t}.hasValue() ? ${lit(t)} : ${els})`, "''");
+  const bad = `!(${allowed}) && ${type} != ''`;
+  const volumes = `${p.spec}.?volumes.orValue([])`;
+  const names = `${volumes}.map(v, ${bad}, v.name)`;
+  const types = `${volumes}.map(v, ${bad}, ${type})`;
+  void strList;
+  void perContainerList;
+  void PSA_ORDER;
+  return failure(`${names}.size() > 0`, 'restricted volume types', `${pluralizeCel('volume', 'volumes', `${names}.size()`)} + ' ' + ${joinQuoteCel(names)} + ' ' + ${pluralizeCel('uses', 'use', `${names}.size()`)} + ' ' + ${pluralizeCel('restricted volume type', 'restricted volume types', `${types}.size()`)} + ' ' + ${joinQuoteCel(types)}`);
+}
 
 export const ALLOWED_VOLUME_TYPES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret'] as const;
 
@@ -55,5 +72,5 @@ function check(v: PodView): PssResult | null {
 export const restrictedVolumes: CheckDefinition = {
   id: 'restrictedVolumes',
   level: 'restricted',
-  versions: [{ minVersion: 0, check, overrides: ['hostPathVolumes'] }],
+  versions: [{ minVersion: 0, check, overrides: ['hostPathVolumes'], cel }],
 };

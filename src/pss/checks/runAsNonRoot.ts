@@ -8,6 +8,8 @@ import { containerPath, nameOf, type PodView } from '../view.js';
 import { inUserNamespace } from './procMount.js';
 import { joinQuote, pluralize } from '../util.js';
 import { isSet, yamlTrue } from '../../k8s/json.js';
+import type { Cel, PodCel } from '../../k8s/cel.js';
+import { containersPhrase, inUserNamespaceCel, namesWhere } from '../cel.js';
 
 function check(v: PodView): PssResult | null {
   let podRunAsNonRoot = false;
@@ -54,11 +56,20 @@ function check(v: PodView): PssResult | null {
   return null;
 }
 
+function cel(p: PodCel): Cel {
+  const podValue = `${p.spec}.?securityContext.?runAsNonRoot`;
+  const podBad = `(${podValue}.hasValue() && !${podValue}.value())`;
+  const explicit = namesWhere(p, (c) => `${c.v}.?securityContext.?runAsNonRoot.hasValue() && !${c.v}.securityContext.runAsNonRoot`);
+  const implicit = namesWhere(p, (c) => `!${c.v}.?securityContext.?runAsNonRoot.hasValue() && !${podValue}.orValue(false)`);
+  const setters = `[${podBad} ? 'pod' : '', ${explicit}.size() > 0 ? ${containersPhrase(explicit)} : ''].filter(x, x != '')`;
+  return `(${setters}.size() > 0 ? 'runAsNonRoot != true (' + ${setters}.join(' and ') + ' must not set securityContext.runAsNonRoot=false)' : ${implicit}.size() > 0 ? 'runAsNonRoot != true (pod or ' + ${containersPhrase(implicit)} + ' must set securityContext.runAsNonRoot=true)' : '')`;
+}
+
 export const runAsNonRoot: CheckDefinition = {
   id: 'runAsNonRoot',
   level: 'restricted',
   versions: [
-    { minVersion: 0, check },
-    { minVersion: 35, check: (v) => (inUserNamespace(v) ? null : check(v)) },
+    { minVersion: 0, check, cel },
+    { minVersion: 35, check: (v) => (inUserNamespace(v) ? null : check(v)), cel: (p) => `((${inUserNamespaceCel(p)}) ? '' : ${cel(p)})` },
   ],
 };

@@ -7,11 +7,30 @@ import type { PssPath, PssResult } from '../types.js';
 import { containerPath, nameOf, type PodView } from '../view.js';
 import { joinQuote, pluralize, sortedUnique } from '../util.js';
 import { asMap, goString, type JsonMap } from '../../k8s/json.js';
+import type { Cel, PodCel } from '../../k8s/cel.js';
+import { perContainerList, PSA_ORDER, strList } from '../../k8s/cel.js';
+import { containersPhrase, failure, joinQuoteCel, namesWhere, pluralizeCel } from '../cel.js';
 
 const TYPES_1_0: ReadonlySet<string> = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t']);
 const TYPES_1_31: ReadonlySet<string> = new Set([...TYPES_1_0, 'container_engine_t']);
 
 /** The first policy version that allows container_engine_t. */
+function celFor(types: ReadonlySet<string>) {
+  return (p: PodCel): Cel => {
+    const allowed = strList(types);
+    const breaks = (o: Cel) => `(!(${o}.?type.orValue('') in ${allowed}) || ${o}.?user.orValue('') != '' || ${o}.?role.orValue('') != '')`;
+    const podOpts = `${p.spec}.?securityContext.?seLinuxOptions`;
+    const podBad = `(${podOpts}.hasValue() && ${breaks(`${podOpts}.value()`)})`;
+    const own = (c: { v: string }) => `${c.v}.?securityContext.?seLinuxOptions`;
+    const names = namesWhere(p, (c) => `${own(c)}.hasValue() && ${breaks(`${own(c)}.value()`)}`);
+    const badTypes = `((${podBad} && !(${podOpts}.value().?type.orValue('') in ${allowed})) ? [${podOpts}.value().?type.orValue('')] : []) + ${perContainerList(p, (c) => `(${own(c)}.hasValue() && !(${own(c)}.value().?type.orValue('') in ${allowed})) ? [${own(c)}.value().?type.orValue('')] : []`, PSA_ORDER)}`;
+    const anyField = (f: string) => `((${podBad} && ${podOpts}.value().?${f}.orValue('') != '') || ${perContainerList(p, (c) => `(${own(c)}.hasValue() && ${own(c)}.value().?${f}.orValue('') != '') ? ['x'] : []`, PSA_ORDER)}.size() > 0)`;
+    const setters = `[${podBad} ? 'pod' : '', ${names}.size() > 0 ? ${containersPhrase(names)} : ''].filter(x, x != '')`;
+    const data = `[${badTypes}.size() > 0 ? ${pluralizeCel('type', 'types', `${badTypes}.size()`)} + ' ' + ${joinQuoteCel(badTypes)} : '', ${anyField('user')} ? 'user may not be set' : '', ${anyField('role')} ? 'role may not be set' : ''].filter(x, x != '')`;
+    return failure(`${setters}.size() > 0`, 'seLinuxOptions', `${setters}.join(' and ') + ' set forbidden securityContext.seLinuxOptions: ' + ${data}.join('; ')`);
+  };
+}
+
 export const SELINUX_ENGINE_TYPE_MINOR = 31;
 
 /** The SELinux types a pod or container may use at policy v1.<minor> ("" is no type). */
@@ -87,7 +106,7 @@ export const seLinuxOptions: CheckDefinition = {
   id: 'seLinuxOptions',
   level: 'baseline',
   versions: [
-    { minVersion: 0, check: (v) => check(v, TYPES_1_0) },
-    { minVersion: SELINUX_ENGINE_TYPE_MINOR, check: (v) => check(v, TYPES_1_31) },
+    { minVersion: 0, check: (v) => check(v, TYPES_1_0), cel: celFor(TYPES_1_0) },
+    { minVersion: SELINUX_ENGINE_TYPE_MINOR, check: (v) => check(v, TYPES_1_31), cel: celFor(TYPES_1_31) },
   ],
 };

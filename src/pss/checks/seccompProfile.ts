@@ -13,6 +13,41 @@ import type { PssPath, PssResult } from '../types.js';
 import { ANN_SECCOMP, annotationFlags, containerPath, nameOf, type PodView } from '../view.js';
 import { goQuote, joinQuote, pluralize, sortedUnique } from '../util.js';
 import { asMap, goString } from '../../k8s/json.js';
+import type { Cel, PodCel } from '../../k8s/cel.js';
+import { lit, perContainerList, PSA_ORDER } from '../../k8s/cel.js';
+import { containersPhrase, failure, joinQuoteCel, namesWhere, pluralizeCel, unlessWindowsPss } from '../cel.js';
+
+const ALLOWED_CEL = "['RuntimeDefault', 'Localhost']";
+
+function baseline1_0Cel(p: PodCel): Cel {
+  const ann = p.annotations;
+  const valid = (v: Cel) => `(${v} == 'runtime/default' || ${v} == 'docker/default' || ${v}.startsWith('localhost/'))`;
+  const podKey = lit(SECCOMP_POD_ANNOTATION);
+  const key = `${lit(SECCOMP_CONTAINER_ANNOTATION_PREFIX)} + c.name`;
+  const list = `(${podKey} in ${ann} && !${valid(`${ann}[${podKey}]`)} ? [${podKey} + '="' + ${ann}[${podKey}] + '"'] : []) + ${perContainerList(p, () => `(${key}) in ${ann} && !${valid(`${ann}[${key}]`)} ? [${key} + '="' + ${ann}[${key}] + '"'] : []`, PSA_ORDER)}`;
+  return failure(`(${list}).size() > 0`, 'seccompProfile', `'forbidden ' + ${pluralizeCel('annotation', 'annotations', `(${list}).size()`)} + ' ' + (${list}).join(', ')`);
+}
+
+/** The setters and values of explicitly forbidden profiles (explicitResult), as `setters must not set … to "a"`, or ''. */
+function explicitCel(p: PodCel): Cel {
+  const podType = `${p.spec}.?securityContext.?seccompProfile`;
+  const podBad = `(${podType}.hasValue() && !(${podType}.value().type in ${ALLOWED_CEL}))`;
+  const own = (c: { v: string }) => `${c.v}.?securityContext.?seccompProfile`;
+  const names = namesWhere(p, (c) => `${own(c)}.hasValue() && !(${own(c)}.value().type in ${ALLOWED_CEL})`);
+  const values = `(${podBad} ? [${podType}.value().type] : []) + ${perContainerList(p, (c) => `${own(c)}.hasValue() && !(${own(c)}.value().type in ${ALLOWED_CEL}) ? [${own(c)}.value().type] : []`, PSA_ORDER)}`;
+  const setters = `[${podBad} ? 'pod' : '', ${names}.size() > 0 ? ${containersPhrase(names)} : ''].filter(x, x != '')`;
+  return `(${setters}.size() > 0 ? ${setters}.join(' and ') + ' must not set securityContext.seccompProfile.type to ' + ${joinQuoteCel(`(${values})`)} : '')`;
+}
+
+function baseline1_19Cel(p: PodCel): Cel {
+  return failure(`${explicitCel(p)} != ''`, 'seccompProfile', explicitCel(p));
+}
+
+function restrictedCel(p: PodCel): Cel {
+  const implicit = namesWhere(p, (c) => `!${c.v}.?securityContext.?seccompProfile.hasValue()`);
+  const podSet = `${p.spec}.?securityContext.?seccompProfile.hasValue()`;
+  return `(${explicitCel(p)} != '' ? 'seccompProfile (' + ${explicitCel(p)} + ')' : (!${podSet} && ${implicit}.size() > 0) ? 'seccompProfile (pod or ' + ${containersPhrase(implicit)} + ' must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")' : '')`;
+}
 
 export const SECCOMP_POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
 export const SECCOMP_CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
@@ -129,8 +164,8 @@ export const seccompProfileBaseline: CheckDefinition = {
   id: 'seccompProfile_baseline',
   level: 'baseline',
   versions: [
-    { minVersion: 0, check: baseline1_0 },
-    { minVersion: 19, check: baseline1_19 },
+    { minVersion: 0, check: baseline1_0, cel: baseline1_0Cel },
+    { minVersion: 19, check: baseline1_19, cel: baseline1_19Cel },
   ],
 };
 
@@ -138,7 +173,7 @@ export const seccompProfileRestricted: CheckDefinition = {
   id: 'seccompProfile_restricted',
   level: 'restricted',
   versions: [
-    { minVersion: 19, check: restricted, overrides: ['seccompProfile_baseline'] },
-    { minVersion: 25, check: (v) => (v.windows ? null : restricted(v)), overrides: ['seccompProfile_baseline'] },
+    { minVersion: 19, check: restricted, overrides: ['seccompProfile_baseline'], cel: restrictedCel },
+    { minVersion: 25, check: (v) => (v.windows ? null : restricted(v)), overrides: ['seccompProfile_baseline'], cel: (p) => unlessWindowsPss(p, restrictedCel(p)) },
   ],
 };
