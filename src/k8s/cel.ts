@@ -78,6 +78,14 @@ export function concat(lists: readonly Cel[]): Cel {
   return xs.length === 1 ? xs[0] : xs.map((x) => `(${x})`).join(' + ');
 }
 
+/**
+ * `body` with `name` bound to the value of `value`, evaluated once: CEL before Kubernetes 1.31
+ * has no cel.bind, so the value is put in a one-element list and mapped.
+ */
+export function bind(value: Cel, name: string, body: Cel): Cel {
+  return `[${value}].map(${name}, ${body})[0]`;
+}
+
 /** `a || b || …` (false when empty). */
 export function any(conds: readonly Cel[]): Cel {
   return conds.length === 0 ? 'false' : conds.map((c) => `(${c})`).join(' || ');
@@ -427,4 +435,20 @@ export function mountedWritable(p: PodCel): Cel {
 export function hostPathRecords(p: PodCel): Cel {
   const priv = anyContainer(p, (c) => `${effective(p, c, 'privileged')}.orValue(false) && ${c.v}.?volumeMounts.orValue([]).exists(m, m.name == ${VOL}.name)`);
   return perHostPathVolume(p, `{'name': string(${VOL}.name), 'raw': string(${VOL}.hostPath.path), 'path': string(${HOST_PATH}), 'type': string(${VOL}.hostPath.?type.orValue('')), 'rw': string((${mountedWritable(p)}) ? 'y' : ''), 'privileged': string((${priv}) ? 'y' : ''), 'summary': string(${mountSummary(p)})}`);
+}
+
+/**
+ * Every container's image, parsed (celImage), as records (map<string, string>) in the scan's order:
+ * describe, image (as written), ref (trimmed), pull (imagePullPolicy, '' when unset), digest, tag,
+ * registry, repository. Use it through
+ * a Constant: the parse is long, and image checks read each part several times.
+ */
+export function imageRecords(p: PodCel): Cel {
+  // In stages, each reading the previous one's fields, so no part of the parse is written twice.
+  const refs = concat(SCAN_ORDER.map((kind) => `${containerList(p, kind)}.map(${C}, ${C}.?image.hasValue(), {'describe': string(${container(kind).describe}), 'image': string(${C}.image), 'ref': string(${C}.image.trim()), 'pull': string(${C}.?imagePullPolicy.orValue(''))})`));
+  const named = `${refs}.map(r, {'describe': r.describe, 'image': r.image, 'ref': r.ref, 'pull': r.pull, 'named': r.ref.indexOf('@') >= 0 ? r.ref.substring(0, r.ref.indexOf('@')) : r.ref, 'digest': r.ref.indexOf('@') >= 0 ? r.ref.substring(r.ref.indexOf('@') + 1) : ''})`;
+  const tagged = `${named}.map(r, {'describe': r.describe, 'image': r.image, 'ref': r.ref, 'pull': r.pull, 'digest': r.digest, 'tag': r.named.lastIndexOf(':') > r.named.lastIndexOf('/') ? r.named.substring(r.named.lastIndexOf(':') + 1) : '', 'repo': r.named.lastIndexOf(':') > r.named.lastIndexOf('/') ? r.named.substring(0, r.named.lastIndexOf(':')) : r.named})`;
+  const head = "r.repo.substring(0, r.repo.indexOf('/'))";
+  const isRegistry = `(r.repo.indexOf('/') > 0 && (${head}.contains('.') || ${head}.contains(':') || ${head} == 'localhost'))`;
+  return `${tagged}.map(r, {'describe': r.describe, 'image': r.image, 'ref': r.ref, 'pull': r.pull, 'digest': r.digest, 'tag': r.tag, 'registry': ${isRegistry} ? ${head} : '', 'repository': ${isRegistry} ? r.repo.substring(r.repo.indexOf('/') + 1) : r.repo})`;
 }

@@ -4,10 +4,12 @@
  * by name: each check declares its CEL form (`Check.cel`, see k8s/cel.ts), and this module only
  * places the forms, guards them with the exemptions, and words the report.
  *
- * A policy holds one validation per check (its CEL inline, so the API server type-checks it
- * against the kind's schema) and one variable per check with the same messages, from which the
- * denial message is built: the API server returns only the first failing validation's message,
- * so every validation's message names all the failed checks and their findings, as `scan` does.
+ * A policy holds one variable per check (the messages of its findings) and one validation that
+ * fails when any check has findings; its message names every failed check and its findings, as
+ * `scan` does (the API server returns only the first denying policy's message, so one policy per
+ * kind holds all the checks of that kind). A second validation never fails but repeats every
+ * variable's expression: the API server type-checks validations, not variables, against the
+ * kind's schema.
  */
 import type { Exemption } from '../engine/config.js';
 import { severityRank, type Check, type JsonValue, type Severity } from '../engine/types.js';
@@ -248,17 +250,16 @@ function policyDocument(name: string, target: Target, checks: readonly PlacedChe
     name: 'message',
     expression: `(variables.report.size() > ${MAX_MESSAGE_CODE_POINTS} ? variables.report.substring(0, ${MAX_MESSAGE_CODE_POINTS - 1}) + '…' : variables.report).replace('\\n', ' ').replace('\\r', ' ')`,
   });
-  const validations: Array<Record<string, JsonValue>> = checks.map((c) => ({
-    expression: `(${built(c).messages}).size() == 0`,
-    messageExpression: 'variables.message',
-    message: `kubeharden: ${c.check.meta.id} failed`,
-    reason: 'Forbidden',
-  }));
-  // Variables are not type-checked by the API server (only validations are): each constant gets
-  // a validation that never fails but carries the same expression, so its warnings show too.
-  for (const [name, expression] of constants) {
-    validations.push({ expression: `true || [${expression}].size() >= 0`, message: `kubeharden: type check of variable ${name} (never fails)` });
-  }
+  const validations: Array<Record<string, JsonValue>> = [
+    { expression: 'variables.failedChecks.size() == 0', messageExpression: 'variables.message', message: `kubeharden: ${name} failed`, reason: 'Forbidden' },
+    // The API server type-checks validations against the kind's schema, not variables: this one
+    // never fails (`true ||` stops before the rest) but carries every variable's expression, so a
+    // field that does not exist in the cluster's schema shows in status.typeChecking.
+    {
+      expression: `true || (${variables.map((v) => `[${v.expression as string}].size()`).join(' + ')}) >= 0`,
+      message: 'kubeharden: type check of the variables (never fails)',
+    },
+  ];
   const spec: Record<string, JsonValue> = {
     failurePolicy: 'Fail',
     matchConstraints: { resourceRules: [{ apiGroups: [r.group], apiVersions: [r.version], resources: r.resources, operations: ['CREATE', 'UPDATE'] }] },

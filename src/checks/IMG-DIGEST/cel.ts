@@ -1,15 +1,8 @@
-import { celImage, lit, perContainer, type CelForm } from '../../k8s/cel.js';
+import { imageRecords, lit, type CelForm } from '../../k8s/cel.js';
 import { DIGEST } from './index.js';
 
 export const cel: CelForm = {
   form: 'pod',
-  findings: ({ pod }) =>
-    perContainer(pod, (c) => {
-      const image = `${c.v}.?image.orValue('')`;
-      const i = celImage(image);
-      return {
-        when: `${image}.trim() != '' && !(${i.digest} != '' && ${i.digest}.matches(${lit(DIGEST.source)}))`,
-        message: `${c.describe} + ': image ' + (${i.digest} != '' ? 'has a malformed digest ("@' + ${i.digest} + '")' : 'is referenced by tag only ("' + ${image} + '")') + '; pin it with @sha256:…'`,
-      };
-    }),
+  findings: ({ pod, constant }) =>
+    `${constant('images', imageRecords(pod))}.map(i, i.ref != '' && !(i.digest != '' && i.digest.matches(${lit(DIGEST.source)})), i.describe + ': image ' + (i.digest != '' ? 'has a malformed digest ("@' + i.digest + '")' : 'is referenced by tag only ("' + i.image + '")') + '; pin it with @sha256:…')`,
 };

@@ -1,4 +1,4 @@
-import { celImage, perContainer, type CelForm } from '../../k8s/cel.js';
+import { imageRecords, type CelForm } from '../../k8s/cel.js';
 
 /**
  * The API server defaults imagePullPolicy before admission (Always for :latest and untagged
@@ -7,14 +7,6 @@ import { celImage, perContainer, type CelForm } from '../../k8s/cel.js';
  */
 export const cel: CelForm = {
   form: 'pod',
-  findings: ({ pod }) =>
-    perContainer(pod, (c) => {
-      const image = `${c.v}.?image.orValue('')`;
-      const i = celImage(image);
-      const policy = `${c.v}.?imagePullPolicy`;
-      return {
-        when: `${image}.trim() != '' && ${i.digest} == '' && ${policy}.orValue('') != 'Always' && !(!${policy}.hasValue() && (${i.tag} == '' || ${i.tag} == 'latest'))`,
-        message: `${c.describe} + (${policy}.hasValue() ? ': imagePullPolicy is "' + ${policy}.value() + '" and the image is not pinned by digest' : ': imagePullPolicy is unset, which defaults to IfNotPresent for the tag "' + ${i.tag} + '"')`,
-      };
-    }),
+  findings: ({ pod, constant }) =>
+    `${constant('images', imageRecords(pod))}.map(i, i.ref != '' && i.digest == '' && i.pull != 'Always' && !(i.pull == '' && (i.tag == '' || i.tag == 'latest')), i.describe + (i.pull != '' ? ': imagePullPolicy is "' + i.pull + '" and the image is not pinned by digest' : ': imagePullPolicy is unset, which defaults to IfNotPresent for the tag "' + i.tag + '"'))`,
 };

@@ -1,14 +1,7 @@
-import { celImage, perContainer, type CelForm } from '../../k8s/cel.js';
+import { imageRecords, type CelForm } from '../../k8s/cel.js';
 
 export const cel: CelForm = {
   form: 'pod',
-  findings: ({ pod }) =>
-    perContainer(pod, (c) => {
-      const image = `${c.v}.?image.orValue('')`;
-      const i = celImage(image);
-      return {
-        when: `${c.v}.?image.hasValue() && ${i.digest} == '' && (${i.tag} == '' || ${i.tag} == 'latest')`,
-        message: `${c.describe} + (${i.tag} == '' ? ' uses image "' + ${image} + '" without a tag (resolves to :latest)' : ' uses the :latest tag ("' + ${image} + '")')`,
-      };
-    }),
+  findings: ({ pod, constant }) =>
+    `${constant('images', imageRecords(pod))}.map(i, i.digest == '' && (i.tag == '' || i.tag == 'latest'), i.describe + (i.tag == '' ? ' uses image "' + i.image + '" without a tag (resolves to :latest)' : ' uses the :latest tag ("' + i.image + '")'))`,
 };

@@ -1,4 +1,4 @@
-import { HOST_PATH, lit, mountSummary, perHostPathVolume, strList, VOL, type CelForm } from '../../k8s/cel.js';
+import { bind, hostPathRecords, lit, strList, type CelForm } from '../../k8s/cel.js';
 import { CREDENTIALS, GENERIC } from './index.js';
 
 function seg(s: string): string {
@@ -20,12 +20,11 @@ function aboveRegex(path: string): string {
 
 export const cel: CelForm = {
   form: 'pod',
-  findings: ({ pod }) => {
-    const hits = `[${CREDENTIALS.map((c) => `(${HOST_PATH}.matches(${lit(underRegex(c.path))}) || ${HOST_PATH}.matches(${lit(aboveRegex(c.path))})) ? ${lit(c.what)} : ''`).join(', ')}].filter(w, w != '')`;
-    return perHostPathVolume(
-      pod,
-      `'volume "' + ${VOL}.name + '" mounts host path ' + ${VOL}.hostPath.path + ', which holds ' + (${hits}).filter(w, (${hits}).indexOf(w) < 3).join('; ') + '; ' + ${mountSummary(pod)}`,
-      `!(${HOST_PATH} in ${strList(GENERIC)}) && (${hits}).size() > 0`,
-    );
+  findings: ({ pod, constant }) => {
+    const volumes = constant('volumes', hostPathRecords(pod));
+    // Each credential location as [at-or-under regex, above regex, what it holds].
+    const table = constant('credentials', `[${CREDENTIALS.map((c) => `[${lit(underRegex(c.path))}, ${lit(aboveRegex(c.path))}, ${lit(c.what)}]`).join(', ')}]`);
+    const hits = `${table}.filter(t, v.path.matches(t[0]) || v.path.matches(t[1])).map(t, t[2])`;
+    return `${volumes}.filter(v, !(v.path in ${strList(GENERIC)})).map(v, ${bind(hits, 'h', "h.size() > 0 ? ['volume \"' + v.name + '\" mounts host path ' + v.raw + ', which holds ' + h.filter(w, h.indexOf(w) < 3).join('; ') + '; ' + v.summary] : []")}).filter(l, l.size() > 0).map(l, l[0])`;
   },
 };

@@ -8,6 +8,7 @@ import { containerPath, nameOf, type PodView } from '../view.js';
 import { joinQuote, pluralize } from '../util.js';
 import { yamlFalse } from '../../k8s/json.js';
 import type { Cel, PodCel } from '../../k8s/cel.js';
+import { bind } from '../../k8s/cel.js';
 import { containersPhrase, failure, namesWhere, unlessWindowsPss } from '../cel.js';
 
 function check(v: PodView): PssResult | null {
@@ -28,7 +29,7 @@ function check(v: PodView): PssResult | null {
 
 function cel(p: PodCel): Cel {
   const names = namesWhere(p, (c) => `${c.v}.?securityContext.?allowPrivilegeEscalation.orValue(true)`);
-  return failure(`${names}.size() > 0`, 'allowPrivilegeEscalation != false', `${containersPhrase(names)} + ' must set securityContext.allowPrivilegeEscalation=false'`);
+  return bind(names, 'n', failure('n.size() > 0', 'allowPrivilegeEscalation != false', `${containersPhrase('n')} + ' must set securityContext.allowPrivilegeEscalation=false'`));
 }
 
 export const allowPrivilegeEscalation: CheckDefinition = {

@@ -15,6 +15,7 @@ import { ANN_APPARMOR, annotationFlags, containerPath, nameOf, type PodView } fr
 import { goQuote, joinQuote, pluralize, sortedUnique } from '../util.js';
 import { isSet, asMap, goString, type JsonMap } from '../../k8s/json.js';
 import type { Cel, PodCel } from '../../k8s/cel.js';
+import { bind } from '../../k8s/cel.js';
 import { lit, perContainerList, PSA_ORDER } from '../../k8s/cel.js';
 import { containersPhrase, joinQuoteCel, namesWhere, pluralizeCel } from '../cel.js';
 
@@ -29,13 +30,12 @@ function cel(p: PodCel): Cel {
   const key = `${prefix} + c.name`;
   // The API server copies an `unconfined` annotation into a container without its own profile (applyAppArmorVersionSkew).
   const fromAnnotation = (c: { v: string }) => `(!${own(c)}.hasValue() && ${skew} && ${ann}[?(${key})].orValue('') == 'unconfined' && !(${podProfile}.hasValue() && ${podProfile}.value().type == 'Unconfined' && !${podProfile}.value().?localhostProfile.hasValue()))`;
-  const bad = (c: { v: string }) => `((${own(c)}.hasValue() && !(${own(c)}.value().type in ${ALLOWED})) || ${fromAnnotation(c)})`;
-  const names = namesWhere(p, bad);
-  const values = `(${podBad} ? [${podProfile}.value().type] : []) + ${perContainerList(p, (c) => `(${own(c)}.hasValue() && !(${own(c)}.value().type in ${ALLOWED})) ? [${own(c)}.value().type] : ${fromAnnotation(c)} ? ['Unconfined'] : []`, PSA_ORDER)}`;
+  // Offending containers as [name, value], in PSA order.
+  const rows = perContainerList(p, (c) => `(${own(c)}.hasValue() && !(${own(c)}.value().type in ${ALLOWED})) ? [[string(${c.v}.name), string(${own(c)}.value().type)]] : ${fromAnnotation(c)} ? [[string(${c.v}.name), 'Unconfined']] : []`, PSA_ORDER);
   const forbidden = `${ann}.filter(k, k.startsWith(${prefix}) && !(${ann}[k] == '' || ${ann}[k] == 'runtime/default' || ${ann}[k].startsWith('localhost/'))).map(k, k + '="' + ${ann}[k] + '"')`;
-  const all = `(${values}) + ${forbidden}`;
-  const setters = `[${podBad} ? 'pod' : '', ${names}.size() > 0 ? ${containersPhrase(names)} : '', ${forbidden}.size() > 0 ? ${pluralizeCel('annotation', 'annotations', `${forbidden}.size()`)} : ''].filter(x, x != '')`;
-  return `(${setters}.size() > 0 ? ${pluralizeCel('forbidden AppArmor profile', 'forbidden AppArmor profiles', `(${all}).size()`)} + ' (' + ${setters}.join(' and ') + ' must not set AppArmor profile type to ' + ${joinQuoteCel(`(${all})`)} + ')' : '')`;
+  const values = `(${podBad} ? [string(${podProfile}.value().type)] : []) + r.map(x, x[1]) + f`;
+  const setters = `[${podBad} ? 'pod' : '', ${bind('r.map(x, x[0])', 'n', `n.size() > 0 ? ${containersPhrase('n')} : ''`)}, f.size() > 0 ? ${pluralizeCel('annotation', 'annotations', 'f.size()')} : ''].filter(x, x != '')`;
+  return bind(rows, 'r', bind(forbidden, 'f', bind(setters, 's', `s.size() > 0 ? ${pluralizeCel('forbidden AppArmor profile', 'forbidden AppArmor profiles', `(${values}).size()`)} + ' (' + s.join(' and ') + ' must not set AppArmor profile type to ' + ${joinQuoteCel(`(${values})`)} + ')' : ''`)));
 }
 
 

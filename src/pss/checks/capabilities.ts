@@ -10,6 +10,7 @@ import { containerPath, nameOf, type PodView } from '../view.js';
 import { joinQuote, pluralize, sortedUnique } from '../util.js';
 import { asList, asMap, goString } from '../../k8s/json.js';
 import type { Cel, PodCel } from '../../k8s/cel.js';
+import { bind } from '../../k8s/cel.js';
 import { perContainerList, PSA_ORDER, strList } from '../../k8s/cel.js';
 import { containersPhrase, failure, joinQuoteCel, namesWhere, unlessWindowsPss } from '../cel.js';
 
@@ -19,15 +20,15 @@ function baselineCel(p: PodCel): Cel {
   const allowed = strList(BASELINE_CAPABILITIES);
   const names = namesWhere(p, (c) => `${addList(c)}.exists(a, !(a in ${allowed}))`);
   const caps = perContainerList(p, (c) => `${addList(c)}.filter(a, !(a in ${allowed}))`, PSA_ORDER);
-  return failure(`${names}.size() > 0`, 'non-default capabilities', `${containersPhrase(names)} + ' must not include ' + ${joinQuoteCel(caps)} + ' in securityContext.capabilities.add'`);
+  return bind(names, 'n', failure('n.size() > 0', 'non-default capabilities', `${containersPhrase('n')} + ' must not include ' + ${joinQuoteCel(`(${caps})`)} + ' in securityContext.capabilities.add'`));
 }
 
 function restrictedCel(p: PodCel): Cel {
   const missing = namesWhere(p, (c) => `!(${strList([DROP_ALL])}[0] in ${c.v}.?securityContext.?capabilities.?drop.orValue([]))`);
   const adding = namesWhere(p, (c) => `${addList(c)}.exists(a, !(a in ${strList(RESTRICTED_ADDABLE_CAPABILITIES)}))`);
   const caps = perContainerList(p, (c) => `${addList(c)}.filter(a, !(a in ${strList(RESTRICTED_ADDABLE_CAPABILITIES)}))`, PSA_ORDER);
-  const details = `[${missing}.size() > 0 ? ${containersPhrase(missing)} + ' must set securityContext.capabilities.drop=["ALL"]' : '', ${adding}.size() > 0 ? ${containersPhrase(adding)} + ' must not include ' + ${joinQuoteCel(caps)} + ' in securityContext.capabilities.add' : ''].filter(x, x != '')`;
-  return failure(`${details}.size() > 0`, 'unrestricted capabilities', `${details}.join('; ')`);
+  const details = bind(missing, 'm', bind(adding, 'd', `[m.size() > 0 ? ${containersPhrase('m')} + ' must set securityContext.capabilities.drop=["ALL"]' : '', d.size() > 0 ? ${containersPhrase('d')} + ' must not include ' + ${joinQuoteCel(`(${caps})`)} + ' in securityContext.capabilities.add' : ''].filter(x, x != '')`));
+  return bind(details, 's', failure('s.size() > 0', 'unrestricted capabilities', "s.join('; ')"));
 }
 
 export const BASELINE_CAPABILITIES: ReadonlySet<string> = new Set([

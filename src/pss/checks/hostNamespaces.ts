@@ -4,6 +4,7 @@ import type { PssPath, PssResult } from '../types.js';
 import type { PodView } from '../view.js';
 import { yamlTrue } from '../../k8s/json.js';
 import type { Cel, PodCel } from '../../k8s/cel.js';
+import { bind } from '../../k8s/cel.js';
 import { failure } from '../cel.js';
 
 function check(v: PodView): PssResult | null {
@@ -23,7 +24,7 @@ function check(v: PodView): PssResult | null {
 
 function cel(p: PodCel): Cel {
   const parts = `[${['hostNetwork', 'hostPID', 'hostIPC'].map((f) => `${p.spec}.?${f}.orValue(false) ? '${f}=true' : ''`).join(', ')}].filter(x, x != '')`;
-  return failure(`${parts}.size() > 0`, 'host namespaces', `${parts}.join(', ')`);
+  return bind(parts, 'n', failure('n.size() > 0', 'host namespaces', "n.join(', ')"));
 }
 
 export const hostNamespaces: CheckDefinition = {

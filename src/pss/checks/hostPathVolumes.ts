@@ -5,6 +5,7 @@ import type { PodView } from '../view.js';
 import { joinQuote, pluralize } from '../util.js';
 import { asList, isSet, asMap, goString } from '../../k8s/json.js';
 import type { Cel, PodCel } from '../../k8s/cel.js';
+import { bind } from '../../k8s/cel.js';
 import { failure, joinQuoteCel, pluralizeCel } from '../cel.js';
 
 function check(v: PodView): PssResult | null {
@@ -24,7 +25,7 @@ function check(v: PodView): PssResult | null {
 
 function cel(p: PodCel): Cel {
   const names = `${p.spec}.?volumes.orValue([]).map(v, v.?hostPath.hasValue(), v.name)`;
-  return failure(`${names}.size() > 0`, 'hostPath volumes', `${pluralizeCel('volume', 'volumes', `${names}.size()`)} + ' ' + ${joinQuoteCel(names)}`);
+  return bind(names, 'n', failure('n.size() > 0', 'hostPath volumes', `${pluralizeCel('volume', 'volumes', 'n.size()')} + ' ' + ${joinQuoteCel('n')}`));
 }
 
 export const hostPathVolumes: CheckDefinition = {

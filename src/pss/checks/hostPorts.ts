@@ -9,6 +9,7 @@ import { containerPath, nameOf, type PodView } from '../view.js';
 import { joinQuote, pluralize, sortedUnique } from '../util.js';
 import { asList, yamlTrue, asMap, goString } from '../../k8s/json.js';
 import type { Cel, PodCel } from '../../k8s/cel.js';
+import { bind } from '../../k8s/cel.js';
 import { perContainerList, PSA_ORDER, strList } from '../../k8s/cel.js';
 import { containersPhrase, failure, pluralizeCel } from '../cel.js';
 import { CONTAINER_LABELS, containerList } from '../../k8s/cel.js';
@@ -55,8 +56,7 @@ function cel(p: PodCel): Cel {
   const hostPort = (kind: string) => (kind === 'ephemeralContainers' ? 'q.?hostPort.orValue(0)' : `((${hostNetwork}) && q.?hostPort.orValue(0) == 0 ? q.?containerPort.orValue(0) : q.?hostPort.orValue(0))`);
   const names = PSA_ORDER.map((k) => `${containerList(p, k)}.map(c, c.?ports.orValue([]).exists(q, ${hostPort(k)} != 0), c.name)`).join(' + ');
   const ports = perContainerList(p, (c) => `${c.v}.?ports.orValue([]).map(q, ${hostPort(c.kind)} != 0, string(${hostPort(c.kind)}))`, PSA_ORDER);
-  void CONTAINER_LABELS;
-  return failure(`(${names}).size() > 0`, 'hostPort', `${containersPhrase(`(${names})`)} + ' ' + ${pluralizeCel('uses', 'use', `(${names}).size()`)} + ' ' + ${pluralizeCel('hostPort', 'hostPorts', `${ports}.size()`)} + ' ' + ${ports}.join(', ')`);
+  return bind(`(${names})`, 'n', bind(ports, 'h', failure('n.size() > 0', 'hostPort', `${containersPhrase('n')} + ' ' + ${pluralizeCel('uses', 'use', 'n.size()')} + ' ' + ${pluralizeCel('hostPort', 'hostPorts', 'h.size()')} + ' ' + h.join(', ')`)));
 }
 
 export const hostPorts: CheckDefinition = {

@@ -8,6 +8,7 @@ import { containerPath, nameOf, type PodView } from '../view.js';
 import { joinQuote, pluralize, sortedUnique } from '../util.js';
 import { asMap, goString, type JsonMap } from '../../k8s/json.js';
 import type { Cel, PodCel } from '../../k8s/cel.js';
+import { bind } from '../../k8s/cel.js';
 import { perContainerList, PSA_ORDER } from '../../k8s/cel.js';
 import { containersPhrase, failure, joinQuoteCel, namesWhere, pluralizeCel } from '../cel.js';
 
@@ -21,7 +22,7 @@ function hostsCel(c: { v: string }): Cel {
 function cel(p: PodCel): Cel {
   const names = namesWhere(p, (c) => `${hostsCel(c)}.size() > 0`);
   const hosts = perContainerList(p, (c) => hostsCel(c), PSA_ORDER);
-  return failure(`${names}.size() > 0`, 'probe or lifecycle host', `${containersPhrase(names)} + ' ' + ${pluralizeCel('uses', 'use', `${names}.size()`)} + ' ' + ${pluralizeCel('probe or lifecycle host', 'probe or lifecycle hosts', `${hosts}.size()`)} + ' ' + ${joinQuoteCel(hosts)}`);
+  return bind(names, 'n', bind(hosts, 'h', failure('n.size() > 0', 'probe or lifecycle host', `${containersPhrase('n')} + ' ' + ${pluralizeCel('uses', 'use', 'n.size()')} + ' ' + ${pluralizeCel('probe or lifecycle host', 'probe or lifecycle hosts', 'h.size()')} + ' ' + ${joinQuoteCel('h')}`)));
 }
 
 export const PROBE_FIELDS = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;

@@ -5,6 +5,7 @@ import { containerPath, nameOf, type PodView } from '../view.js';
 import { joinQuote, pluralize } from '../util.js';
 import { yamlTrue } from '../../k8s/json.js';
 import type { Cel, PodCel } from '../../k8s/cel.js';
+import { bind } from '../../k8s/cel.js';
 import { containersPhrase, failure, namesWhere } from '../cel.js';
 
 function check(v: PodView): PssResult | null {
@@ -25,7 +26,7 @@ function check(v: PodView): PssResult | null {
 
 function cel(p: PodCel): Cel {
   const names = namesWhere(p, (c) => `${c.v}.?securityContext.?privileged.orValue(false)`);
-  return failure(`${names}.size() > 0`, 'privileged', `${containersPhrase(names)} + ' must not set securityContext.privileged=true'`);
+  return bind(names, 'n', failure('n.size() > 0', 'privileged', `${containersPhrase('n')} + ' must not set securityContext.privileged=true'`));
 }
 
 export const privileged: CheckDefinition = {

@@ -9,6 +9,7 @@ import { inUserNamespace } from './procMount.js';
 import { joinQuote, pluralize } from '../util.js';
 import { isSet, yamlTrue } from '../../k8s/json.js';
 import type { Cel, PodCel } from '../../k8s/cel.js';
+import { bind } from '../../k8s/cel.js';
 import { containersPhrase, inUserNamespaceCel, namesWhere } from '../cel.js';
 
 function check(v: PodView): PssResult | null {
@@ -61,8 +62,8 @@ function cel(p: PodCel): Cel {
   const podBad = `(${podValue}.hasValue() && !${podValue}.value())`;
   const explicit = namesWhere(p, (c) => `${c.v}.?securityContext.?runAsNonRoot.hasValue() && !${c.v}.securityContext.runAsNonRoot`);
   const implicit = namesWhere(p, (c) => `!${c.v}.?securityContext.?runAsNonRoot.hasValue() && !${podValue}.orValue(false)`);
-  const setters = `[${podBad} ? 'pod' : '', ${explicit}.size() > 0 ? ${containersPhrase(explicit)} : ''].filter(x, x != '')`;
-  return `(${setters}.size() > 0 ? 'runAsNonRoot != true (' + ${setters}.join(' and ') + ' must not set securityContext.runAsNonRoot=false)' : ${implicit}.size() > 0 ? 'runAsNonRoot != true (pod or ' + ${containersPhrase(implicit)} + ' must set securityContext.runAsNonRoot=true)' : '')`;
+  const setters = bind(explicit, 'e', `[${podBad} ? 'pod' : '', e.size() > 0 ? ${containersPhrase('e')} : ''].filter(x, x != '')`);
+  return bind(setters, 's', `(s.size() > 0 ? 'runAsNonRoot != true (' + s.join(' and ') + ' must not set securityContext.runAsNonRoot=false)' : ${bind(implicit, 'i', `i.size() > 0 ? 'runAsNonRoot != true (pod or ' + ${containersPhrase('i')} + ' must set securityContext.runAsNonRoot=true)' : ''`)})`);
 }
 
 export const runAsNonRoot: CheckDefinition = {

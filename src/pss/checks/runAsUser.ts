@@ -8,6 +8,7 @@ import { containerPath, nameOf, type PodView } from '../view.js';
 import { inUserNamespace, USER_NAMESPACE_RELAXATION_MINOR } from './procMount.js';
 import { joinQuote, pluralize } from '../util.js';
 import type { Cel, PodCel } from '../../k8s/cel.js';
+import { bind } from '../../k8s/cel.js';
 import { containersPhrase, failure, inUserNamespaceCel, namesWhere } from '../cel.js';
 
 function isRoot(uid: unknown): boolean {
@@ -39,8 +40,8 @@ function check(v: PodView): PssResult | null {
 function cel(p: PodCel): Cel {
   const podBad = `${p.spec}.?securityContext.?runAsUser.orValue(-1) == 0`;
   const names = namesWhere(p, (c) => `${c.v}.?securityContext.?runAsUser.orValue(-1) == 0`);
-  const setters = `[${podBad} ? 'pod' : '', ${names}.size() > 0 ? ${containersPhrase(names)} : ''].filter(x, x != '')`;
-  return failure(`${setters}.size() > 0`, 'runAsUser=0', `${setters}.join(' and ') + ' must not set runAsUser=0'`);
+  const setters = bind(names, 'n', `[${podBad} ? 'pod' : '', n.size() > 0 ? ${containersPhrase('n')} : ''].filter(x, x != '')`);
+  return bind(setters, 's', failure('s.size() > 0', 'runAsUser=0', "s.join(' and ') + ' must not set runAsUser=0'"));
 }
 
 export const runAsUser: CheckDefinition = {

@@ -8,6 +8,7 @@ import { containerPath, nameOf, type PodView } from '../view.js';
 import { joinQuote, pluralize, sortedUnique } from '../util.js';
 import { asMap, goString, type JsonMap } from '../../k8s/json.js';
 import type { Cel, PodCel } from '../../k8s/cel.js';
+import { bind } from '../../k8s/cel.js';
 import { perContainerList, PSA_ORDER, strList } from '../../k8s/cel.js';
 import { containersPhrase, failure, joinQuoteCel, namesWhere, pluralizeCel } from '../cel.js';
 
@@ -18,16 +19,18 @@ const TYPES_1_31: ReadonlySet<string> = new Set([...TYPES_1_0, 'container_engine
 function celFor(types: ReadonlySet<string>) {
   return (p: PodCel): Cel => {
     const allowed = strList(types);
+    // Each offending options block as [setter, type or '', user, role], pod first, then containers in PSA order.
+    const row = (setter: Cel, o: Cel) => `[${setter}, ${o}.?type.orValue('') in ${allowed} ? '' : string(${o}.?type.orValue('')), string(${o}.?user.orValue('')), string(${o}.?role.orValue(''))]`;
     const breaks = (o: Cel) => `(!(${o}.?type.orValue('') in ${allowed}) || ${o}.?user.orValue('') != '' || ${o}.?role.orValue('') != '')`;
     const podOpts = `${p.spec}.?securityContext.?seLinuxOptions`;
-    const podBad = `(${podOpts}.hasValue() && ${breaks(`${podOpts}.value()`)})`;
     const own = (c: { v: string }) => `${c.v}.?securityContext.?seLinuxOptions`;
-    const names = namesWhere(p, (c) => `${own(c)}.hasValue() && ${breaks(`${own(c)}.value()`)}`);
-    const badTypes = `((${podBad} && !(${podOpts}.value().?type.orValue('') in ${allowed})) ? [${podOpts}.value().?type.orValue('')] : []) + ${perContainerList(p, (c) => `(${own(c)}.hasValue() && !(${own(c)}.value().?type.orValue('') in ${allowed})) ? [${own(c)}.value().?type.orValue('')] : []`, PSA_ORDER)}`;
-    const anyField = (f: string) => `((${podBad} && ${podOpts}.value().?${f}.orValue('') != '') || ${perContainerList(p, (c) => `(${own(c)}.hasValue() && ${own(c)}.value().?${f}.orValue('') != '') ? ['x'] : []`, PSA_ORDER)}.size() > 0)`;
-    const setters = `[${podBad} ? 'pod' : '', ${names}.size() > 0 ? ${containersPhrase(names)} : ''].filter(x, x != '')`;
-    const data = `[${badTypes}.size() > 0 ? ${pluralizeCel('type', 'types', `${badTypes}.size()`)} + ' ' + ${joinQuoteCel(badTypes)} : '', ${anyField('user')} ? 'user may not be set' : '', ${anyField('role')} ? 'role may not be set' : ''].filter(x, x != '')`;
-    return failure(`${setters}.size() > 0`, 'seLinuxOptions', `${setters}.join(' and ') + ' set forbidden securityContext.seLinuxOptions: ' + ${data}.join('; ')`);
+    const rows = `(${podOpts}.hasValue() && ${breaks(`${podOpts}.value()`)} ? [${row("'pod'", `${podOpts}.value()`)}] : []) + ${perContainerList(p, (c) => `${own(c)}.hasValue() && ${breaks(`${own(c)}.value()`)} ? [${row(`string(${c.v}.name)`, `${own(c)}.value()`)}] : []`, PSA_ORDER)}`;
+    void namesWhere;
+    const names = "r.filter(x, x[0] != 'pod').map(x, x[0])";
+    const setters = `[r.exists(x, x[0] == 'pod') ? 'pod' : '', ${bind(names, 'n', `n.size() > 0 ? ${containersPhrase('n')} : ''`)}].filter(x, x != '')`;
+    const typesList = "r.map(x, x[1]).filter(x, x != '')";
+    const data = `[${bind(typesList, 't', `t.size() > 0 ? ${pluralizeCel('type', 'types', 't.size()')} + ' ' + ${joinQuoteCel('t')} : ''`)}, r.exists(x, x[2] != '') ? 'user may not be set' : '', r.exists(x, x[3] != '') ? 'role may not be set' : ''].filter(x, x != '')`;
+    return bind(rows, 'r', failure('r.size() > 0', 'seLinuxOptions', `${setters}.join(' and ') + ' set forbidden securityContext.seLinuxOptions: ' + ${data}.join('; ')`));
   };
 }
 

@@ -14,6 +14,7 @@ import { ANN_SECCOMP, annotationFlags, containerPath, nameOf, type PodView } fro
 import { goQuote, joinQuote, pluralize, sortedUnique } from '../util.js';
 import { asMap, goString } from '../../k8s/json.js';
 import type { Cel, PodCel } from '../../k8s/cel.js';
+import { bind } from '../../k8s/cel.js';
 import { lit, perContainerList, PSA_ORDER } from '../../k8s/cel.js';
 import { containersPhrase, failure, joinQuoteCel, namesWhere, pluralizeCel, unlessWindowsPss } from '../cel.js';
 
@@ -25,28 +26,28 @@ function baseline1_0Cel(p: PodCel): Cel {
   const podKey = lit(SECCOMP_POD_ANNOTATION);
   const key = `${lit(SECCOMP_CONTAINER_ANNOTATION_PREFIX)} + c.name`;
   const list = `(${podKey} in ${ann} && !${valid(`${ann}[${podKey}]`)} ? [${podKey} + '="' + ${ann}[${podKey}] + '"'] : []) + ${perContainerList(p, () => `(${key}) in ${ann} && !${valid(`${ann}[${key}]`)} ? [${key} + '="' + ${ann}[${key}] + '"'] : []`, PSA_ORDER)}`;
-  return failure(`(${list}).size() > 0`, 'seccompProfile', `'forbidden ' + ${pluralizeCel('annotation', 'annotations', `(${list}).size()`)} + ' ' + (${list}).join(', ')`);
+  return bind(list, 'l', failure('l.size() > 0', 'seccompProfile', `'forbidden ' + ${pluralizeCel('annotation', 'annotations', 'l.size()')} + ' ' + l.join(', ')`));
 }
 
 /** The setters and values of explicitly forbidden profiles (explicitResult), as `setters must not set … to "a"`, or ''. */
 function explicitCel(p: PodCel): Cel {
-  const podType = `${p.spec}.?securityContext.?seccompProfile`;
-  const podBad = `(${podType}.hasValue() && !(${podType}.value().type in ${ALLOWED_CEL}))`;
+  const podProfile = `${p.spec}.?securityContext.?seccompProfile`;
   const own = (c: { v: string }) => `${c.v}.?securityContext.?seccompProfile`;
-  const names = namesWhere(p, (c) => `${own(c)}.hasValue() && !(${own(c)}.value().type in ${ALLOWED_CEL})`);
-  const values = `(${podBad} ? [${podType}.value().type] : []) + ${perContainerList(p, (c) => `${own(c)}.hasValue() && !(${own(c)}.value().type in ${ALLOWED_CEL}) ? [${own(c)}.value().type] : []`, PSA_ORDER)}`;
-  const setters = `[${podBad} ? 'pod' : '', ${names}.size() > 0 ? ${containersPhrase(names)} : ''].filter(x, x != '')`;
-  return `(${setters}.size() > 0 ? ${setters}.join(' and ') + ' must not set securityContext.seccompProfile.type to ' + ${joinQuoteCel(`(${values})`)} : '')`;
+  // Each explicitly forbidden profile as [setter, type]: the pod first, then containers in PSA order.
+  const rows = `(${podProfile}.hasValue() && !(${podProfile}.value().type in ${ALLOWED_CEL}) ? [['pod', string(${podProfile}.value().type)]] : []) + ${perContainerList(p, (c) => `${own(c)}.hasValue() && !(${own(c)}.value().type in ${ALLOWED_CEL}) ? [[string(${c.v}.name), string(${own(c)}.value().type)]] : []`, PSA_ORDER)}`;
+  const names = "r.filter(x, x[0] != 'pod').map(x, x[0])";
+  const setters = `[r.exists(x, x[0] == 'pod') ? 'pod' : '', ${bind(names, 'n', `n.size() > 0 ? ${containersPhrase('n')} : ''`)}].filter(x, x != '')`;
+  return bind(rows, 'r', `r.size() > 0 ? ${setters}.join(' and ') + ' must not set securityContext.seccompProfile.type to ' + ${joinQuoteCel('r.map(x, x[1])')} : ''`);
 }
 
 function baseline1_19Cel(p: PodCel): Cel {
-  return failure(`${explicitCel(p)} != ''`, 'seccompProfile', explicitCel(p));
+  return bind(explicitCel(p), 'e', failure("e != ''", 'seccompProfile', 'e'));
 }
 
 function restrictedCel(p: PodCel): Cel {
   const implicit = namesWhere(p, (c) => `!${c.v}.?securityContext.?seccompProfile.hasValue()`);
   const podSet = `${p.spec}.?securityContext.?seccompProfile.hasValue()`;
-  return `(${explicitCel(p)} != '' ? 'seccompProfile (' + ${explicitCel(p)} + ')' : (!${podSet} && ${implicit}.size() > 0) ? 'seccompProfile (pod or ' + ${containersPhrase(implicit)} + ' must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")' : '')`;
+  return bind(explicitCel(p), 'e', `e != '' ? 'seccompProfile (' + e + ')' : ${bind(implicit, 'i', `(!${podSet} && i.size() > 0) ? 'seccompProfile (pod or ' + ${containersPhrase('i')} + ' must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")' : ''`)}`);
 }
 
 export const SECCOMP_POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';

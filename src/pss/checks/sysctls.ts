@@ -5,15 +5,14 @@ import type { PodView } from '../view.js';
 import { asList, asMap, goString } from '../../k8s/json.js';
 import { LATEST_MINOR } from '../version.js';
 import type { Cel, PodCel } from '../../k8s/cel.js';
+import { bind } from '../../k8s/cel.js';
 import { perContainerList, PSA_ORDER, strList } from '../../k8s/cel.js';
 import { failure } from '../cel.js';
 
 function sysctlsCel(allowed: ReadonlySet<string>) {
   return (p: PodCel): Cel => {
     const names = `${p.spec}.?securityContext.?sysctls.orValue([]).map(s, !(s.name in ${strList(allowed)}), s.name)`;
-    void perContainerList;
-    void PSA_ORDER;
-    return failure(`${names}.size() > 0`, 'forbidden sysctls', `${names}.join(', ')`);
+    return bind(names, 'n', failure('n.size() > 0', 'forbidden sysctls', "n.join(', ')"));
   };
 }
 

@@ -5,6 +5,7 @@ import { containerPath, nameOf, type PodView } from '../view.js';
 import { joinQuote, pluralize } from '../util.js';
 import { yamlTrue, asMap } from '../../k8s/json.js';
 import type { Cel, PodCel } from '../../k8s/cel.js';
+import { bind } from '../../k8s/cel.js';
 import { containersPhrase, failure, namesWhere } from '../cel.js';
 
 function check(v: PodView): PssResult | null {
@@ -34,8 +35,8 @@ function check(v: PodView): PssResult | null {
 function cel(p: PodCel): Cel {
   const podBad = `${p.spec}.?securityContext.?windowsOptions.?hostProcess.orValue(false)`;
   const names = namesWhere(p, (c) => `${c.v}.?securityContext.?windowsOptions.?hostProcess.orValue(false)`);
-  const setters = `[${podBad} ? 'pod' : '', ${names}.size() > 0 ? ${containersPhrase(names)} : ''].filter(x, x != '')`;
-  return failure(`${setters}.size() > 0`, 'hostProcess', `${setters}.join(' and ') + ' must not set securityContext.windowsOptions.hostProcess=true'`);
+  const setters = bind(names, 'n', `[${podBad} ? 'pod' : '', n.size() > 0 ? ${containersPhrase('n')} : ''].filter(x, x != '')`);
+  return bind(setters, 's', failure('s.size() > 0', 'hostProcess', "s.join(' and ') + ' must not set securityContext.windowsOptions.hostProcess=true'"));
 }
 
 export const windowsHostProcess: CheckDefinition = {
