@@ -8,7 +8,7 @@
 // when the control plane is not built.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -20,7 +20,6 @@ import { checkDir } from '../../src/checks/docs.js';
 import { loadText } from '../../src/load/index.js';
 import { scanObjects } from '../../src/engine/scan.js';
 import { placementOf, targetKind } from '../../src/vap/targets.js';
-import { existsSync, readdirSync } from 'node:fs';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> } & Record<string, unknown> } & Record<string, unknown>;
 

@@ -17,7 +17,7 @@ import { isSet, asMap, goString, type JsonMap } from '../../k8s/json.js';
 import type { Cel, PodCel } from '../../k8s/cel.js';
 import { bind } from '../../k8s/cel.js';
 import { lit, perContainerList, PSA_ORDER } from '../../k8s/cel.js';
-import { containersPhrase, joinQuoteCel, namesWhere, pluralizeCel } from '../cel.js';
+import { containersPhrase, joinQuoteCel, pluralizeCel } from '../cel.js';
 
 function cel(p: PodCel): Cel {
   const ALLOWED = "['RuntimeDefault', 'Localhost']";

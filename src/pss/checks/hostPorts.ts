@@ -10,9 +10,9 @@ import { joinQuote, pluralize, sortedUnique } from '../util.js';
 import { asList, yamlTrue, asMap, goString } from '../../k8s/json.js';
 import type { Cel, PodCel } from '../../k8s/cel.js';
 import { bind } from '../../k8s/cel.js';
-import { perContainerList, PSA_ORDER, strList } from '../../k8s/cel.js';
+import { perContainerList, PSA_ORDER } from '../../k8s/cel.js';
 import { containersPhrase, failure, pluralizeCel } from '../cel.js';
-import { CONTAINER_LABELS, containerList } from '../../k8s/cel.js';
+import { containerList } from '../../k8s/cel.js';
 
 function isHostPort(p: unknown): boolean {
   return p !== undefined && p !== null && p !== 0 && p !== '0';

@@ -10,7 +10,7 @@ import { joinQuote, pluralize, sortedUnique } from '../util.js';
 import { goString, isSet, yamlFalse, type JsonMap } from '../../k8s/json.js';
 import type { Cel, PodCel } from '../../k8s/cel.js';
 import { bind } from '../../k8s/cel.js';
-import { perContainerList, PSA_ORDER, strList } from '../../k8s/cel.js';
+import { perContainerList, PSA_ORDER } from '../../k8s/cel.js';
 import { containersPhrase, failure, inUserNamespaceCel, joinQuoteCel, namesWhere } from '../cel.js';
 
 function procMount(id: PssCheckId, v: PodView): PssResult | null {

@@ -12,7 +12,6 @@ import { joinQuote, pluralize, sortedUnique } from '../util.js';
 import { asList, isSet, asMap, goString, type JsonMap } from '../../k8s/json.js';
 import type { Cel, PodCel } from '../../k8s/cel.js';
 import { bind } from '../../k8s/cel.js';
-import { perContainerList, PSA_ORDER, strList } from '../../k8s/cel.js';
 import { failure, joinQuoteCel, pluralizeCel } from '../cel.js';
 import { lit } from '../../k8s/cel.js';
 

@@ -10,7 +10,7 @@ import { asMap, goString, type JsonMap } from '../../k8s/json.js';
 import type { Cel, PodCel } from '../../k8s/cel.js';
 import { bind } from '../../k8s/cel.js';
 import { perContainerList, PSA_ORDER, strList } from '../../k8s/cel.js';
-import { containersPhrase, failure, joinQuoteCel, namesWhere, pluralizeCel } from '../cel.js';
+import { containersPhrase, failure, joinQuoteCel, pluralizeCel } from '../cel.js';
 
 const TYPES_1_0: ReadonlySet<string> = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t']);
 const TYPES_1_31: ReadonlySet<string> = new Set([...TYPES_1_0, 'container_engine_t']);
@@ -25,7 +25,6 @@ function celFor(types: ReadonlySet<string>) {
     const podOpts = `${p.spec}.?securityContext.?seLinuxOptions`;
     const own = (c: { v: string }) => `${c.v}.?securityContext.?seLinuxOptions`;
     const rows = `(${podOpts}.hasValue() && ${breaks(`${podOpts}.value()`)} ? [${row("'pod'", `${podOpts}.value()`)}] : []) + ${perContainerList(p, (c) => `${own(c)}.hasValue() && ${breaks(`${own(c)}.value()`)} ? [${row(`string(${c.v}.name)`, `${own(c)}.value()`)}] : []`, PSA_ORDER)}`;
-    void namesWhere;
     const names = "r.filter(x, x[0] != 'pod').map(x, x[0])";
     const setters = `[r.exists(x, x[0] == 'pod') ? 'pod' : '', ${bind(names, 'n', `n.size() > 0 ? ${containersPhrase('n')} : ''`)}].filter(x, x != '')`;
     const typesList = "r.map(x, x[1]).filter(x, x != '')";

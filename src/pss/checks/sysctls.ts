@@ -6,7 +6,7 @@ import { asList, asMap, goString } from '../../k8s/json.js';
 import { LATEST_MINOR } from '../version.js';
 import type { Cel, PodCel } from '../../k8s/cel.js';
 import { bind } from '../../k8s/cel.js';
-import { perContainerList, PSA_ORDER, strList } from '../../k8s/cel.js';
+import { strList } from '../../k8s/cel.js';
 import { failure } from '../cel.js';
 
 function sysctlsCel(allowed: ReadonlySet<string>) {
