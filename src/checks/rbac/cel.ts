@@ -61,7 +61,7 @@ export function ruleCheckCel(spec: { meta: CheckMeta; targets: readonly Target[]
       // Every hit of rule r as [entry, what, severity, fallback].
       const hits = `[${targets.map((t) => {
         const keep = spec.keepCel?.(t, kind);
-        return `${ruleHitCel(t, kind)}${keep ? ` && (${keep})` : ''} ? [${entryCel(t)}[0], ${verbsCel(t)}.join('/') + ${lit(` on ${label(t)}`)}, ${lit(t.severity ?? spec.meta.severity)}, ${lit(t.fallback ? 'y' : '')}] : []`;
+        return `${ruleHitCel(t, kind)}${keep ? ` && (${keep})` : ''} ? [string(${entryCel(t)}[0]), ${verbsCel(t)}.join('/') + ${lit(` on ${label(t)}`)}, ${lit(t.severity ?? spec.meta.severity)}, ${lit(t.fallback ? 'y' : '')}] : []`;
       }).join(', ')}].filter(h, h.size() > 0)`;
       // A fallback hit counts only when no other hit matched its entry.
       const kept = bind(hits, 'hs', "hs.filter(h, h[3] == '' || !hs.exists(o, o[3] == '' && o[0] == h[0]))");
