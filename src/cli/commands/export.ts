@@ -60,8 +60,9 @@ function reportText(r: VapReport, policies: number, action: Action, failOn: Seve
   return `${lines.join('\n')}\n`;
 }
 
+/** --profile FILE, else the nearest .kubeharden.yaml, as `scan` reads its configuration. */
 async function readProfile(file: string | undefined): Promise<Config> {
-  if (file === undefined) return {};
+  if (file === undefined) return readConfig(undefined);
   try {
     readFileSync(file);
   } catch (e) {
@@ -137,7 +138,7 @@ export function registerExportCommand(program: Command): void {
     .description('the checks as ValidatingAdmissionPolicies and bindings (admissionregistration.k8s.io/v1), no webhook needed')
     .option('--checks <ids>', 'export only these checks (comma-separated ids)')
     .option('--pss <level[:version]>', 'also enforce the Pod Security Standards at this level for every pod: baseline|restricted[:v1.N|:latest]')
-    .option('--profile <file>', 'a kubeharden configuration (.kubeharden.yaml format): checks, severities, settings, pss, exemptions, failOn')
+    .option('--profile <file>', 'a kubeharden configuration (.kubeharden.yaml format): checks, severities, settings, pss, exemptions, failOn (default: .kubeharden.yaml searched upward, as scan)')
     .addOption(new Option('--action <action>', 'what the binding does with a failure').choices(ACTIONS).default('deny'))
     .addOption(new Option('--fail-on <severity>', 'act on findings at or above this severity, as scan --fail-on (default: the profile\'s failOn, else high)').choices(SEVERITIES))
     .option('--namespace-selector <selector>', 'bind only in namespaces matching this label selector, e.g. env=prod,team!=infra')
