@@ -16,7 +16,7 @@ import { goQuote, joinQuote, pluralize, sortedUnique } from '../util.js';
 import { isSet, asMap, goString, type JsonMap } from '../../k8s/json.js';
 import type { Cel, PodCel } from '../../k8s/cel.js';
 import { bind } from '../../k8s/cel.js';
-import { lit, perContainerList, PSA_ORDER } from '../../k8s/cel.js';
+import { lit, perContainer, PSA_ORDER } from '../../k8s/cel.js';
 import { containersPhrase, joinQuoteCel, pluralizeCel } from '../cel.js';
 
 function cel(p: PodCel): Cel {
@@ -31,7 +31,8 @@ function cel(p: PodCel): Cel {
   // The API server copies an `unconfined` annotation into a container without its own profile (applyAppArmorVersionSkew).
   const fromAnnotation = (c: { v: string }) => `(!${own(c)}.hasValue() && ${skew} && ${ann}[?(${key})].orValue('') == 'unconfined' && !(${podProfile}.hasValue() && ${podProfile}.value().type == 'Unconfined' && !${podProfile}.value().?localhostProfile.hasValue()))`;
   // Offending containers as [name, value], in PSA order.
-  const rows = perContainerList(p, (c) => `(${own(c)}.hasValue() && !(${own(c)}.value().type in ${ALLOWED})) ? [[string(${c.v}.name), string(${own(c)}.value().type)]] : ${fromAnnotation(c)} ? [[string(${c.v}.name), 'Unconfined']] : []`, PSA_ORDER);
+  const ownBad = (c: { v: string }) => `(${own(c)}.hasValue() && !(${own(c)}.value().type in ${ALLOWED}))`;
+  const rows = perContainer(p, (c) => ({ when: `${ownBad(c)} || ${fromAnnotation(c)}`, message: `[string(${c.v}.name), ${ownBad(c)} ? string(${own(c)}.value().type) : 'Unconfined']` }), PSA_ORDER);
   const forbidden = `${ann}.filter(k, k.startsWith(${prefix}) && !(${ann}[k] == '' || ${ann}[k] == 'runtime/default' || ${ann}[k].startsWith('localhost/'))).map(k, k + '="' + ${ann}[k] + '"')`;
   const values = `(${podBad} ? [string(${podProfile}.value().type)] : []) + r.map(x, x[1]) + f`;
   const setters = `[${podBad} ? 'pod' : '', ${bind('r.map(x, x[0])', 'n', `n.size() > 0 ? ${containersPhrase('n')} : ''`)}, f.size() > 0 ? ${pluralizeCel('annotation', 'annotations', 'f.size()')} : ''].filter(x, x != '')`;

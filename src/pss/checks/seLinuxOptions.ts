@@ -9,7 +9,7 @@ import { joinQuote, pluralize, sortedUnique } from '../util.js';
 import { asMap, goString, type JsonMap } from '../../k8s/json.js';
 import type { Cel, PodCel } from '../../k8s/cel.js';
 import { bind } from '../../k8s/cel.js';
-import { perContainerList, PSA_ORDER, strList } from '../../k8s/cel.js';
+import { perContainer, PSA_ORDER, strList } from '../../k8s/cel.js';
 import { containersPhrase, failure, joinQuoteCel, pluralizeCel } from '../cel.js';
 
 const TYPES_1_0: ReadonlySet<string> = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t']);
@@ -24,7 +24,7 @@ function celFor(types: ReadonlySet<string>) {
     const breaks = (o: Cel) => `(!(${o}.?type.orValue('') in ${allowed}) || ${o}.?user.orValue('') != '' || ${o}.?role.orValue('') != '')`;
     const podOpts = `${p.spec}.?securityContext.?seLinuxOptions`;
     const own = (c: { v: string }) => `${c.v}.?securityContext.?seLinuxOptions`;
-    const rows = `(${podOpts}.hasValue() && ${breaks(`${podOpts}.value()`)} ? [${row("'pod'", `${podOpts}.value()`)}] : []) + ${perContainerList(p, (c) => `${own(c)}.hasValue() && ${breaks(`${own(c)}.value()`)} ? [${row(`string(${c.v}.name)`, `${own(c)}.value()`)}] : []`, PSA_ORDER)}`;
+    const rows = `(${podOpts}.hasValue() && ${breaks(`${podOpts}.value()`)} ? [${row("'pod'", `${podOpts}.value()`)}] : []) + ${perContainer(p, (c) => ({ when: `${own(c)}.hasValue() && ${breaks(`${own(c)}.value()`)}`, message: row(`string(${c.v}.name)`, `${own(c)}.value()`) }), PSA_ORDER)}`;
     const names = "r.filter(x, x[0] != 'pod').map(x, x[0])";
     const setters = `[r.exists(x, x[0] == 'pod') ? 'pod' : '', ${bind(names, 'n', `n.size() > 0 ? ${containersPhrase('n')} : ''`)}].filter(x, x != '')`;
     const typesList = "r.map(x, x[1]).filter(x, x != '')";

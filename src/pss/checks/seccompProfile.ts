@@ -15,7 +15,7 @@ import { goQuote, joinQuote, pluralize, sortedUnique } from '../util.js';
 import { asMap, goString } from '../../k8s/json.js';
 import type { Cel, PodCel } from '../../k8s/cel.js';
 import { bind } from '../../k8s/cel.js';
-import { lit, perContainerList, PSA_ORDER } from '../../k8s/cel.js';
+import { lit, perContainer, perContainerList, PSA_ORDER } from '../../k8s/cel.js';
 import { containersPhrase, failure, joinQuoteCel, namesWhere, pluralizeCel, unlessWindowsPss } from '../cel.js';
 
 const ALLOWED_CEL = "['RuntimeDefault', 'Localhost']";
@@ -34,7 +34,7 @@ function explicitCel(p: PodCel): Cel {
   const podProfile = `${p.spec}.?securityContext.?seccompProfile`;
   const own = (c: { v: string }) => `${c.v}.?securityContext.?seccompProfile`;
   // Each explicitly forbidden profile as [setter, type]: the pod first, then containers in PSA order.
-  const rows = `(${podProfile}.hasValue() && !(${podProfile}.value().type in ${ALLOWED_CEL}) ? [['pod', string(${podProfile}.value().type)]] : []) + ${perContainerList(p, (c) => `${own(c)}.hasValue() && !(${own(c)}.value().type in ${ALLOWED_CEL}) ? [[string(${c.v}.name), string(${own(c)}.value().type)]] : []`, PSA_ORDER)}`;
+  const rows = `(${podProfile}.hasValue() && !(${podProfile}.value().type in ${ALLOWED_CEL}) ? [['pod', string(${podProfile}.value().type)]] : []) + ${perContainer(p, (c) => ({ when: `${own(c)}.hasValue() && !(${own(c)}.value().type in ${ALLOWED_CEL})`, message: `[string(${c.v}.name), string(${own(c)}.value().type)]` }), PSA_ORDER)}`;
   const names = "r.filter(x, x[0] != 'pod').map(x, x[0])";
   const setters = `[r.exists(x, x[0] == 'pod') ? 'pod' : '', ${bind(names, 'n', `n.size() > 0 ? ${containersPhrase('n')} : ''`)}].filter(x, x != '')`;
   return bind(rows, 'r', `r.size() > 0 ? ${setters}.join(' and ') + ' must not set securityContext.seccompProfile.type to ' + ${joinQuoteCel('r.map(x, x[1])')} : ''`);
