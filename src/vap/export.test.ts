@@ -99,6 +99,17 @@ describe('export vap', () => {
     assert.ok(!offSpec.matchConditions.some((m) => m.name === 'exempt-namespaces'));
   });
 
+  it('keeps every expression within the API server\'s 100,000 code points', () => {
+    const over: string[] = [];
+    for (const d of run(ALL_CHECKS).documents as unknown as Doc[]) {
+      const spec = d.spec as { variables?: Array<{ name: string; expression: string }>; validations?: Array<{ expression: string }> };
+      for (const e of [...(spec.variables ?? []), ...(spec.validations ?? []).map((v, i) => ({ name: `validations[${i}]`, expression: v.expression }))]) {
+        if ([...e.expression].length > 100_000) over.push(`${d.metadata.name} ${e.name}: ${[...e.expression].length}`);
+      }
+    }
+    assert.deepEqual(over, []);
+  });
+
   it('is deterministic', () => {
     const a = JSON.stringify(run(ALL_CHECKS).documents);
     const b = JSON.stringify(run(ALL_CHECKS).documents);

@@ -74,6 +74,25 @@ export interface VapExport {
   report: VapReport;
 }
 
+/** The API server's limit on one CEL expression. */
+const MAX_EXPRESSION_CODE_POINTS = 100_000;
+
+/** Groups items, in order, so each group's total length stays within `max` (an item over it is alone). */
+function packed(items: readonly string[], max: number): string[][] {
+  const groups: string[][] = [];
+  let size = Infinity;
+  for (const item of items) {
+    const n = [...item].length + 3;
+    if (size + n > max) {
+      groups.push([]);
+      size = 0;
+    }
+    groups[groups.length - 1].push(item);
+    size += n;
+  }
+  return groups;
+}
+
 /** Messages longer than this are cut (the API server drops a message over 5 KiB; 4 bytes a code point at most). */
 const MAX_MESSAGE_CODE_POINTS = 1200;
 
@@ -252,14 +271,14 @@ function policyDocument(name: string, target: Target, checks: readonly PlacedChe
   });
   const validations: Array<Record<string, JsonValue>> = [
     { expression: 'variables.failedChecks.size() == 0', messageExpression: 'variables.message', message: `kubeharden: ${name} failed`, reason: 'Forbidden' },
-    // The API server type-checks validations against the kind's schema, not variables: this one
-    // never fails (`true ||` stops before the rest) but carries every variable's expression, so a
-    // field that does not exist in the cluster's schema shows in status.typeChecking.
-    {
-      expression: `true || (${variables.map((v) => `[${v.expression as string}].size()`).join(' + ')}) >= 0`,
-      message: 'kubeharden: type check of the variables (never fails)',
-    },
   ];
+  // The API server type-checks validations against the kind's schema, not variables: these never
+  // fail (`true ||` stops before the rest) but carry every variable's expression, so a field that
+  // does not exist in the cluster's schema shows in status.typeChecking. An expression may have
+  // at most 100,000 code points, so the copies are packed into as few validations as fit.
+  for (const group of packed(variables.map((v) => `[${v.expression as string}].size()`), MAX_EXPRESSION_CODE_POINTS - 100)) {
+    validations.push({ expression: `true || (${group.join(' + ')}) >= 0`, message: 'kubeharden: type check of the variables (never fails)' });
+  }
   const spec: Record<string, JsonValue> = {
     failurePolicy: 'Fail',
     matchConstraints: { resourceRules: [{ apiGroups: [r.group], apiVersions: [r.version], resources: r.resources, operations: ['CREATE', 'UPDATE'] }] },

@@ -57,6 +57,7 @@ export function ruleCheckCel(spec: { meta: CheckMeta; targets: readonly Target[]
     form: 'object',
     findings: ({ kind, constant }) => {
       const targets = spec.targets.filter((t) => !(t.clusterOnly && kind === 'Role'));
+      if (targets.length === 0) return '[]';
       const label = (t: Target) => t.label ?? `${t.resource}${t.subresource ? `/${t.subresource}` : ''}${t.group ? `.${t.group}` : ''}`;
       // Every hit of rule r as [entry, what, severity, fallback].
       const hits = `[${targets.map((t) => {
