@@ -71,8 +71,8 @@ function deniedIds(message: string): string[] | undefined {
   return m ? m[1].split(', ').filter(Boolean).sort() : undefined;
 }
 
-function fixtureFiles(): Array<{ file: string; settings: Record<string, unknown> }> {
-  const out: Array<{ file: string; settings: Record<string, unknown> }> = [];
+function fixtureFiles(): Array<{ file: string; settings: Record<string, unknown>; owner: string }> {
+  const out: Array<{ file: string; settings: Record<string, unknown>; owner: string }> = [];
   const seen = new Set<string>();
   for (const c of ALL_CHECKS) {
     const dir = checkDir(c.meta.id);
@@ -85,17 +85,20 @@ function fixtureFiles(): Array<{ file: string; settings: Record<string, unknown>
         if (seen.has(file)) continue;
         seen.add(file);
         const m = /^#\s*settings:\s*(.+)$/m.exec(readFileSync(file, 'utf8'));
-        out.push({ file, settings: m ? (JSON.parse(m[1]) as Record<string, unknown>) : {} });
+        out.push({ file, settings: m ? (JSON.parse(m[1]) as Record<string, unknown>) : {}, owner: c.meta.id });
       }
     }
   }
   return out;
 }
 
-/** The checks a settings group exports: all of them without settings, else the ones reading those settings. */
-function groupChecks(settings: Record<string, unknown>): string[] {
-  const keys = Object.keys(settings);
-  return ALL_CHECKS.filter((c) => EXPORTED.has(c.meta.id) && (keys.length === 0 || keys.some((k) => Object.hasOwn(c.settings ?? {}, k)))).map((c) => c.meta.id);
+/**
+ * The checks a settings group exports: all of them without settings (so every fixture is held
+ * to every check); with settings, the exported checks whose fixtures need them.
+ */
+function groupChecks(settings: Record<string, unknown>, owners: ReadonlySet<string>): string[] {
+  if (Object.keys(settings).length === 0) return ALL_CHECKS.filter((c) => EXPORTED.has(c.meta.id)).map((c) => c.meta.id);
+  return ALL_CHECKS.filter((c) => EXPORTED.has(c.meta.id) && owners.has(c.meta.id)).map((c) => c.meta.id);
 }
 
 interface Resource {
@@ -152,16 +155,25 @@ if (!avail.ok) {
   const policyNames: string[] = [];
   const psaDir = sharedPath('oracles/psa', 'export vap: PSA fixtures');
 
-  const exportInto = async (group: Group, extra: string[] = []): Promise<void> => {
+  /**
+   * Exports a group's policies and creates those for `kinds` (every kind when omitted): a policy
+   * of every check takes the API server a while to compile, so groups install only what their
+   * fixtures need.
+   */
+  const exportInto = async (group: Group, extra: string[] = [], kinds?: ReadonlySet<string>): Promise<void> => {
     const r = kubeharden(['export', 'vap', '--checks', group.checks.join(','), '--fail-on', 'info', '--exempt-namespaces', '', '--name-prefix', group.name, '--namespace-selector', `${GROUP_LABEL}=${group.name}`, ...setFlags(group.settings), ...extra]);
     assert.equal(r.code, 0, r.stderr);
-    for (const d of parseAllDocuments(r.stdout)) {
-      const o = d.toJSON() as Obj;
-      if (o.kind === 'ValidatingAdmissionPolicy') policyNames.push(o.metadata.name as string);
+    const docs = parseAllDocuments(r.stdout).map((d) => d.toJSON() as Obj & { spec: { policyName?: string; matchConstraints?: { resourceRules: Array<{ resources: string[] }> } } });
+    const resourceOf = new Map([...resources].map(([k, v]) => [v.path.slice(v.path.lastIndexOf('/') + 1), k.split('@')[0]]));
+    const keep = new Set(docs.filter((d) => d.kind === 'ValidatingAdmissionPolicy' && (!kinds || kinds.has(resourceOf.get(d.spec.matchConstraints?.resourceRules[0].resources[0] ?? '') ?? ''))).map((d) => d.metadata.name as string));
+    for (const d of docs) {
+      const policy = d.kind === 'ValidatingAdmissionPolicy' ? (d.metadata.name as string) : (d.spec.policyName as string);
+      if (!keep.has(policy)) continue;
+      const path = d.kind === 'ValidatingAdmissionPolicy' ? 'validatingadmissionpolicies' : 'validatingadmissionpolicybindings';
+      const res = await cluster.api('POST', `/apis/admissionregistration.k8s.io/v1/${path}`, { body: d });
+      assert.equal(res.status, 201, `${d.kind} ${d.metadata.name}: ${res.body.slice(0, 2000)}`);
+      if (d.kind === 'ValidatingAdmissionPolicy') policyNames.push(policy);
     }
-    const file = join(dir, `${group.name}.yaml`);
-    writeFileSync(file, r.stdout);
-    await cluster.kubectl(['apply', '--server-side', '-f', file]);
   };
 
   /** Objects of a fixture as the test applies them: unique namespaces per fixture, group label on them. */
@@ -235,11 +247,20 @@ if (!avail.ok) {
     resources = await discover(cluster);
 
     const fixtures = fixtureFiles();
+    const owners = new Map<string, Set<string>>();
+    const kindsOf = new Map<string, Set<string>>();
     for (const f of fixtures) {
       const key = JSON.stringify(f.settings);
-      if (!groups.has(key)) groups.set(key, { name: `g${groups.size}`, settings: f.settings, checks: groupChecks(f.settings) });
+      owners.set(key, new Set([...(owners.get(key) ?? []), f.owner]));
+      const kinds = kindsOf.get(key) ?? new Set<string>();
+      for (const d of parseAllDocuments(readFileSync(f.file, 'utf8'))) kinds.add(String((d.toJSON() as Obj | null)?.kind));
+      kindsOf.set(key, kinds);
     }
-    for (const g of groups.values()) if (g.checks.length) await exportInto(g);
+    for (const f of fixtures) {
+      const key = JSON.stringify(f.settings);
+      if (!groups.has(key)) groups.set(key, { name: `g${groups.size}`, settings: f.settings, checks: groupChecks(f.settings, owners.get(key) ?? new Set()) });
+    }
+    for (const [key, g] of groups) if (g.checks.length) await exportInto(g, [], key === '{}' ? undefined : kindsOf.get(key));
     const g0 = groups.get('{}') as Group;
     for (const ns of SHARED_NAMESPACES) await cluster.kubectl(['label', 'namespace', ns, `${GROUP_LABEL}=${g0.name}`, '--overwrite']);
 
@@ -301,7 +322,7 @@ if (!avail.ok) {
         const p = r.json as { metadata: { generation: number }; status?: { observedGeneration?: number; typeChecking?: object } };
         status = p.status as typeof status;
         return p.status?.observedGeneration === p.metadata.generation && p.status?.typeChecking !== undefined;
-      }, 60_000);
+      }, 300_000);
       for (const w of status?.typeChecking?.expressionWarnings ?? []) warnings.push(`${name} ${w.fieldRef}: ${w.warning.slice(0, 400)}`);
     }
     assert.ok(policyNames.length > 0);
@@ -350,7 +371,7 @@ if (!avail.ok) {
 
   test('warn and audit bindings: kubectl warnings and audit annotations', async () => {
     for (const action of ['warn', 'audit'] as const) {
-      await exportInto({ name: action, settings: {}, checks: ['CTR-PRIVILEGED', 'POD-HOST-PID'] }, ['--action', action]);
+      await exportInto({ name: action, settings: {}, checks: ['CTR-PRIVILEGED', 'POD-HOST-PID'] }, ['--action', action], new Set(['Pod']));
       await cluster.namespace(`vap-${action}`, { [GROUP_LABEL]: action });
     }
     const pod = (ns: string) => stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'priv', namespace: ns }, spec: { hostPID: true, containers: [{ name: 'app', image: 'registry.example.com/app:1.0', securityContext: { privileged: true } }] } });
@@ -374,13 +395,34 @@ if (!avail.ok) {
   });
 }
 
-/** Policies take effect asynchronously: wait until a pod that fails every group's checks is denied in a namespace of the group. */
+/**
+ * Policies take effect asynchronously: wait (up to 30 s) until a pod that fails nearly every
+ * control is denied in a namespace of the group. A group whose checks this pod passes just
+ * waits the time out; the comparison itself would show policies that never took effect.
+ */
 async function waitForPolicies(c: Cluster, ns: string): Promise<void> {
   const body = {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name: 'probe', namespace: ns },
-    spec: { hostPID: true, securityContext: { sysctls: [{ name: 'kernel.msgmax', value: '1' }] }, containers: [{ name: 'a', image: 'nginx', securityContext: { privileged: true, procMount: 'Unmasked', seLinuxOptions: { type: 'spc_t' } } }] },
+    metadata: { name: 'probe', namespace: ns, annotations: { 'seccomp.security.alpha.kubernetes.io/pod': 'unconfined', 'container.apparmor.security.beta.kubernetes.io/a': 'unconfined' } },
+    spec: {
+      hostPID: true,
+      hostNetwork: true,
+      securityContext: { sysctls: [{ name: 'kernel.msgmax', value: '1' }], runAsUser: 0 },
+      volumes: [{ name: 'root', hostPath: { path: '/' } }],
+      containers: [{
+        name: 'a',
+        image: 'nginx',
+        ports: [{ containerPort: 80, hostPort: 80 }],
+        livenessProbe: { httpGet: { host: '10.0.0.1', port: 80 } },
+        volumeMounts: [{ name: 'root', mountPath: '/host' }],
+        securityContext: { privileged: true, seLinuxOptions: { type: 'spc_t' }, capabilities: { add: ['SYS_ADMIN'] }, seccompProfile: { type: 'Unconfined' } },
+      }],
+    },
   };
-  await c.waitFor(async () => (await c.api('POST', `/api/v1/namespaces/${ns}/pods?dryRun=All`, { body })).status === 403, 60_000);
+  try {
+    await c.waitFor(async () => (await c.api('POST', `/api/v1/namespaces/${ns}/pods?dryRun=All`, { body })).status === 403, 30_000);
+  } catch {
+    // see above
+  }
 }
