@@ -446,7 +446,7 @@ export function hostPathRecords(p: PodCel): Cel {
 export function imageRecords(p: PodCel): Cel {
   // In stages, each reading the previous one's fields, so no part of the parse is written twice.
   const refs = concat(SCAN_ORDER.map((kind) => `${containerList(p, kind)}.map(${C}, ${C}.?image.hasValue(), {'describe': string(${container(kind).describe}), 'image': string(${C}.image), 'ref': string(${C}.image.trim()), 'pull': string(${C}.?imagePullPolicy.orValue(''))})`));
-  const named = `${refs}.map(r, {'describe': r.describe, 'image': r.image, 'ref': r.ref, 'pull': r.pull, 'named': r.ref.indexOf('@') >= 0 ? r.ref.substring(0, r.ref.indexOf('@')) : r.ref, 'digest': r.ref.indexOf('@') >= 0 ? r.ref.substring(r.ref.indexOf('@') + 1) : ''})`;
+  const named = `(${refs}).map(r, {'describe': r.describe, 'image': r.image, 'ref': r.ref, 'pull': r.pull, 'named': r.ref.indexOf('@') >= 0 ? r.ref.substring(0, r.ref.indexOf('@')) : r.ref, 'digest': r.ref.indexOf('@') >= 0 ? r.ref.substring(r.ref.indexOf('@') + 1) : ''})`;
   const tagged = `${named}.map(r, {'describe': r.describe, 'image': r.image, 'ref': r.ref, 'pull': r.pull, 'digest': r.digest, 'tag': r.named.lastIndexOf(':') > r.named.lastIndexOf('/') ? r.named.substring(r.named.lastIndexOf(':') + 1) : '', 'repo': r.named.lastIndexOf(':') > r.named.lastIndexOf('/') ? r.named.substring(0, r.named.lastIndexOf(':')) : r.named})`;
   const head = "r.repo.substring(0, r.repo.indexOf('/'))";
   const isRegistry = `(r.repo.indexOf('/') > 0 && (${head}.contains('.') || ${head}.contains(':') || ${head} == 'localhost'))`;

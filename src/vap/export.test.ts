@@ -11,7 +11,7 @@ import type { Check } from '../engine/types.js';
 import { lit } from '../k8s/cel.js';
 import { controlAtCel, staticPolicyCel } from '../pss/cel.js';
 import { cliBatch } from '../../test/cli/helpers.js';
-import { exportVap, globRegex, type VapExportOptions } from './export.js';
+import { exportVap, globRegex, typeCheckProbes, type VapExportOptions } from './export.js';
 import { parseLabelSelector } from './selector.js';
 import { placementOf } from './targets.js';
 
@@ -54,7 +54,7 @@ describe('export vap', () => {
     const pods = docs[0].spec as { matchConstraints: { resourceRules: Array<{ resources: string[] }> }; validations: unknown[]; variables: Array<{ name: string }>; failurePolicy: string };
     assert.deepEqual(pods.matchConstraints.resourceRules[0].resources, ['pods', 'pods/ephemeralcontainers']);
     assert.equal(pods.failurePolicy, 'Fail');
-    assert.equal(pods.validations.length, 2);
+    assert.equal(pods.validations.length, 1);
     // The Pod policy carries the Pod object check too: one message names both.
     assert.ok(pods.variables.some((v) => v.name === 'c_CTR_PRIVILEGED') && pods.variables.some((v) => v.name === 'c_WL_NAKED_POD'));
     assert.deepEqual(r.report.exported.find((e) => e.id === 'WL-NAKED-POD')?.kinds, ['Pod']);
@@ -108,6 +108,18 @@ describe('export vap', () => {
       }
     }
     assert.deepEqual(over, []);
+  });
+
+  it('type-check probes repeat each check variable as a validation, a few checks per unbound policy', () => {
+    const r = run([check('VOL-HOSTPATH-SENSITIVE'), check('CTR-PRIVILEGED')]);
+    const probes = typeCheckProbes(r.documents) as unknown as Doc[];
+    assert.equal(probes.length, 9);
+    assert.equal(probes[0].metadata.name, 'kubeharden-pods-typecheck-0');
+    const spec = probes[0].spec as { validations: Array<{ expression: string }>; variables: Array<{ name: string }>; failurePolicy: string };
+    assert.equal(spec.failurePolicy, 'Ignore');
+    assert.deepEqual(spec.variables.map((v) => v.name).sort(), ['c_CTR_PRIVILEGED', 'c_VOL_HOSTPATH_SENSITIVE', 'k_VOL_HOSTPATH_SENSITIVE_judged', 'k_VOL_HOSTPATH_SENSITIVE_sensitive', 'k_VOL_HOSTPATH_SENSITIVE_volumes']);
+    assert.equal(spec.validations.length, 5);
+    assert.ok(spec.validations.every((v) => v.expression.startsWith('true || [')));
   });
 
   it('is deterministic', () => {

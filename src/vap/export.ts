@@ -7,9 +7,9 @@
  * A policy holds one variable per check (the messages of its findings) and one validation that
  * fails when any check has findings; its message names every failed check and its findings, as
  * `scan` does (the API server returns only the first denying policy's message, so one policy per
- * kind holds all the checks of that kind). A second validation never fails but repeats every
- * variable's expression: the API server type-checks validations, not variables, against the
- * kind's schema.
+ * kind holds all the checks of that kind). The API server type-checks validations, not variables,
+ * against the kind's schema: typeCheckProbes() turns the variables into validations of policies
+ * that are never bound, to read their type-checking warnings.
  */
 import type { Exemption } from '../engine/config.js';
 import { severityRank, type Check, type JsonValue, type Severity } from '../engine/types.js';
@@ -72,25 +72,6 @@ export interface VapExport {
   /** Policies and bindings, in order: policy, its binding, the next policy… */
   documents: Array<Record<string, JsonValue>>;
   report: VapReport;
-}
-
-/** The API server's limit on one CEL expression. */
-const MAX_EXPRESSION_CODE_POINTS = 100_000;
-
-/** Groups items, in order, so each group's total length stays within `max` (an item over it is alone). */
-function packed(items: readonly string[], max: number): string[][] {
-  const groups: string[][] = [];
-  let size = Infinity;
-  for (const item of items) {
-    const n = [...item].length + 3;
-    if (size + n > max) {
-      groups.push([]);
-      size = 0;
-    }
-    groups[groups.length - 1].push(item);
-    size += n;
-  }
-  return groups;
 }
 
 /** Messages longer than this are cut (the API server drops a message over 5 KiB; 4 bytes a code point at most). */
@@ -272,13 +253,6 @@ function policyDocument(name: string, target: Target, checks: readonly PlacedChe
   const validations: Array<Record<string, JsonValue>> = [
     { expression: 'variables.failedChecks.size() == 0', messageExpression: 'variables.message', message: `kubeharden: ${name} failed`, reason: 'Forbidden' },
   ];
-  // The API server type-checks validations against the kind's schema, not variables: these never
-  // fail (`true ||` stops before the rest) but carry every variable's expression, so a field that
-  // does not exist in the cluster's schema shows in status.typeChecking. An expression may have
-  // at most 100,000 code points, so the copies are packed into as few validations as fit.
-  for (const group of packed(variables.map((v) => `[${v.expression as string}].size()`), MAX_EXPRESSION_CODE_POINTS - 100)) {
-    validations.push({ expression: `true || (${group.join(' + ')}) >= 0`, message: 'kubeharden: type check of the variables (never fails)' });
-  }
   const spec: Record<string, JsonValue> = {
     failurePolicy: 'Fail',
     matchConstraints: { resourceRules: [{ apiGroups: [r.group], apiVersions: [r.version], resources: r.resources, operations: ['CREATE', 'UPDATE'] }] },
@@ -304,4 +278,54 @@ function bindingDocument(name: string, opts: VapExportOptions): Record<string, J
     metadata: { name, labels: { 'app.kubernetes.io/managed-by': 'kubeharden' } },
     spec,
   };
+}
+
+/** The variables that only assemble the message: not part of a check. */
+const MESSAGE_VARIABLES = new Set(['failedChecks', 'findings', 'report', 'message']);
+/** Checks per probe policy: the API server's type checker compiles every variable once per validation. */
+const CHECKS_PER_PROBE = 8;
+
+/**
+ * Unbound copies of the policies (never enforced), to read how the API server type-checks every
+ * check: it type-checks validations against the kind's schema but not variables, so each probe
+ * carries a few checks' variables and, for every one of them, a validation that never fails
+ * (`true || …`) repeating its expression. Small probes keep the type checker's work small (it
+ * compiles every variable again for each validation); copies inside the real policies would
+ * make the API server compile everything again at every write.
+ */
+export function typeCheckProbes(documents: ReadonlyArray<Record<string, JsonValue>>): Array<Record<string, JsonValue>> {
+  const out: Array<Record<string, JsonValue>> = [];
+  for (const d of documents) {
+    if (d.kind !== 'ValidatingAdmissionPolicy') continue;
+    const spec = d.spec as { variables: Array<{ name: string; expression: string }>; matchConstraints: JsonValue };
+    const byName = new Map(spec.variables.map((v) => [v.name, v.expression]));
+    const refs = (e: string) => [...e.matchAll(/variables\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]);
+    /** A variable and every variable it reads, in definition order. */
+    const closure = (names: readonly string[]): string[] => {
+      const seen = new Set<string>();
+      const visit = (n: string) => {
+        if (seen.has(n) || !byName.has(n)) return;
+        seen.add(n);
+        for (const r of refs(byName.get(n) as string)) visit(r);
+      };
+      names.forEach(visit);
+      return spec.variables.map((v) => v.name).filter((n) => seen.has(n));
+    };
+    const checks = spec.variables.map((v) => v.name).filter((n) => n.startsWith('c_'));
+    for (let i = 0; i < checks.length; i += CHECKS_PER_PROBE) {
+      const names = closure(checks.slice(i, i + CHECKS_PER_PROBE)).filter((n) => !MESSAGE_VARIABLES.has(n));
+      out.push({
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingAdmissionPolicy',
+        metadata: { name: `${(d.metadata as { name: string }).name}-typecheck-${i / CHECKS_PER_PROBE}`, labels: { 'app.kubernetes.io/managed-by': 'kubeharden' } },
+        spec: {
+          failurePolicy: 'Ignore',
+          matchConstraints: spec.matchConstraints,
+          variables: names.map((n) => ({ name: n, expression: byName.get(n) as string })),
+          validations: names.map((n) => ({ expression: `true || [${byName.get(n) as string}].size() >= 0`, message: `type check of ${n}` })),
+        },
+      });
+    }
+  }
+  return out;
 }

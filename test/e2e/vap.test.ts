@@ -168,6 +168,7 @@ if (!avail.ok) {
     const keep = new Set(docs.filter((d) => d.kind === 'ValidatingAdmissionPolicy' && (!kinds || kinds.has(resourceOf.get(d.spec.matchConstraints?.resourceRules[0].resources[0] ?? '') ?? ''))).map((d) => d.metadata.name as string));
     for (const d of docs) {
       const policy = d.kind === 'ValidatingAdmissionPolicy' ? (d.metadata.name as string) : (d.spec.policyName as string);
+      // Type-check probes have no binding and their own names.
       if (!keep.has(policy)) continue;
       const path = d.kind === 'ValidatingAdmissionPolicy' ? 'validatingadmissionpolicies' : 'validatingadmissionpolicybindings';
       const res = await cluster.api('POST', `/apis/admissionregistration.k8s.io/v1/${path}`, { body: d });
@@ -261,6 +262,9 @@ if (!avail.ok) {
       if (!groups.has(key)) groups.set(key, { name: `g${groups.size}`, settings: f.settings, checks: groupChecks(f.settings, owners.get(key) ?? new Set()) });
     }
     for (const [key, g] of groups) if (g.checks.length) await exportInto(g, [], key === '{}' ? undefined : kindsOf.get(key));
+    // Every check's CEL, type-checked against every kind it is exported for (unbound copies).
+    // Pods, a StatefulSet (the one kind with a field of its own, volumeClaimTemplates) and every object kind.
+    await exportInto(groups.get('{}') as Group, ['--type-check-probes'], new Set(['Pod', 'StatefulSet', 'CronJob', 'Service', 'Ingress', 'ServiceAccount', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']));
     const g0 = groups.get('{}') as Group;
     for (const ns of SHARED_NAMESPACES) await cluster.kubectl(['label', 'namespace', ns, `${GROUP_LABEL}=${g0.name}`, '--overwrite']);
 
@@ -313,7 +317,7 @@ if (!avail.ok) {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('every exported policy type-checks without warnings', async () => {
+  test('every exported policy, and every check variable (type-check probes), type-checks without warnings', async () => {
     const warnings: string[] = [];
     for (const name of policyNames) {
       let status: { typeChecking?: { expressionWarnings?: Array<{ fieldRef: string; warning: string }> } } | undefined;

@@ -11,7 +11,7 @@ import { DEFAULT_POLICY } from '../../admission/policy.js';
 import type { Config } from '../../engine/config.js';
 import { didYouMean } from '../../engine/did-you-mean.js';
 import { SEVERITIES, type Severity } from '../../engine/types.js';
-import { ACTIONS, exportVap, type Action, type VapReport } from '../../vap/export.js';
+import { ACTIONS, exportVap, typeCheckProbes, type Action, type VapReport } from '../../vap/export.js';
 import { parseLabelSelector } from '../../vap/selector.js';
 import { readConfig } from '../config.js';
 import { parsePssFlag } from '../pss-flag.js';
@@ -32,6 +32,7 @@ interface ExportFlags {
   strict?: boolean;
   output: 'yaml' | 'json';
   reportFile?: string;
+  typeCheckProbes?: boolean;
 }
 
 /** Check ids named on the command line or in the profile must exist (with a suggestion when misspelt). */
@@ -102,9 +103,9 @@ export async function runExportVap(flags: ExportFlags): Promise<number> {
     ...(flags.namespaceSelector !== undefined ? { namespaceSelector: parseNamespaceSelector(flags.namespaceSelector) } : {}),
     prefix: flags.namePrefix,
   });
-  const docs = result.documents;
+  const docs = flags.typeCheckProbes ? typeCheckProbes(result.documents) : result.documents;
   process.stdout.write(flags.output === 'json' ? `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: docs }, null, 2)}\n` : docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n'));
-  const text = reportText(result.report, docs.length / 2, flags.action, failOn);
+  const text = reportText(result.report, result.documents.length / 2, flags.action, failOn);
   process.stderr.write(text);
   if (flags.reportFile) writeReport(flags.reportFile, result.report);
   if (docs.length === 0) throw new UsageError('no check could be exported: nothing to write');
@@ -148,6 +149,7 @@ export function registerExportCommand(program: Command): void {
     .option('--name-prefix <prefix>', 'policy and binding names are <prefix>-<resource>', 'kubeharden')
     .option('--strict', 'exit 2 when a selected check cannot be exported')
     .option('--report-file <file>', 'also write the export report as JSON')
+    .option('--type-check-probes', 'write unbound copies of the policies whose status.typeChecking shows whether every expression fits the cluster\'s schema, instead of the policies')
     .addOption(new Option('-o, --output <format>', 'yaml or json').choices(['yaml', 'json']).default('yaml'))
     .action(async (flags: ExportFlags) => {
       if (!/^[a-z0-9]([a-z0-9.-]{0,40}[a-z0-9])?$/.test(flags.namePrefix)) throw new UsageError(`--name-prefix: "${flags.namePrefix}" is not a lower-case DNS name prefix`);
