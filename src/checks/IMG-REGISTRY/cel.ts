@@ -25,7 +25,7 @@ export const cel: CelForm<Settings> = {
     const depMessage = `i.describe + ': image "' + i.image + '" uses a deprecated registry: ' + (${k8sGcr} ? 'k8s.gcr.io has been frozen since April 2023 (no new images or patched versions) and is being shut down; its images moved to registry.k8s.io' : 'gcr.io/google_containers is the legacy name of the frozen k8s.gcr.io; current images live on registry.k8s.io')`;
     const denied = settings.deniedRegistries;
     const allowed = settings.allowedRegistries;
-    const deniedBy = denied.reduceRight((els, e) => `${entryMatches(e)} ? ${lit(e)} : ${els}`, "''");
+    const deniedBy = `(${denied.reduceRight((els, e) => `${entryMatches(e)} ? ${lit(e)} : ${els}`, "''")})`;
     const parts: Cel[] = [`${parsed}.map(i, i.ref != '' && (${deprecated}), ${depMessage})`];
     if (denied.length) parts.push(`${parsed}.map(i, i.ref != '' && !(${deprecated}) && ${deniedBy} != '', i.describe + ': image "' + i.image + '" comes from a denied registry ("' + ${deniedBy} + '" in deniedRegistries)')`);
     if (allowed.length) {
