@@ -62,7 +62,7 @@ describe('export vap', () => {
 
   it('audit mode adds an audit annotation with the message', () => {
     const docs = run([check('CTR-PRIVILEGED')], { action: 'audit' }).documents as unknown as Doc[];
-    assert.deepEqual(docs[0].spec.auditAnnotations, [{ key: 'violations', valueExpression: 'variables.failedChecks.size() > 0 ? variables.message : null' }]);
+    assert.deepEqual(docs[0].spec.auditAnnotations, [{ key: 'violations', valueExpression: "variables.failedChecks.size() > 0 ? variables.message : ''" }]);
     assert.deepEqual(docs[1].spec.validationActions, ['Audit']);
   });
 

@@ -260,7 +260,8 @@ function policyDocument(name: string, target: Target, checks: readonly PlacedChe
     variables,
     validations,
   };
-  if (opts.action === 'audit') spec.auditAnnotations = [{ key: 'violations', valueExpression: 'variables.failedChecks.size() > 0 ? variables.message : null' }];
+  // An empty value publishes no annotation (a null would not type-check against the string).
+  if (opts.action === 'audit') spec.auditAnnotations = [{ key: 'violations', valueExpression: "variables.failedChecks.size() > 0 ? variables.message : ''" }];
   return {
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'ValidatingAdmissionPolicy',

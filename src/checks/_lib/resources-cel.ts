@@ -10,11 +10,15 @@ import type { ResourceKind } from './resources.js';
 
 export const PODS_ONLY_REASON = 'LimitRange defaults: the API server applies them to Pods before admission, not to pod templates, and a policy cannot read the LimitRanges of the namespace (the Pods the templates create are judged)';
 
-/** The container (or the pod-level resources) has the resource's request or limit; a limit sets the request. */
+/**
+ * The container (or the pod-level resources) has the resource's request or limit; a limit sets the
+ * request. The API server's schema types drop requests and limits (maps of quantities), so they
+ * are read through dyn() to type-check.
+ */
 export function hasResource(pod: { spec: string }, c: { v: string }, resource: string, kind: ResourceKind): string {
   const has = (m: string) => `(${lit(resource)} in ${m}.orValue({}) && string(${m}.orValue({})[${lit(resource)}]) != '')`;
-  const own = [has(`${c.v}.?resources.?${kind}`), ...(kind === 'requests' ? [has(`${c.v}.?resources.?limits`)] : [])];
-  const podLevel = [has(`${pod.spec}.?resources.?${kind}`), ...(kind === 'requests' ? [has(`${pod.spec}.?resources.?limits`)] : [])];
+  const own = [has(`dyn(${c.v}).?resources.?${kind}`), ...(kind === 'requests' ? [has(`dyn(${c.v}).?resources.?limits`)] : [])];
+  const podLevel = [has(`dyn(${pod.spec}).?resources.?${kind}`), ...(kind === 'requests' ? [has(`dyn(${pod.spec}).?resources.?limits`)] : [])];
   return `(${[...own, ...podLevel].join(' || ')})`;
 }
 
