@@ -12,7 +12,8 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { configSchema, ConfigError, loadConfig, type Config } from '../engine/config.js';
 import { prepareRun, type PreparedRun } from '../engine/run.js';
-import { SettingError } from '../engine/settings.js';
+import { CheckCatalog, deprecationNote } from '../engine/catalog.js';
+import { RunSpecError } from '../engine/errors.js';
 import { SEVERITIES, severityRank, type Check, type Severity } from '../engine/types.js';
 import { ALL_CHECKS } from '../checks/registry.js';
 import { selectorMatches, type Labels } from '../k8s/labels.js';
@@ -188,8 +189,12 @@ export interface Policy {
   mutationChecks: ReadonlySet<string> | undefined;
   /** The checks admission evaluates: every shipped check except cross-object (bundle) checks. */
   checks: readonly Check[];
+  /** The change checks (a Namespace label change that weakens Pod Security), run on every change whatever the profiles select. */
+  guards: PreparedRun;
   /** The namespace the webhook runs in (always exempt). */
   webhookNamespace: string | undefined;
+  /** Former check ids the policy uses, and what to write instead (logged at start-up). */
+  warnings: readonly string[];
 }
 
 export class PolicyError extends Error {}
@@ -246,7 +251,7 @@ export const SET_DEPENDENT_CHECKS: ReadonlySet<string> = new Set(ALL_CHECKS.filt
 /** The checks admission runs. */
 export const ADMISSION_CHECKS: readonly Check[] = ALL_CHECKS.filter((c) => c.scope !== 'bundle' && !SET_DEPENDENT_CHECKS.has(c.meta.id));
 
-function compileProfile(name: string, spec: ProfileSpec, checks: readonly Check[], baseDir: string | undefined, annotationExemptions: boolean, images: CompileOptions['images']): Profile {
+function compileProfile(name: string, spec: ProfileSpec, checks: readonly Check[], catalog: readonly Check[], baseDir: string | undefined, annotationExemptions: boolean, images: CompileOptions['images']): Profile {
   let base: Config = {};
   let configDir: string | undefined;
   if (spec.configFile) {
@@ -269,9 +274,9 @@ function compileProfile(name: string, spec: ProfileSpec, checks: readonly Check[
   const level = config.pss?.level ?? 'privileged';
   let run: PreparedRun;
   try {
-    run = prepareRun({ checks, config, configOrigin: `profiles.${name}`, annotationExemptions: config.annotationExemptions ?? annotationExemptions });
+    run = prepareRun({ checks, catalog, config, configOrigin: `profiles.${name}`, annotationExemptions: config.annotationExemptions ?? annotationExemptions });
   } catch (e) {
-    if (e instanceof SettingError) throw new PolicyError(e.message);
+    if (e instanceof RunSpecError) throw new PolicyError(e.message);
     throw e;
   }
   return {
@@ -295,6 +300,8 @@ export interface CompileOptions {
   source?: string;
   /** The checks profiles choose from (default: ADMISSION_CHECKS). */
   checks?: readonly Check[];
+  /** Every registered check: ids and settings are validated against these (default: every shipped check). */
+  catalog?: readonly Check[];
   /** For image policies: the evidence shared by every profile (and by policies reloaded later), metrics, offline use. */
   images?: { pool?: EvidencePool; observer?: GateObserver; offline?: boolean; validateOnly?: boolean };
 }
@@ -306,7 +313,10 @@ export function compilePolicy(raw: unknown, opts: CompileOptions = {}): Policy {
   const p: ParsedPolicy = r.data;
   const profiles = new Map<string, Profile>();
   const checks = opts.checks ?? ADMISSION_CHECKS;
-  for (const [name, spec] of Object.entries(p.profiles)) profiles.set(name, compileProfile(name, spec, checks, opts.baseDir, p.annotationExemptions, opts.images));
+  const registered = opts.catalog ?? ALL_CHECKS;
+  for (const [name, spec] of Object.entries(p.profiles)) profiles.set(name, compileProfile(name, spec, checks, registered, opts.baseDir, p.annotationExemptions, opts.images));
+  const warnings = [...profiles.values()].flatMap((x) => x.run.warnings);
+  const mutationChecks = p.mutation?.checks ? resolveMutationChecks(p.mutation.checks, new CheckCatalog(registered), opts.source ?? 'policy', warnings) : undefined;
   const get = (n: string | undefined) => (n === undefined ? undefined : profiles.get(n));
   const rules: Rule[] = p.rules.map((rule, i) => ({
     name: rule.name ?? `rules[${i}]`,
@@ -329,10 +339,24 @@ export function compilePolicy(raw: unknown, opts: CompileOptions = {}): Policy {
     annotationExemptions: p.annotationExemptions,
     guardNamespaceLabels: p.guardNamespaceLabels,
     exemptions: { namespaces: exemptNs, usernames: p.exemptions.usernames, runtimeClassNames: p.exemptions.runtimeClassNames },
-    mutationChecks: p.mutation?.checks ? new Set(p.mutation.checks.map((c) => c.toUpperCase())) : undefined,
+    mutationChecks,
+    warnings,
     checks,
+    guards: prepareRun({ checks: checks.filter((c) => c.scope === 'change') }),
     webhookNamespace: opts.webhookNamespace,
   };
+}
+
+/** mutation.checks as check ids (former ids resolved); an unknown id is an error with a suggestion. */
+function resolveMutationChecks(ids: readonly string[], catalog: CheckCatalog, source: string, warnings: string[]): ReadonlySet<string> {
+  const out = new Set<string>();
+  ids.forEach((id, i) => {
+    const r = catalog.resolve(id);
+    if (!r) throw new PolicyError(`${source}: invalid admission policy\n  mutation.checks.${i}: unknown check "${id}"${catalog.suggest(id)}`);
+    if (r.deprecated) warnings.push(deprecationNote(`mutation.checks.${i}`, r));
+    out.add(r.id);
+  });
+  return out;
 }
 
 /** Reads a policy file (YAML or JSON). */

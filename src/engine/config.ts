@@ -65,7 +65,7 @@ export const configSchema = z
 export type Config = z.infer<typeof configSchema>;
 export type Exemption = z.infer<typeof exemptionSchema>;
 
-export { CONFIG_NAMES, ConfigError, findConfig } from './config-file.js';
+export { ConfigError, findConfig } from './config-file.js';
 
 export function loadConfig(file: string): Config {
   let raw: unknown;

@@ -15,14 +15,20 @@ export function editDistance(a: string, b: string): number {
 
 /** The known names closest to `name` (at most `max`), or none when nothing is close. */
 export function closest(name: string, known: Iterable<string>, max = 3): string[] {
-  // Close enough: a third of the name may be wrong (IMG-TAGG, allowedRegistry), at least 2 edits.
-  const limit = Math.max(2, Math.floor(name.length / 3));
+  // Close enough: a quarter of the name may be wrong (IMG-TAGG, allowedRegistry), at least 2 edits;
+  // and no further than one edit behind the best match.
+  const limit = Math.max(2, Math.floor(name.length / 4));
   const scored: Array<{ k: string; d: number }> = [];
   for (const k of known) {
     const d = editDistance(name, k);
     if (d <= limit) scored.push({ k, d });
   }
-  return scored.sort((a, b) => a.d - b.d || (a.k < b.k ? -1 : a.k > b.k ? 1 : 0)).slice(0, max).map((s) => s.k);
+  const best = Math.min(...scored.map((s) => s.d));
+  return scored
+    .filter((s) => s.d <= best + 1)
+    .sort((a, b) => a.d - b.d || (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+    .slice(0, max)
+    .map((s) => s.k);
 }
 
 /** ` (did you mean "A" or "B"?)`, or '' when nothing is close. */

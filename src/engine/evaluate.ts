@@ -51,11 +51,11 @@ export interface EvaluateOptions {
 
 export function evaluate(
   objects: readonly LoadedObject[],
-  run: Pick<PreparedRun, 'plan' | 'settings'>,
+  run: Pick<PreparedRun, 'plan' | 'settings' | 'catalog'>,
   index = new ObjectIndex(objects),
   opts: EvaluateOptions = {},
 ): EvaluateResult {
-  const ctx: CheckContext<SettingsSchema> = { index, settings: run.settings };
+  const ctx: CheckContext<SettingsSchema> = { index, settings: run.settings, known: run.catalog };
   const p = run.plan;
   const findings: Finding[] = [];
   const errors: InputError[] = [];
@@ -75,7 +75,7 @@ export function evaluate(
     errors.push({
       file: object?.source.file ?? '<scan>',
       ...(at ? { line: at.line, column: at.column } : {}),
-      message: `check ${check.meta.id} could not evaluate ${object ? `${object.kind} ${object.name}` : 'the scan'}: ${(e as Error).message}`,
+      message: `check ${check.meta.id} could not evaluate ${object ? `${object.kind} ${object.namespace ? `${object.namespace}/` : ''}${object.name}` : 'the scan'}: ${(e as Error).message}`,
     });
   };
 
@@ -95,7 +95,8 @@ export function evaluate(
       try {
         pods = index.podsOf(object);
       } catch (e) {
-        errors.push({ file: object.source.file, message: `cannot read ${object.kind} ${object.name}: ${(e as Error).message}` });
+        const at = object.source.locate([]);
+        errors.push({ file: object.source.file, line: at.line, column: at.column, message: `cannot read ${object.kind} ${object.namespace ? `${object.namespace}/` : ''}${object.name}: ${(e as Error).message}` });
       }
       for (const pod of pods) {
         for (const c of p.pod) {

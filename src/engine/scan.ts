@@ -63,9 +63,9 @@ export function scanObjects(objects: readonly LoadedObject[], opts: ScanOptions)
   const run = 'run' in opts ? opts.run : prepareRun(opts);
   const index = opts.index ?? new ObjectIndex(objects);
   const { findings, errors } = evaluate(objects, run, index, opts.minSeverity ? { minSeverity: opts.minSeverity } : {});
-  const { warnings } = applySuppressions(findings, index, { annotationExemptions: run.annotationExemptions, exemptions: run.exemptions, now: opts.now });
+  const suppressed = applySuppressions(findings, index, { annotationExemptions: run.annotationExemptions, exemptions: run.exemptions, catalog: run.catalog, now: opts.now });
   findings.sort(compareFindings);
-  return { findings, errors, warnings, summary: summarize(objects.length, findings) };
+  return { findings, errors, warnings: [...run.warnings, ...suppressed.warnings], summary: summarize(objects.length, findings) };
 }
 
 /** True when an unsuppressed finding is at or above `failOn`. */

@@ -6,10 +6,11 @@
  * or the caller's values; a later layer wins per key.
  */
 import { didYouMean } from './did-you-mean.js';
+import { RunSpecError } from './errors.js';
 import type { Check, SettingSpec } from './types.js';
 
-/** A setting that is unknown or whose value does not parse: a usage error at the edge. */
-export class SettingError extends Error {}
+/** A setting that is unknown or whose value does not parse. */
+export class SettingError extends RunSpecError {}
 
 /** Raw values from one place, named in messages (`--set`, `.kubeharden.yaml settings`). */
 export interface SettingLayer {

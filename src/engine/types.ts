@@ -67,6 +67,8 @@ export interface CheckMeta {
   remediation: string;
   references: Reference[];
   peers: PeerIds;
+  /** Former ids, still accepted wherever ids are (with a deprecation warning naming `id`). */
+  aliases?: readonly string[];
   /** The Pod Security Standards level this control belongs to, if any. */
   pss?: 'baseline' | 'restricted';
   /**
@@ -164,10 +166,20 @@ export type SettingsOf<S extends SettingsSchema> = { readonly [K in keyof S]: S[
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a check without settings
 export type NoSettings = {};
 
+/** The check ids a run knows (engine/catalog.ts): for checks about ids written in manifests. */
+export interface KnownChecks {
+  /** The check an id names (case-insensitive, former ids included), or undefined. */
+  resolve(id: string): { id: string; deprecated?: string } | undefined;
+  /** ` (did you mean "IMG-TAG"?)`, or ''. */
+  suggest(id: string): string;
+}
+
 export interface CheckContext<S extends SettingsSchema = NoSettings> {
   index: ObjectIndex;
   /** The run's settings, parsed (see SettingSpec): each check declares and reads its own. */
   settings: SettingsOf<S>;
+  /** Every registered check's id. */
+  known: KnownChecks;
 }
 
 interface CheckBase<S extends SettingsSchema> {
@@ -200,8 +212,30 @@ export interface BundleCheck<S extends SettingsSchema = NoSettings> extends Chec
   check(ctx: CheckContext<S>): Iterable<RawFinding & { object: LoadedObject }>;
 }
 
+/** An object being changed, and the version it replaces (undefined when it is being created). */
+export interface ObjectChange {
+  object: LoadedObject;
+  before: LoadedObject | undefined;
+}
+
+/**
+ * Runs on a change to an object of the listed kinds, seeing both versions (e.g. a Namespace
+ * label change that weakens Pod Security). Only admission sees changes, so these run in the
+ * webhook (engine/change.ts), never in a scan of manifests.
+ */
+export interface ChangeCheck<S extends SettingsSchema = NoSettings> extends CheckBase<S> {
+  scope: 'change';
+  kinds: readonly string[];
+  check(change: ObjectChange, ctx: CheckContext<S>): Iterable<RawFinding>;
+}
+
 /** Any check, whatever its settings (the engine hands each check the run's parsed settings). */
-export type Check = PodCheck<SettingsSchema> | ObjectCheck<SettingsSchema> | BundleCheck<SettingsSchema>;
+export type Check = PodCheck<SettingsSchema> | ObjectCheck<SettingsSchema> | BundleCheck<SettingsSchema> | ChangeCheck<SettingsSchema>;
+
+/** Checks that read manifests (every scope but `change`): what `kubeharden scan`, fix and harden run. */
+export function readsManifests(c: Check): boolean {
+  return c.scope !== 'change';
+}
 
 export interface Suppression {
   by: 'annotation' | 'config' | 'comment';

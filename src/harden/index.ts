@@ -15,6 +15,7 @@
  * and 20-kubeharden-networkpolicies.yaml, which sort first so `kubectl apply -f DIR` creates
  * the namespace before anything that lives in it.
  */
+import { append } from '../load/append.js';
 import { dirname, isAbsolute, relative, resolve, sep, basename } from 'node:path';
 import type { Config } from '../engine/config.js';
 import { isClusterScoped } from '../engine/object-index.js';
@@ -41,6 +42,8 @@ export interface HardenOptions {
   pss?: PssPolicy;
   /** The checks to fix and verify with (the CLI passes the registry's). */
   checks: readonly Check[];
+  /** Every registered check, to validate the config's ids and settings against (default: checks). */
+  catalog?: readonly Check[];
   allow?: readonly AllowRule[];
   /** Service-implied NetworkPolicy rules (default true). */
   serviceRules?: boolean;
@@ -84,8 +87,8 @@ function loadAll(texts: ReadonlyMap<string, string>): { objects: LoadedObject[];
   const errors: InputError[] = [];
   for (const [file, text] of texts) {
     const r = parseManifestText(text, file);
-    objects.push(...r.objects);
-    errors.push(...r.errors);
+    append(objects, r.objects);
+    append(errors, r.errors);
   }
   return { objects, errors };
 }
@@ -130,7 +133,7 @@ export function harden(sources: readonly SourceFile[], opts: HardenOptions): Har
   const texts = new Map(sources.map((s) => [s.file, s.text]));
   const initial = loadAll(texts);
   errors.push(...initial.errors);
-  const run = prepareRun({ checks: opts.checks, config: opts.config, settings: { pss } });
+  const run = prepareRun({ checks: opts.checks, catalog: opts.catalog, config: opts.config, settings: { pss } });
   const initialFindings = scanObjects(initial.objects, { run }).findings.filter((f) => !f.suppressed);
 
   // 1 + 2: namespace placement, PSA labels on the input's Namespaces, dedicated ServiceAccounts.

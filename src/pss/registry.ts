@@ -120,8 +120,3 @@ export function overridingCheck(checkId: PssCheckId, minor: number): PssCheckId 
 export function checkDefinition(id: PssCheckId): CheckDefinition {
   return CHECK_DEFINITIONS.find((d) => d.id === id) as CheckDefinition;
 }
-
-/** The first policy version a check exists in. */
-export function checkMinVersion(id: PssCheckId): number {
-  return checkDefinition(id).versions[0].minVersion;
-}

@@ -1,10 +1,8 @@
 /** Levels and versions: parsing, formatting, resolution (`latest` and too-new versions). */
-import type { PssLevel, PssPolicy, PssVersion, PssVersionSpec } from './types.js';
+import type { PssLevel, PssPolicy, PssVersionSpec } from './types.js';
 
 /** The newest policy version this evaluator knows (upstream pod-security-admission at 8f84a87c: v1.37). */
 export const LATEST_MINOR = 37;
-
-export const PSS_LEVELS: readonly PssLevel[] = ['privileged', 'baseline', 'restricted'];
 
 export function isPssLevel(s: unknown): s is PssLevel {
   return s === 'privileged' || s === 'baseline' || s === 'restricted';
@@ -37,6 +35,8 @@ export function parsePssLevelVersion(s: string): PssPolicy {
   }
   const version = parsePssVersion(versionText);
   if (!version) throw new Error(`invalid Pod Security version "${versionText}" in "${text}": must be "latest" or "v1.<minor>" (e.g. v1.30)`);
+  // A version this evaluator does not know would silently read as latest: a typo (v1.99 for v1.29) must not change the policy.
+  if (version !== 'latest' && version.minor > LATEST_MINOR) throw new Error(`unsupported Pod Security version "${versionText}" in "${text}": the supported versions are v1.0 to v1.${LATEST_MINOR}, or latest`);
   return { level: levelText, version };
 }
 
@@ -56,8 +56,4 @@ export function formatPssVersion(version: PssVersionSpec): string {
 /** `restricted:v1.30`, `baseline:latest`. */
 export function formatPssLevelVersion(level: PssLevel, version: PssVersionSpec): string {
   return `${level}:${formatPssVersion(version)}`;
-}
-
-export function pssVersion(minor: number): PssVersion {
-  return { major: 1, minor };
 }

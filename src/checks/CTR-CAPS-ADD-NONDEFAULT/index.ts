@@ -1,11 +1,11 @@
 import type { PodCheck } from '../../engine/types.js';
 import { asList, asMap } from '../../k8s/json.js';
 import { containerSecurityContext } from '../../k8s/security-context.js';
-import { BASELINE_CAPABILITIES } from '../../pss/checks/capabilities.js';
 import { capString } from '../_lib/capabilities.js';
 import { CAPABILITIES_MAN, PSS_BASELINE } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
 import { enforcesPssControls } from '../_lib/pss-control.js';
+import { BASELINE_CAPABILITIES } from '../../pss/index.js';
 import { cel } from './cel.js';
 
 export const check: PodCheck = {

@@ -5,7 +5,7 @@ import { capString } from '../_lib/capabilities.js';
 import { CAPABILITIES_MAN, PSS_RESTRICTED } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
 import { enforcesPssControls } from '../_lib/pss-control.js';
-import { DROP_ALL, RESTRICTED_ADDABLE_CAPABILITIES } from '../../pss/checks/capabilities.js';
+import { DROP_ALL, RESTRICTED_ADDABLE_CAPABILITIES } from '../../pss/index.js';
 import { cel } from './cel.js';
 
 export const check: PodCheck = {

@@ -4,7 +4,7 @@ import { formatMinor, targetMinor, VERSION_SETTINGS } from '../_lib/k8s-version.
 import { PSS_BASELINE, PSS_RESTRICTED, SECURITY_CONTEXT, USER_NAMESPACES } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
 import { enforcesPssControls } from '../_lib/pss-control.js';
-import { allowedProcMount, runsInUserNamespace, USER_NAMESPACE_RELAXATION_MINOR } from '../../pss/checks/procMount.js';
+import { allowedProcMount, runsInUserNamespace, USER_NAMESPACE_RELAXATION_MINOR } from '../../pss/index.js';
 import { cel } from './cel.js';
 
 export const check: PodCheck<typeof VERSION_SETTINGS> = {

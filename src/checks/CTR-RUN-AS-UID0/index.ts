@@ -5,7 +5,7 @@ import { CIS, NSA_CISA, PSS_RESTRICTED, SECURITY_CONTEXT, USER_NAMESPACES } from
 import { describeContainer } from '../_lib/pod.js';
 import { asInt, yamlTrue } from '../../k8s/json.js';
 import { enforcesPssControls } from '../_lib/pss-control.js';
-import { runsInUserNamespace } from '../../pss/checks/procMount.js';
+import { runsInUserNamespace } from '../../pss/index.js';
 import { cel } from './cel.js';
 
 export const check: PodCheck = {

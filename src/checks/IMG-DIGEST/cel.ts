@@ -1,5 +1,6 @@
 import { imageRecords, lit, type CelForm } from '../../k8s/cel.js';
-import { DIGEST } from './index.js';
+// The same rule as index.ts's isValidDigest: the OCI registered algorithms, lower-case hex of the hash's length.
+import { DIGEST } from '../../images/reference.js';
 
 export const cel: CelForm = {
   form: 'pod',

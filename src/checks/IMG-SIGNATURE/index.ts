@@ -3,7 +3,7 @@ import { asString } from '../../k8s/json.js';
 import { formatReference } from '../../images/reference.js';
 import { IMAGES } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
-import { IMAGES_SETTING_SPEC, imageGateOf, K8S_VERIFY_SIGNED, SIGSTORE_VERIFY } from '../_lib/image-gate.js';
+import { IMAGE_SETTINGS, imageGateOf, K8S_VERIFY_SIGNED, SIGSTORE_VERIFY } from '../_lib/image-gate.js';
 
 const WHY: Record<string, string> = {
   unsigned: 'is not signed',
@@ -12,9 +12,7 @@ const WHY: Record<string, string> = {
   invalid: 'has an unusable signature',
 };
 
-const settings = { images: IMAGES_SETTING_SPEC };
-
-export const check: PodCheck<typeof settings> = {
+export const check: PodCheck<typeof IMAGE_SETTINGS> = {
   scope: 'pod',
   meta: {
     id: 'IMG-SIGNATURE',
@@ -26,7 +24,7 @@ export const check: PodCheck<typeof settings> = {
     references: [SIGSTORE_VERIFY, K8S_VERIFY_SIGNED, IMAGES],
     peers: {},
   },
-  settings,
+  settings: IMAGE_SETTINGS,
   cel: { form: 'unsupported', reason: 'it verifies image signatures fetched from registries, which CEL cannot reach' },
   *check(pod, ctx) {
     const gate = imageGateOf(ctx.settings);

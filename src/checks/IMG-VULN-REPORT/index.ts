@@ -3,11 +3,9 @@ import { asString } from '../../k8s/json.js';
 import { formatReference } from '../../images/reference.js';
 import { IMAGES, NSA_CISA } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
-import { IMAGES_SETTING_SPEC, imageGateOf, TRIVY_JSON } from '../_lib/image-gate.js';
+import { IMAGE_SETTINGS, imageGateOf, TRIVY_JSON } from '../_lib/image-gate.js';
 
-const settings = { images: IMAGES_SETTING_SPEC };
-
-export const check: PodCheck<typeof settings> = {
+export const check: PodCheck<typeof IMAGE_SETTINGS> = {
   scope: 'pod',
   meta: {
     id: 'IMG-VULN-REPORT',
@@ -19,7 +17,7 @@ export const check: PodCheck<typeof settings> = {
     references: [TRIVY_JSON, NSA_CISA, IMAGES],
     peers: {},
   },
-  settings,
+  settings: IMAGE_SETTINGS,
   cel: { form: 'unsupported', reason: 'it judges images by vulnerability reports and registry digests the image gate fetches, which CEL cannot reach' },
   *check(pod, ctx) {
     const gate = imageGateOf(ctx.settings);

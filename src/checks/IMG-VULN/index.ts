@@ -4,11 +4,9 @@ import { formatReference } from '../../images/reference.js';
 import { formatCounts, formatVulnerability } from '../../images/vuln/evaluate.js';
 import { IMAGES, NSA_CISA } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
-import { IMAGES_SETTING_SPEC, imageGateOf, OPENVEX, TRIVY_JSON } from '../_lib/image-gate.js';
+import { IMAGE_SETTINGS, imageGateOf, OPENVEX, TRIVY_JSON } from '../_lib/image-gate.js';
 
-const settings = { images: IMAGES_SETTING_SPEC };
-
-export const check: PodCheck<typeof settings> = {
+export const check: PodCheck<typeof IMAGE_SETTINGS> = {
   scope: 'pod',
   meta: {
     id: 'IMG-VULN',
@@ -20,7 +18,7 @@ export const check: PodCheck<typeof settings> = {
     references: [TRIVY_JSON, OPENVEX, NSA_CISA, IMAGES],
     peers: {},
   },
-  settings,
+  settings: IMAGE_SETTINGS,
   cel: { form: 'unsupported', reason: 'it judges images by vulnerability reports and registry digests the image gate fetches, which CEL cannot reach' },
   *check(pod, ctx) {
     const gate = imageGateOf(ctx.settings);

@@ -1,10 +1,10 @@
 import type { PodCheck } from '../../engine/types.js';
 import { isMap } from '../../k8s/json.js';
-import { allowedAppArmorAnnotation, allowedAppArmorType, APPARMOR_ANNOTATION_PREFIX } from '../../pss/checks/appArmorProfile.js';
 import { describeContainers, offenders } from '../_lib/inheritance.js';
 import { APPARMOR, NSA_CISA, PSS_BASELINE } from '../_lib/references.js';
 import { describeContainer } from '../_lib/pod.js';
 import { enforcesPssControls } from '../_lib/pss-control.js';
+import { allowedAppArmorAnnotation, allowedAppArmorType, APPARMOR_ANNOTATION_PREFIX } from '../../pss/index.js';
 import { cel } from './cel.js';
 
 function badProfile(v: unknown): boolean {

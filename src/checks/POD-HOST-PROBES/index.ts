@@ -1,9 +1,9 @@
 import type { PodCheck } from '../../engine/types.js';
 import { asMap } from '../../k8s/json.js';
 import { PROBES, PSS_BASELINE } from '../_lib/references.js';
-import { actionHost, HOST_ACTIONS, LIFECYCLE_HANDLERS, PROBE_FIELDS } from '../../pss/checks/hostProbesAndHostLifecycle.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
 import { enforcesPssControls } from '../_lib/pss-control.js';
+import { actionHost, HOST_ACTIONS, LIFECYCLE_HANDLERS, PROBE_FIELDS } from '../../pss/index.js';
 import { cel } from './cel.js';
 
 /** Probes (a container field) and lifecycle handlers (under `lifecycle`), in report order: the control's list. */

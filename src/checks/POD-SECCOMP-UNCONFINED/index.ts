@@ -3,11 +3,11 @@ import type { Path } from '../../load/types.js';
 import type { ContainerRef } from '../../k8s/pod-spec.js';
 import { asMap } from '../../k8s/json.js';
 import { containerSecurityContext, podSecurityContext } from '../../k8s/security-context.js';
-import { SECCOMP_CONTAINER_ANNOTATION_PREFIX, SECCOMP_POD_ANNOTATION } from '../../pss/checks/seccompProfile.js';
 import { describeContainers } from '../_lib/inheritance.js';
 import { NSA_CISA, PSS_BASELINE, SECCOMP } from '../_lib/references.js';
 import { describeContainer } from '../_lib/pod.js';
 import { enforcesPssControls } from '../_lib/pss-control.js';
+import { SECCOMP_CONTAINER_ANNOTATION_PREFIX, SECCOMP_POD_ANNOTATION } from '../../pss/index.js';
 import { cel } from './cel.js';
 
 /** Where a seccomp setting comes from: the field, or the deprecated annotation the API server copies into an unset field. */

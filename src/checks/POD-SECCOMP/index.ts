@@ -3,7 +3,7 @@ import { asMap } from '../../k8s/json.js';
 import { effective, podSecurityContext } from '../../k8s/security-context.js';
 import { CIS, NSA_CISA, PSS_RESTRICTED, SECCOMP } from '../_lib/references.js';
 import { containerFinding, describeContainer, podPath } from '../_lib/pod.js';
-import { allowedSeccompType } from '../../pss/checks/seccompProfile.js';
+import { allowedSeccompType } from '../../pss/index.js';
 import { cel } from './cel.js';
 
 function typeOf(profile: unknown): string | undefined {

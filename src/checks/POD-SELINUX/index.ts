@@ -1,12 +1,12 @@
 import type { PodCheck, RawFinding } from '../../engine/types.js';
 import type { Path } from '../../load/types.js';
 import { asMap, goString } from '../../k8s/json.js';
-import { allowedSELinuxTypes, SELINUX_ENGINE_TYPE_MINOR, seLinuxAllowed, seLinuxViolations, type SELinuxField } from '../../pss/checks/seLinuxOptions.js';
 import { describeContainers, offenders } from '../_lib/inheritance.js';
 import { formatMinor, targetMinor, VERSION_SETTINGS } from '../_lib/k8s-version.js';
 import { PSS_BASELINE, SELINUX } from '../_lib/references.js';
 import { describeContainer } from '../_lib/pod.js';
 import { enforcesPssControls } from '../_lib/pss-control.js';
+import { allowedSELinuxTypes, SELINUX_ENGINE_TYPE_MINOR, seLinuxAllowed, seLinuxViolations, type SELinuxField } from '../../pss/index.js';
 import { cel } from './cel.js';
 
 /** Whether one effective seLinuxOptions breaks the control's rule (run on every container). */

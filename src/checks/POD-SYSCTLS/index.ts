@@ -1,12 +1,12 @@
 import type { PodCheck } from '../../engine/types.js';
 import { asList, asMap } from '../../k8s/json.js';
 import { podSecurityContext } from '../../k8s/security-context.js';
-import { allowedSysctls } from '../../pss/checks/sysctls.js';
 import { LATEST_MINOR } from '../../pss/version.js';
 import { formatMinor, targetMinor, VERSION_SETTINGS } from '../_lib/k8s-version.js';
 import { PSS_BASELINE, SYSCTLS } from '../_lib/references.js';
 import { podPath } from '../_lib/pod.js';
 import { enforcesPssControls } from '../_lib/pss-control.js';
+import { allowedSysctls } from '../../pss/index.js';
 import { cel } from './cel.js';
 
 /** The first version whose safe set holds `name`, if any. */

@@ -1,9 +1,9 @@
 import type { PodCheck } from '../../engine/types.js';
 import { asList, asMap, asString } from '../../k8s/json.js';
-import { ALLOWED_VOLUME_TYPES, restrictedVolumeType, type RestrictedVolumeType } from '../../pss/checks/restrictedVolumes.js';
 import { HOSTPATH, PSS_RESTRICTED } from '../_lib/references.js';
 import { podPath } from '../_lib/pod.js';
 import { enforcesPssControls } from '../_lib/pss-control.js';
+import { ALLOWED_VOLUME_TYPES, restrictedVolumeType, type RestrictedVolumeType } from '../../pss/index.js';
 import { cel } from './cel.js';
 
 /** What makes each volume source outside the restricted set a concern (every one the control names). */

@@ -15,8 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { loadText } from '../../load/index.js';
 import { scanObjects } from '../../engine/scan.js';
 import { ALL_CHECKS } from '../registry.js';
-import { checkDefinition } from '../../pss/registry.js';
 import type { PssCheckId } from '../../pss/types.js';
+import { checkDefinition } from '../../pss/index.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('../../../', import.meta.url)));
 const shared = process.env.KUBEHARDEN_SHARED ? resolve(process.env.KUBEHARDEN_SHARED) : resolve(repoRoot, '../shared');

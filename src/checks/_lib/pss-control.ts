@@ -6,8 +6,8 @@
  * and holds each to Pod Security Admission on the upstream fixtures.
  */
 import type { CheckMeta } from '../../engine/types.js';
-import { checkDefinition } from '../../pss/registry.js';
 import type { PssCheckId } from '../../pss/types.js';
+import { checkDefinition } from '../../pss/index.js';
 
 /** `pss` and `pssControls` for a check's metadata: `...enforcesPssControls('seLinuxOptions')`. */
 export function enforcesPssControls(first: PssCheckId, ...more: PssCheckId[]): Pick<CheckMeta, 'pss' | 'pssControls'> {

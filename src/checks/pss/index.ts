@@ -6,7 +6,7 @@
  */
 import type { BundleCheck, Check, PodCheck, RawFinding } from '../../engine/types.js';
 import type { PodTarget } from '../../k8s/pod-spec.js';
-import { formatPssFailure, formatPssLevelVersion, formatPssVersion, type PssPath } from '../../pss/index.js';
+import { formatPssFailure, formatPssLevelVersion, formatPssVersion, type PssCheckId, type PssPath } from '../../pss/index.js';
 import { podPss, PSS_SETTINGS, type PssFailure } from './evaluation.js';
 import { absolutePath, pssFix } from './fix.js';
 import { PSS_CHECK_SPECS, pssCheckMeta, type PssCheckSpec } from './meta.js';
@@ -73,6 +73,9 @@ function podCheck(spec: PssCheckSpec): PodCheck<typeof PSS_SETTINGS> {
 
 export const pssPodChecks: readonly PodCheck<typeof PSS_SETTINGS>[] = PSS_CHECK_SPECS.map(podCheck);
 export { namespaceNoEnforce };
+
+/** The Pod Security Admission check each PSS-* check reports, by check id. */
+export const PSA_CHECK_OF: ReadonlyMap<string, PssCheckId> = new Map(PSS_CHECK_SPECS.map((s) => [s.id, s.checkId]));
 
 /** Every PSS check, for the registry. */
 export const pssChecks: Check[] = [...pssPodChecks, namespaceNoEnforce as BundleCheck];

@@ -143,8 +143,9 @@ export interface RuleCheckSpec {
 }
 
 /**
- * A check over Role/ClusterRole rules: one finding per rule and offending resources entry,
- * naming the verbs granted. Name-restricted grants are reported one severity lower.
+ * A check over Role/ClusterRole rules: one finding per rule, naming every permission of the
+ * check the rule grants (verbs on each resource), at its first offending resources entry, and
+ * rated by the most severe. Name-restricted grants are reported one severity lower.
  */
 export function ruleCheck(spec: RuleCheckSpec): ObjectCheck {
   return {
@@ -154,26 +155,23 @@ export function ruleCheck(spec: RuleCheckSpec): ObjectCheck {
     cel: ruleCheckCel(spec),
     *check(o: LoadedObject): Iterable<RawFinding> {
       for (const r of effectiveRawRules(o)) {
-        const byEntry = new Map<number, Hit[]>();
+        const hits: Hit[] = [];
         for (const h of ruleHits(r, spec.targets, o.kind)) {
           if (spec.keep && !spec.keep(o, h)) continue;
-          if (h.target.fallback && byEntry.has(h.resourceIndex)) continue;
-          const list = byEntry.get(h.resourceIndex) ?? [];
-          list.push(h);
-          byEntry.set(h.resourceIndex, list);
+          if (h.target.fallback && hits.some((x) => x.resourceIndex === h.resourceIndex)) continue;
+          hits.push(h);
         }
-        for (const [entry, hits] of byEntry) {
-          const what = hits.map((h) => `${h.verbs.join('/')} on ${targetLabel(h.target)}`).join(', ');
-          const names = hits.find((h) => h.names)?.names;
-          const base = hits.map((h) => h.target.severity ?? spec.meta.severity).reduce((a, b) => (severityRank(a) >= severityRank(b) ? a : b));
-          const severity = names ? lowerSeverity(base) : base;
-          const finding: RawFinding = {
-            message: `${roleLabel(o)} rule ${r.index} grants ${what}${names ? ` (only ${names.join(', ')})` : ''}: ${spec.impact}`,
-            path: ['rules', r.index, 'resources', entry],
-          };
-          if (severity !== spec.meta.severity) finding.severity = severity;
-          yield finding;
-        }
+        if (hits.length === 0) continue;
+        const what = hits.map((h) => `${h.verbs.join('/')} on ${targetLabel(h.target)}`).join(', ');
+        const names = hits.find((h) => h.names)?.names;
+        const base = hits.map((h) => h.target.severity ?? spec.meta.severity).reduce((a, b) => (severityRank(a) >= severityRank(b) ? a : b));
+        const severity = names ? lowerSeverity(base) : base;
+        const finding: RawFinding = {
+          message: `${roleLabel(o)} rule ${r.index} grants ${what}${names ? ` (only ${names.join(', ')})` : ''}: ${spec.impact}`,
+          path: ['rules', r.index, 'resources', Math.min(...hits.map((h) => h.resourceIndex))],
+        };
+        if (severity !== spec.meta.severity) finding.severity = severity;
+        yield finding;
       }
     },
   };

@@ -7,7 +7,6 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { stringify } from 'yaml';
 import { failsAt, type ScanOptions } from '../../engine/scan.js';
-import { prepareCliRun } from '../run.js';
 import { SEVERITIES, type FailOn } from '../../engine/types.js';
 import type { InputError } from '../../load/types.js';
 import { REPORT_CHUNKS, batched } from '../../report/index.js';
@@ -15,9 +14,10 @@ import type { AuditSource, Gap } from '../../audit/source.js';
 import type { AuditResult } from '../../audit/run.js';
 import type { CheckedRef, ReportApi } from '../../audit/policy-report.js';
 import { VERSION } from '../version.js';
-import { readConfig } from '../config.js';
+import { readConfigFile } from '../config.js';
+import { parseSetFlags, prepareCliRun } from '../run.js';
 import { parsePssFlag } from '../pss-flag.js';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
+import { EXIT_OK, EXIT_USAGE, exitCode, UsageError } from '../exit.js';
 
 const FORMATS = ['text', 'json', 'sarif', 'junit', 'policyreport'] as const;
 /** Shared sub-objects (a report's timestamp, a schema node) are written out, never as YAML aliases. */
@@ -89,18 +89,6 @@ function namespaces(flag: string, list: readonly string[]): string[] {
   return out;
 }
 
-/** `--set key=value` check settings (as `scan` reads them: a,b,c → list). */
-function parseSettings(pairs: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const p of pairs) {
-    const eq = p.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--set expects key=value, got "${p}"`);
-    const v = p.slice(eq + 1);
-    out[p.slice(0, eq)] = v.includes(',') ? v.split(',').map((x) => x.trim()).filter(Boolean) : v;
-  }
-  return out;
-}
-
 export function parseAuditFlags(f: RawFlags): AuditCommand {
   if (!(FORMATS as readonly string[]).includes(f.output)) throw new UsageError(`-o: unknown format "${f.output}" (${FORMATS.join(', ')})`);
   if (!(REPORT_API_NAMES as readonly string[]).includes(f.reportApi)) throw new UsageError(`--report-api: "${f.reportApi}" is not one of ${REPORT_API_NAMES.join(', ')}`);
@@ -124,7 +112,7 @@ export function parseAuditFlags(f: RawFlags): AuditCommand {
     failOn: f.failOn,
     skipForbidden: f.skipForbidden === true,
     ...(only ? { only } : {}),
-    settings: { ...parseSettings(f.set), ...(f.pss ? { pss: f.pss } : {}) },
+    settings: { ...parseSetFlags(f.set), ...(f.pss ? { pss: f.pss } : {}) },
     config: f.config,
     ...(f.annotationExemptions === false ? { annotationExemptions: false as const } : {}),
     showSuppressed: f.showSuppressed === true,
@@ -155,10 +143,9 @@ function gapText(g: Gap): string {
 }
 
 export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
-  const config = await readConfig(cmd.config);
+  const { config, file: configFile } = await readConfigFile(cmd.config);
   const failOn = cmd.failOn ?? config.failOn ?? 'high';
-  // One prepared run (checks, typed settings) for every namespace of the audit.
-  const run = prepareCliRun({ config, ...(cmd.only ? { only: cmd.only } : {}), settings: cmd.settings, settingsOrigin: '--set', ...(cmd.annotationExemptions === false ? { annotationExemptions: false } : {}) });
+  const run = prepareCliRun({ config, configOrigin: configFile, ...(cmd.only ? { only: cmd.only } : {}), settings: cmd.settings, settingsOrigin: '--set', ...(cmd.annotationExemptions === false ? { annotationExemptions: false } : {}) });
   const scanOpts: ScanOptions = { run };
   const { runAudit } = await import('../../audit/run.js');
   const { progressBar } = await import('../../audit/progress.js');
@@ -213,7 +200,7 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
     dump?.finish(source.label, [...source.gaps, { what: 'finish the audit', reason: 'failed', message: (e as Error).message, consequence: 'this dump is incomplete' }], started);
     const { ClusterError } = await import('../../cluster/errors.js');
     if (e instanceof ClusterError) {
-      process.stderr.write(`kubeharden: cannot audit: ${e.message}\n`);
+      process.stderr.write(`error: cannot audit: ${e.message}\n`);
       return EXIT_USAGE;
     }
     throw e;
@@ -263,10 +250,9 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
     writeOut(pieces, cmd.outputFile);
     if (cmd.format === 'text' && !cmd.outputFile) process.stdout.write(`${auditLine(result)}\n`);
   }
-  if (cmd.format !== 'text' || cmd.outputFile) {
-    for (const e of errors) process.stderr.write(`error: ${e.file}: ${e.message}\n`);
-    for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
-  }
+  // Errors and warnings go to stderr in every format (the text report no longer carries them).
+  for (const e of errors) process.stderr.write(`error: ${e.file}: ${e.message}\n`);
+  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
 
   if (client && cmd.target.kind === 'live' && cmd.target.writeReports) {
     const { writeReports } = await import('../../audit/write-reports.js');
@@ -276,9 +262,8 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
     process.stderr.write(`kubeharden: wrote ${w.written} report(s)${w.deleted ? `, deleted ${w.deleted} stale report(s)` : ''} to ${result.label}\n`);
   }
   client?.close();
-  // An incomplete audit must never pass for a clean (or an ordinary failing) one.
-  if (errors.length) return EXIT_USAGE;
-  return failsAt(result.findings, failOn) ? EXIT_FINDINGS : EXIT_OK;
+  // An incomplete audit must never pass for a clean (or an ordinary failing) one: the exit table.
+  return exitCode({ inputErrors: errors.length, failing: failsAt(result.findings, failOn), failOn });
 }
 
 function auditLine(r: AuditResult): string {

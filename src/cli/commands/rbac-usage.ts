@@ -6,26 +6,7 @@
  */
 import { Command, Option } from 'commander';
 import { SEVERITIES } from '../../engine/types.js';
-import type { RbacPolicy } from '../../rbac/policy.js';
-import type { ResourceCatalog } from '../../rbac/resources.js';
-
-/** What rbac.ts lends: its input options, policy loader, error guard and output streams. */
-export interface RbacHost {
-  addCommon(cmd: Command, formats?: readonly string[]): Command;
-  loadSource(flags: InputFlags): Promise<{ policy: RbacPolicy; catalog: ResourceCatalog; mode: 'offline' | 'live'; namespace: string; live?: { serviceAccountsComplete: boolean; inputs: Array<{ object: unknown }> }; warnings: string[] }>;
-  guard(run: () => Promise<number>): Promise<void>;
-  io: { stdout(s: string): void; stderr(s: string): void };
-}
-
-export interface InputFlags {
-  filename: string[];
-  kubeconfig?: string;
-  context?: string;
-  withDefaults?: boolean;
-  output: string;
-  kustomize: boolean;
-  skipInvalid?: boolean;
-}
+import type { InputFlags, RbacHost } from './rbac-usage-host.js';
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 const run = () => import('./rbac-usage-run.js');
@@ -48,9 +29,10 @@ export function registerRbacUsageCommands(rbac: Command, host: RbacHost): void {
       .option('--namespace-scoped', 'only Roles and RoleBindings: cluster-wide requests (cluster resources, all-namespace lists, URLs) are listed, not granted')
       .option('--generalize-names', 'never restrict rules to resourceNames (default: when every request named the same object)')
       .option('--name <name>', 'name of the generated objects (default kubeharden-suggested:<subject>)')
-      .option('--skip-invalid', 'exit 0 even when some audit lines or files could not be read (they are still reported)')
+      .option('--skip-unreadable', 'exit 0 even when some audit lines or files could not be read (they are still reported)')
+      .addOption(new Option('--skip-invalid', 'old name of --skip-unreadable').hideHelp())
       .addOption(new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml')),
-  ).action(async (flags) => host.guard(async () => (await run()).runSuggest(flags, host)));
+  ).action(async (flags) => host.guard(async () => (await run()).runSuggest({ ...flags, skipInvalid: flags.skipInvalid || flags.skipUnreadable }, host)));
 
   auditOptions(
     host.addCommon(
