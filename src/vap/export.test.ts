@@ -160,7 +160,7 @@ describe('export vap', () => {
 });
 
 describe('kubeharden export vap (CLI)', () => {
-  const [ok, json, unknown, strict, nothing, badSelector, badPrefix] = cliBatch(
+  const [ok, json, unknown, strict, nothing, badSelector, badPrefix, former] = cliBatch(
     ['export', 'vap', '--checks', 'CTR-PRIVILEGED,NET-NO-NETPOL', '--namespace-selector', 'env=prod'],
     ['export', 'vap', '--checks', 'CTR-PRIVILEGED', '-o', 'json', '--action', 'audit'],
     ['export', 'vap', '--checks', 'CTR-PRIVILEGD'],
@@ -168,6 +168,7 @@ describe('kubeharden export vap (CLI)', () => {
     ['export', 'vap', '--checks', 'NET-NO-NETPOL'],
     ['export', 'vap', '--namespace-selector', 'a b'],
     ['export', 'vap', '--name-prefix', 'Bad_Prefix'],
+    ['export', 'vap', '--checks', 'PSS-allowPrivilegeEscalation,CTR-PRIVILEGED'],
   );
 
   it('writes YAML policies to stdout and the report to stderr', () => {
@@ -197,5 +198,11 @@ describe('kubeharden export vap (CLI)', () => {
     assert.match(badSelector.stderr, /--namespace-selector: cannot read "a b"/);
     assert.equal(badPrefix.code, 2);
     assert.match(badPrefix.stderr, /--name-prefix/);
+  });
+
+  it('takes ids as scan does: a former id exports its check, with the deprecation warning', () => {
+    assert.equal(former.code, 0, former.stderr);
+    assert.match(former.stderr, /warning: --checks: check id PSS-allowPrivilegeEscalation is deprecated, use PSS-ALLOW-PRIVILEGE-ESCALATION/);
+    assert.match(former.stderr, /2 check\(s\) in \d+ ValidatingAdmissionPolicies/);
   });
 });

@@ -6,17 +6,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { stringify } from 'yaml';
-import { ALL_CHECKS } from '../../checks/registry.js';
 import { DEFAULT_POLICY } from '../../admission/policy.js';
 import type { Config } from '../../engine/config.js';
-import { didYouMean } from '../../engine/did-you-mean.js';
 import { SEVERITIES, type Severity } from '../../engine/types.js';
 import { ACTIONS, exportVap, typeCheckProbes, type Action, type VapReport } from '../../vap/export.js';
 import { parseLabelSelector } from '../../vap/selector.js';
-import { readConfig } from '../config.js';
+import { readConfigFile } from '../config.js';
 import { parsePssFlag } from '../pss-flag.js';
-import { parseSetFlags, prepareCliRun } from '../run.js';
+import { checksWithPss, parseSetFlags, prepareCliRun } from '../run.js';
 import { EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
+import { printWarnings, writeStdout } from '../output.js';
 
 interface ExportFlags {
   checks?: string;
@@ -33,16 +32,6 @@ interface ExportFlags {
   output: 'yaml' | 'json';
   reportFile?: string;
   typeCheckProbes?: boolean;
-}
-
-/** Check ids named on the command line or in the profile must exist (with a suggestion when misspelt). */
-function knownIds(ids: readonly string[], where: string): void {
-  const all = ALL_CHECKS.map((c) => c.meta.id);
-  const upper = new Set(all.map((i) => i.toUpperCase()));
-  for (const id of ids) {
-    if (id.includes('*')) continue;
-    if (!upper.has(id.toUpperCase())) throw new UsageError(`${where}: unknown check "${id}"${didYouMean(id, all)} (see kubeharden checks)`);
-  }
 }
 
 function reportText(r: VapReport, policies: number, action: Action, failOn: Severity): string {
@@ -62,26 +51,27 @@ function reportText(r: VapReport, policies: number, action: Action, failOn: Seve
 }
 
 /** --profile FILE, else the nearest .kubeharden.yaml, as `scan` reads its configuration. */
-async function readProfile(file: string | undefined): Promise<Config> {
-  if (file === undefined) return readConfig(undefined);
+async function readProfile(file: string | undefined): Promise<{ config: Config; file?: string }> {
+  if (file === undefined) return readConfigFile(undefined);
   try {
     readFileSync(file);
   } catch (e) {
     throw new UsageError(`--profile: cannot read ${file}: ${(e as Error).message}`);
   }
-  return readConfig(file);
+  return readConfigFile(file);
 }
 
 export async function runExportVap(flags: ExportFlags): Promise<number> {
-  const config = await readProfile(flags.profile);
-  const only = flags.checks ? flags.checks.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
-  if (flags.checks !== undefined && !only?.length) throw new UsageError('--checks: no check ids given');
-  knownIds(only ?? [], '--checks');
-  knownIds([...(config.checks?.only ?? []), ...(config.checks?.enable ?? []), ...(config.checks?.disable ?? []), ...Object.keys(config.checks?.severity ?? {})], `${flags.profile}: checks`);
+  const { config, file: configFile } = await readProfile(flags.profile);
+  const named = flags.checks ? flags.checks.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  if (flags.checks !== undefined && !named?.length) throw new UsageError('--checks: no check ids given');
   const pss = parsePssFlag(flags.pss);
+  // Unknown ids (on the command line or in the profile) are refused here, with a did-you-mean, as by scan.
+  const { only, note } = checksWithPss(named, pss);
+  if (note) process.stderr.write(`note: ${note}\n`);
   const run = prepareCliRun({
     config,
-    configOrigin: flags.profile,
+    configOrigin: configFile,
     only,
     settings: { ...parseSetFlags(flags.set), ...(pss ? { pss } : {}) },
     settingsOrigin: '--set',
@@ -104,11 +94,15 @@ export async function runExportVap(flags: ExportFlags): Promise<number> {
     prefix: flags.namePrefix,
   });
   const docs = flags.typeCheckProbes ? typeCheckProbes(result.documents) : result.documents;
-  process.stdout.write(flags.output === 'json' ? `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: docs }, null, 2)}\n` : docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n'));
+  printWarnings(run.warnings);
   const text = reportText(result.report, result.documents.length / 2, flags.action, failOn);
+  if (docs.length === 0) {
+    process.stderr.write(text);
+    throw new UsageError('no check could be exported: nothing to write');
+  }
+  writeStdout(flags.output === 'json' ? `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: docs }, null, 2)}\n` : docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n'));
   process.stderr.write(text);
   if (flags.reportFile) writeReport(flags.reportFile, result.report);
-  if (docs.length === 0) throw new UsageError('no check could be exported: nothing to write');
   if (flags.strict && result.report.notExported.length) {
     process.stderr.write(`kubeharden: --strict: ${result.report.notExported.length} check(s) cannot be exported: ${result.report.notExported.map((n) => n.id).join(', ')}\n`);
     return EXIT_USAGE;
