@@ -46,6 +46,7 @@ export const check: ObjectCheck = {
     // The live verdict on what APISERVER-ANONYMOUS-AUTH reads from the flag (CIS 1.2.1).
     controls: { cis: ['1.2.1'], nsa: [NSA.controlPlane, NSA.anonymous] },
   },
+  cel: { form: 'unsupported', reason: 'it judges a live probe of the API server, not an object' },
   *check(o, ctx) {
     if (!isFactsObject(o, ANONYMOUS_PROBE_KIND)) return;
     const rows = probeRows(o);
