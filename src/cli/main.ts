@@ -21,6 +21,8 @@ const COMMAND_MODULES: ReadonlyArray<{ names: readonly string[]; load: () => Pro
   { names: ['rbac'], load: async () => (await import('./commands/rbac.js')).registerRbacCommand },
   { names: ['webhook'], load: async () => (await import('./commands/webhook.js')).registerWebhookCommand },
   { names: ['fix', 'generate', 'harden'], load: async () => (await import('./commands/fix.js')).registerFixCommands },
+  { names: ['audit'], load: async () => (await import('./commands/audit.js')).registerAuditCommand },
+  { names: ['images'], load: async () => (await import('./commands/images.js')).registerImagesCommand },
 ];
 
 /** The first argument that is not an option: the command the user asked for. */

@@ -17,6 +17,7 @@ import type { ReportInput } from '../report/model.js';
 import type { ObjectRef } from '../report/overview.js';
 import { parsePssFlag } from './pss-flag.js';
 import { UsageError } from './exit.js';
+import { isControlPlaneObject } from '../controlplane/model.js';
 
 export interface ReportFlags {
   output: string;
@@ -61,6 +62,7 @@ export function inventoryOf(objects: readonly LoadedObject[], index: ObjectIndex
     name: o.name,
     file: o.source.file,
     workload: index.podsOf(o).length > 0,
+    ...(isControlPlaneObject(o, index) ? { controlPlane: true } : {}),
   }));
 }
 

@@ -18,6 +18,8 @@ export interface ObjectRef {
   file?: string;
   /** It has a pod spec (pod checks examine it). */
   workload?: boolean;
+  /** It runs a control-plane component or is control-plane/kubelet configuration (the control-plane checks examine it). */
+  controlPlane?: boolean;
 }
 
 export const SCORE_PENALTY: Readonly<Record<Severity, number>> = { critical: 40, high: 20, medium: 8, low: 3, info: 0 };

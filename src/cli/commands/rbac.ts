@@ -28,6 +28,7 @@ const liveModule = () => import('../../rbac/live.js');
 import { describeRequest, type PolicyRule, type RbacBinding, type RbacRole, type RequestAttributes, type Subject, type UserInfo } from '../../rbac/types.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
 import { VERSION } from '../version.js';
+import { registerRbacUsageCommands, runWorkloadRanking } from './rbac-usage.js';
 
 interface CommonFlags {
   filename: string[];
@@ -500,6 +501,7 @@ export function registerRbacCommand(program: Command): void {
   const rbac = program
     .command('rbac')
     .description('RBAC analysis with the exact semantics of the Kubernetes authorizer: can-i, who-can, lookup, risks (offline with -f, live with --kubeconfig/--context)');
+  const host = { addCommon, loadSource, guard, io: rbacIo };
 
   addCommon(
     rbac
@@ -557,9 +559,12 @@ export function registerRbacCommand(program: Command): void {
       .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above').choices([...SEVERITIES]).default('high'))
       .option('--include-builtin', 'also report grants of the built-in bootstrap policy')
       .option('--subject <subject>', 'only this subject')
-      .option('--no-transitive', 'do not follow escalation paths'),
+      .option('--no-transitive', 'do not follow escalation paths')
+      .option('--workloads', 'rank every workload by its blast radius instead (see rbac blast-radius; text, json or yaml)'),
     ['text', 'json', 'yaml', 'html'],
-  ).action(async (flags: RisksFlags) => {
-    await guard(() => runRisks(flags));
+  ).action(async (flags: RisksFlags & { workloads?: boolean }) => {
+    await guard(() => (flags.workloads ? runWorkloadRanking(flags, host) : runRisks(flags)));
   });
+
+  registerRbacUsageCommands(rbac, host);
 }

@@ -12,8 +12,10 @@ import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
 import { ObjectIndex } from '../../engine/object-index.js';
 import { complianceText } from '../../report/compliance/text.js';
 import { baselineLine, frameworkSettings, inventoryOf, loadBaseline, parseFramework, parseRepoUrl, reportExtras, writeBaselineFile, type ReportFlags } from '../report-extras.js';
+import { addImageOptions, imageGateForScan, type ImageFlags } from '../../images/scan-options.js';
+import { addControlPlaneOptions, controlPlaneInputs, hasControlPlaneInputs, type ControlPlaneScanFlags } from './scan-control-plane.js';
 
-interface ScanFlags extends ReportFlags {
+interface ScanFlags extends ReportFlags, ImageFlags, ControlPlaneScanFlags {
   output: string;
   outputFile?: string;
   failOn?: FailOn;
@@ -72,18 +74,27 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
   const baseline = loadBaseline(flags);
   const failOn = flags.failOn ?? config.failOn ?? 'high';
   const only = flags.checks ? flags.checks.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
-  const settings = { ...parseSettings(flags.set), ...(flags.pss ? { pss: flags.pss } : frameworkSettings(framework, flags.pss)) };
+  const settings: Record<string, unknown> = { ...parseSettings(flags.set), ...(flags.pss ? { pss: flags.pss } : frameworkSettings(framework, flags.pss)) };
   parsePssFlag(flags.pss); // validates; the checks read the string from settings
 
-  const loaded = await loadInputs(paths.length ? paths : ['.'], {
+  const loadOpts = {
     exclude: [...(config.exclude ?? []), ...flags.exclude],
     kustomize: flags.kustomize,
     ...(flags.maxFileSize ? { maxFileBytes: parseSize(flags.maxFileSize) } : {}),
+  };
+  const loaded = await loadInputs(paths.length || hasControlPlaneInputs(flags) ? paths : ['.'], loadOpts);
+  const cp = await controlPlaneInputs(flags, loaded.objects, loadOpts);
+  loaded.objects.push(...cp.objects);
+  loaded.errors.push(...cp.errors);
+  loaded.files.push(...cp.files);
+  const gate = await imageGateForScan(loaded.objects, config, flags, flags.config).catch((e: Error) => {
+    throw new UsageError(e.message);
   });
+  if (gate) settings.images = gate;
   const index = new ObjectIndex(loaded.objects);
   const scanOpts = { config, only, settings, annotationExemptions: flags.annotationExemptions === false ? false : undefined, index };
   const result = scanObjects(loaded.objects, scanOpts);
-  const errors = [...loaded.errors, ...result.errors];
+  const errors = [...loaded.errors, ...result.errors, ...(gate ? [...gate.errors, ...gate.registryErrors()] : [])];
   const checks = selectChecks(scanOpts);
   const extras = reportExtras(flags, framework, baseline, result.findings, checks, inventoryOf(loaded.objects, index));
   const input = {
@@ -92,7 +103,7 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
     summary: extras.baseline ? summarize(result.summary.objects, extras.findings) : result.summary,
     title: `kubeharden scan ${(paths.length ? paths : ['.']).join(' ')}`,
     errors,
-    warnings: [...loaded.warnings, ...result.warnings],
+    warnings: [...loaded.warnings, ...result.warnings, ...(gate?.warnings ?? [])],
     checks,
     failOn,
     toolVersion: VERSION,
@@ -113,7 +124,7 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
 }
 
 export function registerScanCommand(program: Command): void {
-  program
+  const scan = program
     .command('scan')
     .description('audit manifests: files, directories, - for stdin, Kustomize directories')
     .argument('[paths...]', 'files or directories to scan (default: .)')
@@ -134,8 +145,8 @@ export function registerScanCommand(program: Command): void {
     .option('--framework <id>', 'compliance view by control: nsa-cisa, cis, pss-baseline or pss-restricted (text, json, html, markdown)')
     .option('--baseline <file>', 'a previous JSON report: show and fail only on findings not in it, and count those fixed')
     .option('--write-baseline <file>', 'also write this scan\'s findings as a JSON report to use with --baseline')
-    .option('--repo-url <url>', 'link findings to lines: the repository\'s file base, e.g. https://github.com/OWNER/REPO/blob/SHA (markdown, html)')
-    .action(async (paths: string[], flags: ScanFlags) => {
-      process.exitCode = await runScan(paths, flags);
-    });
+    .option('--repo-url <url>', 'link findings to lines: the repository\'s file base, e.g. https://github.com/OWNER/REPO/blob/SHA (markdown, html)');
+  addControlPlaneOptions(addImageOptions(scan)).action(async (paths: string[], flags: ScanFlags) => {
+    process.exitCode = await runScan(paths, flags);
+  });
 }

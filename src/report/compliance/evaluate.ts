@@ -64,6 +64,8 @@ export function controlsOf(fw: Framework, allChecks: readonly Check[]): Control[
 }
 
 function inScope(check: Check, o: ObjectRef): boolean {
+  // Control-plane and kubelet checks judge only control-plane objects, whatever their scope says.
+  if (check.meta.category === 'control-plane' || check.meta.category === 'node') return o.controlPlane === true;
   switch (check.scope) {
     case 'pod':
       return o.workload === true;
