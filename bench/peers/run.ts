@@ -248,7 +248,7 @@ async function main(): Promise<void> {
   log('loading the corpus model ...');
   const objects = loadCorpus(corpus);
 
-  // kube-score and Kyverno per file: agreement data, and the files each aborts on.
+  // kube-score per file and Kyverno per batch: agreement data, and the files each aborts on.
   const yamlFiles = listFiles(corpus, isYaml);
   const perFile: PeerRuns = {};
   const ks = status.find((s) => s.name === 'kubeScore' && s.ok);
@@ -288,7 +288,7 @@ async function main(): Promise<void> {
   const kyCorpus = inputs.find((i) => i.name === 'corpus')?.fileArgs.kyverno.length ?? 0;
   if (perFile.kyverno && kyCorpus > 1) {
     const multi = inputs.filter((i) => i.fileArgs.kyverno.length > 1).map((i) => i.name);
-    notes.push(`Kyverno panics when two input objects share kind, namespace and name (it loads them all into a fake API client: "customresourcedefinitions … already exists"; argo-cd's install variants sit side by side in the corpus), so on ${multi.join(', ')} (and the scaled copies) it runs as ${kyCorpus} \`kyverno apply\` processes one after another, each on files whose objects are distinct, timed together as one run (bench/peers/kyverno.ts).`);
+    notes.push(`Kyverno panics when two input objects share kind, namespace and name (it loads them all into a fake API client: "customresourcedefinitions … already exists"; argo-cd's install variants sit side by side in the corpus), so on ${multi.join(', ')} and the scaled copies it runs as several \`kyverno apply\` processes one after another (${kyCorpus} on the corpus), each on files whose objects are distinct, timed together as one run (bench/peers/kyverno.ts).`);
   }
   const scaledBase = join(tmpdir(), 'kubeharden-bench-peers');
   const scaledInputs: BenchInput[] = [];
