@@ -10,7 +10,7 @@
  */
 import { objectFromJson } from '../load/plain-object.js';
 import type { Endpoint, PodClass, Reachability } from './engine.js';
-import { IpSet, PRIVATE_RANGES, PUBLIC_INTERNET, parseAddressOrCidr, type Address } from './ip.js';
+import { IpSet, PRIVATE_RANGES, PUBLIC_INTERNET, coversPublicInternet, parseAddressOrCidr, type Address } from './ip.js';
 import { addressPieces } from './pieces.js';
 import { PortSet } from './ports.js';
 import { allowsAll, rulesOf, type Direction, type NetPolicy, type Rule } from './policy.js';
@@ -104,6 +104,7 @@ function keyOutcomes(reqs: readonly Requirement[], avoid?: string): { present: b
 
 /** Can this namespace selector match some namespace (existing or not) other than `own`? */
 export function canMatchOtherNamespace(sel: Selector, own: string): boolean {
+  if (sel.invalid) return false;
   const byKey = new Map<string, Requirement[]>();
   for (const r of sel.requirements) byKey.set(r.key, [...(byKey.get(r.key) ?? []), r]);
   for (const [key, reqs] of byKey) {
@@ -176,7 +177,7 @@ function ingressExposure(engine: Reachability, cls: PodClass, e: Partial<Workloa
       }
     }
   }
-  if (e.fromInternet) e.fromInternet.wideOpen = e.fromInternet.wideOpen || publicSet.covers(PUBLIC_INTERNET);
+  if (e.fromInternet) e.fromInternet.wideOpen = e.fromInternet.wideOpen || coversPublicInternet(publicSet);
 }
 
 /** Ports allowed to every piece of `set` (intersection) and to some piece (union). */

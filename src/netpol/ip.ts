@@ -301,3 +301,13 @@ export const PUBLIC_INTERNET: IpSet = NON_PUBLIC.reduce((s, c) => s.minus(IpSet.
 
 /** Private ranges where API servers and nodes usually live (RFC 1918, and IPv6 unique-local). */
 export const PRIVATE_RANGES: IpSet = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'].reduce((s, c) => s.union(IpSet.of(parseCidr(c)!)), IpSet.EMPTY);
+
+/**
+ * Covers the whole public internet of one address family (0.0.0.0/0 minus private ranges is
+ * "the internet" for an IPv4 cluster, even without a word about IPv6).
+ */
+export function coversPublicInternet(set: IpSet): boolean {
+  const v4 = PUBLIC_INTERNET.intersect(IpSet.of(parseCidr('0.0.0.0/0')!));
+  const v6 = PUBLIC_INTERNET.intersect(IpSet.of(parseCidr('::/0')!));
+  return set.covers(v4) || set.covers(v6);
+}

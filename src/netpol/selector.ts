@@ -20,6 +20,8 @@ export type Requirement =
 export interface Selector {
   /** Selects everything (no matchLabels, no matchExpressions). */
   readonly empty: boolean;
+  /** The API server would reject it: it selects nothing (never wider than written). */
+  readonly invalid: boolean;
   /** kubectl's notation: `app=web,tier in (a,b),!legacy`; `{}` for the empty selector. */
   readonly text: string;
   /** The requirements, ANDed (matchLabels entries become single-value `In`). */
@@ -50,6 +52,12 @@ const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 
 /** Validates and compiles a LabelSelector at `path`. Problems make the policy invalid (the API server rejects it). */
 export function compileSelector(raw: unknown, path: Path, problems: SelectorProblem[]): Selector {
+  const before = problems.length;
+  const reqs = readRequirements(raw, path, problems);
+  return makeSelector(reqs, problems.length > before);
+}
+
+function readRequirements(raw: unknown, path: Path, problems: SelectorProblem[]): Requirement[] {
   const sel = asMap(raw) ?? {};
   if (raw !== undefined && raw !== null && !isMap(raw)) problems.push({ path, message: 'must be a label selector (a map)' });
   const reqs: Requirement[] = [];
@@ -104,16 +112,18 @@ export function compileSelector(raw: unknown, path: Path, problems: SelectorProb
       reqs.push({ op: op as 'Exists' | 'DoesNotExist', key });
     }
   });
-  return makeSelector(reqs);
+  return reqs;
 }
 
-function makeSelector(reqs: Requirement[]): Selector {
+function makeSelector(reqs: Requirement[], invalid = false): Selector {
   const has = Object.prototype.hasOwnProperty;
   return {
-    empty: reqs.length === 0,
-    text: reqs.length === 0 ? '{}' : reqs.map(requirementText).join(','),
+    empty: reqs.length === 0 && !invalid,
+    invalid,
+    text: invalid ? '(invalid selector)' : reqs.length === 0 ? '{}' : reqs.map(requirementText).join(','),
     requirements: reqs,
     matches(labels: Labels): boolean {
+      if (invalid) return false;
       for (const r of reqs) {
         const present = has.call(labels, r.key);
         switch (r.op) {

@@ -70,6 +70,8 @@ export interface World {
   namespace(name: string): NamespaceInfo;
   /** Policies of other engines that may select pods of this namespace. */
   foreignFor(namespace: string): readonly ForeignPolicy[];
+  /** The endpoint of a pod spec found in the input (pods and hostNetwork pods alike). */
+  endpointOf(target: PodTarget): PodEndpoint | undefined;
 }
 
 /** Kinds of other policy engines that isolate pods too. */
@@ -157,10 +159,12 @@ export function buildWorld(index: ObjectIndex, opts: WorldOptions = {}): World {
   }
   const pods: PodEndpoint[] = [];
   const hostNetworkPods: PodEndpoint[] = [];
+  const byTarget = new Map<PodTarget, PodEndpoint>();
   for (const t of index.pods) {
     if (opts.podsOnly && t.owner.kind !== 'Pod') continue;
     const e = podEndpoint(t, opts);
     (e.hostNetwork ? hostNetworkPods : pods).push(e);
+    byTarget.set(t, e);
   }
   const synthesized = new Map<string, NamespaceInfo>();
   const namespace = (name: string): NamespaceInfo => {
@@ -180,14 +184,8 @@ export function buildWorld(index: ObjectIndex, opts: WorldOptions = {}): World {
     foreign,
     namespace,
     foreignFor: (ns) => (foreign.length === 0 ? [] : [...clusterForeign, ...foreign.filter((f) => f.namespace === ns)]),
+    endpointOf: (t) => byTarget.get(t),
   };
-}
-
-const worldOf = (index: ObjectIndex): World => buildWorld(index);
-
-/** The world of a scan, built once per ObjectIndex (for checks). */
-export function worldFor(index: ObjectIndex): World {
-  return index.derived(worldOf);
 }
 
 export function workloadText(w: Workload): string {

@@ -99,7 +99,7 @@ export function randomWorld(seed: number, queryCount: number): RandomWorld {
   const selector = (keys: Record<string, string[]>, allowEmpty: boolean, nsKey: boolean): Json => {
     const sel: Json = {};
     if (allowEmpty && chance(0.25)) return sel;
-    const all = { ...keys, ...(nsKey ? { 'kubernetes.io/metadata.name': nsNames } : {}) };
+    const all: Record<string, string[]> = { ...keys, ...(nsKey ? { 'kubernetes.io/metadata.name': nsNames } : {}) };
     const ml: Record<string, string> = {};
     const me: Json[] = [];
     const count = int(1, 2);
