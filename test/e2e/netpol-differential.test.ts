@@ -21,10 +21,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { objectFromJson } from '../../src/load/plain-object.js';
+import { loadText } from '../../src/load/index.js';
+import { canReach, parsePortArg, resolveArg } from '../../src/netpol/query.js';
+import type { PodEndpoint } from '../../src/netpol/world.js';
+import { parseTables } from '../netpol/truth-tables.js';
+import { REPO_ROOT } from '../shared.js';
 import { ObjectIndex } from '../../src/engine/object-index.js';
 import { buildWorld } from '../../src/netpol/world.js';
 import { Reachability, type Endpoint } from '../../src/netpol/engine.js';
@@ -134,4 +139,57 @@ test('the random worlds use every construct', () => {
     'IPv6 ipBlock': /"cidr":"[0-9a-f]*::/,
   };
   for (const [name, re] of Object.entries(constructs)) assert.ok(count(re) >= 50, `${name}: only ${count(re)} worlds use it`);
+});
+
+test('the hand-written truth tables agree with the Cyclonus policy engine', (t) => {
+  const oracle = oracleBinary();
+  if (!oracle.path) {
+    if (process.env.CI) throw new Error(`NOT RUN: ${oracle.reason}`);
+    t.skip(oracle.reason);
+    return;
+  }
+  const dir = join(REPO_ROOT, 'src/netpol/fixtures/truth-tables');
+  let cells = 0;
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml') && !f.endsWith('.base.yaml'))) {
+    const text = readFileSync(join(dir, file), 'utf8');
+    const base = /^# base: (\S+)$/m.exec(text)?.[1];
+    const objects = [...(base ? loadText(readFileSync(join(dir, base)), base).objects : []), ...loadText(Buffer.from(text), file).objects];
+    const index = new ObjectIndex(objects);
+    const world = buildWorld(index);
+    const engine = new Reachability(world);
+    const services = (ns: string, name: string) => index.get('Service', ns, name)?.object as Record<string, unknown> | undefined;
+    // The oracle's world: one pod per kubeharden pod endpoint, the policies as written.
+    const podIndex = new Map(world.pods.map((p, i) => [p, i]));
+    const namespaces = [...new Set(world.pods.map((p) => p.namespace))].map((n) => ({ name: n, labels: world.namespace(n).labels }));
+    const pods = world.pods.map((p, i) => ({ namespace: p.namespace, name: `${p.workload.name}-${i}`, labels: p.labels, ip: `10.244.9.${i + 1}`, ports: p.ports.map((cp) => ({ name: cp.name ?? '', port: cp.port, protocol: cp.protocol })) }));
+    const queries: RandomWorld['queries'] = [];
+    const expected: boolean[] = [];
+    const endpointOf = (arg: string): RandomWorld['queries'][number]['src'] => {
+      const r = resolveArg(arg, world, engine, services);
+      const e = r.endpoints[0].endpoint;
+      assert.equal(r.endpoints.length, 1, `${arg} is one endpoint`);
+      if (e.kind === 'ip') return { ip: arg };
+      assert.equal(e.kind, 'pod');
+      return { pod: podIndex.get((e as { cls: { members: PodEndpoint[] } }).cls.members[0])! };
+    };
+    for (const table of parseTables(text)) {
+      for (const row of table.rows) {
+        row.marks.forEach((mark, j) => {
+          if (mark === '-') return;
+          let port = table.port;
+          // A Service column translates its port, as can-reach does.
+          const translated = canReach(engine, resolveArg(row.src, world, engine, services), resolveArg(table.columns[j], world, engine, services), parsePortArg(`${table.port}/${table.protocol}`)).pairs[0].port;
+          if (translated) port = translated.port;
+          queries.push({ src: endpointOf(row.src), dst: endpointOf(table.columns[j]), port, protocol: table.protocol });
+          expected.push(mark === 'Y');
+        });
+      }
+    }
+    const out = runOracle(oracle.path, [{ namespaces, pods, policies: world.policies.map((p) => p.object.object as Json), queries }]);
+    assert.equal(out.worlds[0].error, undefined);
+    out.worlds[0].results.forEach((r, i) => assert.equal(r.allowed, expected[i], `${file}: ${JSON.stringify(queries[i])}`));
+    cells += queries.length;
+  }
+  console.log(`truth tables: ${cells} cells agree with the oracle`);
+  assert.ok(cells > 50);
 });
