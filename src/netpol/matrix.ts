@@ -11,7 +11,7 @@ import type { Endpoint, PodClass, Reachability } from './engine.js';
 import { IpSet, PUBLIC_INTERNET, parseAddressOrCidr } from './ip.js';
 import { addressPieces } from './pieces.js';
 import { PortSet } from './ports.js';
-import type { PodEndpoint, Workload, World } from './world.js';
+import type { PodEndpoint, Workload } from './world.js';
 
 export interface ExternalSpec {
   name: string;
