@@ -41,7 +41,7 @@ export function sideLines(side: SideVerdict, subject: string, otherText: string,
   if (rules.length === 0) {
     lines.push(`  denied: ${side.isolating.length === 1 ? 'the policy has' : 'these policies have'} no ${dir} rule (${side.direction === 'Ingress' ? 'ingress' : 'egress'}: [] or absent denies all)`);
   } else {
-    lines.push(`  denied: none of their ${plural(rules.length, `${dir} rule`)} allows ${otherText} on ${portText(port)}`);
+    lines.push(`  denied: no ${dir} rule allows ${otherText} on ${portText(port)} (${plural(rules.length, 'rule')} in ${plural(side.isolating.length, 'policy', 'policies')}):`);
     for (const rule of rules) {
       const m = side.matches.find((x) => x.rule === rule);
       const why = m ? (m.ports.isEmpty ? 'its peers match, but its ports resolve to none here (a named port the destination lacks?)' : `its peers match, but it allows only ${m.ports.toString()}`) : `no peer matches ${otherText}`;
