@@ -110,12 +110,14 @@ function graphSvg(m: Matrix): string {
     const name = n.kind === 'external' ? n.label : n.workload!.name;
     const sub = n.kind === 'external' ? 'external' : n.workload!.kind;
     const badges: string[] = [];
-    if (g.openTo.has(i)) badges.push('open to all');
-    if (g.openFrom.has(i)) badges.push('reaches all');
+    if (n.kind === 'workload' && !n.ingressIsolated && !n.egressIsolated) badges.push('OPEN both ways');
+    else if (n.kind === 'workload' && !n.ingressIsolated) badges.push('ingress open');
+    else if (n.kind === 'workload' && !n.egressIsolated) badges.push('egress open');
+    if (g.openTo.has(i) || g.openFrom.has(i)) badges.push(g.openTo.has(i) && g.openFrom.has(i) ? 'all ⇄ all' : g.openTo.has(i) ? 'all → it' : 'it → all');
     const badge = badges.length ? `<text x="${p.x + W - 6}" y="${p.y + 13}" class="badge">${esc(badges.join(' · '))}</text>` : '';
     return `<g class="node" data-id="${esc(n.id)}" data-isolation="${iso}"><title>${esc(nodeTitle(n))}</title><rect x="${p.x}" y="${p.y}" width="${W}" height="${H}" rx="8" class="${iso}"/><text x="${p.x + 8}" y="${p.y + 16}" class="name">${esc(name.length > 24 ? `${name.slice(0, 23)}…` : name)}</text><text x="${p.x + 8}" y="${p.y + 31}" class="kind">${esc(sub)}</text>${badge}</g>`;
   });
-  return `<section><h2>Graph</h2><p class="note">Arrows are allowed connections (red: every port). A red badge replaces the arrows of a workload that every source reaches, or that reaches every destination.</p><div class="scroll"><svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="reachability graph"><defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="#5c6bc0"/></marker><marker id="arrow-all" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="#c62828"/></marker></defs>${parts.join('')}${edges.join('')}${nodes.join('')}</svg></div></section>`;
+  return `<section><h2>Graph</h2><p class="note">Arrows are allowed connections (red: every port). Red labels name the directions no policy isolates; "all → it" (or "it → all") replaces the arrows of a workload that every source reaches on every port (or that reaches every destination).</p><div class="scroll"><svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="reachability graph"><defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="#5c6bc0"/></marker><marker id="arrow-all" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="#c62828"/></marker></defs>${parts.join('')}${edges.join('')}${nodes.join('')}</svg></div></section>`;
 }
 
 function heatmap(m: Matrix): string {
