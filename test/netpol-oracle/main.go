@@ -88,7 +88,7 @@ type output struct {
 // defaultPolicyTypes applies the API server's defaulting, which Cyclonus expects to have
 // happened (it panics on an empty policyTypes): a copy of SetDefaults_NetworkPolicy in
 // k8s.io/kubernetes/pkg/apis/networking/v1/defaults.go. kubeharden's own defaulting is checked
-// against the real kube-apiserver separately (test/e2e/netpol-apiserver.test.ts).
+// against the real kube-apiserver separately (test/e2e/netpol-live.test.ts).
 func defaultPolicyTypes(np *networkingv1.NetworkPolicy) {
 	if len(np.Spec.PolicyTypes) == 0 {
 		np.Spec.PolicyTypes = []networkingv1.PolicyType{networkingv1.PolicyTypeIngress}
