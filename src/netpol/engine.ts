@@ -91,8 +91,13 @@ export class Reachability {
   readonly #classByPod = new Map<PodEndpoint, PodClass>();
   readonly #selecting = new Map<PodClass, NetPolicy[]>();
   readonly #isolating = new Map<PodClass, { Ingress: NetPolicy[]; Egress: NetPolicy[] }>();
-  /** Per policy-set key and other end: the ports allowed (the matrix's hot cache). */
-  readonly #sideCache = new Map<string, Map<PodClass, PortSet>>();
+  /** Side profiles: interned by key; per class its [egress, ingress] profile; per profile its row over classes. */
+  readonly #profileIds = new Map<string, number>();
+  readonly #profileSubjects: Array<{ cls: PodClass; direction: Direction }> = [];
+  readonly #classProfiles: Array<[number, number] | undefined> = [];
+  readonly #rows: Array<PortSet[] | undefined> = [];
+  readonly #peerClassCache = new Map<Peer, readonly PodClass[]>();
+  #byNamespace: Map<string, PodClass[]> | undefined;
 
   constructor(
     readonly world: World,
@@ -203,32 +208,79 @@ export class Reachability {
     return { ...base, selecting, isolating, status: 'isolated', matches, ports, cniDependent };
   }
 
-  /** The ports one side allows (no explanation), cached per (policy set, other end) for pod ends. */
+  /**
+   * The ports one side allows (no explanation). Between pods of the world it reads one row of
+   * the side table: classes with the same isolating policies (and, for ingress, the same container
+   * ports, which named ports resolve against) share a profile, and a profile's row holds the
+   * ports for every other class, computed in one pass over its rules.
+   */
   sidePorts(direction: Direction, subject: PodClass, other: Endpoint): PortSet {
-    const isolating = this.isolating(subject, direction);
-    if (isolating.length === 0) return PortSet.ALL;
-    if (other.kind !== 'pod') return this.side(direction, { kind: 'pod', cls: subject }, other).ports;
-    // Egress rules resolve named ports against `other` (the destination): the result depends on
-    // the policy set and `other` only. Ingress rules resolve them against `subject` itself.
-    const key = `${direction[0]}${isolating.map((p) => this.#policyId(p)).join(',')}${direction === 'Ingress' ? `|${subject.portsKey}` : ''}`;
-    let cache = this.#sideCache.get(key);
-    if (!cache) this.#sideCache.set(key, (cache = new Map()));
-    let ports = cache.get(other.cls);
-    if (ports === undefined) {
-      ports = PortSet.NONE;
-      const dst: Endpoint = direction === 'Egress' ? other : { kind: 'pod', cls: subject };
-      for (const p of isolating) {
-        for (const rule of rulesOf(p, direction)) {
-          if (rule.peers === undefined || rule.peers.some((peer) => this.peerMatches(peer, p, other))) {
-            ports = ports.union(this.rulePorts(rule, dst));
-            if (ports.isAll) break;
-          }
-        }
-        if (ports.isAll) break;
-      }
-      cache.set(other.cls, ports);
+    if (this.isolating(subject, direction).length === 0) return PortSet.ALL;
+    if (other.kind !== 'pod' || subject.id < 0 || other.cls.id < 0) return this.side(direction, { kind: 'pod', cls: subject }, other).ports;
+    return this.#row(this.#profile(subject, direction))[other.cls.id];
+  }
+
+  /** Interned (direction, isolating policies[, container ports]) of a class. */
+  #profile(cls: PodClass, direction: Direction): number {
+    const slot = direction === 'Egress' ? 0 : 1;
+    let ids = this.#classProfiles[cls.id];
+    if (!ids) this.#classProfiles[cls.id] = ids = [-1, -1];
+    if (ids[slot] >= 0) return ids[slot];
+    // Egress rules resolve named ports against the other end (the destination); ingress rules
+    // against the subject itself: its ports are part of an ingress profile.
+    const key = `${direction[0]}${this.isolating(cls, direction).map((p) => this.#policyId(p)).join(',')}${direction === 'Ingress' ? `|${cls.portsKey}` : ''}`;
+    let id = this.#profileIds.get(key);
+    if (id === undefined) {
+      id = this.#profileSubjects.length;
+      this.#profileIds.set(key, id);
+      this.#profileSubjects.push({ cls, direction });
     }
-    return ports;
+    ids[slot] = id;
+    return id;
+  }
+
+  #row(profile: number): PortSet[] {
+    const cached = this.#rows[profile];
+    if (cached) return cached;
+    const { cls: subject, direction } = this.#profileSubjects[profile];
+    const row = new Array<PortSet>(this.classes.length).fill(PortSet.NONE);
+    const self: Endpoint = { kind: 'pod', cls: subject };
+    for (const p of this.isolating(subject, direction)) {
+      for (const rule of rulesOf(p, direction)) {
+        const matched = rule.peers === undefined ? this.classes : this.#ruleClasses(rule, p);
+        const fixed = direction === 'Ingress' ? this.rulePorts(rule, self) : rule.namedPorts.length === 0 ? rule.numericPorts : undefined;
+        for (const c of matched) row[c.id] = row[c.id].union(fixed ?? this.rulePorts(rule, { kind: 'pod', cls: c }));
+      }
+    }
+    this.#rows[profile] = row;
+    return row;
+  }
+
+  /** The classes some peer of the rule matches, each once. */
+  #ruleClasses(rule: Rule, policy: NetPolicy): readonly PodClass[] {
+    const peers = rule.peers ?? [];
+    if (peers.length === 1) return this.#peerClasses(peers[0], policy);
+    const seen = new Set<PodClass>();
+    for (const peer of peers) for (const c of this.#peerClasses(peer, policy)) seen.add(c);
+    return [...seen];
+  }
+
+  /** The classes a peer matches (computed once per peer: namespaces first, then pods). */
+  #peerClasses(peer: Peer, policy: NetPolicy): readonly PodClass[] {
+    let out = this.#peerClassCache.get(peer);
+    if (out) return out;
+    if (peer.kind === 'ipBlock') {
+      out = this.options.podIpBlocks === 'apply' ? this.classes.filter((c) => c.ip && peer.set.has(c.ip)) : [];
+    } else {
+      if (!this.#byNamespace) {
+        this.#byNamespace = new Map();
+        for (const c of this.classes) this.#byNamespace.set(c.namespace, [...(this.#byNamespace.get(c.namespace) ?? []), c]);
+      }
+      const namespaces = peer.namespaceSelector ? [...this.#byNamespace.keys()].filter((ns) => peer.namespaceSelector!.matches(this.world.namespace(ns).labels)) : [policy.namespace];
+      out = namespaces.flatMap((ns) => this.#byNamespace!.get(ns) ?? []).filter((c) => peer.podSelector === undefined || peer.podSelector.matches(c.labels));
+    }
+    this.#peerClassCache.set(peer, out);
+    return out;
   }
 
   /** Ports allowed from `src` to `dst` (both sides). */

@@ -11,12 +11,10 @@ import { objectFromJson } from '../load/plain-object.js';
 import type { LoadedObject } from '../load/types.js';
 import { asList, asMap, asString } from '../k8s/json.js';
 import { parseAddress, type Address } from './ip.js';
-import type { Workload } from './world.js';
 import { isForeignPolicy } from './world.js';
 
 export interface LiveNetpol {
   objects: LoadedObject[];
-  ownerOf: (pod: LoadedObject) => Workload | undefined;
   errors: string[];
   apiServer?: { addresses: Address[]; ports: number[] };
   server: string;
@@ -133,27 +131,6 @@ export async function loadLiveNetpol(opts: { kubeconfig?: string; context?: stri
     // Without them, exposure answers "maybe" for the API server (it says why).
   }
 
-  // Pods → the workload that owns them (ReplicaSet → Deployment, Job → CronJob).
-  const byKey = new Map<string, LoadedObject>();
-  for (const o of objects) byKey.set(`${o.kind}/${o.namespace ?? ''}/${o.name}`, o);
-  const controllerOf = (o: LoadedObject): { kind: string; name: string } | undefined => {
-    const refs = asList(asMap(o.object.metadata)?.ownerReferences).map(asMap);
-    const c = refs.find((r) => r?.controller === true) ?? refs[0];
-    return c && typeof c.kind === 'string' && typeof c.name === 'string' ? { kind: c.kind, name: c.name } : undefined;
-  };
-  const ownerOf = (pod: LoadedObject): Workload | undefined => {
-    const ns = pod.namespace ?? 'default';
-    let ref = controllerOf(pod);
-    if (!ref) return undefined;
-    for (let depth = 0; depth < 3; depth++) {
-      const owner = byKey.get(`${ref.kind}/${ns}/${ref.name}`);
-      const up = owner ? controllerOf(owner) : undefined;
-      if (!up || (ref.kind !== 'ReplicaSet' && ref.kind !== 'Job')) break;
-      ref = up;
-    }
-    const object = byKey.get(`${ref.kind}/${ns}/${ref.name}`) ?? objectFromJson({ apiVersion: 'v1', kind: ref.kind, metadata: { name: ref.name, namespace: ns } }, 'cluster');
-    return { kind: ref.kind, name: ref.name, namespace: ns, object };
-  };
   const ctx = kc.getCurrentContext();
-  return { objects, ownerOf, errors, ...(apiServer ? { apiServer } : {}), server: kc.getCurrentCluster()?.server ?? '', context: ctx };
+  return { objects, errors, ...(apiServer ? { apiServer } : {}), server: kc.getCurrentCluster()?.server ?? '', context: ctx };
 }

@@ -147,6 +147,47 @@ spec: {}
   });
 });
 
+describe('ownership', () => {
+  it('folds the pods of a cluster dump into their Deployment, and does not count its templates again', () => {
+    const w = buildWorld(
+      index(`apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec: {template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c, image: i}]}}}
+---
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: web-5d8f, namespace: shop, ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: web, controller: true}]}
+spec: {template: {metadata: {labels: {app: web, pod-template-hash: 5d8f}}, spec: {containers: [{name: c, image: i}]}}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web-5d8f-a, namespace: shop, labels: {app: web, pod-template-hash: 5d8f}, ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-5d8f, controller: true}]}
+spec: {containers: [{name: c, image: i}]}
+status: {podIP: 10.244.0.7}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: job-x, namespace: shop, ownerReferences: [{apiVersion: batch/v1, kind: Job, name: nightly-123, controller: true}]}
+spec: {containers: [{name: c, image: i}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec: {template: {metadata: {labels: {app: api}}, spec: {containers: [{name: c, image: i}]}}}
+`),
+    );
+    assert.deepEqual(
+      w.pods.map((p) => [p.workload.kind, p.workload.name, p.podName ?? '-', p.ip ? 'ip' : '-']),
+      [
+        ['Deployment', 'web', 'web-5d8f-a', 'ip'],
+        ['Job', 'nightly-123', 'job-x', '-'],
+        ['Deployment', 'api', '-', '-'],
+      ],
+    );
+  });
+});
+
 describe('exposure helpers', () => {
   it('knows when a namespace selector can admit another namespace', () => {
     const sel = (s: unknown) => compileSelector(s, [], []);

@@ -15,6 +15,7 @@ import type { PodTarget } from '../k8s/pod-spec.js';
 import { parseAddress, type Address } from './ip.js';
 import { isProtocol, type Protocol } from './ports.js';
 import { isCoreNetworkPolicy, readPolicy, type NetPolicy } from './policy.js';
+import { ownership, type Ownership } from './owners.js';
 
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
@@ -116,16 +117,15 @@ export function containerPorts(spec: Record<string, unknown>): ContainerPort[] {
 }
 
 export interface WorldOptions {
-  /** Live: the workload that owns a pod (ownerReferences followed up to the top controller). */
-  ownerOf?: (pod: LoadedObject) => Workload | undefined;
   /** Live: only Pod objects are endpoints (ReplicaSet and Job templates are listed to name owners). */
   podsOnly?: boolean;
 }
 
-function podEndpoint(t: PodTarget, opts: WorldOptions): PodEndpoint {
+function podEndpoint(t: PodTarget, owners: Ownership): PodEndpoint {
   const namespace = t.owner.namespace ?? 'default';
   const isPod = t.owner.kind === 'Pod' && t.specPath.length === 1;
-  const workload = (isPod && opts.ownerOf?.(t.owner)) || { kind: t.owner.kind, name: t.owner.name, namespace, object: t.owner };
+  // A pod with ownerReferences is folded into the workload that owns it.
+  const workload = (isPod && owners.ownerOf(t.owner)) || { kind: t.owner.kind, name: t.owner.name, namespace, object: t.owner };
   const ipText = isPod ? asString(asMap(t.owner.object.status)?.podIP) : undefined;
   const ip = ipText ? parseAddress(ipText) : undefined;
   return {
@@ -160,9 +160,14 @@ export function buildWorld(index: ObjectIndex, opts: WorldOptions = {}): World {
   const pods: PodEndpoint[] = [];
   const hostNetworkPods: PodEndpoint[] = [];
   const byTarget = new Map<PodTarget, PodEndpoint>();
+  const owners = ownership(index.objects);
+  // Where the input holds a controller's real pods (a cluster, or a dump of one), they stand for
+  // it: its own pod template (and its ReplicaSets') would count the same workload twice.
+  const represented = new Set<LoadedObject>();
+  for (const o of index.ofKind('Pod')) for (const c of owners.chain(o)) represented.add(c);
   for (const t of index.pods) {
-    if (opts.podsOnly && t.owner.kind !== 'Pod') continue;
-    const e = podEndpoint(t, opts);
+    if (t.owner.kind !== 'Pod' && (opts.podsOnly || represented.has(t.owner))) continue;
+    const e = podEndpoint(t, owners);
     (e.hostNetwork ? hostNetworkPods : pods).push(e);
     byTarget.set(t, e);
   }

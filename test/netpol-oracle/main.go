@@ -13,6 +13,8 @@
 //	      "evaluateSeconds": s}
 //
 // "repeat" evaluates every query n times (for the benchmark's timing; results are from the first).
+// A world's "matrix": [{"port", "protocol"}] also evaluates every ordered pod pair on each of those
+// ports (the benchmark's all-pairs question) and reports how many were allowed ("matrixAllowed").
 package main
 
 import (
@@ -62,6 +64,12 @@ type world struct {
 	Pods       []pod                         `json:"pods"`
 	Policies   []*networkingv1.NetworkPolicy `json:"policies"`
 	Queries    []query                       `json:"queries"`
+	Matrix     []probePort                   `json:"matrix"`
+}
+
+type probePort struct {
+	Port     int    `json:"port"`
+	Protocol string `json:"protocol"`
 }
 
 type input struct {
@@ -76,8 +84,9 @@ type result struct {
 }
 
 type worldOutput struct {
-	Results []result `json:"results"`
-	Error   string   `json:"error,omitempty"`
+	Results       []result `json:"results"`
+	MatrixAllowed int      `json:"matrixAllowed"`
+	Error         string   `json:"error,omitempty"`
 }
 
 type output struct {
@@ -96,6 +105,11 @@ func defaultPolicyTypes(np *networkingv1.NetworkPolicy) {
 			np.Spec.PolicyTypes = append(np.Spec.PolicyTypes, networkingv1.PolicyTypeEgress)
 		}
 	}
+}
+
+type matrixPeer struct {
+	peer *matcher.TrafficPeer
+	pod  *pod
 }
 
 func peer(w *world, nsLabels map[string]map[string]string, e endpoint) (*matcher.TrafficPeer, *pod, error) {
@@ -148,6 +162,30 @@ func evaluate(w *world, repeat int) (out worldOutput) {
 			}
 		}
 		traffic[i] = &matcher.Traffic{Source: src, Destination: dst, ResolvedPort: q.Port, ResolvedPortName: portName, Protocol: v1.Protocol(q.Protocol)}
+	}
+	if len(w.Matrix) > 0 {
+		peers := make([]*matrixPeer, len(w.Pods))
+		for i := range w.Pods {
+			idx := i
+			tp, p, _ := peer(w, nsLabels, endpoint{Pod: &idx})
+			peers[i] = &matrixPeer{peer: tp, pod: p}
+		}
+		for _, src := range peers {
+			for _, dst := range peers {
+				for _, pp := range w.Matrix {
+					name := ""
+					for _, cp := range dst.pod.Ports {
+						if cp.Port == pp.Port && cp.Protocol == pp.Protocol {
+							name = cp.Name
+						}
+					}
+					t := &matcher.Traffic{Source: src.peer, Destination: dst.peer, ResolvedPort: pp.Port, ResolvedPortName: name, Protocol: v1.Protocol(pp.Protocol)}
+					if policy.IsTrafficAllowed(t).IsAllowed() {
+						out.MatrixAllowed++
+					}
+				}
+			}
+		}
 	}
 	out.Results = make([]result, len(traffic))
 	for r := 0; r < repeat; r++ {

@@ -30,7 +30,7 @@ export interface OracleResult {
 }
 
 export interface OracleOutput {
-  worlds: Array<{ results: OracleResult[]; error?: string }>;
+  worlds: Array<{ results: OracleResult[]; matrixAllowed?: number; error?: string }>;
   evaluateSeconds: number;
 }
 

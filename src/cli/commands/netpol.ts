@@ -122,7 +122,7 @@ async function loadSource(flags: SourceFlags): Promise<NetpolSource> {
     throw new InputFailure(`cannot read the cluster: ${(e as Error).message}`);
   }
   errors.push(...live.errors);
-  const world = worldFrom(live.objects, flags, errors, { ownerOf: live.ownerOf, podsOnly: true });
+  const world = worldFrom(live.objects, flags, errors, { podsOnly: true });
   failOnErrors(errors, flags);
   const index = new ObjectIndex(live.objects);
   return {
