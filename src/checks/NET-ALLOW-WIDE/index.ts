@@ -49,7 +49,9 @@ export const check: ObjectCheck = {
     for (const rule of p.ingress) {
       const ports = rule.ports === undefined ? 'on every port' : `on ${rule.ports.map((x) => `${x.protocol} ${x.port ?? 'all'}${x.endPort ? `-${x.endPort}` : ''}`).join(', ')}`;
       if (rule.peers === undefined) {
-        add(rule.path, `every source, including the internet (the rule has no \`from\`), ${ports}`);
+        // Limited to some ports, it is usually deliberate: clients whose addresses are unknown
+        // (the API server calling a webhook, a load balancer's nodes). On every port it undoes the deny.
+        add(rule.path, `every source, including the internet (the rule has no \`from\`), ${ports}`, rule.ports === undefined ? undefined : 'low');
         continue;
       }
       for (const peer of rule.peers) {
