@@ -43,6 +43,8 @@ const VENDOR = {
   pino: 'pino', // webhook
   'prom-client': 'prom-client', // webhook
   selfsigned: 'selfsigned', // webhook --tls-self-signed
+  '@sigstore/verify': 'sigstore-verify', // image gate: Sigstore bundle signatures
+  '@sigstore/bundle': 'sigstore-bundle', // image gate: Sigstore bundle signatures
 };
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, legalComments: 'eof', logLevel: 'warning', write: false };
 /** esbuild lays the output out for dist/ (source maps point from there to src/); it is written to `out`. */

@@ -12,6 +12,7 @@
 import { parse, stringify } from 'yaml';
 import { loadConfig } from '../engine/config.js';
 import { isMap } from '../k8s/json.js';
+import { inlineImageKeys, imageInstallNeeds } from './images.js';
 import { compilePolicy, DEFAULT_POLICY, type Mode, type PolicySpec } from './policy.js';
 import type { GeneratedCerts } from './tls.js';
 
@@ -95,13 +96,15 @@ export function policyForInstall(opts: Pick<InstallOptions, 'policy' | 'policyDi
         const { exclude: _exclude, ...usable } = base;
         spec.profiles[name] = { ...usable, ...rest } as (typeof spec.profiles)[string];
       }
+      inlineImageKeys(spec.profiles as Record<string, unknown>, opts.policyDir);
     }
   } else {
     spec = structuredClone(DEFAULT_POLICY);
     spec.rules = [{ name: 'default', [opts.mode]: 'default' }];
     spec.clusterScoped = { [opts.mode]: 'default' };
   }
-  compilePolicy(spec, { webhookNamespace, source: 'policy' }); // throws PolicyError with the field at fault
+  // Throws PolicyError with the field at fault. The files an image policy names are paths in the pod: not read here.
+  compilePolicy(spec, { webhookNamespace, source: 'policy', images: { validateOnly: true } });
   return spec;
 }
 
@@ -115,7 +118,10 @@ export function installManifests(o: InstallOptions): Obj[] {
   const service = NAME;
   const sans = [service, `${service}.${ns}`, `${service}.${ns}.svc`, `${service}.${ns}.svc.cluster.local`];
   const tlsSecret = o.certs.kind === 'secret' ? o.certs.secretName : `${NAME}-tls`;
-  const policyYaml = stringify(policyForInstall(o, ns), { lineWidth: 0 });
+  const policySpec = policyForInstall(o, ns);
+  const policyYaml = stringify(policySpec, { lineWidth: 0 });
+  // Image rules need registries (DNS, HTTPS) and a writable cache directory.
+  const images = imageInstallNeeds(policySpec.profiles as Record<string, unknown>);
   const out: Obj[] = [];
 
   out.push({
@@ -265,12 +271,14 @@ export function installManifests(o: InstallOptions): Obj[] {
                 { name: 'tls', mountPath: '/etc/kubeharden/tls', readOnly: true },
                 { name: 'policy', mountPath: '/etc/kubeharden/policy', readOnly: true },
                 { name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true },
+                ...images.cacheDirs.map((d, i) => ({ name: `image-cache-${i}`, mountPath: d })),
               ],
             },
           ],
           volumes: [
             { name: 'tls', secret: { secretName: tlsSecret, defaultMode: 0o440 } },
             { name: 'policy', configMap: { name: `${NAME}-policy`, defaultMode: 0o440 } },
+            ...images.cacheDirs.map((_d, i) => ({ name: `image-cache-${i}`, emptyDir: { sizeLimit: '256Mi' } })),
             {
               // The token for the Namespace watch, explicit and short-lived, instead of automount.
               name: 'kube-api-access',
@@ -310,7 +318,11 @@ export function installManifests(o: InstallOptions): Obj[] {
       // The API server calls from outside the pod network (its address differs per
       // distribution), so ingress is limited by port; egress only reaches the API server.
       ingress: [{ ports: [{ protocol: 'TCP', port: PORT }] }],
-      egress: [{ ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] }],
+      egress: [
+        { ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] },
+        // Image signature rules fetch from registries by name: DNS too.
+        ...(images.registries ? [{ ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }] : []),
+      ],
     },
   });
   out.push({

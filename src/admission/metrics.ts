@@ -1,5 +1,6 @@
 /** Prometheus metrics of the webhook, in a registry of its own (never the global one). */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { GateObserver } from '../images/gate.js';
 
 /** At most this many distinct kinds get their own label value; the rest count as "other". */
 const MAX_KINDS = 100;
@@ -41,7 +42,35 @@ export class WebhookMetrics {
     help: '1 when the namespace label cache has its first full list.',
     registers: [this.registry],
   });
+  readonly imageVerifications = new Counter({
+    name: 'kubeharden_image_verifications_total',
+    help: 'Image signature checks, by result (verified, unsigned, wrong-key, digest-mismatch, invalid, unverifiable).',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly imageCache = new Counter({
+    name: 'kubeharden_image_cache_lookups_total',
+    help: 'Image evidence lookups (signatures, tag resolutions) before a review, by result (hit, stale, miss).',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly registryDuration = new Histogram({
+    name: 'kubeharden_image_registry_request_duration_seconds',
+    help: 'Registry round trips of the image gate (auth handshake included), by operation (manifest, blob, referrers, token) and outcome (ok, not_found, error).',
+    labelNames: ['operation', 'outcome'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
   #kinds = new Set<string>();
+
+  /** The image gate's metrics hooks. */
+  imageObserver(): GateObserver {
+    return {
+      verification: (result) => this.imageVerifications.inc({ result }),
+      cache: (result) => this.imageCache.inc({ result }),
+      request: (operation, seconds, outcome) => this.registryDuration.observe({ operation, outcome }, seconds),
+    };
+  }
 
   constructor(defaults = true) {
     if (defaults) collectDefaultMetrics({ register: this.registry, prefix: 'kubeharden_' });

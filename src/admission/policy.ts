@@ -15,6 +15,8 @@ import { selectChecks } from '../engine/scan.js';
 import { SEVERITIES, severityRank, type Check, type Severity } from '../engine/types.js';
 import { ALL_CHECKS } from '../checks/registry.js';
 import { selectorMatches, type Labels } from '../k8s/labels.js';
+import { ImageGate, type GateObserver } from '../images/gate.js';
+import type { EvidencePool } from '../images/pool.js';
 
 export const POLICY_API_VERSION = 'kubeharden.io/v1alpha1';
 export const POLICY_KIND = 'AdmissionPolicy';
@@ -239,10 +241,12 @@ export const SET_DEPENDENT_CHECKS: ReadonlySet<string> = new Set(ALL_CHECKS.filt
 /** The checks admission runs. */
 export const ADMISSION_CHECKS: readonly Check[] = ALL_CHECKS.filter((c) => c.scope !== 'bundle' && !SET_DEPENDENT_CHECKS.has(c.meta.id));
 
-function compileProfile(name: string, spec: ProfileSpec, baseDir: string | undefined): Profile {
+function compileProfile(name: string, spec: ProfileSpec, baseDir: string | undefined, images: CompileOptions['images']): Profile {
   let base: Config = {};
+  let configDir: string | undefined;
   if (spec.configFile) {
     const file = resolvePath(baseDir ?? process.cwd(), spec.configFile);
+    configDir = dirname(file);
     try {
       base = loadConfig(file);
     } catch (e) {
@@ -250,7 +254,13 @@ function compileProfile(name: string, spec: ProfileSpec, baseDir: string | undef
     }
   }
   const { failOn, warnOn, configFile: _configFile, ...inline } = spec;
-  const config: Config = { ...base, ...inline };
+  let config: Config = { ...base, ...inline };
+  if (config.images) {
+    // The image checks read the compiled gate from their settings (the scan passes its own the same way).
+    const gate = new ImageGate(config.images, { baseDir: (inline.images ? baseDir : configDir) ?? process.cwd(), ...images });
+    if (gate.errors.length) throw new PolicyError(`profiles.${name}.images: ${gate.errors.map((e) => `${e.file}${e.line ? `:${e.line}:${e.column}` : ''}: ${e.message}`).join('\n  ')}`);
+    config = { ...config, settings: { ...config.settings, images: gate } };
+  }
   const pss = config.pss;
   const level = pss?.split(':')[0] ?? 'privileged';
   const ids = new Set(selectChecks({ config, checks: ADMISSION_CHECKS }).map((c) => c.meta.id));
@@ -272,6 +282,8 @@ export interface CompileOptions {
   baseDir?: string;
   /** Where the policy came from, for messages. */
   source?: string;
+  /** For image policies: the evidence shared by every profile (and by policies reloaded later), metrics, offline use. */
+  images?: { pool?: EvidencePool; observer?: GateObserver; offline?: boolean; validateOnly?: boolean };
 }
 
 /** Validates and compiles a policy document (already parsed from YAML/JSON). */
@@ -280,7 +292,7 @@ export function compilePolicy(raw: unknown, opts: CompileOptions = {}): Policy {
   if (!r.success) throw new PolicyError(formatIssues(opts.source ?? 'policy', r.error.issues));
   const p: ParsedPolicy = r.data;
   const profiles = new Map<string, Profile>();
-  for (const [name, spec] of Object.entries(p.profiles)) profiles.set(name, compileProfile(name, spec, opts.baseDir));
+  for (const [name, spec] of Object.entries(p.profiles)) profiles.set(name, compileProfile(name, spec, opts.baseDir, opts.images));
   const get = (n: string | undefined) => (n === undefined ? undefined : profiles.get(n));
   const rules: Rule[] = p.rules.map((rule, i) => ({
     name: rule.name ?? `rules[${i}]`,

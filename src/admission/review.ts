@@ -27,6 +27,7 @@ import {
   type Resolution,
 } from './policy.js';
 import type { AdmissionRequest, AdmissionResponse } from './types.js';
+import { gateOf, imagePins } from './images.js';
 
 export interface ReviewContext {
   /** Labels of a namespace; undefined when unknown (no API access, or not seen yet). */
@@ -424,6 +425,13 @@ export function mutate(request: AdmissionRequest, policy: Policy, ctx: ReviewCon
       fixed.add(f.check);
       if (!descriptions.includes(f.fix.description)) descriptions.push(f.fix.description);
     }
+  }
+  // Verified tag-only images pinned to their digest (images.pinDigests): the kubelet pulls what was verified.
+  const pins = imagePins(gateOf(profile), request.object as KubeObject);
+  if (pins.length) {
+    patch.push(...pins);
+    fixed.add('IMG-SIGNATURE');
+    descriptions.push(`pinned ${pins.length} verified image${pins.length === 1 ? '' : 's'} to ${pins.length === 1 ? 'its' : 'their'} digest`);
   }
   const base = { kind: request.kind.kind, profile: profile.name, evaluationErrors: r.errors.length, mode: 'mutate' as const };
   if (!patch.length) return { ...base, response: allow(request.uid), decision: 'allowed', checks: [] };

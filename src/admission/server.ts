@@ -48,6 +48,11 @@ export interface ServerOptions {
   /** After closing the listener: wait this long for in-flight requests, then drop connections; default 25 s. */
   shutdownTimeoutMs?: number;
   metrics?: WebhookMetrics;
+  /**
+   * Runs before each review with the policy in force: fetches what the request's images need
+   * from registries, bounded by the image policy's budget (the review itself never waits).
+   */
+  prepare?: (request: AdmissionRequest, policy: Policy) => Promise<void> | undefined;
 }
 
 export interface WebhookServer {
@@ -192,21 +197,31 @@ export async function startWebhookServer(opts: ServerOptions): Promise<WebhookSe
       const env = parseAdmissionReview(parsed);
       if (!env.ok) return fail(res, 400, 'bad_request', env.message);
       const request = env.request;
-      let outcome: ReviewOutcome;
-      try {
-        outcome = endpoint === 'validate' ? review(request, policy, ctx) : mutate(request, policy, ctx);
-      } catch (e) {
-        // A bug, not the caller's fault: 500 lets the API server apply the failurePolicy.
-        log.error({ endpoint, uid: request.uid, kind: request.kind.kind, err: (e as Error).message }, 'review failed');
-        return fail(res, 500, 'internal', 'internal error while reviewing the request');
-      }
-      finish(res, 200, JSON.stringify(reviewResponse(outcome.response)));
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      metrics.reviews.inc({ endpoint, kind: metrics.kindLabel(request.kind.kind), operation: request.operation, decision: outcome.decision, mode: outcome.mode });
-      if (outcome.evaluationErrors) metrics.errors.inc({ reason: 'evaluation' }, outcome.evaluationErrors);
-      if (outcome.decision === 'allowed') {
-        if (log.isLevelEnabled('debug')) log.debug(logFields(endpoint, request, outcome, ms), 'review');
-      } else log.info(logFields(endpoint, request, outcome, ms), 'review');
+      const decide = (current: Policy): void => {
+        let outcome: ReviewOutcome;
+        try {
+          outcome = endpoint === 'validate' ? review(request, current, ctx) : mutate(request, current, ctx);
+        } catch (e) {
+          // A bug, not the caller's fault: 500 lets the API server apply the failurePolicy.
+          log.error({ endpoint, uid: request.uid, kind: request.kind.kind, err: (e as Error).message }, 'review failed');
+          return fail(res, 500, 'internal', 'internal error while reviewing the request');
+        }
+        finish(res, 200, JSON.stringify(reviewResponse(outcome.response)));
+        const ms = Number(process.hrtime.bigint() - start) / 1e6;
+        metrics.reviews.inc({ endpoint, kind: metrics.kindLabel(request.kind.kind), operation: request.operation, decision: outcome.decision, mode: outcome.mode });
+        if (outcome.evaluationErrors) metrics.errors.inc({ reason: 'evaluation' }, outcome.evaluationErrors);
+        if (outcome.decision === 'allowed') {
+          if (log.isLevelEnabled('debug')) log.debug(logFields(endpoint, request, outcome, ms), 'review');
+        } else log.info(logFields(endpoint, request, outcome, ms), 'review');
+      };
+      // The policy in force when the request arrived is the one its evidence was fetched for.
+      const current = policy;
+      const prepared = opts.prepare?.(request, current);
+      if (!prepared) return decide(current);
+      prepared.then(
+        () => decide(current),
+        () => decide(current),
+      );
     });
   };
 

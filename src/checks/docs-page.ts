@@ -1,9 +1,25 @@
 /** The reference page of a check (docs/checks/<ID>.md), generated from its metadata and doc.md. */
 import { existsSync, readFileSync } from 'node:fs';
-import type { Check } from '../engine/types.js';
+import type { Check, CheckMeta } from '../engine/types.js';
 import { checkDocPath } from './docs.js';
+import { FRAMEWORKS } from '../report/compliance/frameworks.js';
 
 const PEER_NAMES: Record<string, string> = { checkov: 'Checkov', kubescape: 'Kubescape', trivy: 'Trivy', kubeLinter: 'kube-linter', kubeScore: 'kube-score', polaris: 'Polaris', kubesec: 'kubesec' };
+
+/** "N4 Control plane hardening" for an NSA/CISA id of the compliance framework table. */
+export function nsaControlTitle(id: string): string {
+  const c = FRAMEWORKS['nsa-cisa'].controls.find((x) => x.id === id);
+  return c ? `${id} ${c.title}` : id;
+}
+
+/** "**Controls.** CIS Kubernetes Benchmark: 1.2.1 · NSA/CISA: A1 …" (only for checks that declare controls). */
+function controlLines(controls: CheckMeta['controls']): string[] {
+  const parts = [
+    ...(controls?.cis?.length ? [`CIS Kubernetes Benchmark: ${controls.cis.join(', ')}`] : []),
+    ...(controls?.nsa?.length ? [`NSA/CISA Kubernetes Hardening Guide: ${controls.nsa.map(nsaControlTitle).join('; ')}`] : []),
+  ];
+  return parts.length ? [`**Controls.** ${parts.join(' · ')}`, ''] : [];
+}
 
 export function renderCheckPage(c: Check): string {
   const m = c.meta;
@@ -17,6 +33,7 @@ export function renderCheckPage(c: Check): string {
     `|---|---|---|---|---|`,
     `| ${m.severity} | ${m.category} | ${c.scope} | ${m.pss ?? '—'} | ${m.optIn ? 'opt-in' : 'on'} |`,
     '',
+    ...controlLines(m.controls),
     `**Why it matters.** ${m.attack}`,
     '',
     `**How to fix.** ${m.remediation}`,

@@ -5,6 +5,7 @@
 import type { Check } from '../engine/types.js';
 import { rbacChecks } from './rbac/index.js';
 import { pssChecks } from './pss/index.js';
+import { controlPlaneChecks } from './controlplane/index.js';
 import { check as ctrCapsDropAll } from './CTR-CAPS-DROP-ALL/index.js';
 import { check as ctrPrivEsc } from './CTR-PRIV-ESC/index.js';
 import { check as ctrPrivileged } from './CTR-PRIVILEGED/index.js';
@@ -18,6 +19,9 @@ import { check as podSeccomp } from './POD-SECCOMP/index.js';
 import { check as imgDigest } from './IMG-DIGEST/index.js';
 import { check as imgPullAlways } from './IMG-PULL-ALWAYS/index.js';
 import { check as imgRegistry } from './IMG-REGISTRY/index.js';
+import { check as imgVuln } from './IMG-VULN/index.js';
+import { check as imgVulnReport } from './IMG-VULN-REPORT/index.js';
+import { check as imgSignature } from './IMG-SIGNATURE/index.js';
 import { check as cmpRisky } from './CMP-RISKY/index.js';
 import { check as saAutomount } from './SA-AUTOMOUNT/index.js';
 import { check as saDefaultUsed } from './SA-DEFAULT-USED/index.js';
@@ -79,6 +83,15 @@ import { check as resMemLim } from './RES-MEM-LIM/index.js';
 import { check as resOther } from './RES-OTHER/index.js';
 import { check as relProbes } from './REL-PROBES/index.js';
 import { check as podFsgroup } from './POD-FSGROUP/index.js';
+import { check as cluVersionEol } from './CLU-VERSION-EOL/index.js';
+import { check as cluVersionPatch } from './CLU-VERSION-PATCH/index.js';
+import { check as cluKubeletSkew } from './CLU-KUBELET-SKEW/index.js';
+import { check as cluNodePublicIp } from './CLU-NODE-PUBLIC-IP/index.js';
+import { check as cluSvcInventory } from './CLU-SVC-INVENTORY/index.js';
+import { check as cluLegacySaToken } from './CLU-LEGACY-SA-TOKEN/index.js';
+import { check as cluAnonymousAuth } from './CLU-ANONYMOUS-AUTH/index.js';
+import { check as cluWebhookFailOpen } from './CLU-WEBHOOK-FAIL-OPEN/index.js';
+import { check as cluDeprecatedApiUse } from './CLU-DEPRECATED-API-USE/index.js';
 
 export const ALL_CHECKS: readonly Check[] = [
   podHostNetwork,
@@ -94,6 +107,9 @@ export const ALL_CHECKS: readonly Check[] = [
   imgDigest,
   imgPullAlways,
   imgRegistry,
+  imgVuln,
+  imgVulnReport,
+  imgSignature,
   cmpRisky,
   saAutomount,
   saDefaultUsed,
@@ -155,8 +171,18 @@ export const ALL_CHECKS: readonly Check[] = [
   resOther,
   relProbes,
   podFsgroup,
+  cluVersionEol,
+  cluVersionPatch,
+  cluKubeletSkew,
+  cluNodePublicIp,
+  cluSvcInventory,
+  cluLegacySaToken,
+  cluAnonymousAuth,
+  cluWebhookFailOpen,
+  cluDeprecatedApiUse,
   ...rbacChecks,
   ...pssChecks,
+  ...controlPlaneChecks,
 ];
 
 export function findCheck(id: string): Check | undefined {

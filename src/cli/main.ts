@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_USAGE, UsageError } from './exit.js';
 import { VERSION } from './version.js';
+import { useKubectlHelp } from './kubectl-help.js';
 
 type Register = (program: Command) => void;
 
@@ -21,6 +22,8 @@ const COMMAND_MODULES: ReadonlyArray<{ names: readonly string[]; load: () => Pro
   { names: ['netpol'], load: async () => (await import('./commands/netpol.js')).registerNetpolCommand },
   { names: ['webhook'], load: async () => (await import('./commands/webhook.js')).registerWebhookCommand },
   { names: ['fix', 'generate', 'harden'], load: async () => (await import('./commands/fix.js')).registerFixCommands },
+  { names: ['audit'], load: async () => (await import('./commands/audit.js')).registerAuditCommand },
+  { names: ['images'], load: async () => (await import('./commands/images.js')).registerImagesCommand },
 ];
 
 /** The first argument that is not an option: the command the user asked for. */
@@ -36,6 +39,8 @@ export async function buildProgram(argv: readonly string[] = process.argv): Prom
     .version(VERSION)
     .showHelpAfterError()
     .exitOverride();
+  // As a kubectl plugin (krew installs it as kubectl-harden), help reads like kubectl's.
+  if (program.name() === 'kubectl harden') useKubectlHelp(program);
   const wanted = requestedCommand(argv);
   const known = COMMAND_MODULES.find((m) => wanted !== undefined && m.names.includes(wanted));
   // `--version` alone needs no command (it would load them all, the webhook and Kubernetes client too).

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { SEVERITIES } from './types.js';
 import { ConfigError } from './config-file.js';
 import { PSS_SPEC } from '../pss/version.js';
+import { imagePolicySchema } from '../images/policy-schema.js';
 
 const severity = z.enum(SEVERITIES);
 const checkId = z.string().regex(/^[A-Za-z0-9_*-]+$/, 'a check id like CTR-PRIVILEGED (or * for all)');
@@ -45,6 +46,8 @@ export const configSchema = z
     exemptions: z.array(exemptionSchema).optional(),
     exclude: z.array(z.string()).optional(),
     settings: z.record(z.string(), z.unknown()).optional(),
+    /** The image gate: vulnerability reports and signatures (docs/images.md). */
+    images: imagePolicySchema.optional(),
   })
   .strict();
 

@@ -12,6 +12,8 @@ const CLUSTER_SCOPED = new Set([
   'ValidatingAdmissionPolicyBinding', 'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding', 'APIService',
   'IngressClass', 'RuntimeClass', 'CSIDriver', 'CSINode', 'VolumeAttachment', 'PodSecurityPolicy', 'CertificateSigningRequest',
   'ClusterIssuer', 'ClusterPolicy', 'ClusterPolicyReport', 'FlowSchema', 'PriorityLevelConfiguration', 'List',
+  // kubeharden audit's facts about a cluster (src/checks/_lib/cluster-facts.ts)
+  'APIServerVersion', 'AnonymousAuthProbe', 'DeprecatedAPIUsage', 'AuditRecord',
 ]);
 
 export function isClusterScoped(kind: string): boolean {

@@ -32,7 +32,11 @@ export type Category =
   | 'rbac'
   | 'metadata'
   | 'api'
-  | 'reliability';
+  | 'reliability'
+  | 'control-plane'
+  | 'node'
+  /** Cluster hygiene: versions, nodes, anonymous access, admission posture (audit). */
+  | 'cluster';
 
 export interface Reference {
   title: string;
@@ -71,6 +75,14 @@ export interface CheckMeta {
    * pod"), so it is meaningless for one object seen alone (admission): such checks run in scans only.
    */
   setDependent?: boolean;
+  /**
+   * Controls of compliance frameworks this check assesses beyond the framework tables of
+   * src/report/compliance (e.g. control-plane checks: `{ cis: ['1.2.1'] }`), by framework.
+   * Control-plane checks number CIS ids as the Benchmark v1.12 does (kube-bench cfg/cis-1.12); an id
+   * only an older version has carries it ('v1.9:4.2.6'). `nsa`: the ids of the NSA/CISA framework
+   * table (N4 control plane hardening, N5 etcd, A1, L1…).
+   */
+  controls?: { cis?: string[]; nsa?: string[] };
 }
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };

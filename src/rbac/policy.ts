@@ -26,6 +26,8 @@ export interface ServiceAccountInfo {
   namespace: string;
   name: string;
   automountServiceAccountToken?: boolean;
+  /** metadata.annotations (cloud workload identities are declared there). */
+  annotations?: Readonly<Record<string, string>>;
   origin: Origin;
   loaded?: LoadedObject;
 }
@@ -148,6 +150,10 @@ export class RbacPolicy {
   /** Namespaces that have Namespace objects (or were listed live). */
   readonly declaredNamespaces = new Set<string>();
   readonly workloads: Workload[] = [];
+  /** Secrets of the input (names and types only: values are never kept), by namespace/name. */
+  readonly secrets = new Map<string, { namespace: string; name: string; type: string; serviceAccount?: string }>();
+  /** Labels of Namespace objects (Pod Security enforcement levels live there). */
+  readonly namespaceLabels = new Map<string, Readonly<Record<string, string>>>();
   readonly warnings: string[] = [];
   readonly superUser: string | undefined;
   /** True when the policy holds every Role/ClusterRole of a cluster (live, lists allowed). */
@@ -266,6 +272,8 @@ export class RbacPolicy {
             .filter((s): s is Subject => s !== undefined),
           origin: input.origin,
         };
+        const labels = stringRecord(meta.labels);
+        if (Object.keys(labels).length > 0) b.labels = labels;
         if (input.loaded) b.loaded = input.loaded;
         // The same binding applied twice is one object in a cluster: the last definition wins.
         const replace = (list: RbacBinding[]): boolean => {
@@ -297,6 +305,8 @@ export class RbacPolicy {
         const ns = namespace ?? defaultNs;
         const sa: ServiceAccountInfo = { namespace: ns, name, origin: input.origin };
         if (typeof obj.automountServiceAccountToken === 'boolean') sa.automountServiceAccountToken = obj.automountServiceAccountToken;
+        const annotations = stringRecord(meta.annotations);
+        if (Object.keys(annotations).length > 0) sa.annotations = annotations;
         if (input.loaded) sa.loaded = input.loaded;
         this.serviceAccounts.set(`${ns}/${name}`, sa);
         this.namespaces.add(ns);
@@ -305,7 +315,14 @@ export class RbacPolicy {
       case 'Namespace':
         this.namespaces.add(name);
         this.declaredNamespaces.add(name);
+        this.namespaceLabels.set(name, stringRecord(meta.labels));
         return;
+      case 'Secret': {
+        const ns = namespace ?? defaultNs;
+        const sa = asString(asMap(meta.annotations)?.['kubernetes.io/service-account.name']);
+        this.secrets.set(`${ns}/${name}`, { namespace: ns, name, type: asString(obj.type) ?? 'Opaque', ...(sa ? { serviceAccount: sa } : {}) });
+        return;
+      }
       default:
         this.addWorkload(obj, kind, name, namespace ?? defaultNs, input.loaded);
     }

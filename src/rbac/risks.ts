@@ -204,9 +204,17 @@ export interface RiskReport {
   subjects: number;
 }
 
-export function analyzeRisks(policy: RbacPolicy, opts: RiskOptions = {}): RiskReport {
-  const includeBuiltin = opts.includeBuiltin ?? false;
-  const transitive = opts.transitive ?? true;
+interface RiskContext {
+  /** Every subject named by a binding. */
+  subjects: Map<string, Subject>;
+  /** ServiceAccounts by namespace (for "every ServiceAccount in N"). */
+  sasByNs: Map<string, Set<string>>;
+  /** The holdings of a subject (memoized). */
+  node: NodeFn;
+}
+
+/** What risks and blast-radius share: subjects, ServiceAccounts by namespace, holdings per subject. */
+function riskContext(policy: RbacPolicy): RiskContext {
   const nodes = new Map<string, NodeInfo>();
 
   // Every subject named by a binding, plus known ServiceAccounts.
@@ -254,6 +262,13 @@ export function analyzeRisks(policy: RbacPolicy, opts: RiskOptions = {}): RiskRe
     nodes.set(k, n);
     return n;
   };
+  return { subjects, sasByNs, node };
+}
+
+export function analyzeRisks(policy: RbacPolicy, opts: RiskOptions = {}): RiskReport {
+  const includeBuiltin = opts.includeBuiltin ?? false;
+  const transitive = opts.transitive ?? true;
+  const { subjects, sasByNs, node } = riskContext(policy);
 
   const findings: RiskFinding[] = [];
   const keep = (f: RiskFinding): void => {
@@ -482,7 +497,7 @@ class EscalationGraph {
       if (done.has(i)) continue;
       done.add(i);
       const g = this.nodes[i];
-      if (g.subject) {
+      if (g.subject && !g.info) {
         g.info = this.node(g.subject);
         g.edges = this.realEdges(g.info);
       }
@@ -671,4 +686,134 @@ function transitiveFindingsFor(graph: EscalationGraph, root: NodeInfo, rootGroup
     out.push(f);
   }
   return out;
+}
+
+export interface RowDanger {
+  id: string;
+  row: number;
+  severity: Severity;
+  title: string;
+  names?: string[];
+}
+
+/**
+ * The catalogue rows a role's rules grant on their own in one scope ('' cluster-wide), most severe
+ * first, including wildcards: what `rbac unused` ranks an unused binding or rule by. `rules`
+ * defaults to all of the role's rules (pass one to rank a single rule).
+ */
+export function rulesDanger(rb: ResolvedBinding & { role: RbacRole }, scope: string, rules: readonly PolicyRule[] = rb.role.rules): RowDanger[] {
+  const role: RbacRole = rules === rb.role.rules ? rb.role : { ...rb.role, rules: [...rules] };
+  const held: Held[] = [{ rb: { ...rb, role }, scope }];
+  const out: RowDanger[] = [];
+  for (const row of CATALOGUE) {
+    const h = evalRow(row, held, scope);
+    if (h) out.push({ id: row.id, row: row.row, severity: h.severity, title: row.title, ...(h.names ? { names: h.names } : {}) });
+  }
+  const subject: Subject = { kind: 'User', name: '' };
+  for (const f of wildcardFindings(subject, held)) if (!out.some((o) => o.id === f.id && severityRank(o.severity) >= severityRank(f.severity))) out.push({ id: f.id, row: f.row ?? 17, severity: f.severity, title: f.title });
+  return out.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.row - b.row);
+}
+
+export interface BecomeStep {
+  from: Subject;
+  to: Subject;
+  /** e.g. "can create pods in namespace ci and run them as any ServiceAccount there". */
+  how: string;
+  grant?: GrantRef;
+}
+
+export interface ReachedIdentity {
+  subject: Subject;
+  /** The shortest chain of escalations from the start (its length is the chain length). */
+  chain: BecomeStep[];
+  /** Catalogue rows the identity holds itself. */
+  holdings: Array<{ id: string; row: number; severity: Severity; scope: string; names?: string[] }>;
+}
+
+/**
+ * Every identity `start` can become by following escalation edges ("can create pods in N ⇒ every
+ * ServiceAccount in N", exec into pods, token requests, token Secrets, impersonation) to a
+ * fixpoint, each with its shortest chain (implicit group membership costs nothing). What
+ * blast-radius reports for a compromised workload's ServiceAccount.
+ */
+export class Reachability {
+  readonly #ctx: RiskContext;
+  readonly #graph: EscalationGraph;
+
+  /** One context and graph for many starts (blast radius of every workload). */
+  constructor(policy: RbacPolicy) {
+    this.#ctx = riskContext(policy);
+    this.#graph = new EscalationGraph(policy, this.#ctx.node, this.#ctx.sasByNs);
+  }
+
+  from(start: Subject): { start: ReachedIdentity; reached: ReachedIdentity[] } {
+    return reach(this.#ctx, this.#graph, start);
+  }
+}
+
+export function reachableIdentities(policy: RbacPolicy, start: Subject): { start: ReachedIdentity; reached: ReachedIdentity[] } {
+  return new Reachability(policy).from(start);
+}
+
+function reach(ctx: RiskContext, graph: EscalationGraph, start: Subject): { start: ReachedIdentity; reached: ReachedIdentity[] } {
+  const root = cleanSubject(start);
+  graph.build([root]);
+  const from = graph.id(root);
+  const n = graph.nodes.length;
+  const dist = new Array<number>(n).fill(Infinity);
+  const prev = new Array<{ node: number; edge: number } | undefined>(n);
+  dist[from] = 0;
+  // 0-1 breadth-first search: membership and virtual hops cost 0, escalations 1.
+  const deque: number[] = [from];
+  while (deque.length) {
+    const i = deque.shift() as number;
+    graph.nodes[i].edges.forEach((e, k) => {
+      const w = e.kind === 'escalation' ? 1 : 0;
+      if (dist[i] + w < dist[e.to]) {
+        dist[e.to] = dist[i] + w;
+        prev[e.to] = { node: i, edge: k };
+        if (w === 0) deque.unshift(e.to);
+        else deque.push(e.to);
+      }
+    });
+  }
+  const chainTo = (t: number): BecomeStep[] => {
+    const hops: Array<{ node: number; edge: number }> = [];
+    for (let c = t; prev[c]; c = (prev[c] as { node: number }).node) hops.unshift(prev[c] as { node: number; edge: number });
+    const steps: BecomeStep[] = [];
+    let lastSubject = root;
+    let pending: BecomeStep | undefined;
+    for (const h of hops) {
+      const e = graph.nodes[h.node].edges[h.edge];
+      const target = graph.nodes[e.to].subject;
+      if (graph.nodes[h.node].subject) lastSubject = graph.nodes[h.node].subject as Subject;
+      if (e.kind === 'escalation') {
+        pending = { from: lastSubject, to: target ?? lastSubject, how: e.how, ...(e.grant ? { grant: e.grant } : {}) };
+        steps.push(pending);
+      } else if (e.kind === 'virtual' && pending) {
+        if (e.how) pending.how = `${pending.how} (${e.how})`;
+        if (target) pending.to = target;
+      }
+    }
+    return steps;
+  };
+  const identity = (i: number): ReachedIdentity => {
+    const g = graph.nodes[i];
+    const info = g.info ?? ctx.node(g.subject as Subject);
+    return {
+      subject: g.subject as Subject,
+      chain: chainTo(i),
+      holdings: info.holdings.map((h) => ({ id: h.row.id, row: h.row.row, severity: h.severity, scope: h.scope, ...(h.names ? { names: h.names } : {}) })),
+    };
+  };
+  const reached: ReachedIdentity[] = [];
+  for (let i = 0; i < n; i++) {
+    const sub = graph.nodes[i].subject;
+    if (i === from || !sub || dist[i] === Infinity || dist[i] === 0) continue;
+    // Groups reached are memberships of identities reached; only system:masters is one to report.
+    if (sub.kind === 'Group' && sub.name !== SYSTEM_MASTERS) continue;
+    reached.push(identity(i));
+  }
+  reached.sort((a, b) => a.chain.length - b.chain.length || subjectKey(a.subject).localeCompare(subjectKey(b.subject)));
+  return { start: identity(from), reached };
 }

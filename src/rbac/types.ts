@@ -64,6 +64,8 @@ export interface RbacBinding {
   namespace?: string;
   roleRef: RoleRef;
   subjects: Subject[];
+  /** metadata.labels (system and add-on bindings are recognised by them). */
+  labels?: Readonly<Record<string, string>>;
   origin: Origin;
   loaded?: LoadedObject;
 }

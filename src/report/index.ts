@@ -3,6 +3,8 @@ import { junitReport } from './junit.js';
 import type { ChunkedReporter, ReportInput, Reporter } from './model.js';
 import { sarifReport } from './sarif.js';
 import { textReport } from './text.js';
+import { htmlReport } from './html/index.js';
+import { markdownReporter } from './markdown.js';
 
 export type { ChunkedReporter, ReportInput, Reporter } from './model.js';
 export { batched } from './json-chunks.js';
@@ -13,6 +15,8 @@ export const REPORT_CHUNKS: Record<string, ChunkedReporter> = {
   json: jsonReport,
   sarif: sarifReport,
   junit: (r: ReportInput) => [junitReport(r)],
+  html: (r: ReportInput) => [htmlReport(r)],
+  markdown: (r: ReportInput) => [markdownReporter(r)],
 };
 
 /** Every format as one string (tests, small reports). */

@@ -18,6 +18,9 @@ export const jsonReport: ChunkedReporter = (r) =>
       errors: r.errors,
       warnings: r.warnings,
       summary: r.summary,
+      // Added when asked for (--baseline, --framework): later versions add fields, never remove them.
+      ...(r.baseline ? { baseline: r.baseline } : {}),
+      ...(r.compliance ? { compliance: r.compliance } : {}),
     },
     ['findings'],
   );

@@ -23,8 +23,9 @@ export const junitReport: Reporter = (r) => {
     const cases = findings.map((f) => {
       const name = `${f.object.kind}/${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name}${f.container ? ` container ${f.container}` : ''}`;
       return (
-        `    <testcase classname="${esc(check)}" name="${esc(name)}" file="${esc(f.file)}" line="${f.line}">\n` +
-        `      <failure type="${esc(f.severity)}" message="${esc(f.message)}">${esc(`${f.file}:${f.line}:${f.column} ${f.title}\n${f.message}\nfix: ${f.remediation}`)}</failure>\n` +
+        // Findings about live objects (audit) have no file position: the field path locates them.
+        `    <testcase classname="${esc(check)}" name="${esc(name)}" file="${esc(f.file)}"${f.line ? ` line="${f.line}"` : ''}>\n` +
+        `      <failure type="${esc(f.severity)}" message="${esc(f.message)}">${esc(`${f.line ? `${f.file}:${f.line}:${f.column}` : `${f.file} ${f.path}`} ${f.title}\n${f.message}\nfix: ${f.remediation}`)}</failure>\n` +
         `    </testcase>`
       );
     });

@@ -1,6 +1,9 @@
 /** What every reporter receives: one scan's results plus facts about the run. */
 import type { ScanResult } from '../engine/scan.js';
 import type { Check, FailOn } from '../engine/types.js';
+import type { BaselineOutcome } from './baseline.js';
+import type { ComplianceReport } from './compliance/evaluate.js';
+import type { ObjectRef } from './overview.js';
 
 export interface ReportInput extends ScanResult {
   /** The checks that ran (SARIF lists them as rules). */
@@ -11,6 +14,16 @@ export interface ReportInput extends ScanResult {
   color?: boolean;
   /** Include suppressed findings in text output. */
   showSuppressed?: boolean;
+  /** Every scanned object: clean ones count in the scores of the HTML and Markdown reports. */
+  inventory?: readonly ObjectRef[];
+  /** What --baseline accepted and found fixed (`findings` then holds only the new ones). */
+  baseline?: BaselineOutcome;
+  /** Base URL of the repository's files (links to lines in Markdown and HTML), e.g. https://github.com/o/r/blob/SHA. */
+  repoUrl?: string;
+  /** The --framework view, when asked for (text, JSON, HTML and Markdown show it). */
+  compliance?: ComplianceReport;
+  /** What was scanned, for report headings (e.g. "kubeharden scan manifests/"). */
+  title?: string;
 }
 
 export type Reporter = (input: ReportInput) => string;

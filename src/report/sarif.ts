@@ -40,10 +40,10 @@ export const sarifReport: ChunkedReporter = (r) => {
       message: { text: `${f.message} (${f.object.kind} ${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name})` },
       locations: [
         {
-          physicalLocation: {
-            artifactLocation: { uri: uri(f.file) },
-            region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
-          },
+          // Findings about live objects (audit) have no file: the object and field locate them.
+          ...(f.line
+            ? { physicalLocation: { artifactLocation: { uri: uri(f.file) }, region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn } } }
+            : {}),
           logicalLocations: [{ fullyQualifiedName: `${f.object.kind}/${f.object.namespace ?? ''}/${f.object.name}/${f.path}`, kind: 'object' }],
         },
       ],

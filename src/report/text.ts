@@ -30,7 +30,8 @@ export const textReport: Reporter = (r) => {
       }
       const sev = c(COLORS[f.severity], f.severity.toUpperCase().padEnd(8));
       const sup = f.suppressed ? c(DIM, ` [suppressed by ${f.suppressed.by}: ${f.suppressed.reason}]`) : '';
-      out.push(`    ${f.line}:${f.column}  ${sev} ${f.check}  ${f.message}${sup}`);
+      // Findings about live objects (audit) have no file position: the field path locates them.
+      out.push(`    ${f.line ? `${f.line}:${f.column}` : f.path}  ${sev} ${f.check}  ${f.message}${sup}`);
       if (!explained.has(f.check)) {
         explained.add(f.check);
         out.push(c(DIM, `          fix: ${f.remediation}`));

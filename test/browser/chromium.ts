@@ -1,101 +1,71 @@
 /**
- * Real headless Debian Chromium for tests of HTML output (installed by scripts/infra/10-chromium.sh),
- * driven through the DevTools protocol over --remote-debugging-pipe: JSON messages separated by
- * NUL on file descriptors 3 (to the browser) and 4 (from it). No WebSocket (Node 20 has no
- * client built in), no npm browser package, no port to race for; one fresh --user-data-dir per
- * launch, removed with the process.
- *
- *   const b = await Chromium.launch();
- *   const page = await b.open(`file://${path}`);        // waits for the load event
- *   await page.evaluate('document.title');
- *   await page.screenshot(pngPath);                     // the full page
- *   page.requests / page.problems                       // every URL fetched; console errors, exceptions, CSP violations
- *   await b.close();
+ * Headless Debian Chromium driven over the DevTools protocol (--remote-debugging-pipe: JSON
+ * messages separated by NUL on fds 3 and 4, no WebSocket library needed). Test infrastructure
+ * only: scripts/infra/10-chromium.sh installs /usr/bin/chromium. Each browser gets a fresh
+ * profile directory, removed on close; only the pid started here is ever killed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 
 export const CHROMIUM = process.env.KUBEHARDEN_CHROMIUM ?? '/usr/bin/chromium';
 
-export function chromiumAvailable(): { ok: boolean; reason?: string } {
-  try {
-    accessSync(CHROMIUM, constants.X_OK);
-    return { ok: true };
-  } catch {
-    return { ok: false, reason: `${CHROMIUM} missing: run bash scripts/infra/10-chromium.sh` };
-  }
+/** Chromium present? Under CI its absence is an error (the infra script installs it). */
+export function chromiumAvailable(): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  const msg = `NOT RUN: ${CHROMIUM} missing (bash scripts/infra/10-chromium.sh installs it)`;
+  if (process.env.CI) throw new Error(msg);
+  console.error(`\n${'!'.repeat(msg.length)}\n${msg}\n${'!'.repeat(msg.length)}\n`);
+  return false;
 }
-
-type Json = Record<string, unknown>;
 
 interface Pending {
-  resolve: (v: Json) => void;
+  resolve: (v: Record<string, unknown>) => void;
   reject: (e: Error) => void;
+  method: string;
 }
 
-export class Page {
-  readonly requests: string[] = [];
-  readonly problems: string[] = [];
-  constructor(
-    private readonly browser: Chromium,
-    readonly sessionId: string,
-  ) {}
-
-  send(method: string, params: Json = {}): Promise<Json> {
-    return this.browser.send(method, params, this.sessionId);
-  }
-
-  async evaluate<T>(expression: string): Promise<T> {
-    const r = await this.send('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true });
-    if (r.exceptionDetails) throw new Error(`evaluate ${expression}: ${JSON.stringify(r.exceptionDetails)}`);
-    return (r.result as { value: T }).value;
-  }
-
-  /** A PNG of the whole page (not only the viewport). */
-  async screenshot(file: string): Promise<void> {
-    const metrics = (await this.send('Page.getLayoutMetrics')) as { cssContentSize: { width: number; height: number } };
-    const { width, height } = metrics.cssContentSize;
-    const shot = (await this.send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true, clip: { x: 0, y: 0, width: Math.ceil(width), height: Math.ceil(height), scale: 1 } })) as { data: string };
-    writeFileSync(file, Buffer.from(shot.data, 'base64'));
-  }
+export interface ConsoleEntry {
+  type: string;
+  text: string;
 }
 
-export class Chromium {
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
-  private readonly listeners: Array<(m: Json) => void> = [];
-  private buffer = '';
-  private stderr = '';
+export class Browser {
+  #proc: ChildProcess;
+  #out: Writable;
+  #profile: string;
+  #next = 1;
+  #pending = new Map<number, Pending>();
+  #listeners: Array<(m: { method: string; params: Record<string, unknown>; sessionId?: string }) => void> = [];
 
-  private constructor(
-    private readonly child: ChildProcess,
-    private readonly profile: string,
-  ) {
-    const fromBrowser = child.stdio[4] as Readable;
-    fromBrowser.setEncoding('utf8');
-    fromBrowser.on('data', (chunk: string) => {
-      this.buffer += chunk;
-      let end: number;
-      while ((end = this.buffer.indexOf('\0')) >= 0) {
-        const msg = JSON.parse(this.buffer.slice(0, end)) as Json;
-        this.buffer = this.buffer.slice(end + 1);
-        this.dispatch(msg);
+  private constructor(proc: ChildProcess, profile: string) {
+    this.#proc = proc;
+    this.#profile = profile;
+    this.#out = proc.stdio[3] as Writable;
+    const input = proc.stdio[4] as Readable;
+    let buf = '';
+    input.setEncoding('utf8');
+    input.on('data', (chunk: string) => {
+      buf += chunk;
+      let i;
+      while ((i = buf.indexOf('\0')) >= 0) {
+        const msg = JSON.parse(buf.slice(0, i)) as { id?: number; result?: Record<string, unknown>; error?: { message: string }; method?: string; params?: Record<string, unknown>; sessionId?: string };
+        buf = buf.slice(i + 1);
+        if (msg.id !== undefined) {
+          const p = this.#pending.get(msg.id);
+          this.#pending.delete(msg.id);
+          if (msg.error) p?.reject(new Error(`${p.method}: ${msg.error.message}`));
+          else p?.resolve(msg.result ?? {});
+        } else if (msg.method) for (const l of this.#listeners) l({ method: msg.method, params: msg.params ?? {}, sessionId: msg.sessionId });
       }
     });
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (s: string) => void (this.stderr = (this.stderr + s).slice(-4000)));
-    child.on('exit', () => {
-      for (const p of this.pending.values()) p.reject(new Error(`chromium exited: ${this.stderr}`));
-      this.pending.clear();
-    });
   }
 
-  static async launch(): Promise<Chromium> {
-    const profile = mkdtempSync(join(tmpdir(), 'kh-chromium-'));
-    const child = spawn(
+  static async launch(): Promise<Browser> {
+    const profile = mkdtempSync(join(tmpdir(), 'kubeharden-chromium-'));
+    const proc = spawn(
       CHROMIUM,
       [
         '--headless',
@@ -106,70 +76,122 @@ export class Chromium {
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
-        `--user-data-dir=${profile}`,
         '--remote-debugging-pipe',
-        '--window-size=1400,900',
+        `--user-data-dir=${profile}`,
+        '--window-size=1280,900',
         'about:blank',
       ],
       { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] },
     );
-    const b = new Chromium(child, profile);
-    await b.send('Target.setDiscoverTargets', { discover: true });
+    let stderr = '';
+    proc.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+    const b = new Browser(proc, profile);
+    await Promise.race([
+      b.send('Browser.getVersion'),
+      new Promise((_, rej) => proc.once('exit', (code) => rej(new Error(`chromium exited (${code}): ${stderr}`)))),
+      new Promise((_, rej) => setTimeout(() => rej(new Error(`chromium did not answer in 30 s: ${stderr}`)), 30_000).unref()),
+    ]);
     return b;
   }
 
-  private dispatch(msg: Json): void {
-    if (typeof msg.id === 'number') {
-      const p = this.pending.get(msg.id);
-      if (!p) return;
-      this.pending.delete(msg.id);
-      if (msg.error) p.reject(new Error(JSON.stringify(msg.error)));
-      else p.resolve((msg.result ?? {}) as Json);
-      return;
-    }
-    for (const l of this.listeners) l(msg);
-  }
-
-  send(method: string, params: Json = {}, sessionId?: string): Promise<Json> {
-    const id = this.nextId++;
-    const toBrowser = this.child.stdio[3] as Writable;
+  send(method: string, params: Record<string, unknown> = {}, sessionId?: string): Promise<Record<string, unknown>> {
+    const id = this.#next++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      toBrowser.write(`${JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) })}\0`);
+      this.#pending.set(id, { resolve, reject, method });
+      this.#out.write(`${JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) })}\0`);
     });
   }
 
-  /** A new tab at `url`, once its load event fired, with its requests and problems recorded. */
-  async open(url: string, viewport = { width: 1400, height: 900 }): Promise<Page> {
+  on(listener: (m: { method: string; params: Record<string, unknown>; sessionId?: string }) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  /** A new tab with Runtime, Page and Log events on; console messages and exceptions are collected. */
+  async newPage(): Promise<Page> {
     const { targetId } = (await this.send('Target.createTarget', { url: 'about:blank' })) as { targetId: string };
     const { sessionId } = (await this.send('Target.attachToTarget', { targetId, flatten: true })) as { sessionId: string };
     const page = new Page(this, sessionId);
-    this.listeners.push((m) => {
+    this.on((m) => {
       if (m.sessionId !== sessionId) return;
-      const p = (m.params ?? {}) as Json;
-      if (m.method === 'Network.requestWillBeSent') page.requests.push(String((p.request as Json).url));
-      if (m.method === 'Runtime.exceptionThrown') page.problems.push(`exception: ${JSON.stringify(p.exceptionDetails)}`);
-      if (m.method === 'Runtime.consoleAPICalled' && (p.type === 'error' || p.type === 'warning')) page.problems.push(`console.${String(p.type)}: ${JSON.stringify(p.args)}`);
-      if (m.method === 'Log.entryAdded') {
-        const e = p.entry as Json;
-        if (e.level === 'error' || e.level === 'warning') page.problems.push(`${String(e.source)}: ${String(e.text)}`);
+      if (m.method === 'Runtime.consoleAPICalled') {
+        const args = (m.params.args as Array<{ value?: unknown; description?: string }>) ?? [];
+        page.console.push({ type: String(m.params.type), text: args.map((a) => String(a.value ?? a.description ?? '')).join(' ') });
+      } else if (m.method === 'Runtime.exceptionThrown') {
+        const d = m.params.exceptionDetails as { text?: string; exception?: { description?: string } };
+        page.console.push({ type: 'exception', text: `${d.text ?? ''} ${d.exception?.description ?? ''}` });
+      } else if (m.method === 'Log.entryAdded') {
+        const e = m.params.entry as { level: string; text: string; url?: string };
+        page.console.push({ type: `log-${e.level}`, text: `${e.text}${e.url ? ` (${e.url})` : ''}` });
+      } else if (m.method === 'Network.requestWillBeSent') {
+        page.requests.push(String((m.params.request as { url: string }).url));
       }
     });
-    for (const d of ['Page.enable', 'Runtime.enable', 'Network.enable', 'Log.enable']) await page.send(d);
-    await page.send('Emulation.setDeviceMetricsOverride', { ...viewport, deviceScaleFactor: 1, mobile: false });
-    const loaded = new Promise<void>((resolve) => this.listeners.push((m) => m.sessionId === sessionId && m.method === 'Page.loadEventFired' && resolve()));
-    await page.send('Page.navigate', { url });
-    await loaded;
+    await Promise.all(['Runtime.enable', 'Page.enable', 'Log.enable', 'Network.enable'].map((x) => this.send(x, {}, sessionId)));
     return page;
   }
 
   async close(): Promise<void> {
-    if (this.child.exitCode === null && this.child.pid) {
-      const exited = new Promise((r) => this.child.once('exit', r));
-      this.child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (this.child.exitCode === null) this.child.kill('SIGKILL');
+    const exited = new Promise<void>((r) => (this.#proc.exitCode !== null ? r() : this.#proc.once('exit', () => r())));
+    try {
+      await Promise.race([this.send('Browser.close'), new Promise((r) => setTimeout(r, 3000).unref())]);
+    } catch {
+      // already gone
     }
-    rmSync(this.profile, { recursive: true, force: true });
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000).unref())]);
+    if (this.#proc.exitCode === null && this.#proc.pid) this.#proc.kill('SIGKILL');
+    rmSync(this.#profile, { recursive: true, force: true });
+  }
+}
+
+export class Page {
+  readonly console: ConsoleEntry[] = [];
+  readonly requests: string[] = [];
+  constructor(
+    private browser: Browser,
+    private sessionId: string,
+  ) {}
+
+  send(method: string, params: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+    return this.browser.send(method, params, this.sessionId);
+  }
+
+  /** Navigates and waits for the load event. */
+  async goto(url: string, opts: { javaScript?: boolean } = {}): Promise<void> {
+    await this.send('Emulation.setScriptExecutionDisabled', { value: opts.javaScript === false });
+    const loaded = new Promise<void>((resolve) => {
+      this.browser.on((m) => {
+        if (m.sessionId === this.sessionId && m.method === 'Page.loadEventFired') resolve();
+      });
+    });
+    await this.send('Page.navigate', { url });
+    await Promise.race([loaded, new Promise((_, rej) => setTimeout(() => rej(new Error(`${url} did not load in 60 s`)), 60_000).unref())]);
+  }
+
+  /** Evaluates an expression in the page (awaiting promises) and returns its JSON value. */
+  async eval<T>(expression: string): Promise<T> {
+    const r = (await this.send('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true })) as { result: { value?: T }; exceptionDetails?: { text: string; exception?: { description?: string } } };
+    if (r.exceptionDetails) throw new Error(`page: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`);
+    return r.result.value as T;
+  }
+
+  async waitFor(expression: string, timeoutMs = 20_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+      if (await this.eval<boolean>(`Boolean(${expression})`)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`timed out waiting for ${expression}`);
+  }
+
+  /** A PNG of the page (the whole page when full). */
+  async screenshot(opts: { full?: boolean; width?: number } = {}): Promise<Buffer> {
+    if (opts.full) {
+      const m = (await this.send('Page.getLayoutMetrics')) as { cssContentSize: { width: number; height: number } };
+      const height = Math.min(Math.ceil(m.cssContentSize.height), 16_000);
+      await this.send('Emulation.setDeviceMetricsOverride', { width: opts.width ?? 1280, height, deviceScaleFactor: 1, mobile: false });
+    }
+    const { data } = (await this.send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: opts.full === true })) as { data: string };
+    if (opts.full) await this.send('Emulation.clearDeviceMetricsOverride');
+    return Buffer.from(data, 'base64');
   }
 }

@@ -20,6 +20,9 @@
  * API
  *   startCluster(opts?) -> Promise<Cluster>
  *     opts.anonymousAuth        --anonymous-auth (default false)
+ *     opts.auditLog             audit policy and log (default true); false leaves out
+ *                               --audit-policy-file, --audit-log-path and --audit-log-mode
+ *     opts.profiling            --profiling of the apiserver (default false)
  *     opts.extraApiserverFlags  appended last: scalar flags override the defaults below,
  *                               list flags (e.g. --enable-admission-plugins) add to them
  *     opts.controllerManager    run kube-controller-manager (default true); without it
@@ -30,6 +33,11 @@
  *
  *   Cluster
  *     server, caFile, caPem, dataDir, auditLogPath, kubeconfig (admin)
+ *     etcdUrl                   etcd's client URL (plain HTTP on loopback; its v3 JSON gateway
+ *                               answers POST /v3/kv/range)
+ *     commandLines              the exact argv each process was started with ({ etcd, apiserver,
+ *                               controllerManager? }, binary name first), e.g. to write them as
+ *                               static pod manifests
  *     identities: admin (user kubeharden-admin, group system:masters), alice (dev-team),
  *       bob (ops-team), carol (no extra groups), plus opts.extraUsers. Each has
  *       { name, token, user, groups, kubeconfig }. Every token user is also in
@@ -111,6 +119,8 @@ export interface AuditEvent {
 
 export interface StartOptions {
   anonymousAuth?: boolean;
+  auditLog?: boolean;
+  profiling?: boolean;
   extraApiserverFlags?: string[];
   controllerManager?: boolean;
   extraUsers?: UserSpec[];
@@ -118,6 +128,8 @@ export interface StartOptions {
 
 export interface Cluster {
   server: string;
+  etcdUrl: string;
+  commandLines: { etcd: string[]; apiserver: string[]; controllerManager?: string[] };
   caFile: string;
   caPem: string;
   dataDir: string;
@@ -255,19 +267,20 @@ async function boot(opts: StartOptions, apiserverBin: string, kcmBin: string, et
   // etcd: loopback only, no fsync (a test cluster's data is thrown away anyway).
   const etcdUrl = `http://127.0.0.1:${etcdPort}`;
   const peerUrl = `http://127.0.0.1:${etcdPeerPort}`;
-  const etcd = spawnManaged(dataDir, 'etcd', etcdBin, [
+  const etcdArgs = [
     '--name=default', `--data-dir=${join(dataDir, 'etcd')}`,
     `--listen-client-urls=${etcdUrl}`, `--advertise-client-urls=${etcdUrl}`,
     `--listen-peer-urls=${peerUrl}`, `--initial-advertise-peer-urls=${peerUrl}`, `--initial-cluster=default=${peerUrl}`,
     '--unsafe-no-fsync', '--log-level=warn', '--logger=zap',
-  ], join(logDir, 'etcd.log'));
+  ];
+  const etcd = spawnManaged(dataDir, 'etcd', etcdBin, etcdArgs, join(logDir, 'etcd.log'));
   res.procs.push(etcd);
   await waitReady('etcd health', [etcd], 30_000, async () => {
     const r = await httpCall(`${etcdUrl}/health`, { timeoutMs: 2000 });
     return r.status === 200 && /"health":\s*"true"/.test(r.body);
   });
 
-  const apiserver = spawnManaged(dataDir, 'kube-apiserver', apiserverBin, [
+  const apiserverArgs = [
     `--etcd-servers=${etcdUrl}`,
     '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${apiPort}`,
     `--tls-cert-file=${pki.servingCertFile}`, `--tls-private-key-file=${pki.servingKeyFile}`,
@@ -282,10 +295,11 @@ async function boot(opts: StartOptions, apiserverBin: string, kcmBin: string, et
     `--anonymous-auth=${opts.anonymousAuth ? 'true' : 'false'}`,
     '--enable-admission-plugins=NodeRestriction,PodSecurity,MutatingAdmissionWebhook,ValidatingAdmissionWebhook,ValidatingAdmissionPolicy',
     '--allow-privileged=true',
-    `--audit-policy-file=${auditPolicyFile}`, `--audit-log-path=${auditLogPath}`, '--audit-log-mode=blocking',
-    '--profiling=false',
+    ...(opts.auditLog === false ? [] : [`--audit-policy-file=${auditPolicyFile}`, `--audit-log-path=${auditLogPath}`, '--audit-log-mode=blocking']),
+    `--profiling=${opts.profiling ? 'true' : 'false'}`,
     ...(opts.extraApiserverFlags ?? []),
-  ], join(logDir, 'kube-apiserver.log'));
+  ];
+  const apiserver = spawnManaged(dataDir, 'kube-apiserver', apiserverBin, apiserverArgs, join(logDir, 'kube-apiserver.log'));
   res.procs.push(apiserver);
   await waitReady('kube-apiserver /readyz', [etcd, apiserver], 90_000, async () => {
     const r = await httpCall(`${server}/readyz`, { ca: pki.caPem, token: admin.token, timeoutMs: 5000 });
@@ -313,8 +327,9 @@ async function boot(opts: StartOptions, apiserverBin: string, kcmBin: string, et
   };
 
   let kcmLog: string | undefined;
+  let kcmArgs: string[] | undefined;
   if (opts.controllerManager !== false) {
-    const kcm = spawnManaged(dataDir, 'kube-controller-manager', kcmBin, [
+    kcmArgs = [
       `--kubeconfig=${kcmKubeconfig}`,
       `--authentication-kubeconfig=${kcmKubeconfig}`, `--authorization-kubeconfig=${kcmKubeconfig}`,
       '--bind-address=127.0.0.1', `--secure-port=${kcmPort}`, `--cert-dir=${join(dataDir, 'kcm-certs')}`,
@@ -328,7 +343,8 @@ async function boot(opts: StartOptions, apiserverBin: string, kcmBin: string, et
       `--cluster-signing-cert-file=${pki.caFile}`, `--cluster-signing-key-file=${pki.caKeyFile}`,
       '--service-cluster-ip-range=10.0.0.0/24',
       '--profiling=false',
-    ], join(logDir, 'kube-controller-manager.log'));
+    ];
+    const kcm = spawnManaged(dataDir, 'kube-controller-manager', kcmBin, kcmArgs, join(logDir, 'kube-controller-manager.log'));
     res.procs.push(kcm);
     kcmLog = kcm.logFile;
     await waitReady('controller-manager: default ServiceAccount and aggregated admin ClusterRole', [etcd, apiserver, kcm], 90_000, async () => {
@@ -343,6 +359,12 @@ async function boot(opts: StartOptions, apiserverBin: string, kcmBin: string, et
   let stopped: Promise<void> | undefined;
   const cluster: Cluster = {
     server,
+    etcdUrl,
+    commandLines: {
+      etcd: ['etcd', ...etcdArgs],
+      apiserver: ['kube-apiserver', ...apiserverArgs],
+      ...(kcmArgs ? { controllerManager: ['kube-controller-manager', ...kcmArgs] } : {}),
+    },
     caFile: pki.caFile,
     caPem: pki.caPem,
     dataDir,

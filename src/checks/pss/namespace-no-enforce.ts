@@ -16,7 +16,8 @@ const ENFORCE = `${PSS_LABEL_PREFIX}enforce`;
 const LABEL_GUIDE = { title: 'Enforce Pod Security Standards with Namespace Labels', url: 'https://kubernetes.io/docs/tasks/configure-pod-container/enforce-standards-namespace-labels/' };
 
 function describe(pods: readonly PodTarget[]): string {
-  const names = [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))];
+  // Sorted: the message must not depend on the order the objects were read in (files, or a cluster's lists).
+  const names = [...new Set(pods.map((p) => `${p.owner.kind} ${p.owner.name}`))].sort();
   const shown = names.slice(0, 3).join(', ');
   return names.length > 3 ? `${shown} and ${names.length - 3} more` : shown;
 }

@@ -5,10 +5,11 @@ import { ALL_CHECKS, findCheck } from '../../checks/registry.js';
 import type { Check } from '../../engine/types.js';
 import { UsageError } from '../exit.js';
 import { checkDocPath } from '../../checks/docs.js';
+import { nsaControlTitle } from '../../checks/docs-page.js';
 
 function describe(c: Check) {
   const m = c.meta;
-  return { id: m.id, title: m.title, severity: m.severity, category: m.category, scope: c.scope, pss: m.pss, optIn: m.optIn ?? false, attack: m.attack, remediation: m.remediation, references: m.references, peers: m.peers };
+  return { id: m.id, title: m.title, severity: m.severity, category: m.category, scope: c.scope, pss: m.pss, optIn: m.optIn ?? false, attack: m.attack, remediation: m.remediation, references: m.references, peers: m.peers, ...(m.controls ? { controls: m.controls } : {}) };
 }
 
 export function explainText(c: Check): string {
@@ -21,6 +22,8 @@ export function explainText(c: Check): string {
   return [
     `${m.id}: ${m.title}`,
     `severity: ${m.severity}   category: ${m.category}${m.pss ? `   Pod Security Standards: ${m.pss}` : ''}${m.optIn ? '   (opt-in)' : ''}`,
+    ...(m.controls?.cis?.length ? [`CIS Kubernetes Benchmark: ${m.controls.cis.join(', ')}`] : []),
+    ...(m.controls?.nsa?.length ? [`NSA/CISA: ${m.controls.nsa.map(nsaControlTitle).join('; ')}`] : []),
     '',
     `Why: ${m.attack}`,
     '',

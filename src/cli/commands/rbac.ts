@@ -27,6 +27,8 @@ import type { LiveLoad } from '../../rbac/live.js';
 const liveModule = () => import('../../rbac/live.js');
 import { describeRequest, type PolicyRule, type RbacBinding, type RbacRole, type RequestAttributes, type Subject, type UserInfo } from '../../rbac/types.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
+import { VERSION } from '../version.js';
+import { registerRbacUsageCommands, runWorkloadRanking } from './rbac-usage.js';
 
 interface CommonFlags {
   filename: string[];
@@ -64,13 +66,13 @@ function warn(s: string): void {
   rbacIo.stderr(`Warning: ${s}\n`);
 }
 
-function addCommon(cmd: Command): Command {
+function addCommon(cmd: Command, formats: readonly string[] = ['text', 'json', 'yaml']): Command {
   return cmd
     .option('-f, --filename <path>', 'read RBAC objects offline from a file, directory, Kustomize directory or - (repeatable)', collect, [] as string[])
     .option('--kubeconfig <file>', 'live: kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
     .option('--context <name>', 'live: kubeconfig context')
     .option('--with-defaults', 'offline: add the built-in ClusterRoles and bindings of a real cluster (cluster-admin, admin/edit/view, system:*)')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'yaml']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'output format').choices([...formats]).default('text'))
     .option('--no-kustomize', 'read kustomization directories as plain files')
     .option('--skip-invalid', 'offline: answer from the readable inputs when some cannot be read (default: exit 2)');
 }
@@ -455,7 +457,11 @@ export async function runRisks(flags: RisksFlags): Promise<number> {
     ...(subject ? { subject } : {}),
     ...(flags.minSeverity ? { minSeverity: flags.minSeverity } : {}),
   });
-  emit(flags, { findings: report.findings.map(riskJson), subjects: report.subjects }, () => {
+  if (flags.output === 'html') {
+    const { risksHtml } = await import('../../report/html/rbac-risks.js');
+    const what = flags.filename.length ? `-f ${flags.filename.join(' -f ')}${flags.withDefaults ? ' --with-defaults' : ''}` : `live${flags.context ? ` --context ${flags.context}` : ''}`;
+    out(risksHtml(report.findings, { subject: `${report.subjects} subjects analysed (${what})`, toolVersion: VERSION, failOn: flags.failOn, warnings: src.warnings }));
+  } else emit(flags, { findings: report.findings.map(riskJson), subjects: report.subjects }, () => {
     if (report.findings.length === 0) return `No RBAC risks found (${report.subjects} subjects analysed).`;
     const lines: string[] = [];
     for (const f of report.findings) {
@@ -495,6 +501,7 @@ export function registerRbacCommand(program: Command): void {
   const rbac = program
     .command('rbac')
     .description('RBAC analysis with the exact semantics of the Kubernetes authorizer: can-i, who-can, lookup, risks (offline with -f, live with --kubeconfig/--context)');
+  const host = { addCommon, loadSource, guard, io: rbacIo };
 
   addCommon(
     rbac
@@ -552,8 +559,12 @@ export function registerRbacCommand(program: Command): void {
       .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above').choices([...SEVERITIES]).default('high'))
       .option('--include-builtin', 'also report grants of the built-in bootstrap policy')
       .option('--subject <subject>', 'only this subject')
-      .option('--no-transitive', 'do not follow escalation paths'),
-  ).action(async (flags: RisksFlags) => {
-    await guard(() => runRisks(flags));
+      .option('--no-transitive', 'do not follow escalation paths')
+      .option('--workloads', 'rank every workload by its blast radius instead (see rbac blast-radius; text, json or yaml)'),
+    ['text', 'json', 'yaml', 'html'],
+  ).action(async (flags: RisksFlags & { workloads?: boolean }) => {
+    await guard(() => (flags.workloads ? runWorkloadRanking(flags, host) : runRisks(flags)));
   });
+
+  registerRbacUsageCommands(rbac, host);
 }

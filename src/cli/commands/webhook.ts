@@ -14,6 +14,10 @@ import { mutate, review } from '../../admission/review.js';
 import { startWebhookServer, type TlsSource } from '../../admission/server.js';
 import { generateServingCerts } from '../../admission/tls.js';
 import { parseAdmissionReview, reviewResponse } from '../../admission/types.js';
+import { gatesOf, prepareImages } from '../../admission/images.js';
+import { WebhookMetrics } from '../../admission/metrics.js';
+import { EvidencePool } from '../../images/pool.js';
+import type { CompileOptions } from '../../admission/policy.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../exit.js';
 import { VERSION } from '../version.js';
 
@@ -46,9 +50,9 @@ function webhookNamespace(flag: string | undefined): string | undefined {
   }
 }
 
-function readPolicy(file: string | undefined, ns: string | undefined): Policy {
+function readPolicy(file: string | undefined, ns: string | undefined, images?: CompileOptions['images']): Policy {
   try {
-    return file ? loadPolicy(file, { webhookNamespace: ns }) : defaultPolicy({ webhookNamespace: ns });
+    return file ? loadPolicy(file, { webhookNamespace: ns, images }) : defaultPolicy({ webhookNamespace: ns });
   } catch (e) {
     if (e instanceof PolicyError) throw new UsageError(e.message);
     throw e;
@@ -87,7 +91,10 @@ async function serve(flags: ServeFlags): Promise<number> {
     throw new UsageError('TLS is required: give --tls-cert FILE --tls-key FILE, or --tls-self-signed');
   }
   const ns = webhookNamespace(flags.webhookNamespace);
-  const policy = readPolicy(flags.policy, ns);
+  const metrics = new WebhookMetrics();
+  // One evidence pool for the process: every profile, and every reloaded policy, shares its cache.
+  const images = { pool: new EvidencePool(metrics.imageObserver()), observer: metrics.imageObserver() };
+  const policy = readPolicy(flags.policy, ns, images);
   const log = pino({ name: 'kubeharden-webhook', level: flags.logLevel, base: { version: VERSION }, redact: { paths: ['object', 'oldObject', '*.object', '*.oldObject'], remove: true } });
 
   let namespaces: NamespaceLabelSource = NO_NAMESPACES;
@@ -107,6 +114,17 @@ async function serve(flags: ServeFlags): Promise<number> {
     log.warn('no kubeconfig and not in a cluster: namespace labels are unknown, so label selectors and kubeharden.io/<mode> labels are not applied');
   }
 
+  const loadImageCaches = async (p: Policy): Promise<void> => {
+    for (const g of gatesOf(p)) {
+      try {
+        const r = await g.loadCache();
+        if (g.store.cache.dir) log.info({ cacheDir: g.store.cache.dir, ...r }, 'image cache loaded');
+      } catch (e) {
+        log.error({ err: (e as Error).message }, 'image cache unreadable; starting cold');
+      }
+    }
+  };
+  await loadImageCaches(policy);
   const server = await startWebhookServer({
     host,
     port,
@@ -114,6 +132,8 @@ async function serve(flags: ServeFlags): Promise<number> {
     tls,
     logger: log,
     namespaces,
+    metrics,
+    prepare: prepareImages,
     bodyLimit: Number(flags.bodyLimit),
     requestTimeoutMs: parseDuration(flags.requestTimeout, '--request-timeout'),
     shutdownDelayMs: parseDuration(flags.shutdownDelay, '--shutdown-delay'),
@@ -136,8 +156,11 @@ async function serve(flags: ServeFlags): Promise<number> {
   const onPolicyChange = (cur: { mtimeMs: number; ino: number; size: number }, prev: { mtimeMs: number; ino: number; size: number }) => {
     if (!policyFile || (cur.mtimeMs === prev.mtimeMs && cur.ino === prev.ino && cur.size === prev.size)) return;
     try {
-      server.setPolicy(loadPolicy(policyFile, { webhookNamespace: ns }));
-      log.info({ policy: policyFile }, 'policy reloaded');
+      const next = loadPolicy(policyFile, { webhookNamespace: ns, images });
+      void loadImageCaches(next).then(() => {
+        server.setPolicy(next);
+        log.info({ policy: policyFile }, 'policy reloaded');
+      });
     } catch (e) {
       log.error({ policy: policyFile, err: (e as Error).message }, 'policy file changed but is invalid; keeping the running policy');
     }
@@ -259,7 +282,10 @@ async function reviewFile(file: string, flags: ReviewFlags): Promise<number> {
     (labels[m[1]] ??= {})[m[2]] = m[3];
   }
   const source = staticNamespaces(labels);
-  const policy = readPolicy(flags.policy, webhookNamespace(flags.webhookNamespace));
+  const policy = readPolicy(flags.policy, webhookNamespace(flags.webhookNamespace), {});
+  // Registry evidence as the webhook would fetch it (cache first), so the verdict is the webhook's.
+  for (const g of gatesOf(policy)) await g.loadCache();
+  await prepareImages(env.request, policy);
   const outcome = (flags.mutate ? mutate : review)(env.request, policy, { namespaceLabels: (n) => source.labels(n) });
   process.stdout.write(`${JSON.stringify(reviewResponse(outcome.response), null, 2)}\n`);
   if (!outcome.response.allowed) process.stderr.write(`${outcome.response.status?.message ?? 'denied'}\n`);

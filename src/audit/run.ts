@@ -1,0 +1,272 @@
+/**
+ * The audit pipeline: objects from a source in, findings out — the same engine and checks as
+ * `scan`, run in passes so memory holds the global objects plus one batch of namespaces:
+ *
+ * 1. the global pass checks cluster-scoped objects, RBAC and ServiceAccounts (and cluster
+ *    facts) against each other;
+ * 2. each namespace batch is checked with the global objects beside it in the index (a pod's
+ *    Namespace labels, the RBAC that grants its ServiceAccount power), and only the batch's own
+ *    objects are reported, plus the Namespace objects that cross-object checks of the batch
+ *    report on (a namespace without a default-deny policy).
+ *
+ * This gives the findings of one scan over all objects as long as a check of a namespaced
+ * object reads only its own namespace and the global objects — true of every check today, and
+ * held by the partition test in run.test.ts. Pods are folded into their controllers first.
+ */
+import { ObjectIndex } from '../engine/object-index.js';
+import { scanObjects, summarize, type ScanOptions, type ScanResult } from '../engine/scan.js';
+import type { Finding } from '../engine/types.js';
+import type { InputError, LoadedObject, Path, Region } from '../load/types.js';
+import { GLOBAL_KINDS } from './catalogue.js';
+import { foldIntoControllers } from './fold.js';
+import type { AuditSource, Gap, Json } from './source.js';
+
+/** A finding about an object read from a cluster (or a dump of one): no file position. */
+export interface AuditFinding extends Finding {
+  origin: { cluster: string; uid?: string };
+}
+
+export interface AuditProgress {
+  namespacesDone: number;
+  namespacesTotal: number;
+  objects: number;
+  findings: number;
+}
+
+export interface AuditOptions {
+  scan: ScanOptions;
+  /** -n: report only these namespaces (and their Namespace objects). */
+  namespaces?: readonly string[];
+  /** --exclude-namespace. */
+  exclude?: readonly string[];
+  /** Objects per evaluation pass (default 5,000). A namespace is never split. */
+  batchObjects?: number;
+  onProgress?: (p: AuditProgress) => void;
+  /**
+   * Receives every object the checks see (for --dump and reports): all global objects first
+   * (reported or context), then each namespace's after folding.
+   */
+  onObject?: (o: Json, reported: boolean) => void;
+  /**
+   * Also report the RBAC objects the API server creates and reconciles itself (label
+   * kubernetes.io/bootstrapping=rbac-defaults). By default they are context only: no manifest
+   * holds them and no one can change them for long.
+   */
+  includeBootstrap?: boolean;
+}
+
+const BOOTSTRAP_LABEL = 'kubernetes.io/bootstrapping';
+
+/** An object the API server maintains (the bootstrap RBAC policy). */
+export function isBootstrapObject(o: LoadedObject): boolean {
+  return o.labels[BOOTSTRAP_LABEL] === 'rbac-defaults';
+}
+
+export interface AuditResult extends ScanResult {
+  findings: AuditFinding[];
+  label: string;
+  /** Namespaces whose objects were checked. */
+  namespaces: number;
+  /** Objects folded into their controllers, by kind. */
+  folded: Record<string, number>;
+  gaps: Gap[];
+}
+
+const NOWHERE: Region = { line: 0, column: 0, endLine: 0, endColumn: 0 };
+
+function strings(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    for (const [k, val] of Object.entries(v as Record<string, unknown>)) if (val !== null && val !== undefined) out[k] = String(val);
+  }
+  return out;
+}
+
+/** A LoadedObject for an object that has no file: positions are 0 (reporters print the path). */
+export function liveObject(value: Json, label: string): LoadedObject {
+  const meta = (value.metadata && typeof value.metadata === 'object' ? value.metadata : {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  return {
+    apiVersion: str(value.apiVersion),
+    kind: str(value.kind),
+    name: str(meta.name) || str(meta.generateName),
+    namespace: str(meta.namespace) || undefined,
+    labels: strings(meta.labels),
+    annotations: strings(meta.annotations),
+    object: value,
+    source: { file: label, documentIndex: 0, itemPath: [], locate: (_path: Path) => NOWHERE },
+  };
+}
+
+function identityKey(kind: string, namespace: string | undefined, name: string): string {
+  return `${kind}\u0000${namespace ?? ''}\u0000${name}`;
+}
+
+function findingKey(f: Finding): string {
+  return `${f.check}\u0000${identityKey(f.object.kind, f.object.namespace, f.object.name)}\u0000${f.path}\u0000${f.message}`;
+}
+
+function uidOf(o: LoadedObject): string | undefined {
+  const uid = (o.object.metadata as { uid?: unknown } | undefined)?.uid;
+  return typeof uid === 'string' && uid ? uid : undefined;
+}
+
+/** Report order: namespace, kind, name, then the field and check. */
+function compareAudit(a: Finding, b: Finding): number {
+  const k = (f: Finding) => [f.object.namespace ?? '', f.object.kind, f.object.name, f.path, f.check, f.message];
+  const x = k(a);
+  const y = k(b);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+  return 0;
+}
+
+export async function runAudit(source: AuditSource, opts: AuditOptions): Promise<AuditResult> {
+  const only = opts.namespaces?.length ? new Set(opts.namespaces) : undefined;
+  const exclude = new Set(opts.exclude ?? []);
+  const inScope = (ns: string) => (!only || only.has(ns)) && !exclude.has(ns);
+  const batchLimit = Math.max(1, opts.batchObjects ?? 5000);
+  const label = source.label;
+
+  const findings: AuditFinding[] = [];
+  const errors: InputError[] = [];
+  const warnings = new Set<string>();
+  const folded: Record<string, number> = {};
+  /** Findings already reported on Namespace objects (global pass and earlier batches). */
+  const namespaceFindings = new Set<string>();
+  let objectsChecked = 0;
+  let namespacesChecked = 0;
+  let namespacesDone = 0;
+  let namespacesTotal = 0;
+
+  let global: LoadedObject[] | undefined;
+  const globalRaw: Json[] = [];
+
+  const strings = new Map<string, string>();
+  const intern = (v: string): string => {
+    const known = strings.get(v);
+    if (known !== undefined) return known;
+    strings.set(v, v);
+    return v;
+  };
+
+  const progress = () => opts.onProgress?.({ namespacesDone, namespacesTotal, objects: objectsChecked, findings: findings.length });
+
+  const collect = (result: ScanResult, reported: (f: Finding) => boolean, objects: readonly LoadedObject[]) => {
+    const uids = new Map<string, string | undefined>();
+    for (const o of objects) uids.set(identityKey(o.kind, o.namespace, o.name), uidOf(o));
+    // The findings of one object share its reference and origin: memory grows with findings.
+    const shared = new Map<string, Pick<AuditFinding, 'object' | 'origin'>>();
+    for (const f of result.findings) {
+      if (!reported(f)) continue;
+      const key = identityKey(f.object.kind, f.object.namespace, f.object.name);
+      let ref = shared.get(key);
+      if (!ref) {
+        const uid = uids.get(key);
+        shared.set(key, (ref = { object: f.object, origin: { cluster: label, ...(uid ? { uid } : {}) } }));
+      }
+      f.object = ref.object;
+      // Replicas of one template, and objects made from one chart, repeat messages and paths.
+      f.message = intern(f.message);
+      f.path = intern(f.path);
+      findings.push(Object.assign(f, { origin: ref.origin }));
+    }
+    errors.push(...result.errors);
+    for (const w of result.warnings) warnings.add(w);
+  };
+
+  const globalPass = () => {
+    global = globalRaw.map((o) => liveObject(o, label));
+    const reportable = global.filter((o) => {
+      if (!opts.includeBootstrap && isBootstrapObject(o)) return false;
+      if (o.namespace !== undefined) return inScope(o.namespace);
+      if (o.kind === 'Namespace') return inScope(o.name);
+      return !only; // with -n, cluster-scoped objects are context only
+    });
+    // Every global object, context included: a dump must rebuild the same index.
+    if (opts.onObject) {
+      const shown = new Set(reportable);
+      for (const o of global) opts.onObject(o.object, shown.has(o));
+    }
+    namespacesTotal = global.filter((o) => o.kind === 'Namespace' && inScope(o.name)).length;
+    const keys = new Set(reportable.map((o) => identityKey(o.kind, o.namespace, o.name)));
+    const result = scanObjects(reportable, { ...opts.scan, index: new ObjectIndex(global) });
+    collect(
+      result,
+      (f) => {
+        if (!keys.has(identityKey(f.object.kind, f.object.namespace, f.object.name))) return false;
+        if (f.object.kind === 'Namespace') namespaceFindings.add(findingKey(f));
+        return true;
+      },
+      reportable,
+    );
+    objectsChecked += reportable.length;
+    progress();
+  };
+
+  let batch: LoadedObject[] = [];
+  let batchNamespaces = new Set<string>();
+  const flush = () => {
+    if (batchNamespaces.size === 0) return;
+    const keys = new Set(batch.map((o) => identityKey(o.kind, o.namespace, o.name)));
+    const namespaces = batchNamespaces;
+    const result = scanObjects(batch, { ...opts.scan, index: new ObjectIndex([...(global ?? []), ...batch]) });
+    collect(
+      result,
+      (f) => {
+        if (keys.has(identityKey(f.object.kind, f.object.namespace, f.object.name))) return true;
+        // Cross-object checks of the batch report some findings on its Namespace objects.
+        if (f.object.kind !== 'Namespace' || !namespaces.has(f.object.name)) return false;
+        const k = findingKey(f);
+        if (namespaceFindings.has(k)) return false;
+        namespaceFindings.add(k);
+        return true;
+      },
+      batch,
+    );
+    objectsChecked += batch.length;
+    namespacesChecked += namespaces.size;
+    batch = [];
+    batchNamespaces = new Set();
+    progress();
+  };
+
+  for await (const chunk of source.chunks()) {
+    if (chunk.scope === 'global') {
+      if (global) throw new Error(`internal: ${label} yielded global objects after namespaced ones`);
+      for (const o of chunk.objects) globalRaw.push(o);
+      continue;
+    }
+    if (!global) globalPass();
+    namespacesDone++;
+    if (!inScope(chunk.namespace)) {
+      progress();
+      continue;
+    }
+    const { kept, folded: f } = foldIntoControllers(chunk.objects);
+    for (const [kind, n] of f) folded[kind] = (folded[kind] ?? 0) + n;
+    for (const o of kept) {
+      // A namespaced kind that every namespace needs arrived late: it was not held globally.
+      if (GLOBAL_KINDS.has(String(o.kind))) throw new Error(`internal: ${label} yielded ${String(o.kind)} with the objects of namespace ${chunk.namespace}`);
+      opts.onObject?.(o, true);
+      batch.push(liveObject(o, label));
+    }
+    batchNamespaces.add(chunk.namespace);
+    if (batch.length >= batchLimit) flush();
+  }
+  if (!global) globalPass();
+  flush();
+  namespacesDone = Math.max(namespacesDone, namespacesTotal);
+  progress();
+
+  findings.sort(compareAudit);
+  return {
+    findings,
+    errors,
+    warnings: [...source.warnings, ...warnings],
+    summary: summarize(objectsChecked, findings),
+    label,
+    namespaces: namespacesChecked,
+    folded,
+    gaps: source.gaps,
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * What `scan` adds to its report beyond the findings, from its flags: the --framework compliance
+ * view, the --baseline filter (and --write-baseline), the object inventory the scores need, and
+ * the repository base for links. Parsed here once; the reporters only render.
+ */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import type { LoadedObject } from '../load/types.js';
+import { ALL_CHECKS } from '../checks/registry.js';
+import { ObjectIndex } from '../engine/object-index.js';
+import type { Check, Finding } from '../engine/types.js';
+import { applyBaseline, BaselineError, readBaseline, type BaselineOutcome } from '../report/baseline.js';
+import { evaluateFramework, type ComplianceReport } from '../report/compliance/evaluate.js';
+import { FRAMEWORK_IDS, FRAMEWORKS, type FrameworkId } from '../report/compliance/frameworks.js';
+import { batched } from '../report/json-chunks.js';
+import { jsonReport } from '../report/json.js';
+import type { ReportInput } from '../report/model.js';
+import type { ObjectRef } from '../report/overview.js';
+import { parsePssFlag } from './pss-flag.js';
+import { UsageError } from './exit.js';
+import { isControlPlaneObject } from '../controlplane/model.js';
+
+export interface ReportFlags {
+  output: string;
+  framework?: string;
+  baseline?: string;
+  writeBaseline?: string;
+  repoUrl?: string;
+  pss?: string;
+}
+
+/** Formats that can show a compliance view. */
+const FRAMEWORK_FORMATS = ['text', 'json', 'html', 'markdown'];
+
+export function parseFramework(flags: ReportFlags): FrameworkId | undefined {
+  if (flags.framework === undefined) return undefined;
+  if (!(FRAMEWORK_IDS as readonly string[]).includes(flags.framework)) throw new UsageError(`--framework: unknown framework "${flags.framework}" (${FRAMEWORK_IDS.join(', ')})`);
+  if (!FRAMEWORK_FORMATS.includes(flags.output)) throw new UsageError(`--framework shows a compliance view in ${FRAMEWORK_FORMATS.join(', ')}; not in -o ${flags.output}`);
+  const fw = FRAMEWORKS[flags.framework as FrameworkId];
+  // A Pod Security framework is judged by the exact PSS checks at its level: a lower --pss level
+  // would leave its restricted controls unevaluated and looking clean.
+  if (fw.pssLevel === 'restricted' && flags.pss && parsePssFlag(flags.pss)?.level === 'baseline') {
+    throw new UsageError(`--framework ${fw.id} needs --pss restricted (or no --pss: it then evaluates restricted:latest); --pss ${flags.pss} would leave its restricted controls unevaluated`);
+  }
+  return fw.id;
+}
+
+export function parseRepoUrl(flags: ReportFlags): string | undefined {
+  if (flags.repoUrl !== undefined && !/^https?:\/\/\S+$/.test(flags.repoUrl)) throw new UsageError(`--repo-url: expected an http(s) URL, e.g. https://github.com/OWNER/REPO/blob/SHA; got "${flags.repoUrl}"`);
+  return flags.repoUrl;
+}
+
+/** The settings a framework needs beyond the flags: the PSS level of a Pod Security framework. */
+export function frameworkSettings(framework: FrameworkId | undefined, pss: string | undefined): Record<string, unknown> {
+  const level = framework ? FRAMEWORKS[framework].pssLevel : undefined;
+  return level && !pss ? { pss: `${level}:latest` } : {};
+}
+
+export function inventoryOf(objects: readonly LoadedObject[], index: ObjectIndex): ObjectRef[] {
+  return objects.map((o) => ({
+    kind: o.kind,
+    ...(o.namespace !== undefined ? { namespace: o.namespace } : {}),
+    name: o.name,
+    file: o.source.file,
+    workload: index.podsOf(o).length > 0,
+    ...(isControlPlaneObject(o, index) ? { controlPlane: true } : {}),
+  }));
+}
+
+export interface Extras {
+  findings: Finding[];
+  inventory: ObjectRef[];
+  baseline?: BaselineOutcome;
+  compliance?: ComplianceReport;
+  repoUrl?: string;
+}
+
+/** Reads --baseline before the scan, so a missing or malformed file fails before any work. */
+export function loadBaseline(flags: ReportFlags): Map<string, number> | undefined {
+  if (!flags.baseline) return undefined;
+  try {
+    return readBaseline(flags.baseline);
+  } catch (e) {
+    if (e instanceof BaselineError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+export function reportExtras(
+  flags: ReportFlags,
+  framework: FrameworkId | undefined,
+  baseline: Map<string, number> | undefined,
+  findings: Finding[],
+  checks: readonly Check[],
+  inventory: ObjectRef[],
+): Extras {
+  const compliance = framework ? evaluateFramework(framework, { findings, checks, allChecks: ALL_CHECKS, inventory }) : undefined;
+  const filtered = baseline && flags.baseline ? applyBaseline(findings, baseline, flags.baseline) : undefined;
+  return {
+    findings: filtered?.findings ?? findings,
+    inventory,
+    ...(filtered ? { baseline: filtered.outcome } : {}),
+    ...(compliance ? { compliance } : {}),
+    ...(flags.repoUrl ? { repoUrl: flags.repoUrl } : {}),
+  };
+}
+
+/** --write-baseline: the JSON report of every finding of this scan (before any --baseline filter). */
+export function writeBaselineFile(file: string, input: ReportInput): void {
+  let fd: number;
+  try {
+    fd = openSync(file, 'w');
+  } catch (e) {
+    throw new UsageError(`--write-baseline ${file}: cannot write it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    for (const b of batched(jsonReport({ ...input, baseline: undefined, compliance: undefined }))) writeSync(fd, b);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The line text output ends with when a baseline filtered the findings. */
+export function baselineLine(b: BaselineOutcome): string {
+  return `baseline ${b.file}: ${b.new} new finding${b.new === 1 ? '' : 's'} shown; ${b.unchanged} already in the baseline not shown; ${b.fixed} fixed since\n`;
+}
