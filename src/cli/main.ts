@@ -4,7 +4,8 @@
  * works as a kubectl plugin.
  */
 import { Command, CommanderError } from 'commander';
-import { EXIT_USAGE, UsageError } from './exit.js';
+import { EXIT_USAGE, InputFailure, UsageError } from './exit.js';
+import { guardStdout } from './output.js';
 import { VERSION } from './version.js';
 import { useKubectlHelp } from './kubectl-help.js';
 
@@ -50,6 +51,21 @@ export async function buildProgram(argv: readonly string[] = process.argv): Prom
   return program;
 }
 
+const ISSUES = 'https://github.com/kubeharden/kubeharden/issues';
+
+/**
+ * A bug, not a user error: the only case that prints a stack trace, with how to report it.
+ * Errors a user can cause are UsageError or InputFailure (a plain message, no trace).
+ */
+export function internalError(e: unknown): string {
+  const trace = e instanceof Error ? (e.stack ?? e.message) : String(e);
+  return (
+    `error: internal error in kubeharden ${VERSION}: ${e instanceof Error ? e.message : String(e)}\n` +
+    `This is a bug. Please report it at ${ISSUES} with the command line, what you scanned (or a\n` +
+    `small file that shows the problem, without secrets) and this trace:\n${trace}\n`
+  );
+}
+
 export async function main(argv = process.argv): Promise<number> {
   const program = await buildProgram(argv);
   try {
@@ -60,17 +76,18 @@ export async function main(argv = process.argv): Promise<number> {
       // --help and --version exit 0; parse errors are usage errors (already printed).
       return e.exitCode === 0 ? 0 : EXIT_USAGE;
     }
-    if (e instanceof UsageError) {
-      process.stderr.write(`kubeharden: ${e.message}\n`);
+    if (e instanceof UsageError || e instanceof InputFailure) {
+      process.stderr.write(`error: ${e.message}\n`);
       return EXIT_USAGE;
     }
-    process.stderr.write(`kubeharden: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    process.stderr.write(internalError(e));
     return EXIT_USAGE;
   }
 }
 
 const invokedDirectly = process.argv[1] && /(?:main\.[jt]s|kubeharden|kubectl-harden)$/.test(process.argv[1]);
 if (invokedDirectly) {
+  guardStdout();
   main().then((code) => {
     process.exitCode = code;
   });

@@ -101,7 +101,7 @@ export function evaluate(
     errors.push({
       file: object?.source.file ?? '<scan>',
       ...(at ? { line: at.line, column: at.column } : {}),
-      message: `check ${check.meta.id} could not evaluate ${object ? `${object.kind} ${object.name}` : 'the scan'}: ${(e as Error).message}`,
+      message: `check ${check.meta.id} could not evaluate ${object ? `${object.kind} ${object.namespace ? `${object.namespace}/` : ''}${object.name}` : 'the scan'}: ${(e as Error).message}`,
     });
   };
 
@@ -121,7 +121,8 @@ export function evaluate(
       try {
         pods = index.podsOf(object);
       } catch (e) {
-        errors.push({ file: object.source.file, message: `cannot read ${object.kind} ${object.name}: ${(e as Error).message}` });
+        const at = object.source.locate([]);
+        errors.push({ file: object.source.file, line: at.line, column: at.column, message: `cannot read ${object.kind} ${object.namespace ? `${object.namespace}/` : ''}${object.name}: ${(e as Error).message}` });
       }
       for (const pod of pods) {
         for (const c of p.pod) {

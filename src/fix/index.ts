@@ -12,8 +12,11 @@ import { parseManifestText } from '../load/documents.js';
 import { scanObjects, type ScanOptions } from '../engine/scan.js';
 import type { Finding, RemediationOp } from '../engine/types.js';
 import { getIn } from '../k8s/json.js';
+import { fieldTypeFindings } from '../k8s/field-types.js';
+import { append } from '../load/append.js';
 import { editFileText } from './file.js';
 import { deepEqual } from './json-ops.js';
+import { userSwitchAdvice } from './user-switch.js';
 import type { EditOutcome } from './yaml-edit.js';
 
 export { editFileText } from './file.js';
@@ -60,6 +63,8 @@ export interface FixResult {
   /** Unsuppressed findings of the last scan. */
   remaining: Remaining[];
   errors: InputError[];
+  /** Pod templates without containers (not evaluated). */
+  warnings: string[];
   rounds: number;
 }
 
@@ -118,8 +123,8 @@ function loadAll(texts: Map<string, string>, cache: ParseCache): Loaded {
       hit = { text, parsed: parseManifestText(text, file) };
       cache.set(file, hit);
     }
-    objects.push(...hit.parsed.objects);
-    errors.push(...hit.parsed.errors);
+    append(objects, hit.parsed.objects);
+    append(errors, hit.parsed.errors);
   }
   return { objects, errors };
 }
@@ -154,6 +159,9 @@ export function fixTexts(inputs: readonly FixInput[], opts: FixOptions = {}): Fi
   let current = scan(texts, opts, cache);
   const initial = current.findings;
   const errors: InputError[] = [...current.loaded.errors];
+  // Wrongly typed fields: the API server would refuse the object, whatever fix does to it.
+  const typed = fieldTypeFindings(current.loaded.objects);
+  append(errors, typed.errors);
   let rounds = 0;
 
   while (rounds < maxRounds) {
@@ -185,6 +193,11 @@ export function fixTexts(inputs: readonly FixInput[], opts: FixOptions = {}): Fi
       }
       const obj = objectOf(f, byKey);
       if (!obj) continue;
+      const advice = f.fix.ops.map((op) => userSwitchAdvice(op, obj.object)).find((a) => a !== undefined);
+      if (advice) {
+        reasons.set(key, { reason: advice });
+        continue;
+      }
       if (!opts.overwrite && f.fix.ops.some((op) => overridesExplicitValue(op, obj.object))) {
         reasons.set(key, { reason: `the fix (${f.fix.description}) changes a value the manifest sets explicitly; review it and re-run with --overwrite`, needsOverwrite: true });
         continue;
@@ -252,7 +265,8 @@ export function fixTexts(inputs: readonly FixInput[], opts: FixOptions = {}): Fi
     }),
     fixed,
     remaining,
-    errors: [...errors, ...current.scanErrors],
+    errors: append(errors, current.scanErrors),
+    warnings: typed.warnings,
     rounds,
   };
 }

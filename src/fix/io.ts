@@ -6,9 +6,11 @@
 import { chmodSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { expandInputs } from '../load/files.js';
+import { CONFIG_NAMES } from '../engine/config-file.js';
+import { expandInputs, statErrorText } from '../load/files.js';
 import { decodeText, helmLine, looksLikeHelmTemplate } from '../load/text.js';
 import type { InputError } from '../load/types.js';
+import { MASK, maskSecrets } from './mask.js';
 
 export interface SourceFile {
   /** The path as the user named it (or as found walking a directory); '<stdin>' for stdin. */
@@ -28,6 +30,8 @@ export interface ReadResult {
   errors: InputError[];
   /** Unrendered Helm templates (and chart directories): fix refuses to edit them. */
   helm: HelmInput[];
+  /** Links not followed, files reached twice (read once). */
+  warnings: string[];
 }
 
 function hasBom(bytes: Uint8Array): boolean {
@@ -36,7 +40,7 @@ function hasBom(bytes: Uint8Array): boolean {
 
 /** Reads manifests as text (no Kustomize rendering: fix edits the files themselves). */
 export function readSources(paths: string[], opts: { exclude?: string[]; stdinText?: () => string } = {}): ReadResult {
-  const { items, errors } = expandInputs(paths, { exclude: opts.exclude, kustomize: false });
+  const { items, errors, warnings } = expandInputs(paths, { exclude: opts.exclude, kustomize: false, skipNames: CONFIG_NAMES });
   const sources: SourceFile[] = [];
   const helm: HelmInput[] = [];
   const out: InputError[] = [];
@@ -51,7 +55,7 @@ export function readSources(paths: string[], opts: { exclude?: string[]; stdinTe
     try {
       bytes = item.type === 'stdin' ? Buffer.from(opts.stdinText?.() ?? readFileSync(0, 'utf8')) : readFileSync(item.path);
     } catch (e) {
-      out.push({ file, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      out.push({ file, message: statErrorText(e) });
       continue;
     }
     const decoded = decodeText(bytes);
@@ -66,7 +70,7 @@ export function readSources(paths: string[], opts: { exclude?: string[]; stdinTe
     }
     sources.push({ file, text: decoded.text, bom: hasBom(bytes) });
   }
-  return { sources, errors: out, helm };
+  return { sources, errors: out, helm, warnings };
 }
 
 export function helmRefusal(helm: readonly HelmInput[]): string {
@@ -95,8 +99,20 @@ export function writeSource(file: string, text: string, bom: boolean): void {
 
 /**
  * A unified diff of one file, with `a/` and `b/` prefixes for relative paths (git apply,
- * patch -p1) and none for absolute ones. Empty when nothing changed.
+ * patch -p1) and none for absolute ones. Empty when nothing changed. Secret values are masked
+ * (see mask.ts): `masked` tells whether the diff shows a masked line, which `git apply` cannot
+ * match against the file.
  */
+export function maskedDiff(file: string, before: string, after: string, context = 3): { diff: string; masked: boolean } {
+  if (before === after) return { diff: '', masked: false };
+  const b = maskSecrets(before, file);
+  const a = maskSecrets(after, file);
+  const diff = unifiedDiff(file, b, a, context);
+  const masked = (b !== before || a !== after) && diff.split('\n').some((l) => /^[ +-]/.test(l) && !/^(?:---|\+\+\+) /.test(l) && l.includes(`: ${MASK}`));
+  return { diff, masked };
+}
+
+/** A unified diff of the texts as they are (callers that print to a terminal use maskedDiff). */
 export function unifiedDiff(file: string, before: string, after: string, context = 3): string {
   if (before === after) return '';
   const a = isAbsolute(file) ? file : `a/${file}`;

@@ -25,6 +25,17 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return ak.length === Object.keys(bo).length && ak.every((k) => Object.prototype.hasOwnProperty.call(bo, k) && deepEqual((a as Record<string, unknown>)[k], bo[k]));
 }
 
+/**
+ * The item that is `value` written in another case (`drop: [all]` for ALL), or -1. Appending
+ * would leave both (`[all, ALL]`); the item is replaced instead. The API server compares
+ * capability names exactly, so the wrong-case one never meant what it says.
+ */
+export function wrongCaseIndex(items: readonly unknown[], value: unknown): number {
+  if (typeof value !== 'string') return -1;
+  const lower = value.toLowerCase();
+  return items.findIndex((x) => typeof x === 'string' && x !== value && x.toLowerCase() === lower);
+}
+
 export function clone<T>(v: T): T {
   return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
 }
@@ -107,7 +118,9 @@ export function applyOpToJson(root: JsonMapValue, op: RemediationOp): OpOutcome 
       if (current === undefined || current === null) return forceSet(root, op.path, [clone(op.value)]) ? 'applied' : 'impossible';
       if (!Array.isArray(current)) return 'impossible';
       if (current.some((x) => deepEqual(x, op.value))) return 'unchanged';
-      current.push(clone(op.value));
+      const wrong = wrongCaseIndex(current, op.value);
+      if (wrong >= 0) current[wrong] = clone(op.value);
+      else current.push(clone(op.value));
       return 'applied';
     }
     case 'remove-item': {

@@ -14,7 +14,7 @@ import type { JsonValue, RemediationOp } from '../engine/types.js';
 import type { Path } from '../load/types.js';
 import { countNewlines } from '../load/text.js';
 import { getIn } from '../k8s/json.js';
-import { applyOpToJson, clone, deepEqual, isJsonMap, nest, type JsonMapValue, type OpOutcome } from './json-ops.js';
+import { applyOpToJson, clone, deepEqual, isJsonMap, nest, wrongCaseIndex, type JsonMapValue, type OpOutcome } from './json-ops.js';
 import { isCollectionValue, needsBlock, renderFlow, renderJsonPretty, renderPairLines, renderScalar, renderSeqItemLines, renderSeqLines, type BlockStyle, type FlowStyle } from './render.js';
 
 export type EditOutcome = OpOutcome | 'refused';
@@ -152,7 +152,10 @@ export class DocumentEditor {
       case 'append':
         if (w.kind === 'found') {
           if (!isSeq(w.node)) throw new Refusal('not a list');
-          return this.appendItem(w.node, w.parent, op.value);
+          const seq = w.node;
+          const wrong = wrongCaseIndex(seq.items.map((it) => toJson(doc, it)), op.value);
+          if (wrong >= 0) return this.replaceValue(seq.items[wrong] as AnyNode, { type: 'item', seq, index: wrong }, op.value);
+          return this.appendItem(seq, w.parent, op.value);
         }
         return this.create(w, value);
       case 'remove-item': {

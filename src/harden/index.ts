@@ -15,6 +15,7 @@
  * and 20-kubeharden-networkpolicies.yaml, which sort first so `kubectl apply -f DIR` creates
  * the namespace before anything that lives in it.
  */
+import { append } from '../load/append.js';
 import { dirname, isAbsolute, relative, resolve, sep, basename } from 'node:path';
 import type { Config } from '../engine/config.js';
 import { isClusterScoped } from '../engine/object-index.js';
@@ -82,8 +83,8 @@ function loadAll(texts: ReadonlyMap<string, string>): { objects: LoadedObject[];
   const errors: InputError[] = [];
   for (const [file, text] of texts) {
     const r = parseManifestText(text, file);
-    objects.push(...r.objects);
-    errors.push(...r.errors);
+    append(objects, r.objects);
+    append(errors, r.errors);
   }
   return { objects, errors };
 }

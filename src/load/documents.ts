@@ -5,9 +5,14 @@
  * check reads is never converted to JSON.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type YAMLMap } from 'yaml';
+import { aliasProblem, largestAlias } from './aliases.js';
+import { append } from './append.js';
 import { locateInDocument } from './locate.js';
 import { parseManifestTextFast } from './fast-documents.js';
+import { blankDocuments, MAX_NESTING, STACK_OVERFLOW, tooDeepDocuments } from './nesting.js';
 import type { Reread } from './reread.js';
+import { positionAt } from './text.js';
+import { duplicateKeyMessage } from './duplicate-keys.js';
 import type { InputError, KubeObject, LoadedObject, ObjectSource, Path, Region } from './types.js';
 
 /** Bounds alias expansion (billion-laughs): the yaml library throws past this many. */
@@ -51,7 +56,10 @@ class YamlObject implements LoadedObject {
     documentIndex: number,
     itemPath: Path,
     lineCounter: LineCounter,
+    /** The object already built (documents with aliases are expanded once, when they are checked). */
+    built?: KubeObject,
   ) {
+    this.#object = built;
     this.apiVersion = scalarString(node, 'apiVersion') ?? '';
     this.kind = scalarString(node, 'kind') ?? '';
     const meta = node.get('metadata', true);
@@ -90,11 +98,31 @@ function describe(node: unknown): string {
   return 'not a mapping';
 }
 
-/** Parses every document of `text`; problems become errors, never exceptions. */
-/** `reread`: the file can be read again (see reread.ts); without it every document keeps its text. */
+/**
+ * Parses every document of `text`; problems become errors, never exceptions. A document nested too
+ * deeply to parse is reported where it passes the limit and read as empty (see nesting.ts).
+ * `reread`: the file can be read again (see reread.ts); without it every document keeps its text.
+ */
 export function parseManifestText(text: string, file: string, reread?: Reread): ParsedText {
-  return parseManifestTextFast(text, file, reread) ?? parseManifestTextExact(text, file);
+  let deep = tooDeepDocuments(text);
+  if (deep.length === 0) {
+    const r = parseManifestTextFast(text, file, reread) ?? parseManifestTextExact(text, file);
+    // Flow nesting (`[[[[…`) is not pre-screened: a parser overflowing its stack reveals it.
+    if (!r.errors.some((e) => STACK_OVERFLOW.test(e.message))) return r;
+    deep = tooDeepDocuments(text, MAX_NESTING, true);
+    if (deep.length === 0) return r;
+  }
+  const errors: InputError[] = deep.map((d) => ({
+    file,
+    ...positionAt(text, d.at),
+    message: `nesting deeper than ${MAX_NESTING} levels (mappings and lists inside each other); document skipped`,
+  }));
+  // Same length and lines: positions in the other documents hold, and so does a re-read of the file.
+  const blanked = blankDocuments(text, deep);
+  const r = parseManifestTextFast(blanked, file, reread) ?? parseManifestTextExact(blanked, file);
+  return { objects: r.objects, errors: append(errors, r.errors).sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) };
 }
+
 
 /** The exact path: the `yaml` library's AST for the whole file (positions of every error). */
 export function parseManifestTextExact(text: string, file: string): ParsedText {
@@ -110,13 +138,16 @@ export function parseManifestTextExact(text: string, file: string): ParsedText {
     return { objects, errors };
   }
   if (!Array.isArray(docs)) docs = [docs as Document.Parsed];
+  const mayHaveAliases = text.includes('*');
   docs.forEach((doc, documentIndex) => {
     let fatal = false;
     for (const err of doc.errors) {
       const pos = lineCounter.linePos(err.pos[0]);
       const message = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
       if (err.code === 'DUPLICATE_KEY') {
-        errors.push({ file, line: pos.line, column: pos.col, message: `duplicate key: ${message}; the last value is used, as by kubectl` });
+        const lineEnd = text.indexOf('\n', err.pos[0]);
+        const key = text.slice(err.pos[0], lineEnd < 0 ? text.length : lineEnd).split(/:(?:\s|$)/)[0].trim().replace(/^(["'])(.*)\1$/, '$2');
+        errors.push({ file, line: pos.line, column: pos.col, message: duplicateKeyMessage(key) });
       } else {
         fatal = true;
         errors.push({ file, line: pos.line, column: pos.col, message: `invalid YAML: ${message}` });
@@ -129,13 +160,38 @@ export function parseManifestTextExact(text: string, file: string): ParsedText {
       errors.push(errorAt(file, lineCounter, root.range?.[0] ?? 0, `document ${documentIndex + 1} is ${describe(root)}, not a Kubernetes object`));
       return;
     }
+    let built: KubeObject | undefined;
+    if (mayHaveAliases) {
+      const expanded = expandAliases(doc, file, lineCounter);
+      if ('error' in expanded) {
+        errors.push(expanded.error);
+        return;
+      }
+      built = expanded.value;
+    }
     try {
-      collectObjects(doc, root, file, documentIndex, [], lineCounter, objects, errors);
+      collectObjects(doc, root, file, documentIndex, [], lineCounter, objects, errors, built);
     } catch (e) {
       errors.push(errorAt(file, lineCounter, root.range?.[0] ?? 0, `cannot read document ${documentIndex + 1}: ${(e as Error).message}`));
     }
   });
   return { objects, errors };
+}
+
+/**
+ * A document with aliases is expanded here, once, so that a bad alias is an error of this
+ * document at the alias, not an exception thrown later at whichever check first reads the object.
+ */
+function expandAliases(doc: Document, file: string, lineCounter: LineCounter): { value: KubeObject | undefined } | { error: InputError } {
+  const { problem, aliases } = aliasProblem(doc);
+  if (problem) return { error: errorAt(file, lineCounter, problem.offset, `${problem.message}; document skipped`) };
+  if (aliases === 0) return { value: undefined };
+  try {
+    return { value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as KubeObject };
+  } catch (e) {
+    const at = largestAlias(doc) ?? (doc.contents?.range?.[0] ?? 0);
+    return { error: errorAt(file, lineCounter, at, `cannot expand the aliases: ${(e as Error).message}; document skipped`) };
+  }
 }
 
 function collectObjects(
@@ -147,6 +203,8 @@ function collectObjects(
   lineCounter: LineCounter,
   objects: LoadedObject[],
   errors: InputError[],
+  /** The document's value when already built; only the root object (not List items) reuses it. */
+  built?: KubeObject,
 ): void {
   const kind = scalarString(node, 'kind');
   const apiVersion = scalarString(node, 'apiVersion');
@@ -165,5 +223,5 @@ function collectObjects(
     errors.push(!kind && !apiVersion ? { ...err, code: 'not-kubernetes' } : err);
     return;
   }
-  objects.push(new YamlObject(doc, node, file, documentIndex, itemPath, lineCounter));
+  objects.push(new YamlObject(doc, node, file, documentIndex, itemPath, lineCounter, itemPath.length === 0 ? built : undefined));
 }

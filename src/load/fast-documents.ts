@@ -16,6 +16,7 @@ import { detached, type Reread } from './reread.js';
 import { locateInDocument } from './locate.js';
 import { TextLocator } from './text-locate.js';
 import { countNewlines } from './text.js';
+import { duplicateKeyMessage } from './duplicate-keys.js';
 import type { InputError, KubeObject, LoadedObject, ObjectSource, Path, Region } from './types.js';
 
 /** A document separator or end marker at the start of a line. */
@@ -170,7 +171,15 @@ export function parseManifestTextFast(text: string, file: string, reread?: Rerea
     // Parsed values are slices of the text they were parsed from: parse a detached copy, or they
     // would keep the whole file (CRDs included) alive.
     if (letGo) slice.text = detached(slice.text);
-    const value = parseWhole(slice.text, file);
+    let value = parseWhole(slice.text, file);
+    if (value === undefined && slice.text.length > LARGE_DOCUMENT) {
+      // The exact path needs ~35 bytes per byte of a huge document with an error (432 MB for one
+      // 10 MB line) and is quadratic on long flow collections: js-yaml's own position is used.
+      const large = largeDocumentError(slice, file);
+      if (!large) return undefined;
+      errors.push(large.error);
+      value = large.value;
+    }
     if (value === undefined) return undefined; // the exact path reports the problem with its position
     if (value === null) continue;
     if (!isMap(value)) {
@@ -202,6 +211,35 @@ function parseWhole(text: string, file: string): unknown {
   if (value === undefined) return null;
   if (typeof value === 'object' && value !== null && text.includes('*') && hasSharedCollections(value)) return undefined;
   return value;
+}
+
+/** Documents larger than this get js-yaml's error position instead of the exact path's. */
+const LARGE_DOCUMENT = 1 << 20;
+
+/**
+ * The error of a huge document, located by js-yaml (line and column; the exact path is not
+ * affordable there). Duplicate keys still give the object (last value wins, as in the exact path).
+ */
+function largeDocumentError(slice: Slice, file: string): { error: InputError; value: unknown } | undefined {
+  try {
+    jsyaml.load(slice.text, { schema: jsyaml.CORE_SCHEMA, filename: file });
+    return undefined; // it parses: what sent it here (shared collections) is the exact path's to handle
+  } catch (e) {
+    const ex = e as { reason?: string; mark?: { line: number; column: number } };
+    if (!ex.mark || typeof ex.reason !== 'string') return undefined;
+    const at = { file, line: slice.line + ex.mark.line, column: ex.mark.column + 1 };
+    if (/duplicated mapping key/.test(ex.reason)) {
+      let value: unknown;
+      try {
+        value = jsyaml.load(slice.text, { schema: jsyaml.CORE_SCHEMA, json: true });
+      } catch {
+        value = null;
+      }
+      const key = /^\s*["']?([^"':\n]*)/.exec(slice.text.split('\n')[ex.mark.line]?.slice(ex.mark.column) ?? '')?.[1] ?? '';
+      return { error: { ...at, message: duplicateKeyMessage(key.trim()) }, value: value ?? null };
+    }
+    return { error: { ...at, message: `invalid YAML: ${ex.reason}; document skipped` }, value: null };
+  }
 }
 
 /** A CRD's header (see crd-header.ts) when the document has the plain layout and the header parses. */

@@ -1,7 +1,8 @@
 /** The loader: paths in, located objects and input errors out. Nothing here is fatal. */
 import { readFileSync, statSync } from 'node:fs';
+import { append } from './append.js';
 import { parseManifestText } from './documents.js';
-import { expandInputs } from './files.js';
+import { expandInputs, notRegularText, statErrorText } from './files.js';
 import { renderKustomize } from './kustomize.js';
 import { rereadFile } from './reread.js';
 import { decodeText, helmLine, looksLikeHelmTemplate } from './text.js';
@@ -10,6 +11,7 @@ import type { InputError, LoadOptions, LoadResult, LoadedObject } from './types.
 export type * from './types.js';
 export { parseManifestText } from './documents.js';
 export { objectFromJson } from './plain-object.js';
+export { append } from './append.js';
 
 /**
  * Larger files are refused: the API server takes at most 3 MiB per object, so a 50 MiB manifest
@@ -51,15 +53,14 @@ function readAgain(path: string): string | undefined {
 
 export async function loadInputs(paths: string[], opts: LoadOptions = {}): Promise<LoadResult> {
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const { items, errors } = expandInputs(paths, opts);
+  const { items, errors, warnings } = expandInputs(paths, opts);
   const objects: LoadedObject[] = [];
   const files: string[] = [];
-  const warnings: string[] = [];
   for (const item of items) {
     if (item.type === 'kustomize') {
       const r = renderKustomize(item.dir);
-      objects.push(...r.objects);
-      errors.push(...r.errors);
+      append(objects, r.objects);
+      append(errors, r.errors);
       files.push(item.dir);
       continue;
     }
@@ -69,7 +70,13 @@ export async function loadInputs(paths: string[], opts: LoadOptions = {}): Promi
       if (item.type === 'stdin') {
         bytes = opts.stdinText !== undefined ? Buffer.from(opts.stdinText) : await readStdin();
       } else {
-        const size = statSync(item.path).size;
+        // Checked again as it is read: the path may have been replaced since it was listed.
+        const st = statSync(item.path);
+        if (!st.isFile()) {
+          errors.push({ file, message: notRegularText(st) });
+          continue;
+        }
+        const size = st.size;
         if (size > maxBytes) {
           errors.push({ file, message: `file is ${(size / 1048576).toFixed(1)} MiB, above the ${(maxBytes / 1048576).toFixed(0)} MiB limit (--max-file-size); skipped` });
           continue;
@@ -77,7 +84,7 @@ export async function loadInputs(paths: string[], opts: LoadOptions = {}): Promi
         bytes = readFileSync(item.path);
       }
     } catch (e) {
-      errors.push({ file, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      errors.push({ file, message: statErrorText(e) });
       continue;
     }
     files.push(file);
@@ -88,8 +95,8 @@ export async function loadInputs(paths: string[], opts: LoadOptions = {}): Promi
       warnings.push(`${file}: not a Kubernetes manifest (no apiVersion or kind); skipped`);
       continue;
     }
-    objects.push(...r.objects);
-    errors.push(...r.errors);
+    append(objects, r.objects);
+    append(errors, r.errors);
   }
   return { objects, errors, files, warnings };
 }

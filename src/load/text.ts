@@ -37,3 +37,9 @@ export function countNewlines(text: string, from: number, to: number): number {
   for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
   return n;
 }
+
+/** 1-based line and column (in UTF-16 code units, as the YAML library counts) of an offset. */
+export function positionAt(text: string, offset: number): { line: number; column: number } {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  return { line: 1 + countNewlines(text, 0, lineStart), column: offset - lineStart + 1 };
+}

@@ -73,6 +73,8 @@ export interface LoadOptions {
   maxFileBytes?: number;
   /** Render directories containing kustomization.yaml with `kubectl kustomize` (default true). */
   kustomize?: boolean;
+  /** File names skipped silently when walking directories (kubeharden's own configuration files). */
+  skipNames?: readonly string[];
   /** Text to read for the path '-' (defaults to reading process.stdin). */
   stdinText?: string;
 }

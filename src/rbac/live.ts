@@ -12,61 +12,116 @@ import {
   KubeConfig,
   RbacAuthorizationV1Api,
 } from '@kubernetes/client-node';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RbacInput } from './policy.js';
 import type { RequestAttributes, UserInfo } from './types.js';
+
+/** Lists live mode can read; commands ask for the ones their answer depends on. */
+export type LiveResource = 'clusterroles' | 'clusterrolebindings' | 'roles' | 'rolebindings' | 'serviceaccounts' | 'namespaces' | 'pods' | 'customresourcedefinitions';
+
+/** The RBAC objects themselves: without all four, no answer is trustworthy. */
+export const RBAC_RESOURCES: readonly LiveResource[] = ['clusterroles', 'clusterrolebindings', 'roles', 'rolebindings'];
 
 export interface LiveOptions {
   kubeconfig?: string;
   context?: string;
+  /** What to read (default: everything). */
+  resources?: readonly LiveResource[];
   /** Also read pods (to expand ServiceAccounts to workloads). Default true. */
   pods?: boolean;
   pageSize?: number;
 }
 
-export interface ForbiddenList {
-  resource: string;
+/** Why something could not be read, sorted into what the user can do about it. */
+export interface Failure {
+  kind: 'unreachable' | 'tls' | 'unauthorized' | 'forbidden' | 'other';
+  text: string;
+}
+
+/** A list that failed. */
+export interface ListFailure extends Failure {
+  resource: LiveResource;
   /** '' = all namespaces. */
   namespace: string;
   /** What the missing list means for the answers. */
   consequence: string;
 }
 
+/** The cluster could not be read at all (no configuration, unreachable, TLS, credentials refused). */
+export class LiveError extends Error {}
+
 export interface LiveLoad {
   inputs: RbacInput[];
   /** CustomResourceDefinitions (for resolving resource names). */
   crds: unknown[];
-  forbidden: ForbiddenList[];
-  errors: string[];
+  /** Lists that could not be read (each cluster-wide failure, then the namespace fallback's). */
+  failures: ListFailure[];
   /** The context's namespace (kubectl's default for -n). */
   namespace: string;
   server: string;
   context: string;
+  cluster: string;
   /** True when Roles, ClusterRoles and both binding kinds were all listed completely. */
   rbacComplete: boolean;
   serviceAccountsComplete: boolean;
 }
 
-const CONSEQUENCE: Record<string, string> = {
+const CONSEQUENCE: Record<LiveResource, string> = {
   clusterroles: 'ClusterRoles are unknown: bindings to them look dangling and grant nothing here, so answers may say "no" where the cluster says "yes"',
   clusterrolebindings: 'cluster-wide grants are unknown: answers may say "no" where the cluster says "yes" and who-can misses subjects',
   roles: 'namespaced Roles are unknown: RoleBindings to them grant nothing here, so answers may say "no" where the cluster says "yes"',
   rolebindings: 'namespaced grants are unknown: answers may say "no" where the cluster says "yes" and who-can misses subjects',
-  serviceaccounts: 'ServiceAccounts are unknown: bindings cannot be checked for missing ServiceAccounts (answers themselves are unaffected)',
-  pods: 'pods are unknown: ServiceAccounts are not expanded to the workloads running as them (answers themselves are unaffected)',
-  namespaces: 'Namespaces are unknown (answers are unaffected)',
-  customresourcedefinitions: 'custom resource names cannot be resolved; give them as resource.group (answers are unaffected)',
+  serviceaccounts: 'ServiceAccounts are unknown: bindings cannot be checked for missing ServiceAccounts',
+  pods: 'pods are unknown: ServiceAccounts are not expanded to the workloads running as them',
+  namespaces: 'Namespaces are unknown',
+  customresourcedefinitions: 'custom resource names cannot be resolved; give them as resource.group',
 };
 
+/** Where the credentials come from, in the order kubectl looks (no silent http://localhost:8080). */
+function configSource(opts: { kubeconfig?: string }): 'file' | 'env' | 'home' | 'in-cluster' | undefined {
+  if (opts.kubeconfig) return 'file';
+  if (process.env.KUBECONFIG) return 'env';
+  const home = process.env.HOME ?? process.env.USERPROFILE;
+  if (home && existsSync(join(home, '.kube', 'config'))) return 'home';
+  if (process.env.KUBERNETES_SERVICE_HOST && existsSync(SERVICEACCOUNT_TOKEN)) return 'in-cluster';
+  return undefined;
+}
+
+const SERVICEACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
 export function loadKubeConfig(opts: { kubeconfig?: string; context?: string }): KubeConfig {
+  const source = configSource(opts);
+  if (!source) {
+    throw new LiveError(
+      'no Kubernetes configuration: $KUBECONFIG is unset, ~/.kube/config does not exist and this is not a pod; give --kubeconfig FILE (or read RBAC objects offline with -f PATH)',
+    );
+  }
   const kc = new KubeConfig();
-  if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
-  else kc.loadFromDefault();
+  try {
+    if (source === 'file') kc.loadFromFile(opts.kubeconfig as string);
+    else if (source === 'in-cluster') kc.loadFromCluster();
+    else kc.loadFromDefault();
+  } catch (e) {
+    const where = source === 'file' ? (opts.kubeconfig as string) : source === 'env' ? `$KUBECONFIG (${process.env.KUBECONFIG})` : '~/.kube/config';
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new LiveError(`cannot read the kubeconfig ${where}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message.split('\n')[0]}`);
+  }
   if (opts.context) {
-    if (!kc.getContextObject(opts.context)) throw new Error(`context "${opts.context}" not found in kubeconfig`);
+    if (!kc.getContextObject(opts.context)) {
+      const known = kc.getContexts().map((c) => c.name);
+      throw new LiveError(`context "${opts.context}" not found in the kubeconfig${known.length ? ` (contexts: ${known.join(', ')})` : ''}`);
+    }
     kc.setCurrentContext(opts.context);
   }
-  if (!kc.getCurrentCluster()) throw new Error('no cluster in kubeconfig (use --kubeconfig/--context, or run in a pod)');
+  if (!kc.getCurrentCluster()) throw new LiveError(`the kubeconfig's current context "${kc.getCurrentContext()}" names no cluster: give --context`);
   return kc;
+}
+
+/** `cluster "NAME" (context "CTX", https://server)`: what every live error names. */
+export function clusterName(kc: KubeConfig): string {
+  const cluster = kc.getCurrentCluster();
+  return `cluster "${cluster?.name ?? '?'}" (context "${kc.getCurrentContext()}", ${cluster?.server ?? 'no server'})`;
 }
 
 interface Page {
@@ -92,12 +147,39 @@ function message(e: unknown): string {
   return (e as Error).message ?? String(e);
 }
 
+const TLS_CODES = /^(?:SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(?:_LOCALLY)?|CERT_\w+|ERR_TLS_\w+|ERR_SSL_\w+|EPROTO)$/;
+const NETWORK: Record<string, string> = {
+  ECONNREFUSED: 'connection refused (is the API server running, and is the server address right?)',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  ETIMEDOUT: 'connection timed out',
+  ECONNRESET: 'connection reset by the server',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+};
+
+/** Any client-node failure in words: HTTP status, network, TLS. */
+export function describeFailure(e: unknown): Failure {
+  const status = errorCode(e);
+  if (status === 401) return { kind: 'unauthorized', text: 'unauthorized (401): the API server rejected the credentials of the kubeconfig user' };
+  if (status === 403) return { kind: 'forbidden', text: `forbidden (403): ${message(e)}` };
+  if (status !== undefined) return { kind: 'other', text: `HTTP ${status}: ${message(e)}` };
+  const err = e as { code?: unknown; cause?: { code?: unknown }; message?: string };
+  const code = [err.code, err.cause?.code].find((c): c is string => typeof c === 'string');
+  const text = String(err.message ?? e).replace(/^request to \S+ failed, reason: /, '');
+  if (code && TLS_CODES.test(code)) return { kind: 'tls', text: `TLS: ${text} (${code}): the server's certificate is not trusted with the kubeconfig's certificate-authority` };
+  if (/certificate|TLS|SSL/i.test(text)) return { kind: 'tls', text: `TLS: ${text}: check certificate-authority in the kubeconfig` };
+  const net = code ? NETWORK[code] : Object.entries(NETWORK).find(([c]) => text.includes(c))?.[1];
+  if (net) return { kind: 'unreachable', text: net };
+  return { kind: 'other', text };
+}
+
 async function listAll(fetch: (cont: string | undefined) => Promise<Page>): Promise<unknown[]> {
   const out: unknown[] = [];
   let cont: string | undefined;
   do {
     const page = await fetch(cont);
-    out.push(...page.items);
+    for (const item of page.items) out.push(item);
     cont = page.metadata?._continue || undefined;
   } while (cont);
   return out;
@@ -108,6 +190,11 @@ function plain(v: unknown): unknown {
   return JSON.parse(JSON.stringify(v));
 }
 
+/**
+ * Reads the lists. A failure that is the cluster's as a whole (unreachable, TLS, credentials
+ * refused) throws LiveError naming the cluster and the cause; a list the caller may not make
+ * (forbidden) is returned in `failures` for the command to refuse or, with consent, report.
+ */
 export async function loadLive(opts: LiveOptions = {}): Promise<LiveLoad> {
   const kc = loadKubeConfig(opts);
   const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
@@ -118,27 +205,30 @@ export async function loadLive(opts: LiveOptions = {}): Promise<LiveLoad> {
   const result: LiveLoad = {
     inputs: [],
     crds: [],
-    forbidden: [],
-    errors: [],
+    failures: [],
     namespace: ctx?.namespace || 'default',
     server: kc.getCurrentCluster()?.server ?? '',
     context: kc.getCurrentContext(),
+    cluster: kc.getCurrentCluster()?.name ?? '',
     rbacComplete: true,
     serviceAccountsComplete: true,
   };
-  const lists: Array<{ resource: string; kind: string; fetch: (cont: string | undefined) => Promise<Page> }> = [
+  const all: Array<{ resource: LiveResource; kind: string; fetch: (cont: string | undefined) => Promise<Page> }> = [
     { resource: 'clusterroles', kind: 'ClusterRole', fetch: (c) => rbac.listClusterRole({ limit, _continue: c }) as Promise<Page> },
     { resource: 'clusterrolebindings', kind: 'ClusterRoleBinding', fetch: (c) => rbac.listClusterRoleBinding({ limit, _continue: c }) as Promise<Page> },
     { resource: 'roles', kind: 'Role', fetch: (c) => rbac.listRoleForAllNamespaces({ limit, _continue: c }) as Promise<Page> },
     { resource: 'rolebindings', kind: 'RoleBinding', fetch: (c) => rbac.listRoleBindingForAllNamespaces({ limit, _continue: c }) as Promise<Page> },
     { resource: 'serviceaccounts', kind: 'ServiceAccount', fetch: (c) => core.listServiceAccountForAllNamespaces({ limit, _continue: c }) as Promise<Page> },
     { resource: 'namespaces', kind: 'Namespace', fetch: (c) => core.listNamespace({ limit, _continue: c }) as Promise<Page> },
+    { resource: 'pods', kind: 'Pod', fetch: (c) => core.listPodForAllNamespaces({ limit, _continue: c }) as Promise<Page> },
+    { resource: 'customresourcedefinitions', kind: 'CustomResourceDefinition', fetch: (c) => ext.listCustomResourceDefinition({ limit, _continue: c }) as Promise<Page> },
   ];
-  if (opts.pods !== false) lists.push({ resource: 'pods', kind: 'Pod', fetch: (c) => core.listPodForAllNamespaces({ limit, _continue: c }) as Promise<Page> });
-  lists.push({ resource: 'customresourcedefinitions', kind: 'CustomResourceDefinition', fetch: (c) => ext.listCustomResourceDefinition({ limit, _continue: c }) as Promise<Page> });
+  const wanted = new Set(opts.resources ?? all.map((l) => l.resource));
+  if (opts.pods === false) wanted.delete('pods');
+  const lists = all.filter((l) => wanted.has(l.resource));
 
   const settled = await Promise.allSettled(lists.map((l) => listAll(l.fetch)));
-  const namespacedFallback: Array<{ resource: string; kind: string }> = [];
+  const namespacedFallback: typeof lists = [];
   settled.forEach((s, i) => {
     const l = lists[i];
     if (s.status === 'fulfilled') {
@@ -150,16 +240,17 @@ export async function loadLive(opts: LiveOptions = {}): Promise<LiveLoad> {
       }
       return;
     }
-    const code = errorCode(s.reason);
-    if (code === 403 || code === 401) {
-      result.forbidden.push({ resource: l.resource, namespace: '', consequence: CONSEQUENCE[l.resource] ?? 'the answer may be incomplete' });
-      if (l.resource === 'roles' || l.resource === 'rolebindings') namespacedFallback.push(l);
-    } else result.errors.push(`listing ${l.resource}: ${message(s.reason)}`);
-    if (['clusterroles', 'clusterrolebindings', 'roles', 'rolebindings'].includes(l.resource)) result.rbacComplete = false;
+    const failure = describeFailure(s.reason);
+    // Not one list's problem: the cluster cannot be read at all.
+    if (failure.kind !== 'forbidden' && failure.kind !== 'other') throw new LiveError(`cannot read ${clusterName(kc)}: ${failure.text}`);
+    result.failures.push({ ...failure, resource: l.resource, namespace: '', consequence: CONSEQUENCE[l.resource] });
+    if (failure.kind === 'forbidden' && (l.resource === 'roles' || l.resource === 'rolebindings')) namespacedFallback.push(l);
+    if ((RBAC_RESOURCES as readonly string[]).includes(l.resource)) result.rbacComplete = false;
     if (l.resource === 'serviceaccounts') result.serviceAccountsComplete = false;
   });
 
-  // Cannot list across namespaces: try the context's namespace alone.
+  // Cannot list across namespaces: the context's namespace alone can still be read (used only
+  // when the user accepts an incomplete answer).
   for (const l of namespacedFallback) {
     const ns = result.namespace;
     try {
@@ -171,12 +262,10 @@ export async function loadLive(opts: LiveOptions = {}): Promise<LiveLoad> {
         obj.kind = l.kind;
         result.inputs.push({ object: obj, origin: 'live' });
       }
-      const f = result.forbidden.find((x) => x.resource === l.resource && x.namespace === '');
+      const f = result.failures.find((x) => x.resource === l.resource && x.namespace === '');
       if (f) f.consequence += ` (namespace ${ns} was read: answers about it are complete for ${l.resource})`;
     } catch (e) {
-      const code = errorCode(e);
-      if (code === 403 || code === 401) result.forbidden.push({ resource: l.resource, namespace: ns, consequence: CONSEQUENCE[l.resource] });
-      else result.errors.push(`listing ${l.resource} in ${ns}: ${message(e)}`);
+      result.failures.push({ ...describeFailure(e), resource: l.resource, namespace: ns, consequence: CONSEQUENCE[l.resource] });
     }
   }
   return result;
@@ -186,7 +275,12 @@ export async function loadLive(opts: LiveOptions = {}): Promise<LiveLoad> {
 export async function whoAmI(opts: { kubeconfig?: string; context?: string }): Promise<UserInfo> {
   const kc = loadKubeConfig(opts);
   const api = kc.makeApiClient(AuthenticationV1Api);
-  const r = await api.createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
+  let r;
+  try {
+    r = await api.createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
+  } catch (e) {
+    throw new LiveError(`cannot ask ${clusterName(kc)} who the kubeconfig user is (SelfSubjectReview): ${describeFailure(e).text}; give --as`);
+  }
   const ui = r.status?.userInfo;
   return { name: ui?.username ?? '', groups: ui?.groups ?? [] };
 }
@@ -209,10 +303,16 @@ export async function subjectAccessReview(opts: { kubeconfig?: string; context?:
         },
       }
     : { user: user.name, groups: user.groups, nonResourceAttributes: { verb: attrs.verb, path: attrs.path } };
-  const r = await api.createSubjectAccessReview({ body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec } });
+  let r;
+  try {
+    r = await api.createSubjectAccessReview({ body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec } });
+  } catch (e) {
+    throw new LiveError(`cannot ask ${clusterName(kc)} (SubjectAccessReview, --verify): ${describeFailure(e).text}`);
+  }
   return { allowed: r.status?.allowed === true, reason: r.status?.reason ?? '', denied: r.status?.denied === true };
 }
 
-export function forbiddenText(f: ForbiddenList): string {
-  return `cannot list ${f.resource}${f.namespace ? ` in namespace ${f.namespace}` : ' in all namespaces'}: ${f.consequence}`;
+/** `clusterroles in all namespaces` / `roles in namespace x`. */
+export function failureWhat(f: ListFailure): string {
+  return `${f.resource}${f.namespace ? ` in namespace ${f.namespace}` : ' in all namespaces'}`;
 }

@@ -19,6 +19,9 @@ export const REPORT_CHUNKS: Record<string, ChunkedReporter> = {
   markdown: (r: ReportInput) => [markdownReporter(r)],
 };
 
+/** The formats `scan -o` accepts, from the table above (one list, not repeated elsewhere). */
+export const OUTPUT_FORMATS: readonly string[] = Object.keys(REPORT_CHUNKS);
+
 /** Every format as one string (tests, small reports). */
 export const REPORTERS: Record<string, Reporter> = Object.fromEntries(
   Object.entries(REPORT_CHUNKS).map(([name, chunks]) => [name, (r: ReportInput) => [...chunks(r)].join('')]),

@@ -1,6 +1,6 @@
 /** What every reporter receives: one scan's results plus facts about the run. */
 import type { ScanResult } from '../engine/scan.js';
-import type { Check, FailOn } from '../engine/types.js';
+import type { Check, FailOn, Severity } from '../engine/types.js';
 import type { BaselineOutcome } from './baseline.js';
 import type { ComplianceReport } from './compliance/evaluate.js';
 import type { ObjectRef } from './overview.js';
@@ -14,6 +14,10 @@ export interface ReportInput extends ScanResult {
   color?: boolean;
   /** Include suppressed findings in text output. */
   showSuppressed?: boolean;
+  /** --min-severity: findings below it were left out of `findings` (and the summary). */
+  minSeverity?: Severity;
+  /** How many findings --min-severity left out (they still count for --fail-on). */
+  hiddenBelowMinSeverity?: number;
   /** Every scanned object: clean ones count in the scores of the HTML and Markdown reports. */
   inventory?: readonly ObjectRef[];
   /** What --baseline accepted and found fixed (`findings` then holds only the new ones). */

@@ -2,7 +2,8 @@
  * SARIF 2.1.0 for code-scanning UIs: rules carry help text, results carry exact regions and
  * relative URIs, suppressed findings carry SARIF suppressions.
  */
-import { relative, isAbsolute } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Severity } from '../engine/types.js';
 import { jsonChunks } from './json-chunks.js';
 import type { ChunkedReporter } from './model.js';
@@ -10,12 +11,53 @@ import type { ChunkedReporter } from './model.js';
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '1.0' };
 
-function uri(file: string): string {
-  const rel = isAbsolute(file) ? relative(process.cwd(), file) : file;
-  return rel.split('\\').join('/').split('/').map(encodeURIComponent).join('/');
+/** The base that result URIs are relative to (SARIF originalUriBaseIds; GitHub maps it to the checkout). */
+export const SRCROOT = '%SRCROOT%';
+
+/** Names that are not paths: stdin, a Kustomize directory's rendered output, a cluster (`cluster:ctx`, a URL). */
+function isPath(file: string): boolean {
+  return !/^<.*>$/.test(file) && !file.endsWith(' (kustomize output)') && !/^[a-z][a-z0-9+.-]+:/i.test(file);
+}
+
+function within(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+}
+
+/**
+ * The scan root: the working directory when every file is under it (CI runs from the checkout),
+ * else the deepest folder holding them all. URIs relative to it never start with `../`, which code
+ * scanning cannot map to a file of the repository.
+ */
+export function scanRoot(files: Iterable<string>): string {
+  const cwd = process.cwd();
+  let root: string | undefined;
+  let outside = false;
+  for (const f of files) {
+    if (!isPath(f)) continue;
+    const abs = resolve(f);
+    if (!within(abs, cwd)) outside = true;
+    if (root === undefined) root = dirname(abs);
+    while (!within(abs, root)) {
+      const up = dirname(root);
+      if (up === root) break;
+      root = up;
+    }
+  }
+  return outside && root !== undefined ? root : cwd;
+}
+
+function encodePath(p: string): string {
+  return p.split('\\').join('/').split('/').map(encodeURIComponent).join('/');
+}
+
+function artifactLocation(file: string, root: string): { uri: string; uriBaseId?: string } {
+  if (!isPath(file)) return { uri: encodePath(file) };
+  return { uri: encodePath(relative(root, resolve(file))), uriBaseId: SRCROOT };
 }
 
 export const sarifReport: ChunkedReporter = (r) => {
+  const root = scanRoot([...r.findings.filter((f) => f.line).map((f) => f.file), ...r.errors.map((e) => e.file)]);
+  const rootUri = pathToFileURL(root.endsWith(sep) ? root : root + sep).href;
   const ruleIds = new Map<string, number>();
   const rules = r.checks.map((c, i) => {
     ruleIds.set(c.meta.id, i);
@@ -41,9 +83,7 @@ export const sarifReport: ChunkedReporter = (r) => {
       locations: [
         {
           // Findings about live objects (audit) have no file: the object and field locate them.
-          ...(f.line
-            ? { physicalLocation: { artifactLocation: { uri: uri(f.file) }, region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn } } }
-            : {}),
+          ...(f.line ? { physicalLocation: { artifactLocation: artifactLocation(f.file, root), region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn } } } : {}),
           logicalLocations: [{ fullyQualifiedName: `${f.object.kind}/${f.object.namespace ?? ''}/${f.object.name}/${f.path}`, kind: 'object' }],
         },
       ],
@@ -55,7 +95,7 @@ export const sarifReport: ChunkedReporter = (r) => {
   const notifications = r.errors.map((e) => ({
     level: 'error',
     message: { text: e.message },
-    locations: [{ physicalLocation: { artifactLocation: { uri: uri(e.file) }, ...(e.line ? { region: { startLine: e.line, startColumn: e.column ?? 1 } } : {}) } }],
+    locations: [{ physicalLocation: { artifactLocation: artifactLocation(e.file, root), ...(e.line ? { region: { startLine: e.line, startColumn: e.column ?? 1 } } : {}) } }],
   }));
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -63,6 +103,7 @@ export const sarifReport: ChunkedReporter = (r) => {
     runs: [
       {
         tool: { driver: { name: 'kubeharden', version: r.toolVersion, semanticVersion: r.toolVersion, informationUri: 'https://github.com/kubeharden/kubeharden', rules } },
+        originalUriBaseIds: { [SRCROOT]: { uri: rootUri, description: { text: 'The scan root: result paths are relative to it.' } } },
         invocations: [{ executionSuccessful: r.errors.length === 0, toolExecutionNotifications: notifications }],
         results,
         columnKind: 'utf16CodeUnits',

@@ -31,7 +31,7 @@ test('usage errors exit 2 with the reason', () => {
 test('no cluster configuration, or a cluster that does not answer: exit 2 naming it, no report', () => {
   const none = kubeharden(['audit', '-o', 'json'], { env: { KUBECONFIG: join(dir, 'missing'), HOME: dir, KUBERNETES_SERVICE_HOST: '' } });
   assert.equal(none.code, 2, none.stderr);
-  assert.match(none.stderr, /kubeharden: cannot read the cluster configuration: /);
+  assert.match(none.stderr, /^error: cannot read the cluster configuration: /m);
   assert.equal(none.stdout, '');
 
   const kc = join(dir, 'down.kubeconfig');

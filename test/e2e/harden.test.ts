@@ -82,7 +82,7 @@ if (!avail.ok) {
       test(`${app.name}: harden output is accepted under enforced restricted; the original is not`, { timeout: 240_000 }, async () => {
         const input = join(CORPUS, app.file);
         const out = join(work, app.name);
-        const r = cli(['harden', input, '-o', out, ...app.args]);
+        const r = cli(['harden', input, '--output-dir', out, ...app.args]);
         assert.equal(r.code, 0, `harden exit ${r.code}\n${r.stdout}\n${r.stderr}`);
         assert.match(r.stdout, /verification .*passes/);
 

@@ -168,8 +168,7 @@ describe(`RBAC differential vs kube-apiserver (seed ${SEED})`, () => {
     await sleep(1000); // the authorizer's ClusterRole informer follows the controller's writes
 
     const l = await loadLive({ kubeconfig: c.kubeconfig });
-    assert.deepEqual(l.forbidden, []);
-    assert.deepEqual(l.errors, []);
+    assert.deepEqual(l.failures, []);
     live = buildPolicy(l.inputs, { aggregate: false });
   });
 
@@ -264,17 +263,34 @@ subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: ${c.identitie
     assert.equal((await c.apply(grant)).code, 0);
     await c.waitFor(async () => subjectAccessReview({ name: c.identities.carol.user, groups: ['system:authenticated'] }, { resourceRequest: true, verb: 'list', apiGroup: 'rbac.authorization.k8s.io', resource: 'roles', subresource: '', name: '', namespace: 'default' }));
     const l = await loadLive({ kubeconfig: c.identities.carol.kubeconfig });
-    const forbidden = l.forbidden.map((f) => `${f.resource}@${f.namespace}`).sort();
-    assert.deepEqual(forbidden, ['clusterrolebindings@', 'clusterroles@', 'customresourcedefinitions@', 'namespaces@', 'pods@', 'rolebindings@', 'roles@', 'serviceaccounts@']);
+    const forbidden = l.failures.map((f) => `${f.resource}@${f.namespace}:${f.kind}`).sort();
+    assert.deepEqual(
+      forbidden,
+      ['clusterrolebindings', 'clusterroles', 'customresourcedefinitions', 'namespaces', 'pods', 'rolebindings', 'roles', 'serviceaccounts'].map((r) => `${r}@:forbidden`),
+    );
     assert.equal(l.rbacComplete, false);
-    assert.match(l.forbidden.find((f) => f.resource === 'roles')?.consequence ?? '', /namespace default was read/);
+    assert.match(l.failures.find((f) => f.resource === 'roles')?.consequence ?? '', /namespace default was read/);
     assert.ok(l.inputs.some((i) => (i.object as { metadata?: { name?: string } }).metadata?.name === 'carol-rbac-reader'), 'the namespace fallback read her own binding');
-    // The CLI: who she is comes from SelfSubjectReview; the warnings say what is missing.
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'rbac', 'can-i', 'list', 'roles', '--kubeconfig', c.identities.carol.kubeconfig, '--explain'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, KUBECONFIG: '' } });
+    // The CLI fails closed: an answer from her partial view is no answer (exit 2, naming the
+    // cluster, the context and each list refused) ...
+    const cli = (...extra: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'rbac', 'can-i', 'list', 'roles', '--kubeconfig', c.identities.carol.kubeconfig, '--explain', ...extra], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        env: { ...process.env, KUBECONFIG: '' },
+      });
+    const refused = cli();
+    assert.equal(refused.status, 2, refused.stderr);
+    assert.equal(refused.stdout, '');
+    assert.match(refused.stderr, /error: cannot read all the RBAC objects of cluster "[^"]+" \(context "[^"]+", https:\/\/127\.0\.0\.1:\d+\)/);
+    assert.match(refused.stderr, /cannot list clusterroles in all namespaces: forbidden \(403\): clusterroles\.rbac\.authorization\.k8s\.io is forbidden/);
+    // ... unless she accepts a partial answer, which then says what it is missing.
+    const r = cli('--skip-unreadable');
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^yes\n/);
+    assert.match(r.stdout, /^INCOMPLETE: not read: clusterroles in all namespaces of cluster/m);
     assert.match(r.stdout, /RoleBinding "carol-rbac-reader\/default"/);
-    assert.match(r.stderr, /cannot list clusterroles in all namespaces: ClusterRoles are unknown/);
+    assert.match(r.stderr, /warning: not read: clusterroles in all namespaces/);
   });
 
   test('live: --verify asks the cluster too', async () => {

@@ -4,8 +4,19 @@ import { parseImage } from '../../k8s/image.js';
 import { IMAGES, NSA_CISA } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
 
-/** A digest is `algorithm:hex` (OCI image-spec); anything else after '@' is not a pin. */
-const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/;
+/**
+ * The registered algorithms of the OCI image-spec (descriptor.md, "Digests") and their encoded
+ * form: lower-case hex of exactly the hash's length. Anything else after '@' (63 digits,
+ * upper-case hex, a sha512 prefix of 64 digits, an unregistered algorithm) is not a pin: a runtime
+ * refuses it or it names no single image.
+ */
+const DIGESTS: Readonly<Record<string, RegExp>> = { sha256: /^[a-f0-9]{64}$/, sha512: /^[a-f0-9]{128}$/ };
+
+function isValidDigest(digest: string): boolean {
+  const colon = digest.indexOf(':');
+  const pattern = colon > 0 ? DIGESTS[digest.slice(0, colon)] : undefined;
+  return pattern !== undefined && pattern.test(digest.slice(colon + 1));
+}
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -24,7 +35,7 @@ export const check: PodCheck = {
       const image = asString(c.spec.image);
       if (image === undefined || image.trim() === '') continue;
       const ref = parseImage(image);
-      if (ref.digest && DIGEST.test(ref.digest)) continue;
+      if (ref.digest && isValidDigest(ref.digest)) continue;
       const what = ref.digest ? `has a malformed digest ("@${ref.digest}")` : `is referenced by tag only ("${image}")`;
       yield containerFinding(c, `${describeContainer(c)}: image ${what}; pin it with @sha256:…`, [...c.path, 'image']);
     }

@@ -16,7 +16,7 @@ import type { CheckedRef, ReportApi } from '../../audit/policy-report.js';
 import { VERSION } from '../version.js';
 import { readConfig } from '../config.js';
 import { parsePssFlag } from '../pss-flag.js';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
+import { EXIT_OK, EXIT_USAGE, exitCode, UsageError } from '../exit.js';
 
 const FORMATS = ['text', 'json', 'sarif', 'junit', 'policyreport'] as const;
 /** Shared sub-objects (a report's timestamp, a schema node) are written out, never as YAML aliases. */
@@ -210,7 +210,7 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
     dump?.finish(source.label, [...source.gaps, { what: 'finish the audit', reason: 'failed', message: (e as Error).message, consequence: 'this dump is incomplete' }], started);
     const { ClusterError } = await import('../../cluster/errors.js');
     if (e instanceof ClusterError) {
-      process.stderr.write(`kubeharden: cannot audit: ${e.message}\n`);
+      process.stderr.write(`error: cannot audit: ${e.message}\n`);
       return EXIT_USAGE;
     }
     throw e;
@@ -260,10 +260,9 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
     writeOut(pieces, cmd.outputFile);
     if (cmd.format === 'text' && !cmd.outputFile) process.stdout.write(`${auditLine(result)}\n`);
   }
-  if (cmd.format !== 'text' || cmd.outputFile) {
-    for (const e of errors) process.stderr.write(`error: ${e.file}: ${e.message}\n`);
-    for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
-  }
+  // Errors and warnings go to stderr in every format (the text report no longer carries them).
+  for (const e of errors) process.stderr.write(`error: ${e.file}: ${e.message}\n`);
+  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
 
   if (client && cmd.target.kind === 'live' && cmd.target.writeReports) {
     const { writeReports } = await import('../../audit/write-reports.js');
@@ -273,9 +272,8 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
     process.stderr.write(`kubeharden: wrote ${w.written} report(s)${w.deleted ? `, deleted ${w.deleted} stale report(s)` : ''} to ${result.label}\n`);
   }
   client?.close();
-  // An incomplete audit must never pass for a clean (or an ordinary failing) one.
-  if (errors.length) return EXIT_USAGE;
-  return failsAt(result.findings, failOn) ? EXIT_FINDINGS : EXIT_OK;
+  // An incomplete audit must never pass for a clean (or an ordinary failing) one: the exit table.
+  return exitCode({ inputErrors: errors.length, failing: failsAt(result.findings, failOn), failOn });
 }
 
 function auditLine(r: AuditResult): string {

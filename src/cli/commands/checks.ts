@@ -4,6 +4,8 @@ import { Command, Option } from 'commander';
 import { ALL_CHECKS, findCheck } from '../../checks/registry.js';
 import type { Check } from '../../engine/types.js';
 import { UsageError } from '../exit.js';
+import { writeStdout } from '../output.js';
+import { stringify } from 'yaml';
 import { checkDocPath } from '../../checks/docs.js';
 import { nsaControlTitle } from '../../checks/docs-page.js';
 
@@ -40,15 +42,18 @@ export function registerChecksCommands(program: Command): void {
   program
     .command('checks')
     .description('list every check')
-    .addOption(new Option('-o, --output <format>', 'text or json').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'text, json or yaml').choices(['text', 'json', 'yaml']).default('text'))
     .action((flags: { output: string }) => {
       if (flags.output === 'json') {
-        process.stdout.write(JSON.stringify(ALL_CHECKS.map(describe), null, 2) + '\n');
+        writeStdout(JSON.stringify(ALL_CHECKS.map(describe), null, 2) + '\n');
+        return;
+      }
+      if (flags.output === 'yaml') {
+        writeStdout(stringify(ALL_CHECKS.map(describe), { lineWidth: 0 }));
         return;
       }
       const w = Math.max(...ALL_CHECKS.map((c) => c.meta.id.length));
-      for (const c of ALL_CHECKS) process.stdout.write(`${c.meta.id.padEnd(w)}  ${c.meta.severity.padEnd(8)}  ${c.meta.title}${c.meta.optIn ? ' (opt-in)' : ''}\n`);
-      process.stdout.write(`${ALL_CHECKS.length} checks\n`);
+      writeStdout(ALL_CHECKS.map((c) => `${c.meta.id.padEnd(w)}  ${c.meta.severity.padEnd(8)}  ${c.meta.title}${c.meta.optIn ? ' (opt-in)' : ''}\n`).join('') + `${ALL_CHECKS.length} checks\n`);
     });
   program
     .command('explain')
@@ -57,6 +62,6 @@ export function registerChecksCommands(program: Command): void {
     .action((id: string) => {
       const c = findCheck(id);
       if (!c) throw new UsageError(`unknown check "${id}" (see kubeharden checks)`);
-      process.stdout.write(explainText(c));
+      writeStdout(explainText(c));
     });
 }

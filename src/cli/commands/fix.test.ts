@@ -134,7 +134,7 @@ describe('kubeharden generate and harden', () => {
   test('harden writes a directory and will not overwrite one without --force', () => {
     const d = fresh('harden', { 'app.yaml': POD.replace('  name: web   # keep me\n', '  name: web\n  labels: {app: web}\n') });
     const out = join(d, 'out');
-    const [r, again] = batch(['harden', join(d, 'app.yaml'), '-o', out, '--namespace', 'web'], ['harden', join(d, 'app.yaml'), '-o', out]);
+    const [r, again] = batch(['harden', join(d, 'app.yaml'), '--output-dir', out, '--namespace', 'web'], ['harden', join(d, 'app.yaml'), '--output-dir', out]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /verification .*passes/);
     for (const f of ['00-kubeharden-namespaces.yaml', '10-kubeharden-serviceaccounts.yaml', '20-kubeharden-networkpolicies.yaml', 'app.yaml']) readFileSync(join(out, f), 'utf8');

@@ -2,7 +2,7 @@
  * The actions of `rbac suggest | unused | blast-radius` (loaded when one runs). Flags are parsed
  * once here; read problems go to stderr with file:line; the report still prints, and the exit
  * code is 2 when any input could not be read (an answer without it could be wrong), unless
- * --skip-invalid.
+ * --skip-unreadable (the same consent as the other rbac commands; --skip-invalid is its old name).
  */
 import { severityRank, type Severity } from '../../engine/types.js';
 import { readAuditLogs, type AuditReadReport } from '../../audit/reader.js';
@@ -41,7 +41,7 @@ function reportProblems(read: AuditReadReport, host: RbacHost, skipInvalid: bool
 
 function readExit(read: AuditReadReport, host: RbacHost, skipInvalid: boolean | undefined): number | undefined {
   if (!read.failed || skipInvalid) return undefined;
-  host.io.stderr(`kubeharden: ${read.problems.length + read.problemsNotListed} audit input problem(s): the answer could be wrong without them (--skip-invalid accepts it)\n`);
+  host.io.stderr(`error: ${read.problems.length + read.problemsNotListed} audit input problem(s): the answer could be wrong without them (--skip-unreadable accepts it)\n`);
   return EXIT_USAGE;
 }
 
@@ -79,7 +79,7 @@ export async function runSuggest(flags: SuggestFlags, host: RbacHost): Promise<n
   reportProblems(read, host, flags.skipInvalid);
   const out = { subject: describeAuditSubject(subject), suggestion: builder.result(), read, window };
   host.io.stdout(flags.output === 'json' ? suggestJson(out) : suggestYaml(out));
-  if (out.suggestion.allowed === 0) host.io.stderr(`Warning: no allowed request of ${out.subject} in ${describeWindow(window)} of the audit log(s): check the subject and the window\n`);
+  if (out.suggestion.allowed === 0) host.io.stderr(`warning: no allowed request of ${out.subject} in ${describeWindow(window)} of the audit log(s): check the subject and the window\n`);
   return readExit(read, host, flags.skipInvalid) ?? EXIT_OK;
 }
 
@@ -92,7 +92,7 @@ interface UnusedFlags extends AuditFlags, InputFlags {
 export async function runUnused(flags: UnusedFlags, host: RbacHost): Promise<number> {
   const window = windowOf(flags);
   const src = await host.loadSource(flags);
-  for (const w of src.warnings) host.io.stderr(`Warning: ${w}\n`);
+  for (const w of src.warnings) host.io.stderr(`warning: ${w}\n`);
   const tracker = new UsageTracker(src.policy, { includeSystem: flags.includeSystem, serviceAccountsComplete: src.mode === 'live' && (src.live?.serviceAccountsComplete ?? false) });
   const read = await readAuditLogs(flags.auditLog, { window, onRequest: (r) => tracker.add(r) });
   reportProblems(read, host, flags.skipInvalid);
@@ -118,7 +118,7 @@ function workloadObjects(policy: RbacPolicy, liveInputs: ReadonlyArray<{ object:
 
 export async function runBlastRadius(spec: string, flags: InputFlags, host: RbacHost): Promise<number> {
   const src = await host.loadSource(flags);
-  for (const w of src.warnings) host.io.stderr(`Warning: ${w}\n`);
+  for (const w of src.warnings) host.io.stderr(`warning: ${w}\n`);
   const objs = workloadObjects(src.policy, src.live?.inputs);
   let target;
   try {
@@ -136,7 +136,7 @@ export async function runBlastRadius(spec: string, flags: InputFlags, host: Rbac
 export async function runWorkloadRanking(flags: InputFlags, host: RbacHost): Promise<number> {
   if (!['text', 'json', 'yaml'].includes(flags.output)) throw new UsageError(`--workloads prints text, json or yaml, not ${flags.output}`);
   const src = await host.loadSource(flags);
-  for (const w of src.warnings) host.io.stderr(`Warning: ${w}\n`);
+  for (const w of src.warnings) host.io.stderr(`warning: ${w}\n`);
   const objs = workloadObjects(src.policy, src.live?.inputs);
   const analyzer = new BlastAnalyzer(src.policy, objs.all);
   const seen = new Set<string>();

@@ -48,9 +48,10 @@ export function registerRbacUsageCommands(rbac: Command, host: RbacHost): void {
       .option('--namespace-scoped', 'only Roles and RoleBindings: cluster-wide requests (cluster resources, all-namespace lists, URLs) are listed, not granted')
       .option('--generalize-names', 'never restrict rules to resourceNames (default: when every request named the same object)')
       .option('--name <name>', 'name of the generated objects (default kubeharden-suggested:<subject>)')
-      .option('--skip-invalid', 'exit 0 even when some audit lines or files could not be read (they are still reported)')
+      .option('--skip-unreadable', 'exit 0 even when some audit lines or files could not be read (they are still reported)')
+      .addOption(new Option('--skip-invalid', 'old name of --skip-unreadable').hideHelp())
       .addOption(new Option('-o, --output <format>', 'output format').choices(['yaml', 'json']).default('yaml')),
-  ).action(async (flags) => host.guard(async () => (await run()).runSuggest(flags, host)));
+  ).action(async (flags) => host.guard(async () => (await run()).runSuggest({ ...flags, skipInvalid: flags.skipInvalid || flags.skipUnreadable }, host)));
 
   auditOptions(
     host.addCommon(

@@ -1,16 +1,20 @@
 /** `kubeharden scan PATH...`: the static audit. */
-import { closeSync, openSync, writeSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { loadInputs } from '../../load/index.js';
+import { append, loadInputs } from '../../load/index.js';
+import { applyNamespace, namespaceConflictText } from '../../load/namespace.js';
+import { CONFIG_NAMES } from '../../engine/config-file.js';
+import { isClusterScoped, ObjectIndex } from '../../engine/object-index.js';
 import { failsAt, scanObjects, selectChecks, summarize } from '../../engine/scan.js';
-import { SEVERITIES, type FailOn } from '../../engine/types.js';
-import { REPORT_CHUNKS, batched } from '../../report/index.js';
+import { SEVERITIES, severityRank, type FailOn, type Severity } from '../../engine/types.js';
+import { fieldTypeFindings } from '../../k8s/field-types.js';
+import { OUTPUT_FORMATS, REPORT_CHUNKS, batched } from '../../report/index.js';
+import { complianceText } from '../../report/compliance/text.js';
 import { VERSION } from '../version.js';
 import { readConfig } from '../config.js';
 import { parsePssFlag } from '../pss-flag.js';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
-import { ObjectIndex } from '../../engine/object-index.js';
-import { complianceText } from '../../report/compliance/text.js';
+import { exitCode, UsageError } from '../exit.js';
+import { printErrors, printWarnings, writeOutput } from '../output.js';
+import { parseNamespaceFlag } from '../namespace-flag.js';
 import { baselineLine, frameworkSettings, inventoryOf, loadBaseline, parseFramework, parseRepoUrl, reportExtras, writeBaselineFile, type ReportFlags } from '../report-extras.js';
 import { addImageOptions, imageGateForScan, type ImageFlags } from '../../images/scan-options.js';
 import { addControlPlaneOptions, controlPlaneInputs, hasControlPlaneInputs, type ControlPlaneScanFlags } from './scan-control-plane.js';
@@ -19,10 +23,12 @@ interface ScanFlags extends ReportFlags, ImageFlags, ControlPlaneScanFlags {
   output: string;
   outputFile?: string;
   failOn?: FailOn;
+  minSeverity?: Severity;
   config?: string;
   exclude: string[];
   checks?: string;
   pss?: string;
+  namespace?: string;
   annotationExemptions: boolean;
   showSuppressed?: boolean;
   color?: boolean;
@@ -50,25 +56,10 @@ function parseSettings(pairs: string[]): Record<string, unknown> {
   return out;
 }
 
-/** Writes the report in ~1 MB batches: a report of a huge scan never exists as one string. */
-function writeReport(pieces: Iterable<string>, outputFile: string | undefined): void {
-  if (!outputFile) {
-    // Synchronous for files and pipes on Linux and macOS, so batches do not pile up in memory.
-    for (const batch of batched(pieces)) process.stdout.write(batch);
-    return;
-  }
-  const fd = openSync(outputFile, 'w');
-  try {
-    for (const batch of batched(pieces)) writeSync(fd, batch);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 export async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   const config = await readConfig(flags.config);
   const reporter = REPORT_CHUNKS[flags.output];
-  if (!reporter) throw new UsageError(`unknown output format "${flags.output}" (${Object.keys(REPORT_CHUNKS).join(', ')})`);
+  if (!reporter) throw new UsageError(`unknown output format "${flags.output}" (${OUTPUT_FORMATS.join(', ')})`);
   const framework = parseFramework(flags);
   parseRepoUrl(flags);
   const baseline = loadBaseline(flags);
@@ -76,39 +67,65 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
   const only = flags.checks ? flags.checks.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
   const settings: Record<string, unknown> = { ...parseSettings(flags.set), ...(flags.pss ? { pss: flags.pss } : frameworkSettings(framework, flags.pss)) };
   parsePssFlag(flags.pss); // validates; the checks read the string from settings
+  const namespace = parseNamespaceFlag(flags.namespace);
+  const targets = paths.length ? paths : hasControlPlaneInputs(flags) ? ['the control-plane inputs'] : ['.'];
 
   const loadOpts = {
     exclude: [...(config.exclude ?? []), ...flags.exclude],
     kustomize: flags.kustomize,
+    skipNames: CONFIG_NAMES,
     ...(flags.maxFileSize ? { maxFileBytes: parseSize(flags.maxFileSize) } : {}),
   };
+  // Control-plane inputs (--kubelet-config, --control-plane…) replace the default '.'.
   const loaded = await loadInputs(paths.length || hasControlPlaneInputs(flags) ? paths : ['.'], loadOpts);
   const cp = await controlPlaneInputs(flags, loaded.objects, loadOpts);
-  loaded.objects.push(...cp.objects);
-  loaded.errors.push(...cp.errors);
-  loaded.files.push(...cp.files);
-  const gate = await imageGateForScan(loaded.objects, config, flags, flags.config).catch((e: Error) => {
+  append(loaded.objects, cp.objects);
+  append(loaded.errors, cp.errors);
+  append(loaded.files, cp.files);
+  const warnings = [...loaded.warnings];
+  let objects = loaded.objects;
+  if (namespace !== undefined) {
+    const placed = applyNamespace(objects, namespace, isClusterScoped);
+    objects = placed.objects;
+    for (const o of placed.conflicts) warnings.push(namespaceConflictText(o, namespace));
+  }
+  // Wrongly typed fields make the API server refuse the object: input errors, never a silent pass.
+  const typed = fieldTypeFindings(objects);
+  const gate = await imageGateForScan(objects, config, flags, flags.config).catch((e: Error) => {
     throw new UsageError(e.message);
   });
   if (gate) settings.images = gate;
-  const index = new ObjectIndex(loaded.objects);
+  const index = new ObjectIndex(objects);
   const scanOpts = { config, only, settings, annotationExemptions: flags.annotationExemptions === false ? false : undefined, index };
-  const result = scanObjects(loaded.objects, scanOpts);
-  const errors = [...loaded.errors, ...result.errors, ...(gate ? [...gate.errors, ...gate.registryErrors()] : [])];
+  const result = scanObjects(objects, scanOpts);
+  const errors = append(append(append([], loaded.errors), typed.errors), result.errors);
+  if (gate) append(append(errors, gate.errors), gate.registryErrors());
+  append(warnings, typed.warnings);
+  append(warnings, result.warnings);
+  if (gate) append(warnings, gate.warnings);
+  const nothingScanned = objects.length === 0;
+  if (nothingScanned) warnings.push(`no Kubernetes object found in ${targets.join(', ')}: nothing was scanned`);
   const checks = selectChecks(scanOpts);
-  const extras = reportExtras(flags, framework, baseline, result.findings, checks, inventoryOf(loaded.objects, index));
+  const extras = reportExtras(flags, framework, baseline, result.findings, checks, inventoryOf(objects, index));
+
+  // --min-severity decides what is shown; --fail-on still sees every finding (that --baseline keeps).
+  const min = flags.minSeverity ? severityRank(flags.minSeverity) : -1;
+  const shown = min < 0 ? extras.findings : extras.findings.filter((f) => severityRank(f.severity) >= min);
+  const hidden = extras.findings.length - shown.length;
   const input = {
     ...result,
     ...extras,
-    summary: extras.baseline ? summarize(result.summary.objects, extras.findings) : result.summary,
+    findings: shown,
+    summary: extras.baseline || hidden ? summarize(result.summary.objects, shown) : result.summary,
     title: `kubeharden scan ${(paths.length ? paths : ['.']).join(' ')}`,
     errors,
-    warnings: [...loaded.warnings, ...result.warnings, ...(gate?.warnings ?? [])],
+    warnings,
     checks,
     failOn,
     toolVersion: VERSION,
     color: flags.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR),
     showSuppressed: flags.showSuppressed,
+    ...(flags.minSeverity ? { minSeverity: flags.minSeverity, hiddenBelowMinSeverity: hidden } : {}),
   };
   if (flags.writeBaseline) writeBaselineFile(flags.writeBaseline, { ...input, findings: result.findings, summary: result.summary });
   const pieces: Iterable<string> =
@@ -117,10 +134,11 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
       : flags.output === 'text' && input.baseline
         ? [...reporter(input), baselineLine(input.baseline)]
         : reporter(input);
-  writeReport(pieces, flags.outputFile);
-  if (errors.length && flags.output !== 'text') for (const e of errors) process.stderr.write(`error: ${e.file}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}: ${e.message}\n`);
-  if (failsAt(extras.findings, failOn)) return EXIT_FINDINGS;
-  return errors.length ? EXIT_USAGE : EXIT_OK;
+  writeOutput(batched(pieces), flags.outputFile);
+  // Errors and warnings go to stderr in every format (the report itself carries them for machines).
+  printErrors(errors);
+  printWarnings(warnings);
+  return exitCode({ inputErrors: errors.length, failing: failsAt(extras.findings, failOn), failOn, nothingScanned });
 }
 
 export function registerScanCommand(program: Command): void {
@@ -128,13 +146,15 @@ export function registerScanCommand(program: Command): void {
     .command('scan')
     .description('audit manifests: files, directories, - for stdin, Kustomize directories')
     .argument('[paths...]', 'files or directories to scan (default: .)')
-    .addOption(new Option('-o, --output <format>', 'text, json, sarif, junit, html or markdown').default('text'))
-    .option('--output-file <file>', 'write the report to a file instead of stdout')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default high; none: never)').choices([...SEVERITIES, 'none']))
+    .addOption(new Option('-o, --output <format>', 'report format').choices(OUTPUT_FORMATS).default('text'))
+    .option('--output-file <file>', 'write the report to a file instead of stdout (its folder must exist)')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default high); none: report only, input errors do not fail either').choices([...SEVERITIES, 'none']))
+    .addOption(new Option('--min-severity <severity>', 'show only findings at or above this severity (--fail-on still sees all)').choices([...SEVERITIES]))
     .option('-c, --config <file>', 'configuration file (default: .kubeharden.yaml searched upward)')
     .option('--exclude <glob>', 'skip paths matching the glob (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--checks <ids>', 'run only these checks (comma-separated ids)')
     .option('--pss <level[:version]>', 'also evaluate the Pod Security Standards: baseline|restricted[:v1.N|:latest]')
+    .option('-n, --namespace <ns>', 'namespace of the objects that name none, as kubectl apply -n would place them (default: "default")')
     .option('--set <key=value>', 'a check setting, e.g. allowedRegistries=ghcr.io/acme (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--no-annotation-exemptions', 'ignore ignore.kubeharden.io/<CHECK> annotations')
     .option('--show-suppressed', 'list suppressed findings in text output')

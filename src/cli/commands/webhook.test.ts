@@ -39,7 +39,7 @@ test('webhook install, review, policy and usage errors through the CLI', () => {
   writeFileSync(badPolicy, 'profiles:\n  p: {}\nrules:\n  - enforce: q\n');
   const installed = join(dir, 'install.yaml');
   const [install, scan, denied, warned, policy, check, bad, noTls, pairOnly] = batch(
-    ['webhook', 'install', '--cert-manager', '--mutate', '-o', installed],
+    ['webhook', 'install', '--cert-manager', '--mutate', '--output-file', installed],
     ['scan', installed, '--pss', 'restricted', '--fail-on', 'medium', '-o', 'json'],
     ['webhook', 'review', review],
     ['webhook', 'review', review, '--policy', warnPolicy],

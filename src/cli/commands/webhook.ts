@@ -2,7 +2,7 @@
  * `kubeharden webhook serve|install|review|policy`: the admission policy agent. The webhook
  * evaluates every request with the same function as `kubeharden scan`.
  */
-import { existsSync, readFileSync, unwatchFile, watchFile, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { pino } from 'pino';
@@ -19,6 +19,7 @@ import { WebhookMetrics } from '../../admission/metrics.js';
 import { EvidencePool } from '../../images/pool.js';
 import type { CompileOptions } from '../../admission/policy.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../exit.js';
+import { readUserFile, writeOutput } from '../output.js';
 import { VERSION } from '../version.js';
 
 const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
@@ -143,7 +144,7 @@ async function serve(flags: ServeFlags): Promise<number> {
   log.info({ policy: flags.policy ?? 'default', webhookNamespace: ns, ...describePolicy(policy) }, 'policy loaded');
   if (server.caPem) {
     if (flags.caOut) {
-      writeFileSync(flags.caOut, server.caPem);
+      writeOutput([server.caPem], flags.caOut);
       log.info({ file: flags.caOut }, 'self-signed CA written (use it as the webhook caBundle)');
     } else log.info({ caBundle: Buffer.from(server.caPem).toString('base64') }, 'self-signed CA (use it as the webhook caBundle)');
   }
@@ -197,7 +198,8 @@ interface InstallFlags {
   policy?: string;
   timeout: string;
   resource: string[];
-  output?: string;
+  output: string;
+  outputFile?: string;
 }
 
 async function install(flags: InstallFlags): Promise<number> {
@@ -211,7 +213,7 @@ async function install(flags: InstallFlags): Promise<number> {
   let certs: CertSource;
   const notes: string[] = [];
   if (flags.certManager) certs = { kind: 'cert-manager' };
-  else if (flags.tlsSecret && flags.caBundle) certs = { kind: 'secret', secretName: flags.tlsSecret, caPem: readFileSync(flags.caBundle, 'utf8') };
+  else if (flags.tlsSecret && flags.caBundle) certs = { kind: 'secret', secretName: flags.tlsSecret, caPem: readUserFile(flags.caBundle, '--ca-bundle') };
   else {
     const sans = [NAME, `${NAME}.${ns}`, `${NAME}.${ns}.svc`, `${NAME}.${ns}.svc.cluster.local`];
     certs = { kind: 'generated', certs: await generateServingCerts(sans, 365) };
@@ -220,7 +222,7 @@ async function install(flags: InstallFlags): Promise<number> {
   let policy: unknown;
   let policyDir: string | undefined;
   if (flags.policy) {
-    policy = parsePolicyText(readFileSync(flags.policy, 'utf8'));
+    policy = parsePolicyText(readUserFile(flags.policy, '--policy'));
     policyDir = dirname(resolve(flags.policy));
   }
   const opts: InstallOptions = {
@@ -249,8 +251,7 @@ async function install(flags: InstallFlags): Promise<number> {
     `kube-system and ${ns} are never sent to the webhook. Emergency exit: kubectl delete validatingwebhookconfiguration kubeharden`,
     ...notes,
   ]);
-  if (flags.output) writeFileSync(flags.output, text);
-  else process.stdout.write(text);
+  writeOutput([flags.output === 'json' ? `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }, null, 2)}\n` : text], flags.outputFile);
   for (const n of notes) process.stderr.write(`note: ${n}\n`);
   return EXIT_OK;
 }
@@ -266,7 +267,7 @@ async function reviewFile(file: string, flags: ReviewFlags): Promise<number> {
   const text = file === '-' ? await new Promise<string>((res, rej) => {
     let s = '';
     process.stdin.setEncoding('utf8').on('data', (d: string) => (s += d)).on('end', () => res(s)).on('error', rej);
-  }) : readFileSync(file, 'utf8');
+  }) : readUserFile(file, 'webhook review');
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -334,7 +335,8 @@ export function registerWebhookCommand(program: Command): void {
     .option('--policy <file>', 'admission policy to ship in the ConfigMap (default: the built-in policy in --mode)')
     .option('--timeout <seconds>', 'webhook timeoutSeconds', '3')
     .option('--resource <group/version/resource>', 'also review this resource (custom resources with pod templates; repeatable)', (v: string, p: string[]) => [...p, v], [] as string[])
-    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .addOption(new Option('-o, --output <format>', 'yaml (a multi-document stream) or json (a v1 List)').choices(['yaml', 'json']).default('yaml'))
+    .option('--output-file <file>', 'write to a file instead of stdout (its folder must exist)')
     .action(async (flags: InstallFlags) => {
       process.exitCode = await install(flags);
     });

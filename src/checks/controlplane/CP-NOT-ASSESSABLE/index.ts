@@ -82,8 +82,16 @@ export const check: BundleCheck = {
       const f = referenceFinding(r);
       if (f) yield f;
     }
-    const apiserver = model.ofComponent('kube-apiserver')[0];
-    if (apiserver) yield* absentComponents(apiserver, new Set(model.processes.map((p) => p.component)), model.kubelets.length);
+    // One control plane per namespace (a node's static pods share kube-system): each is judged by
+    // what is in its own namespace or in no namespace (files, command lines), so the verdict does
+    // not depend on which other namespaces happen to be scanned with it (audit batches namespaces).
+    const byNamespace = new Map<string | undefined, ComponentProcess>();
+    for (const a of model.ofComponent('kube-apiserver')) if (!byNamespace.has(a.owner.namespace)) byNamespace.set(a.owner.namespace, a);
+    for (const [ns, apiserver] of byNamespace) {
+      const near = (o: { namespace: string | undefined }) => o.namespace === undefined || o.namespace === ns;
+      const present = new Set(model.processes.filter((p) => near(p.owner)).map((p) => p.component));
+      yield* absentComponents(apiserver, present, model.kubelets.filter((k) => near(k.anchor.object)).length);
+    }
     for (const k of model.kubelets) {
       if (k.process || k.effective || !k.config) continue;
       yield {
