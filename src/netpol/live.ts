@@ -1,136 +1,127 @@
 /**
  * Live mode: namespaces, pods, NetworkPolicies (and Services, ReplicaSets and Jobs, to name the
- * workload that owns each pod) listed from a cluster with @kubernetes/client-node, paginated;
- * the policies of other engines found through the installed CRDs; the API server's addresses from
- * the `kubernetes` Service's EndpointSlices. A list that fails is an error naming the resource and
- * the cause: an answer computed without it could say "no" where the cluster says "yes".
+ * workload that owns each pod) listed from a cluster through the project's one cluster client
+ * (src/cluster: paged LIST, restart on an expired continue token, errors naming the cluster,
+ * context and list); the policies of other engines found through discovery; the API server's
+ * addresses from the `kubernetes` Service's EndpointSlices. A list that fails is an error: an
+ * answer computed without it could say "no" where the cluster says "yes".
  */
-import { ApiextensionsV1Api, AppsV1Api, BatchV1Api, CoreV1Api, CustomObjectsApi, DiscoveryV1Api, NetworkingV1Api } from '@kubernetes/client-node';
-import { loadKubeConfig } from '../rbac/live.js';
+import { connect, type ClusterClient } from '../cluster/client.js';
+import { discover, type Discovery, type ResourceRef } from '../cluster/discovery.js';
+import { ClusterError, describeCluster } from '../cluster/errors.js';
+import { describeList, listPages } from '../cluster/list.js';
 import { objectFromJson } from '../load/plain-object.js';
 import type { LoadedObject } from '../load/types.js';
-import { asList, asMap, asString } from '../k8s/json.js';
+import { asList, asMap } from '../k8s/json.js';
 import { parseAddress, type Address } from './ip.js';
 import { isForeignPolicy } from './world.js';
 
 export interface LiveNetpol {
   objects: LoadedObject[];
+  /** Lists that could not be read, each naming the cluster, the list and the cause. */
   errors: string[];
   apiServer?: { addresses: Address[]; ports: number[] };
-  server: string;
-  context: string;
+  /** "context "dev" at https://…", for report headers. */
+  description: string;
 }
 
-interface Page {
-  items: unknown[];
-  metadata?: { _continue?: string };
+/** What the answer is computed from: group and plural resource of each built-in list. */
+const BUILT_IN: ReadonlyArray<{ group: string; resource: string }> = [
+  { group: '', resource: 'namespaces' },
+  { group: '', resource: 'pods' },
+  { group: '', resource: 'services' },
+  { group: 'networking.k8s.io', resource: 'networkpolicies' },
+  // Owners, to fold pods back into their Deployments and CronJobs.
+  { group: 'apps', resource: 'replicasets' },
+  { group: 'batch', resource: 'jobs' },
+];
+
+export interface LiveOptions {
+  kubeconfig?: string;
+  context?: string;
+  /** Items per page (default 500, kubectl's). */
+  pageSize?: number;
 }
 
-async function listAll(fetch: (cont: string | undefined) => Promise<Page>): Promise<unknown[]> {
-  const out: unknown[] = [];
-  let cont: string | undefined;
-  do {
-    const page = await fetch(cont);
-    out.push(...page.items);
-    cont = page.metadata?._continue || undefined;
-  } while (cont);
+/**
+ * Connects and lists. Configuration errors (no kubeconfig, unknown context) and a discovery that
+ * fails are thrown; lists that fail are returned in `errors`, so the caller reports all of them.
+ */
+export async function loadLiveNetpol(opts: LiveOptions): Promise<LiveNetpol> {
+  const client = await connect({ ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) });
+  try {
+    return await readCluster(client, opts.pageSize ?? 500);
+  } finally {
+    client.close();
+  }
+}
+
+async function readCluster(client: ClusterClient, limit: number): Promise<LiveNetpol> {
+  const discovery = await discover(client);
+  const errors: string[] = [];
+  const resources: ResourceRef[] = [];
+  for (const b of BUILT_IN) {
+    const r = discovery.find(b.group, b.resource);
+    if (r) resources.push(r);
+    else errors.push(`${b.group ? `${b.resource}.${b.group}` : b.resource}: ${describeCluster(client.identity)}: the cluster does not serve this resource`);
+  }
+  resources.push(...foreignPolicyResources(discovery));
+
+  const settled = await Promise.allSettled(resources.map((r) => listAll(client, r, limit)));
+  const objects: LoadedObject[] = [];
+  settled.forEach((s, i) => {
+    if (s.status === 'fulfilled') objects.push(...s.value);
+    else errors.push(s.reason instanceof ClusterError ? s.reason.message : `${describeList({ resource: resources[i] })}: ${(s.reason as Error).message}`);
+  });
+  const apiServer = await apiServerAddresses(client);
+  return { objects, errors, ...(apiServer ? { apiServer } : {}), description: `cluster ${describeCluster(client.identity)}` };
+}
+
+/** Served resources whose kind is another engine's policy (Cilium, Calico, AdminNetworkPolicy…), preferred version only. */
+function foreignPolicyResources(discovery: Discovery): ResourceRef[] {
+  const seen = new Set<string>();
+  const out: ResourceRef[] = [];
+  for (const r of discovery.resources) {
+    const key = `${r.group}/${r.resource}`;
+    if (seen.has(key) || !r.group || !r.verbs.includes('list')) continue;
+    const preferred = discovery.find(r.group, r.resource);
+    if (!preferred || !isForeignPolicy({ kind: preferred.kind, apiVersion: `${preferred.group}/${preferred.version}` })) continue;
+    seen.add(key);
+    out.push(preferred);
+  }
   return out;
 }
 
-function describeError(e: unknown): string {
-  const code = (e as { code?: unknown }).code;
-  const body = (e as { body?: unknown }).body;
-  let msg = (e as Error).message ?? String(e);
-  if (typeof body === 'string') {
-    try {
-      const m = (JSON.parse(body) as { message?: unknown }).message;
-      if (typeof m === 'string') msg = m;
-    } catch {
-      /* not JSON */
-    }
-  }
-  if (code === 401) return `unauthorized (401): ${msg}`;
-  if (code === 403) return `forbidden (403): ${msg}`;
-  const cause = (e as { cause?: { code?: string } }).cause?.code;
-  return cause ? `${cause}: ${msg}` : msg;
+async function listAll(client: ClusterClient, resource: ResourceRef, limit: number): Promise<LoadedObject[]> {
+  const out: LoadedObject[] = [];
+  for await (const page of listPages(client, { resource, limit })) for (const item of page.items) out.push(objectFromJson(item, 'cluster'));
+  return out;
 }
 
-/** client-node models → plain JSON as the API server sent it, with the kind the list omits. */
-function plain(v: unknown, kind: string, apiVersion: string): Record<string, unknown> {
-  const o = JSON.parse(JSON.stringify(v)) as Record<string, unknown>;
-  o.kind ??= kind;
-  o.apiVersion ??= apiVersion;
-  return o;
-}
-
-export async function loadLiveNetpol(opts: { kubeconfig?: string; context?: string; pageSize?: number }): Promise<LiveNetpol> {
-  const kc = loadKubeConfig(opts);
-  const core = kc.makeApiClient(CoreV1Api);
-  const net = kc.makeApiClient(NetworkingV1Api);
-  const apps = kc.makeApiClient(AppsV1Api);
-  const batch = kc.makeApiClient(BatchV1Api);
-  const ext = kc.makeApiClient(ApiextensionsV1Api);
-  const custom = kc.makeApiClient(CustomObjectsApi);
-  const discovery = kc.makeApiClient(DiscoveryV1Api);
-  const limit = opts.pageSize ?? 500;
-  const errors: string[] = [];
-  const lists: Array<{ resource: string; kind: string; apiVersion: string; fetch: (c: string | undefined) => Promise<Page> }> = [
-    { resource: 'namespaces', kind: 'Namespace', apiVersion: 'v1', fetch: (c) => core.listNamespace({ limit, _continue: c }) as Promise<Page> },
-    { resource: 'pods', kind: 'Pod', apiVersion: 'v1', fetch: (c) => core.listPodForAllNamespaces({ limit, _continue: c }) as Promise<Page> },
-    { resource: 'services', kind: 'Service', apiVersion: 'v1', fetch: (c) => core.listServiceForAllNamespaces({ limit, _continue: c }) as Promise<Page> },
-    { resource: 'networkpolicies', kind: 'NetworkPolicy', apiVersion: 'networking.k8s.io/v1', fetch: (c) => net.listNetworkPolicyForAllNamespaces({ limit, _continue: c }) as Promise<Page> },
-    { resource: 'replicasets', kind: 'ReplicaSet', apiVersion: 'apps/v1', fetch: (c) => apps.listReplicaSetForAllNamespaces({ limit, _continue: c }) as Promise<Page> },
-    { resource: 'jobs', kind: 'Job', apiVersion: 'batch/v1', fetch: (c) => batch.listJobForAllNamespaces({ limit, _continue: c }) as Promise<Page> },
-    { resource: 'customresourcedefinitions', kind: 'CustomResourceDefinition', apiVersion: 'apiextensions.k8s.io/v1', fetch: (c) => ext.listCustomResourceDefinition({ limit, _continue: c }) as Promise<Page> },
-  ];
-  const settled = await Promise.allSettled(lists.map((l) => listAll(l.fetch)));
-  const objects: LoadedObject[] = [];
-  const crds: Record<string, unknown>[] = [];
-  settled.forEach((s, i) => {
-    const l = lists[i];
-    if (s.status === 'rejected') {
-      errors.push(`cluster: cannot list ${l.resource}: ${describeError(s.reason)}`);
-      return;
-    }
-    for (const item of s.value) {
-      const o = plain(item, l.kind, l.apiVersion);
-      if (l.kind === 'CustomResourceDefinition') crds.push(o);
-      else objects.push(objectFromJson(o, 'cluster'));
-    }
-  });
-
-  // Policies of other engines: list every installed CRD whose kind kubeharden recognises.
-  for (const crd of crds) {
-    const spec = asMap(crd.spec) ?? {};
-    const group = asString(spec.group) ?? '';
-    const kind = asString(asMap(spec.names)?.kind) ?? '';
-    const plural = asString(asMap(spec.names)?.plural) ?? '';
-    const version = asList(spec.versions).map(asMap).find((v) => v?.storage === true || v?.served === true);
-    const versionName = asString(version?.name);
-    if (!versionName || !isForeignPolicy({ kind, apiVersion: `${group}/${versionName}` })) continue;
-    try {
-      const items = await listAll((c) => custom.listClusterCustomObject({ group, version: versionName, plural, limit, _continue: c }) as Promise<Page>);
-      for (const item of items) objects.push(objectFromJson(plain(item, kind, `${group}/${versionName}`), 'cluster'));
-    } catch (e) {
-      errors.push(`cluster: cannot list ${plural}.${group} (${kind}, policies kubeharden reports as not evaluated): ${describeError(e)}`);
-    }
-  }
-
-  // The API server's own addresses: where egress "to the API server" really goes.
-  let apiServer: LiveNetpol['apiServer'];
+/**
+ * The API server's own addresses: where egress "to the API server" really goes. Without them
+ * (no slice, or not allowed to read it) exposure answers "maybe" for the API server and says why,
+ * so a failure here is not an error.
+ */
+async function apiServerAddresses(client: ClusterClient): Promise<LiveNetpol['apiServer']> {
+  const q = new URLSearchParams({ labelSelector: 'kubernetes.io/service-name=kubernetes' });
+  let slices: { items?: unknown };
   try {
-    const slices = (await discovery.listNamespacedEndpointSlice({ namespace: 'default', labelSelector: 'kubernetes.io/service-name=kubernetes' })) as Page;
-    const addresses: Address[] = [];
-    const ports = new Set<number>();
-    for (const s of slices.items.map((x) => plain(x, 'EndpointSlice', 'discovery.k8s.io/v1'))) {
-      for (const ep of asList(s.endpoints)) for (const a of asList(asMap(ep)?.addresses)) if (typeof a === 'string' && parseAddress(a)) addresses.push(parseAddress(a)!);
-      for (const p of asList(s.ports)) if (typeof asMap(p)?.port === 'number') ports.add(asMap(p)!.port as number);
-    }
-    if (addresses.length) apiServer = { addresses, ports: ports.size ? [...ports] : [443] };
-  } catch {
-    // Without them, exposure answers "maybe" for the API server (it says why).
+    slices = await client.getJson({ path: `/apis/discovery.k8s.io/v1/namespaces/default/endpointslices?${q}`, what: 'list the API server EndpointSlices' });
+  } catch (e) {
+    if (e instanceof ClusterError) return undefined;
+    throw e;
   }
-
-  const ctx = kc.getCurrentContext();
-  return { objects, errors, ...(apiServer ? { apiServer } : {}), server: kc.getCurrentCluster()?.server ?? '', context: ctx };
+  const addresses: Address[] = [];
+  const ports = new Set<number>();
+  for (const s of asList(slices.items).map(asMap)) {
+    for (const ep of asList(s?.endpoints)) {
+      for (const a of asList(asMap(ep)?.addresses)) {
+        const addr = typeof a === 'string' ? parseAddress(a) : undefined;
+        if (addr) addresses.push(addr);
+      }
+    }
+    for (const p of asList(s?.ports)) if (typeof asMap(p)?.port === 'number') ports.add(asMap(p)!.port as number);
+  }
+  return addresses.length ? { addresses, ports: ports.size ? [...ports] : [443] } : undefined;
 }

@@ -4,7 +4,8 @@
  *   their Deployments), Services and NetworkPolicies, and answers exactly like the offline mode on
  *   the same manifests: the seed truth tables cell by cell, and the whole matrix;
  * - a CiliumNetworkPolicy (CRD installed) is found through discovery and reported as not evaluated;
- * - a caller that may not list NetworkPolicies gets an error and exit 2, never an answer;
+ * - a caller that may not list NetworkPolicies gets an error naming the list and the cluster and
+ *   exit 2, never an answer (the lists go through src/cluster, the project's one cluster client);
  * - the API server's own defaulting and validation of NetworkPolicies: 400 random policies (half
  *   broken in one of the ways the API rejects) are created with dryRun=All; kubeharden must call a
  *   policy invalid exactly when the API server rejects it, and default policyTypes exactly as it does.
@@ -138,9 +139,12 @@ describe('netpol against the real kube-apiserver', () => {
     const r = kubeharden(['netpol', 'can-reach', 'teambeta/client', 'teamalpha/service-a', '--kubeconfig', c.identities.carol.kubeconfig]);
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, /cannot list networkpolicies: forbidden \(403\)/);
+    // The cluster client's error: the list, the context and server, and the API server's reason.
+    assert.match(r.stderr, /error: list networkpolicies\.networking\.k8s\.io in all namespaces: context "[^"]+".* at https:\/\/[^:]+:\d+: HTTP 403: .*forbidden/);
+    assert.match(r.stderr, /error: 1 input error\(s\): the answer could be wrong without them/);
     const unreachable = kubeharden(['netpol', 'matrix', '--kubeconfig', join(dir, 'missing-kubeconfig')]);
     assert.equal(unreachable.code, 2);
+    assert.match(unreachable.stderr, /error: cannot read the cluster configuration: .*missing-kubeconfig/);
   });
 
   test('defaulting and validation equal the API server on 400 random policies (half broken)', async () => {

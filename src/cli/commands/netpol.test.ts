@@ -123,6 +123,26 @@ spec:
     assert.equal((await run('can-reach', 'a/b', 'c/d', '-f', BASE, '--kubeconfig', 'x')).code, 2, '-f and --kubeconfig together');
   });
 
+  test('live: a kubeconfig that cannot be read, or a cluster that cannot be reached, is an error naming it (exit 2, no answer)', async () => {
+    const noConfig = await run('can-reach', 'a/b', 'c/d', '--kubeconfig', join(dir, 'missing-kubeconfig'));
+    assert.deepEqual([noConfig.code, noConfig.stdout], [2, '']);
+    assert.match(noConfig.stderr, /error: cannot read the cluster configuration: .*missing-kubeconfig/);
+    // A port nothing listens on: connection refused, after the client's retries.
+    const kc = join(dir, 'refused.kubeconfig');
+    writeFileSync(kc, `apiVersion: v1
+kind: Config
+clusters: [{name: nowhere, cluster: {server: 'https://127.0.0.1:9', insecure-skip-tls-verify: true}}]
+users: [{name: u, user: {token: t}}]
+contexts: [{name: ctx-nowhere, context: {cluster: nowhere, user: u}}]
+current-context: ctx-nowhere
+`);
+    const refused = await run('matrix', '--kubeconfig', kc, '--context', 'ctx-nowhere');
+    assert.deepEqual([refused.code, refused.stdout], [2, '']);
+    assert.match(refused.stderr, /error: cannot read the cluster: discover the core API: context "ctx-nowhere" \(cluster "nowhere"\) at https:\/\/127\.0\.0\.1:9: connection refused/);
+    const ctx = await run('matrix', '--kubeconfig', kc, '--context', 'prod');
+    assert.match(ctx.stderr, /error: cannot read the cluster configuration: context "prod" is not in the kubeconfig \(it has: ctx-nowhere\)/);
+  });
+
   test('policies of other engines are reported as not evaluated', async () => {
     const f = join(dir, 'cilium.yaml');
     writeFileSync(f, 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: l7, namespace: teamalpha}\nspec: {endpointSelector: {}}\n');
@@ -169,7 +189,7 @@ describe('netpol matrix', () => {
     assert.match(html, /data-isolation="none"/);
     const nowhere = await run('matrix', '-f', BASE, '-o', 'html', '--output-file', join(dir, 'no/such/dir/m.html'));
     assert.equal(nowhere.code, 2);
-    assert.match(nowhere.stderr, /the folder does not exist/);
+    assert.match(nowhere.stderr, /error: cannot write .*m\.html: the folder .*no\/such\/dir does not exist/);
   });
 
   test('-n limits the workloads; -n with -A is a usage error', async () => {
@@ -177,6 +197,9 @@ describe('netpol matrix', () => {
     assert.deepEqual((JSON.parse(r.stdout) as { nodes: Array<{ id: string }> }).nodes.map((n) => n.id), ['teambeta/client']);
     assert.equal((await run('matrix', '-f', BASE, '-n', 'x', '-A')).code, 2);
     assert.equal((await run('matrix', '-f', BASE, '--external', 'bad')).code, 2);
+    const bad = await run('matrix', '-f', BASE, '-n', 'Team_Beta');
+    assert.deepEqual([bad.code, bad.stdout], [2, '']);
+    assert.match(bad.stderr, /error: -n\/--namespace: "Team_Beta" is not a valid namespace name/);
   });
 });
 

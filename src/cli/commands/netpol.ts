@@ -6,7 +6,6 @@
  * removed; matrix and exposure 0; 2 for usage or input errors — an unreadable file or list, or a
  * NetworkPolicy the API server would reject, makes every answer unreliable.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { loadInputs } from '../../load/index.js';
 import type { LoadedObject } from '../../load/types.js';
@@ -24,9 +23,11 @@ import { matrixHtml } from '../../netpol/output/html.js';
 import { NAMESPACE_NAME_LABEL } from '../../netpol/world.js';
 import type { Address } from '../../netpol/ip.js';
 import { VERSION } from '../version.js';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../exit.js';
+import { EXIT_FINDINGS, EXIT_OK, InputFailure, UsageError } from '../exit.js';
+import { inputErrorText, writeOutput as writeFile } from '../output.js';
+import { parseNamespaceFlag } from '../namespace-flag.js';
 
-/** The live module pulls in @kubernetes/client-node: offline commands never load it. */
+/** The live module pulls in the cluster client (@kubernetes/client-node): offline commands never load it. */
 const liveModule = () => import('../../netpol/live.js');
 
 interface SourceFlags {
@@ -49,16 +50,14 @@ function out(s: string): void {
 }
 
 function warn(s: string): void {
-  netpolIo.stderr(`Warning: ${s}\n`);
+  netpolIo.stderr(`warning: ${s}\n`);
 }
-
-class InputFailure extends Error {}
 
 export interface NetpolSource {
   world: World;
   engine: Reachability;
   services: ServiceLookup;
-  /** "3 files" or "cluster context kind-dev". */
+  /** "3 input file(s): …" or "cluster context "dev" at https://…". */
   description: string;
   apiServer?: { addresses: Address[]; ports: number[] };
 }
@@ -103,7 +102,7 @@ async function loadSource(flags: SourceFlags): Promise<NetpolSource> {
   if (flags.filename.length > 0) {
     if (flags.kubeconfig || flags.context) throw new UsageError('use either -f (offline) or --kubeconfig/--context (live), not both');
     const loaded = await loadInputs(flags.filename, { kustomize: flags.kustomize });
-    for (const e of loaded.errors) errors.push(`${e.file}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}: ${e.message}`);
+    for (const e of loaded.errors) errors.push(inputErrorText(e));
     for (const w of loaded.warnings) warn(w);
     const world = worldFrom(loaded.objects, flags, errors);
     failOnErrors(errors, flags);
@@ -115,11 +114,14 @@ async function loadSource(flags: SourceFlags): Promise<NetpolSource> {
       description: `${loaded.files.length} input file(s): ${loaded.files.slice(0, 3).join(', ')}${loaded.files.length > 3 ? ', …' : ''}`,
     };
   }
+  const { loadLiveNetpol } = await liveModule();
+  const { ClusterError } = await import('../../cluster/errors.js');
   let live;
   try {
-    live = await (await liveModule()).loadLiveNetpol({ kubeconfig: flags.kubeconfig, context: flags.context });
+    live = await loadLiveNetpol({ kubeconfig: flags.kubeconfig, context: flags.context });
   } catch (e) {
-    throw new InputFailure(`cannot read the cluster: ${(e as Error).message}`);
+    // A failed discovery names the cluster itself; anything else is the kubeconfig's.
+    throw new InputFailure(e instanceof ClusterError ? `cannot read the cluster: ${e.message}` : `cannot read the cluster configuration: ${(e as Error).message}`);
   }
   errors.push(...live.errors);
   const world = worldFrom(live.objects, flags, errors, { podsOnly: true });
@@ -129,7 +131,7 @@ async function loadSource(flags: SourceFlags): Promise<NetpolSource> {
     world,
     engine: new Reachability(world, engineOpts),
     services: (ns, name) => index.get('Service', ns, name)?.object as Record<string, unknown> | undefined,
-    description: `cluster ${live.server} (context ${live.context})`,
+    description: live.description,
     ...(live.apiServer ? { apiServer: live.apiServer } : {}),
   };
 }
@@ -143,22 +145,13 @@ function failOnErrors(errors: string[], flags: SourceFlags): void {
 
 function namespacesOf(flags: { namespace?: string[]; allNamespaces?: boolean }): ReadonlySet<string> | undefined {
   if (flags.allNamespaces && flags.namespace?.length) throw new UsageError('-n and -A cannot be used together');
-  return flags.namespace?.length ? new Set(flags.namespace) : undefined;
+  return flags.namespace?.length ? new Set(flags.namespace.map((n) => parseNamespaceFlag(n) as string)) : undefined;
 }
 
+/** To --output-file (an unwritable one is a usage error), else to stdout. */
 function writeOutput(text: string, file: string | undefined): void {
-  if (!file) return out(text);
-  let fd: number;
-  try {
-    fd = openSync(file, 'w');
-  } catch (e) {
-    throw new InputFailure(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the folder does not exist' : (e as Error).message}`);
-  }
-  try {
-    writeSync(fd, text.endsWith('\n') ? text : `${text}\n`);
-  } finally {
-    closeSync(fd);
-  }
+  if (!file || file === '-') return out(text);
+  writeFile([text.endsWith('\n') ? text : `${text}\n`], file);
 }
 
 // ---- can-reach ---------------------------------------------------------------------------------
@@ -282,11 +275,6 @@ async function guard(run: () => Promise<number>): Promise<void> {
   try {
     process.exitCode = await run();
   } catch (e) {
-    if (e instanceof InputFailure) {
-      netpolIo.stderr(`kubeharden: ${e.message}\n`);
-      process.exitCode = EXIT_USAGE;
-      return;
-    }
     if (e instanceof QueryError) throw new UsageError(e.message);
     throw e;
   }
