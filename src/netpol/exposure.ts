@@ -258,6 +258,7 @@ export function kubeDnsPods(world: World): PodEndpoint[] {
   const found = world.pods.filter((p) => p.namespace === 'kube-system' && p.labels['k8s-app'] === 'kube-dns');
   if (found.length) return found;
   const ns = 'kube-system';
+  const coredns = objectFromJson({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'coredns', namespace: ns } }, '(standard kube-dns)');
   return [
     {
       namespace: ns,
@@ -267,7 +268,8 @@ export function kubeDnsPods(world: World): PodEndpoint[] {
         { name: 'dns-tcp', port: 53, protocol: 'TCP' },
         { name: 'metrics', port: 9153, protocol: 'TCP' },
       ],
-      workload: { kind: 'Deployment', name: 'coredns', namespace: ns, object: objectFromJson({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'coredns', namespace: ns } }, '(standard kube-dns)') },
+      workload: { kind: 'Deployment', name: 'coredns', namespace: ns, object: coredns },
+      source: coredns,
       hostNetwork: false,
     },
   ];

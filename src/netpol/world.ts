@@ -38,6 +38,11 @@ export interface PodEndpoint {
   labels: Labels;
   ports: readonly ContainerPort[];
   workload: Workload;
+  /**
+   * The input object the endpoint was read from (a Pod, or the workload whose template it is).
+   * Findings are anchored here: `workload.object` may only be named by an ownerReference.
+   */
+  source: LoadedObject;
   /** A real pod's name (live); undefined for a pod template. */
   podName?: string;
   /** status.podIP, when known (live). */
@@ -133,6 +138,7 @@ function podEndpoint(t: PodTarget, owners: Ownership): PodEndpoint {
     labels: t.labels,
     ports: containerPorts(t.spec),
     workload,
+    source: t.owner,
     ...(isPod && workload.object !== t.owner ? { podName: t.owner.name } : {}),
     ...(ip ? { ip } : {}),
     hostNetwork: t.spec.hostNetwork === true,

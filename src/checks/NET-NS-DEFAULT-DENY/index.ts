@@ -18,9 +18,10 @@ export const check: BundleCheck = {
   },
   *check(ctx) {
     const np = netpolOf(ctx.index);
-    // NetworkPolicy does not apply to host-network pods: only the others count.
+    // NetworkPolicy does not apply to host-network pods: only the others count. The finding goes
+    // on an object of the input (a pod's owner may be known only by its ownerReference).
     const firstWorkload = new Map<string, LoadedObject>();
-    for (const pod of np.world.pods) if (!firstWorkload.has(pod.namespace)) firstWorkload.set(pod.namespace, pod.workload.object);
+    for (const pod of np.world.pods) if (!firstWorkload.has(pod.namespace)) firstWorkload.set(pod.namespace, pod.source);
     for (const [ns, workload] of firstWorkload) {
       const policies = np.world.policiesByNamespace.get(ns) ?? [];
       const foreign = np.world.foreignFor(ns).map((f) => f.object);
