@@ -7,9 +7,11 @@
  *   1  findings at or above --fail-on (rbac can-i: "no"; fix: something to fix)
  *   0  nothing at or above --fail-on (rbac can-i: "yes")
  *
- * `--fail-on none` is report-only mode: input errors are still printed but no longer decide the
- * exit code. Usage errors and "nothing scanned" always exit 2, whatever --fail-on says: a CI job
- * pointed at the wrong folder must not pass.
+ * `--fail-on none` means findings never fail the run; it does not make an incomplete answer pass:
+ * input errors, usage errors and "nothing scanned" exit 2 whatever --fail-on says (a CI job pointed
+ * at a cluster it cannot read, or at the wrong folder, must not pass). Accepting a partial answer
+ * takes an explicit consent flag of the command (rbac --skip-unreadable, audit --skip-forbidden),
+ * and then the report names what was not read.
  */
 import type { FailOn } from '../engine/types.js';
 
@@ -31,7 +33,7 @@ export interface Outcome {
   inputErrors: number;
   /** Something at or above --fail-on was found. */
   failing: boolean;
-  /** --fail-on; 'none' lets input errors pass. */
+  /** --fail-on; 'none': findings never fail the run (input errors still do). */
   failOn?: FailOn;
   /** Nothing at all was read (no object in the paths): always 2. */
   nothingScanned?: boolean;
@@ -40,7 +42,7 @@ export interface Outcome {
 /** The exit code of a run, by the precedence of the table above. */
 export function exitCode(o: Outcome): number {
   if (o.nothingScanned) return EXIT_USAGE;
-  if (o.inputErrors > 0 && o.failOn !== 'none') return EXIT_USAGE;
+  if (o.inputErrors > 0) return EXIT_USAGE;
   if (o.failing && o.failOn !== 'none') return EXIT_FINDINGS;
   return EXIT_OK;
 }

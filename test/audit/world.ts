@@ -12,6 +12,7 @@ import { ALL_CHECKS } from '../../src/checks/registry.js';
 import { checkDir } from '../../src/checks/docs.js';
 import { isClusterScoped } from '../../src/engine/object-index.js';
 import { loadText } from '../../src/load/index.js';
+import { CONFIG_KINDS, KUBEHARDEN_GROUP } from '../../src/controlplane/config-kinds.js';
 
 export type Obj = Record<string, unknown> & { apiVersion: string; kind: string; metadata: Record<string, unknown> & { name: string; namespace?: string } };
 
@@ -126,7 +127,12 @@ export function fixtureWorld(): Array<FixtureFile & { prefix: string }> {
 
 /** kubeharden's own facts kinds: made by audit's collectors, never objects of a cluster. */
 export function isFacts(o: Obj): boolean {
-  return o.apiVersion.startsWith('audit.kubeharden.io/');
+  if (o.apiVersion.startsWith('audit.kubeharden.io/')) return true;
+  // Node and control-plane facts (a process's command line, a live probe's observations) and the
+  // configuration files of the components are read from disk or probes, never from the API.
+  const group = o.apiVersion.includes('/') ? o.apiVersion.slice(0, o.apiVersion.indexOf('/')) : '';
+  if (group === KUBEHARDEN_GROUP) return true;
+  return ((CONFIG_KINDS as Record<string, readonly string[]>)[o.kind] ?? []).includes(group);
 }
 
 const IMAGE = 'registry.k8s.io/pause:3.10';

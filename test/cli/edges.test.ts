@@ -45,12 +45,13 @@ describe('CLI edges', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('exit codes: 2 (incomplete) outranks 1 (findings); --fail-on none reports only; nothing scanned is always 2', () => {
+  it('exit codes: 2 (incomplete) outranks 1 (findings); --fail-on none silences findings, never input errors; nothing scanned is always 2', () => {
     const bad = file('bad.yaml', PRIVILEGED);
     const broken = file('broken.yaml', BROKEN);
     assert.equal(kubeharden(['scan', bad]).code, 1);
     assert.equal(kubeharden(['scan', bad, broken]).code, 2, 'an input error and a critical finding: 2');
-    assert.equal(kubeharden(['scan', bad, broken, '--fail-on', 'none']).code, 0, '--fail-on none: report only');
+    assert.equal(kubeharden(['scan', bad, '--fail-on', 'none']).code, 0, '--fail-on none: findings do not fail');
+    assert.equal(kubeharden(['scan', bad, broken, '--fail-on', 'none']).code, 2, '--fail-on none: an input error still does');
     const empty = join(dir, 'empty');
     mkdirSync(empty);
     for (const args of [[empty], [empty, '--fail-on', 'none'], [file('notes.yaml', 'title: not a manifest\n')]]) {

@@ -86,8 +86,8 @@ describe('scan: control-plane options', () => {
   });
 
   it('a named config file that does not parse is an input error with its position; a missing one is not assessable; other results stay', () => {
-    // --fail-on none is report-only: the input error is reported, it does not decide the exit code.
-    assert.equal(runs[4].code, 0);
+    // --fail-on none silences findings, never an incomplete read: the input error still exits 2.
+    assert.equal(runs[4].code, 2);
     const r = JSON.parse(runs[4].stdout) as { errors: Array<{ file: string; line?: number; message: string }>; findings: Array<{ check: string; message: string }> };
     assert.equal(r.errors.length, 1);
     assert.match(`${r.errors[0].file}:${r.errors[0].line}`, /node\/etc\/kubernetes\/audit\.yaml:5/);

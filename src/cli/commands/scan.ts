@@ -148,7 +148,7 @@ export function registerScanCommand(program: Command): void {
     .argument('[paths...]', 'files or directories to scan (default: .)')
     .addOption(new Option('-o, --output <format>', 'report format').choices(OUTPUT_FORMATS).default('text'))
     .option('--output-file <file>', 'write the report to a file instead of stdout (its folder must exist)')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default high); none: report only, input errors do not fail either').choices([...SEVERITIES, 'none']))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default high); none: findings never fail (input errors still exit 2)').choices([...SEVERITIES, 'none']))
     .addOption(new Option('--min-severity <severity>', 'show only findings at or above this severity (--fail-on still sees all)').choices([...SEVERITIES]))
     .option('-c, --config <file>', 'configuration file (default: .kubeharden.yaml searched upward)')
     .option('--exclude <glob>', 'skip paths matching the glob (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
