@@ -39,7 +39,8 @@ export const check: PodCheck = {
     } else if (selecting.length === 0) {
       message = `none of the ${policies.length} NetworkPolic${policies.length === 1 ? 'y' : 'ies'} of namespace ${nsText} selects this pod: all ingress and egress traffic is allowed`;
     } else {
-      const distinct = [...new Set(selecting.map((p) => p.name))];
+      // Sorted: the same policies listed by a cluster (by name) or read from files (in file order) read the same.
+      const distinct = [...new Set(selecting.map((p) => p.name))].sort();
       const names = distinct.slice(0, 3).map((n) => `"${n}"`).join(', ') + (distinct.length > 3 ? ` and ${distinct.length - 3} more` : '');
       if (!ingress) {
         message = `selected by NetworkPolic${distinct.length === 1 ? 'y' : 'ies'} ${names}, but none has Ingress in policyTypes: ingress is open to every pod${egress ? '' : ', and egress is open too'}`;
