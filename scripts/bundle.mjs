@@ -28,7 +28,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import jsyaml from 'js-yaml';
+import { parse as parseYaml } from 'yaml';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const src = join(root, 'src');
@@ -148,7 +148,7 @@ try {
   // The bootstrap RBAC policy, pre-parsed exactly as src/rbac/defaults.ts parses the YAML.
   const objects = [];
   for (const f of ['cluster-roles.yaml', 'cluster-role-bindings.yaml']) {
-    const doc = jsyaml.load(readFileSync(join(src, 'rbac', 'data', f), 'utf8'), { schema: jsyaml.CORE_SCHEMA });
+    const doc = parseYaml(readFileSync(join(src, 'rbac', 'data', f), 'utf8'));
     if (!Array.isArray(doc?.items) || doc.items.length === 0) throw new Error(`src/rbac/data/${f}: no items`);
     objects.push(...doc.items);
   }

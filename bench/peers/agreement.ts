@@ -6,32 +6,9 @@
  * oracle.ts) and explained by the peer's known behaviour (explain.ts).
  */
 import type { CorpusObject } from './corpus.js';
-import { judge, type Judgement } from './explain.js';
+import { judge } from './explain.js';
+import type { CatalogueCheck, Disagreement, Mapping, PairResult, PeerContext, PeerId, Side } from './model.js';
 import type { Verdict, VerdictIndex } from './parse.js';
-
-export type PeerId = 'checkov' | 'kubeScore' | 'kubeLinter' | 'polaris';
-
-export interface CatalogueCheck {
-  id: string;
-  scope: string;
-  optIn?: boolean;
-  peers: Partial<Record<string, string[]>>;
-}
-
-/** What the judge knows about the peer's whole run (to recognise kinds or files it skips). */
-export interface PeerContext {
-  /** Kinds the peer gave any verdict on. */
-  peerKinds: Set<string>;
-  /** Files the peer gave any verdict on. */
-  peerFiles: Set<string>;
-}
-
-export interface Mapping {
-  khCheck: string;
-  scope: string;
-  peer: PeerId;
-  peerChecks: string[];
-}
 
 /**
  * kube-score bundles several kubeharden checks into one check id; its comments say which part
@@ -46,32 +23,6 @@ const KUBE_SCORE_COMMENT_FILTER: Record<string, RegExp> = {
   'RES-MEM-LIM|container-resources': /Memory limit/i,
   'REL-PROBES|pod-probes': /probe/i,
 };
-
-export type Side = 'fail' | 'pass' | 'none';
-
-export interface Disagreement {
-  mapping: Mapping;
-  key: string;
-  object: CorpusObject | undefined;
-  kh: Side;
-  peer: Side;
-  /** Both fail, but not on the same containers. */
-  containerLevel: boolean;
-  khContainers: string[];
-  peerContainers: string[];
-  khNotes: string[];
-  peerNotes: string[];
-  judgement: Judgement;
-}
-
-export interface PairResult {
-  mapping: Mapping;
-  /** Objects with a verdict from both sides. */
-  compared: number;
-  agreeFail: number;
-  agreePass: number;
-  disagreements: Disagreement[];
-}
 
 export function mappingsFor(catalogue: CatalogueCheck[], peers: PeerId[]): Mapping[] {
   const out: Mapping[] = [];

@@ -6,19 +6,9 @@
  * Order: rules for a specific (check, peer) first — they know the peer's quirk and read the
  * object — then generic rules (kind or file the peer never scans), then the bare oracle.
  */
-import type { Disagreement, PeerContext } from './agreement.js';
+import type { Disagreement, Judgement, PeerContext, Right } from './model.js';
 import { asList, asMap, type CorpusObject } from './corpus.js';
 import { truthOf, type Truth } from './oracle.js';
-
-export type Right = 'kubeharden' | 'peer' | 'both' | 'unjudged';
-
-export interface Judgement {
-  right: Right;
-  /** Stable reason (the grouping key in RESULTS.md). */
-  reason: string;
-  /** Object-specific detail (e.g. which container and field). */
-  detail: string;
-}
 
 type Input = Omit<Disagreement, 'judgement'>;
 

@@ -3,7 +3,7 @@
  * RSS, and kubeharden's ratio to it), a summary of the ratios, and the agreement report with
  * every disagreement grouped by reason.
  */
-import type { PairResult } from './agreement.js';
+import type { PairResult } from './model.js';
 import type { Stats } from './measure.js';
 import type { BenchInput, Tool } from './tools.js';
 

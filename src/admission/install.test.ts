@@ -10,6 +10,7 @@ import { parseManifestText } from '../load/index.js';
 import { installManifests, MUTATING_WEBHOOK, renderManifests, VALIDATING_CLUSTER_WEBHOOK, VALIDATING_WEBHOOK, type InstallOptions } from './install.js';
 import { compilePolicy } from './policy.js';
 import { generateServingCerts, type GeneratedCerts } from './tls.js';
+import { ALL_CHECKS } from '../checks/registry.js';
 
 type Obj = Record<string, unknown> & { kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> } };
 type Webhook = Record<string, unknown> & { name: string; failurePolicy: string; timeoutSeconds: number; namespaceSelector?: { matchExpressions: { key: string; operator: string; values: string[] }[] } };
@@ -42,7 +43,7 @@ describe('webhook install', () => {
       const text = renderManifests(objs, ['test']);
       const { objects, errors } = parseManifestText(text, 'install.yaml');
       assert.deepEqual(errors, []);
-      const r = scanObjects(objects, { settings: { pss: 'restricted:latest' } });
+      const r = scanObjects(objects, { checks: ALL_CHECKS, settings: { pss: 'restricted:latest' } });
       const bad = r.findings.filter((f) => !f.suppressed && severityRank(f.severity) >= severityRank('medium'));
       assert.deepEqual(bad.map((f) => `${f.check} ${f.object.kind}/${f.object.name}: ${f.message}`), []);
       assert.deepEqual(r.errors, []);

@@ -112,70 +112,100 @@ function excludedNamespaces(ns: string): Obj {
   return { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: [...new Set(['kube-system', ns])] }] };
 }
 
+type ImageNeeds = ReturnType<typeof imageInstallNeeds>;
+
+/** What every part of the install names: the namespace, the TLS Secret, the metadata helper. */
+interface Names {
+  ns: string;
+  tlsSecret: string;
+  meta: (name: string, extra?: Obj) => Obj;
+}
+
 export function installManifests(o: InstallOptions): Obj[] {
   const ns = o.namespace;
-  const meta = (name: string, extra: Obj = {}): Obj => ({ name, namespace: ns, labels: LABELS, ...extra });
-  const service = NAME;
-  const sans = [service, `${service}.${ns}`, `${service}.${ns}.svc`, `${service}.${ns}.svc.cluster.local`];
-  const tlsSecret = o.certs.kind === 'secret' ? o.certs.secretName : `${NAME}-tls`;
-  const policySpec = policyForInstall(o, ns);
-  const policyYaml = stringify(policySpec, { lineWidth: 0 });
+  const names: Names = {
+    ns,
+    tlsSecret: o.certs.kind === 'secret' ? o.certs.secretName : `${NAME}-tls`,
+    meta: (name, extra = {}) => ({ name, namespace: ns, labels: LABELS, ...extra }),
+  };
+  const policy = policyForInstall(o, ns);
   // Image rules need registries (DNS, HTTPS) and a writable cache directory.
-  const images = imageInstallNeeds(policySpec.profiles as Record<string, unknown>);
-  const out: Obj[] = [];
+  const images = imageInstallNeeds(policy.profiles as Record<string, unknown>);
+  return [
+    ...accessObjects(policy, names),
+    ...tlsObjects(o.certs, names),
+    deployment(o, names, images),
+    ...networkObjects(names, images),
+    ...webhookConfigurations(o, names),
+  ];
+}
 
-  out.push({
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: {
-      name: ns,
-      labels: {
-        'kubernetes.io/metadata.name': ns,
-        'pod-security.kubernetes.io/enforce': 'restricted',
-        'pod-security.kubernetes.io/enforce-version': 'latest',
-        'pod-security.kubernetes.io/warn': 'restricted',
-        'pod-security.kubernetes.io/warn-version': 'latest',
-        'pod-security.kubernetes.io/audit': 'restricted',
-        'pod-security.kubernetes.io/audit-version': 'latest',
+/** The Namespace (Pod Security restricted), the ServiceAccount and its one permission, the policy ConfigMap. */
+function accessObjects(policy: PolicySpec, { ns, meta }: Names): Obj[] {
+  const policyYaml = stringify(policy, { lineWidth: 0 });
+  return [
+    {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: ns,
+        labels: {
+          'kubernetes.io/metadata.name': ns,
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/enforce-version': 'latest',
+          'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/warn-version': 'latest',
+          'pod-security.kubernetes.io/audit': 'restricted',
+          'pod-security.kubernetes.io/audit-version': 'latest',
+        },
       },
     },
-  });
-  out.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(NAME), automountServiceAccountToken: false });
-  // The only API access: reading Namespace labels (the profiles kubeharden.io/<mode> labels pick).
-  out.push({
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRole',
-    metadata: { name: NAME, labels: LABELS },
-    rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'watch'] }],
-  });
-  out.push({
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRoleBinding',
-    metadata: { name: NAME, labels: LABELS },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: NAME },
-    subjects: [{ kind: 'ServiceAccount', name: NAME, namespace: ns }],
-  });
-  out.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(`${NAME}-policy`), data: { 'policy.yaml': policyYaml } });
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(NAME), automountServiceAccountToken: false },
+    // The only API access: reading Namespace labels (the profiles kubeharden.io/<mode> labels pick).
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: NAME, labels: LABELS },
+      rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'watch'] }],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: NAME, labels: LABELS },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: NAME },
+      subjects: [{ kind: 'ServiceAccount', name: NAME, namespace: ns }],
+    },
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(`${NAME}-policy`), data: { 'policy.yaml': policyYaml } },
+  ];
+}
 
-  if (o.certs.kind === 'generated') {
-    out.push({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: meta(tlsSecret, {
-        annotations: {
-          // The values are generated by this command for this cluster, which is what the check
-          // asks for; the warning on stderr and the header say not to commit them.
-          'ignore.kubeharden.io/SEC-SECRET-DATA': 'generated by kubeharden webhook install for this cluster: apply it, do not commit it (or use --cert-manager)',
-        },
-      }),
-      type: 'kubernetes.io/tls',
-      stringData: { 'tls.crt': o.certs.certs.cert, 'tls.key': o.certs.certs.key, 'ca.crt': o.certs.certs.caPem },
-    });
-  } else if (o.certs.kind === 'cert-manager') {
-    // A self-signed root, a CA issuer from it, and the serving certificate it renews: the CA
-    // (injected into caBundle) stays while the serving certificate rotates and is reloaded.
-    out.push({ apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: meta(`${NAME}-selfsigned`), spec: { selfSigned: {} } });
-    out.push({
+/** The serving certificate: a generated Secret, cert-manager issuers and certificates, or nothing (an existing Secret). */
+function tlsObjects(certs: CertSource, { ns, tlsSecret, meta }: Names): Obj[] {
+  if (certs.kind === 'generated') {
+    return [
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: meta(tlsSecret, {
+          annotations: {
+            // The values are generated by this command for this cluster, which is what the check
+            // asks for; the warning on stderr and the header say not to commit them.
+            'ignore.kubeharden.io/SEC-SECRET-DATA': 'generated by kubeharden webhook install for this cluster: apply it, do not commit it (or use --cert-manager)',
+          },
+        }),
+        type: 'kubernetes.io/tls',
+        stringData: { 'tls.crt': certs.certs.cert, 'tls.key': certs.certs.key, 'ca.crt': certs.certs.caPem },
+      },
+    ];
+  }
+  if (certs.kind !== 'cert-manager') return [];
+  const service = NAME;
+  const sans = [service, `${service}.${ns}`, `${service}.${ns}.svc`, `${service}.${ns}.svc.cluster.local`];
+  // A self-signed root, a CA issuer from it, and the serving certificate it renews: the CA
+  // (injected into caBundle) stays while the serving certificate rotates and is reloaded.
+  return [
+    { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: meta(`${NAME}-selfsigned`), spec: { selfSigned: {} } },
+    {
       apiVersion: 'cert-manager.io/v1',
       kind: 'Certificate',
       metadata: meta(`${NAME}-ca`),
@@ -187,9 +217,9 @@ export function installManifests(o: InstallOptions): Obj[] {
         privateKey: { algorithm: 'ECDSA', size: 256 },
         issuerRef: { name: `${NAME}-selfsigned`, kind: 'Issuer' },
       },
-    });
-    out.push({ apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: meta(`${NAME}-ca`), spec: { ca: { secretName: `${NAME}-ca` } } });
-    out.push({
+    },
+    { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: meta(`${NAME}-ca`), spec: { ca: { secretName: `${NAME}-ca` } } },
+    {
       apiVersion: 'cert-manager.io/v1',
       kind: 'Certificate',
       metadata: meta(NAME),
@@ -202,16 +232,19 @@ export function installManifests(o: InstallOptions): Obj[] {
         usages: ['server auth', 'digital signature', 'key encipherment'],
         issuerRef: { name: `${NAME}-ca`, kind: 'Issuer' },
       },
-    });
-  }
+    },
+  ];
+}
 
+/** The webhook Deployment, hardened: restricted, read-only, no automounted token, spread over nodes and zones. */
+function deployment(o: InstallOptions, { tlsSecret, meta }: Names, images: ImageNeeds): Obj {
   const probe = (path: string, period: number, failures: number): Obj => ({
     httpGet: { path, port: 'https', scheme: 'HTTPS' },
     periodSeconds: period,
     timeoutSeconds: 2,
     failureThreshold: failures,
   });
-  out.push({
+  return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: meta(NAME),
@@ -295,46 +328,55 @@ export function installManifests(o: InstallOptions): Obj[] {
         },
       },
     },
-  });
-  out.push({
-    apiVersion: 'policy/v1',
-    kind: 'PodDisruptionBudget',
-    metadata: meta(NAME),
-    spec: { maxUnavailable: 1, selector: { matchLabels: SELECTOR } },
-  });
-  out.push({
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: meta(service),
-    spec: { type: 'ClusterIP', selector: SELECTOR, ports: [{ name: 'https', port: 443, targetPort: 'https', protocol: 'TCP' }] },
-  });
-  out.push({
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'NetworkPolicy',
-    metadata: meta(NAME),
-    spec: {
-      podSelector: { matchLabels: SELECTOR },
-      policyTypes: ['Ingress', 'Egress'],
-      // The API server calls from outside the pod network (its address differs per
-      // distribution), so ingress is limited by port; egress only reaches the API server.
-      ingress: [{ ports: [{ protocol: 'TCP', port: PORT }] }],
-      egress: [
-        { ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] },
-        // Image signature rules fetch from registries by name: DNS too.
-        ...(images.registries ? [{ ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }] : []),
-      ],
-    },
-  });
-  out.push({
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'NetworkPolicy',
-    metadata: meta('default-deny'),
-    spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
-  });
+  };
+}
 
+/** The PodDisruptionBudget, the Service and the NetworkPolicies (webhook port in, API server (and registries) out, the rest denied). */
+function networkObjects({ meta }: Names, images: ImageNeeds): Obj[] {
+  return [
+    {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: meta(NAME),
+      spec: { maxUnavailable: 1, selector: { matchLabels: SELECTOR } },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta(NAME),
+      spec: { type: 'ClusterIP', selector: SELECTOR, ports: [{ name: 'https', port: 443, targetPort: 'https', protocol: 'TCP' }] },
+    },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta(NAME),
+      spec: {
+        podSelector: { matchLabels: SELECTOR },
+        policyTypes: ['Ingress', 'Egress'],
+        // The API server calls from outside the pod network (its address differs per
+        // distribution), so ingress is limited by port; egress only reaches the API server.
+        ingress: [{ ports: [{ protocol: 'TCP', port: PORT }] }],
+        egress: [
+          { ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] },
+          // Image signature rules fetch from registries by name: DNS too.
+          ...(images.registries ? [{ ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }] : []),
+        ],
+      },
+    },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta('default-deny'),
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    },
+  ];
+}
+
+/** The validating webhooks (namespaced and cluster-scoped) and, when asked for, the mutating one. */
+function webhookConfigurations(o: InstallOptions, { ns }: Names): Obj[] {
   const caBundle = o.certs.kind === 'generated' ? o.certs.certs.caPem : o.certs.kind === 'secret' ? o.certs.caPem : undefined;
   const clientConfig = (path: string): Obj => ({
-    service: { name: service, namespace: ns, path, port: 443 },
+    service: { name: NAME, namespace: ns, path, port: 443 },
     ...(caBundle ? { caBundle: Buffer.from(caBundle).toString('base64') } : {}),
   });
   const configMeta = (): Obj => ({
@@ -345,32 +387,34 @@ export function installManifests(o: InstallOptions): Obj[] {
   const extra = extraRules(o.extraResources);
   const failurePolicy = o.failurePolicy ?? (o.mode === 'enforce' ? 'Fail' : 'Ignore');
   const common = { sideEffects: 'None', admissionReviewVersions: ['v1'], timeoutSeconds: o.timeoutSeconds, matchPolicy: 'Equivalent' };
-  out.push({
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'ValidatingWebhookConfiguration',
-    metadata: configMeta(),
-    webhooks: [
-      {
-        name: VALIDATING_WEBHOOK,
-        clientConfig: clientConfig('/validate'),
-        failurePolicy,
-        ...common,
-        namespaceSelector: excludedNamespaces(ns),
-        rules: [
-          ...[...NAMESPACED_RULES, ...extra].map((r) => ({ ...r, operations: ['CREATE', 'UPDATE'], scope: 'Namespaced' })),
-          // Namespace label changes (the namespaceSelector also applies to Namespace objects).
-          { apiGroups: [''], apiVersions: ['v1'], resources: ['namespaces'], operations: ['CREATE', 'UPDATE'], scope: 'Cluster' },
-        ],
-      },
-      {
-        name: VALIDATING_CLUSTER_WEBHOOK,
-        clientConfig: clientConfig('/validate'),
-        failurePolicy: 'Ignore',
-        ...common,
-        rules: [{ apiGroups: ['rbac.authorization.k8s.io'], apiVersions: ['v1'], resources: ['clusterroles', 'clusterrolebindings'], operations: ['CREATE', 'UPDATE'], scope: 'Cluster' }],
-      },
-    ],
-  });
+  const out: Obj[] = [
+    {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingWebhookConfiguration',
+      metadata: configMeta(),
+      webhooks: [
+        {
+          name: VALIDATING_WEBHOOK,
+          clientConfig: clientConfig('/validate'),
+          failurePolicy,
+          ...common,
+          namespaceSelector: excludedNamespaces(ns),
+          rules: [
+            ...[...NAMESPACED_RULES, ...extra].map((r) => ({ ...r, operations: ['CREATE', 'UPDATE'], scope: 'Namespaced' })),
+            // Namespace label changes (the namespaceSelector also applies to Namespace objects).
+            { apiGroups: [''], apiVersions: ['v1'], resources: ['namespaces'], operations: ['CREATE', 'UPDATE'], scope: 'Cluster' },
+          ],
+        },
+        {
+          name: VALIDATING_CLUSTER_WEBHOOK,
+          clientConfig: clientConfig('/validate'),
+          failurePolicy: 'Ignore',
+          ...common,
+          rules: [{ apiGroups: ['rbac.authorization.k8s.io'], apiVersions: ['v1'], resources: ['clusterroles', 'clusterrolebindings'], operations: ['CREATE', 'UPDATE'], scope: 'Cluster' }],
+        },
+      ],
+    },
+  ];
   if (o.mutate) {
     out.push({
       apiVersion: 'admissionregistration.k8s.io/v1',

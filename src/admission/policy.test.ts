@@ -9,7 +9,7 @@ test('the default policy: PSS restricted latest, deny high, warn medium, everywh
   const p = defaultPolicy({ webhookNamespace: 'kubeharden-system' });
   const r = resolveNamespace(p, 'anything', undefined);
   assert.equal(r.enforce?.name, 'default');
-  assert.equal(r.enforce?.pss, 'restricted:latest');
+  assert.deepEqual(r.enforce?.pss, { level: 'restricted', version: 'latest' });
   assert.equal(r.enforce?.failOn, 'high');
   assert.equal(r.enforce?.warnOn, 'medium');
   assert.equal(r.warn, undefined);
@@ -96,7 +96,7 @@ test('configFile shares one .kubeharden.yaml between CI and admission; the polic
   const ci = p.profiles.get('ci');
   assert.equal(ci?.failOn, 'critical');
   assert.equal(ci?.warnOn, 'low');
-  assert.equal(ci?.pss, 'baseline:latest');
+  assert.deepEqual(ci?.pss, { level: 'baseline', version: 'latest' });
   assert.equal(ci?.checkIds.has('IMG-TAG'), false);
   writeFileSync(join(dir, 'broken.yaml'), 'profiles: [');
   assert.throws(() => loadPolicy(join(dir, 'broken.yaml')), PolicyError);

@@ -11,10 +11,14 @@ import { minimatch } from 'minimatch';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { configSchema, ConfigError, loadConfig, type Config } from '../engine/config.js';
-import { selectChecks } from '../engine/scan.js';
+import { prepareRun, type PreparedRun } from '../engine/run.js';
+import { CheckCatalog, deprecationNote } from '../engine/catalog.js';
+import { RunSpecError } from '../engine/errors.js';
 import { SEVERITIES, severityRank, type Check, type Severity } from '../engine/types.js';
 import { ALL_CHECKS } from '../checks/registry.js';
 import { selectorMatches, type Labels } from '../k8s/labels.js';
+import type { PssPolicy } from '../pss/types.js';
+import { formatPssLevelVersion } from '../pss/version.js';
 import { ImageGate, type GateObserver } from '../images/gate.js';
 import type { EvidencePool } from '../images/pool.js';
 
@@ -142,11 +146,13 @@ export interface Profile {
   config: Config;
   failOn: Threshold;
   warnOn: Threshold;
-  /** PSS level/version string (`restricted:latest`) or undefined. */
-  pss: string | undefined;
+  /** The Pod Security level and version the profile evaluates, or undefined (none, or privileged). */
+  pss: PssPolicy | undefined;
   pssRank: number;
   /** Ids of the checks this profile runs (for "is this profile weaker" comparisons). */
   checkIds: ReadonlySet<string>;
+  /** The checks, severities and settings of every review under this profile, prepared once. */
+  run: PreparedRun;
 }
 
 export interface Rule {
@@ -183,8 +189,12 @@ export interface Policy {
   mutationChecks: ReadonlySet<string> | undefined;
   /** The checks admission evaluates: every shipped check except cross-object (bundle) checks. */
   checks: readonly Check[];
+  /** The change checks (a Namespace label change that weakens Pod Security), run on every change whatever the profiles select. */
+  guards: PreparedRun;
   /** The namespace the webhook runs in (always exempt). */
   webhookNamespace: string | undefined;
+  /** Former check ids the policy uses, and what to write instead (logged at start-up). */
+  warnings: readonly string[];
 }
 
 export class PolicyError extends Error {}
@@ -241,7 +251,7 @@ export const SET_DEPENDENT_CHECKS: ReadonlySet<string> = new Set(ALL_CHECKS.filt
 /** The checks admission runs. */
 export const ADMISSION_CHECKS: readonly Check[] = ALL_CHECKS.filter((c) => c.scope !== 'bundle' && !SET_DEPENDENT_CHECKS.has(c.meta.id));
 
-function compileProfile(name: string, spec: ProfileSpec, baseDir: string | undefined, images: CompileOptions['images']): Profile {
+function compileProfile(name: string, spec: ProfileSpec, checks: readonly Check[], catalog: readonly Check[], baseDir: string | undefined, annotationExemptions: boolean, images: CompileOptions['images']): Profile {
   let base: Config = {};
   let configDir: string | undefined;
   if (spec.configFile) {
@@ -261,17 +271,23 @@ function compileProfile(name: string, spec: ProfileSpec, baseDir: string | undef
     if (gate.errors.length) throw new PolicyError(`profiles.${name}.images: ${gate.errors.map((e) => `${e.file}${e.line ? `:${e.line}:${e.column}` : ''}: ${e.message}`).join('\n  ')}`);
     config = { ...config, settings: { ...config.settings, images: gate } };
   }
-  const pss = config.pss;
-  const level = pss?.split(':')[0] ?? 'privileged';
-  const ids = new Set(selectChecks({ config, checks: ADMISSION_CHECKS }).map((c) => c.meta.id));
+  const level = config.pss?.level ?? 'privileged';
+  let run: PreparedRun;
+  try {
+    run = prepareRun({ checks, catalog, config, configOrigin: `profiles.${name}`, annotationExemptions: config.annotationExemptions ?? annotationExemptions });
+  } catch (e) {
+    if (e instanceof RunSpecError) throw new PolicyError(e.message);
+    throw e;
+  }
   return {
     name,
     config,
     failOn: failOn ?? base.failOn ?? 'high',
     warnOn: warnOn ?? 'medium',
-    pss: pss && level !== 'privileged' ? (pss.includes(':') ? pss : `${pss}:latest`) : undefined,
+    pss: config.pss && level !== 'privileged' ? config.pss : undefined,
     pssRank: PSS_RANK[level] ?? 0,
-    checkIds: ids,
+    checkIds: new Set(run.checks.map((c) => c.meta.id)),
+    run,
   };
 }
 
@@ -282,6 +298,10 @@ export interface CompileOptions {
   baseDir?: string;
   /** Where the policy came from, for messages. */
   source?: string;
+  /** The checks profiles choose from (default: ADMISSION_CHECKS). */
+  checks?: readonly Check[];
+  /** Every registered check: ids and settings are validated against these (default: every shipped check). */
+  catalog?: readonly Check[];
   /** For image policies: the evidence shared by every profile (and by policies reloaded later), metrics, offline use. */
   images?: { pool?: EvidencePool; observer?: GateObserver; offline?: boolean; validateOnly?: boolean };
 }
@@ -292,7 +312,11 @@ export function compilePolicy(raw: unknown, opts: CompileOptions = {}): Policy {
   if (!r.success) throw new PolicyError(formatIssues(opts.source ?? 'policy', r.error.issues));
   const p: ParsedPolicy = r.data;
   const profiles = new Map<string, Profile>();
-  for (const [name, spec] of Object.entries(p.profiles)) profiles.set(name, compileProfile(name, spec, opts.baseDir, opts.images));
+  const checks = opts.checks ?? ADMISSION_CHECKS;
+  const registered = opts.catalog ?? ALL_CHECKS;
+  for (const [name, spec] of Object.entries(p.profiles)) profiles.set(name, compileProfile(name, spec, checks, registered, opts.baseDir, p.annotationExemptions, opts.images));
+  const warnings = [...profiles.values()].flatMap((x) => x.run.warnings);
+  const mutationChecks = p.mutation?.checks ? resolveMutationChecks(p.mutation.checks, new CheckCatalog(registered), opts.source ?? 'policy', warnings) : undefined;
   const get = (n: string | undefined) => (n === undefined ? undefined : profiles.get(n));
   const rules: Rule[] = p.rules.map((rule, i) => ({
     name: rule.name ?? `rules[${i}]`,
@@ -315,10 +339,24 @@ export function compilePolicy(raw: unknown, opts: CompileOptions = {}): Policy {
     annotationExemptions: p.annotationExemptions,
     guardNamespaceLabels: p.guardNamespaceLabels,
     exemptions: { namespaces: exemptNs, usernames: p.exemptions.usernames, runtimeClassNames: p.exemptions.runtimeClassNames },
-    mutationChecks: p.mutation?.checks ? new Set(p.mutation.checks.map((c) => c.toUpperCase())) : undefined,
-    checks: ADMISSION_CHECKS,
+    mutationChecks,
+    warnings,
+    checks,
+    guards: prepareRun({ checks: checks.filter((c) => c.scope === 'change') }),
     webhookNamespace: opts.webhookNamespace,
   };
+}
+
+/** mutation.checks as check ids (former ids resolved); an unknown id is an error with a suggestion. */
+function resolveMutationChecks(ids: readonly string[], catalog: CheckCatalog, source: string, warnings: string[]): ReadonlySet<string> {
+  const out = new Set<string>();
+  ids.forEach((id, i) => {
+    const r = catalog.resolve(id);
+    if (!r) throw new PolicyError(`${source}: invalid admission policy\n  mutation.checks.${i}: unknown check "${id}"${catalog.suggest(id)}`);
+    if (r.deprecated) warnings.push(deprecationNote(`mutation.checks.${i}`, r));
+    out.add(r.id);
+  });
+  return out;
 }
 
 /** Reads a policy file (YAML or JSON). */
@@ -400,7 +438,7 @@ export function atOrAbove(sev: Severity, t: Threshold): boolean {
 /** A short description for start-up logs. */
 export function describePolicy(p: Policy): Record<string, unknown> {
   return {
-    profiles: [...p.profiles.values()].map((x) => ({ name: x.name, pss: x.pss ?? 'none', failOn: x.failOn, warnOn: x.warnOn, checks: x.checkIds.size })),
+    profiles: [...p.profiles.values()].map((x) => ({ name: x.name, pss: x.pss ? formatPssLevelVersion(x.pss.level, x.pss.version) : 'none', failOn: x.failOn, warnOn: x.warnOn, checks: x.checkIds.size })),
     rules: p.rules.map((r) => ({ name: r.name, enforce: r.enforce?.name, warn: r.warn?.name, audit: r.audit?.name, mutate: r.mutate })),
     exemptNamespaces: p.exemptions.namespaces,
   };

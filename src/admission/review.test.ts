@@ -161,8 +161,7 @@ describe('review: enforce', () => {
   });
 
   test('an evaluation error fails closed in enforce mode', () => {
-    const broken = compilePolicy({ profiles: { p: { failOn: 'high' } }, rules: [{ enforce: 'p' }] });
-    const boom = { ...broken, checks: [{ scope: 'object' as const, kinds: '*' as const, meta: { ...ADMISSION_CHECKS[0].meta, id: 'BOOM' }, check: () => { throw new Error('kaput'); } }] };
+    const boom = compilePolicy({ profiles: { p: { failOn: 'high' } }, rules: [{ enforce: 'p' }] }, { checks: [{ scope: 'object' as const, kinds: '*' as const, meta: { ...ADMISSION_CHECKS[0].meta, id: 'BOOM' }, check: () => { throw new Error('kaput'); } }] });
     const o = review(req(pod('p', 'demo', hardenedPodSpec(1))), boom);
     assert.equal(o.response.allowed, false);
     assert.equal(o.decision, 'error');
@@ -364,7 +363,7 @@ describe('parity with kubeharden scan', () => {
     for (const f of files) {
       for (const o of parseManifestText(readFileSync(f, 'utf8'), f).objects) {
         if (!o.kind || o.kind === 'Namespace' || o.namespace === 'kube-system') continue;
-        const ci = scanObjects([objectFromJson(o.object)], { config }).findings.filter((x) => admissionIds.has(x.check));
+        const ci = scanObjects([objectFromJson(o.object)], { checks: ADMISSION_CHECKS, config }).findings.filter((x) => admissionIds.has(x.check));
         const r = review(req(o.object, o.namespace ? {} : { namespace: 'default' }), def);
         assert.equal(r.response.allowed, !failsAt(ci, 'high'), `${f}: ${o.kind} ${o.name}`);
         if (!r.response.allowed) denied++;
@@ -382,7 +381,7 @@ describe('parity with kubeharden scan', () => {
         if (!o.kind || o.kind === 'Namespace') continue;
         const json = o.object;
         // The CLI judges the object alone (admission never sees the rest of the bundle).
-        const ci = scanObjects([objectFromJson(json)], { config: { failOn: 'high' } }).findings.filter((x) => admissionIds.has(x.check));
+        const ci = scanObjects([objectFromJson(json)], { checks: ADMISSION_CHECKS, config: { failOn: 'high' } }).findings.filter((x) => admissionIds.has(x.check));
         const namespace = o.namespace ?? (['ClusterRole', 'ClusterRoleBinding'].includes(o.kind) ? undefined : 'default');
         const r = review(req(json, namespace ? { namespace } : {}), p);
         assert.equal(r.response.allowed, !failsAt(ci, 'high'), `${f}: ${o.kind} ${o.name}: ${r.response.status?.message ?? 'admitted'}`);

@@ -4,15 +4,18 @@
  * scanObjects, the function `kubeharden scan` runs, so a manifest passing CI with the profile's
  * configuration is admitted and one failing it is denied.
  */
+import { evaluateChange } from '../engine/change.js';
+import { toFinding } from '../engine/evaluate.js';
 import { ObjectIndex } from '../engine/object-index.js';
 import { scanObjects } from '../engine/scan.js';
 import { evaluatePodAt } from '../checks/pss/evaluation.js';
+import { PSA_CHECK_OF } from '../checks/pss/index.js';
 import { severityRank, type Finding, type Severity } from '../engine/types.js';
 import { asMap, asString, isMap } from '../k8s/json.js';
 import type { Labels } from '../k8s/labels.js';
 import { objectFromJson } from '../load/index.js';
 import type { KubeObject, LoadedObject } from '../load/types.js';
-import { formatPssFailure, formatPssMessage, namespacePolicy, parsePssLevelVersion, PSS_LABEL_PREFIX } from '../pss/index.js';
+import { formatPssFailure, formatPssVersion, type PssPolicy } from '../pss/index.js';
 import { auditValue, capWarnings, denialMessage, describeTarget, truncate, warningText, type FindingText } from './messages.js';
 import { jsonEqual, remediationToPatch, type JsonPatchOp } from './patch.js';
 import {
@@ -62,8 +65,6 @@ const SECURITY_ANNOTATION = /^(container\.apparmor\.security\.beta\.kubernetes\.
 
 export const NS_WEAKEN_CHECK = 'ADM-NS-WEAKEN';
 export const EVAL_ERROR_CHECK = 'ADM-EVAL-ERROR';
-export const PSS_FALLBACK_CHECK = 'PSS';
-const PSS_PREFIX = 'PSS-';
 
 function allow(uid: string, extra: Partial<AdmissionResponse> = {}): AdmissionResponse {
   return { uid, allowed: true, ...extra };
@@ -112,70 +113,31 @@ function reviewedContent(o: KubeObject, keepLabels: boolean): unknown {
   return { rest, sec, ...(keepLabels ? { labels: meta?.labels ?? {} } : {}) };
 }
 
-function syntheticFinding(object: LoadedObject, check: string, severity: Severity, title: string, message: string, path: string, remediation: string, pss?: { level: string; version: string }): Finding {
-  return {
-    check,
-    severity,
-    title,
-    message,
-    file: object.source.file,
-    line: 1,
-    column: 1,
-    endLine: 1,
-    endColumn: 1,
-    object: { apiVersion: object.apiVersion, kind: object.kind, ...(object.namespace ? { namespace: object.namespace } : {}), name: object.name },
-    path,
-    remediation,
-    references: [],
-    category: check === NS_WEAKEN_CHECK || check === PSS_FALLBACK_CHECK ? 'pod-security' : 'api',
-    ...(pss ? { pss } : {}),
-  };
-}
-
-/**
- * Pod Security findings when no shipped scan check evaluates `settings.pss`: the profile's
- * level is still enforced, with PSA's own wording.
- */
-function pssFallback(policy: Policy, profile: Profile, { object, index }: Subject): Finding[] {
-  if (!profile.pss || policy.checks.some((c) => c.meta.id.startsWith('PSS'))) return [];
-  const { level, version } = parsePssLevelVersion(profile.pss);
-  const out: Finding[] = [];
-  for (const pod of index.podsOf(object)) {
-    const failures = evaluatePodAt(index, pod, level, version);
-    if (failures.length === 0) continue;
-    out.push(
-      syntheticFinding(object, PSS_FALLBACK_CHECK, 'high', 'Pod Security Standards violation', formatPssMessage(level, version, failures), pod.specPath.join('.'),
-        `Meet the Pod Security Standards "${profile.pss}" level: see https://kubernetes.io/docs/concepts/security/pod-security-standards/`, { level, version: profile.pss.split(':')[1] ?? 'latest' }),
-    );
-  }
-  return out;
-}
-
 /**
  * Pod Security findings in PSA's short wording ("reason (detail)"), from the evaluations the
  * PSS checks made (shared through the review's index): their scan messages add advice meant for
- * CI output. Computed only when needed.
+ * CI output. A finding's policy is one of the profiles' (a review sees no Namespace objects, so
+ * no namespace-label policy applies). Computed only when needed.
  */
-function findingText(subject: Subject): FindingText {
+function findingText(subject: Subject, profiles: ReadonlyArray<Profile | undefined>): FindingText {
+  const policies = new Map<string, PssPolicy>();
+  for (const p of profiles) if (p?.pss) policies.set(`${p.pss.level}:${formatPssVersion(p.pss.version)}`, p.pss);
   const cache = new Map<string, Map<string, string>>();
   return (f) => {
     if (!f.pss) return f.message;
-    if (f.check === PSS_FALLBACK_CHECK) return f.message.replace(/^violates PodSecurity "[^"]*": /, '');
     const lv = `${f.pss.level}:${f.pss.version}`;
+    const policy = policies.get(lv);
+    if (!policy) return f.message;
     let byId = cache.get(lv);
     if (!byId) {
       byId = new Map();
-      try {
-        const { level, version } = parsePssLevelVersion(lv);
-        for (const pod of subject.index.podsOf(subject.object)) {
-          for (const r of evaluatePodAt(subject.index, pod, level, version)) if (!byId.has(r.checkId)) byId.set(r.checkId, formatPssFailure(r));
-        }
-      } catch {
-        // an unknown level or version: keep the check's own message
+      for (const pod of subject.index.podsOf(subject.object)) {
+        for (const r of evaluatePodAt(subject.index, pod, policy.level, policy.version)) if (!byId.has(r.checkId)) byId.set(r.checkId, formatPssFailure(r));
       }
       cache.set(lv, byId);
     }
-    return byId.get(f.check.startsWith(PSS_PREFIX) ? f.check.slice(PSS_PREFIX.length) : f.check) ?? f.message;
+    const control = PSA_CHECK_OF.get(f.check);
+    return (control && byId.get(control)) ?? f.message;
   };
 }
 
@@ -194,17 +156,14 @@ function actionableFrom(p: Profile): Severity | undefined {
   return min;
 }
 
-function evaluateProfile(policy: Policy, profile: Profile, subject: Subject, now: Date | undefined, minSeverity?: Severity): ProfileResult {
+function evaluateProfile(profile: Profile, subject: Subject, now: Date | undefined, minSeverity?: Severity): ProfileResult {
   const r = scanObjects([subject.object], {
-    config: profile.config,
-    checks: policy.checks,
-    annotationExemptions: profile.config.annotationExemptions ?? policy.annotationExemptions,
+    run: profile.run,
     index: subject.index,
     ...(now ? { now } : {}),
     ...(minSeverity ? { minSeverity } : {}),
   });
   const findings = r.findings.filter((f) => !f.suppressed);
-  findings.push(...pssFallback(policy, profile, subject));
   return { findings, errors: r.errors.map((e) => e.message) };
 }
 
@@ -212,34 +171,31 @@ function findingKey(f: Finding): string {
   return `${f.check}\u0000${f.container ?? ''}\u0000${f.path}`;
 }
 
-/** Namespace label changes that lower the Pod Security the namespace enforces. */
-function namespaceWeakening(policy: Policy, request: AdmissionRequest, object: LoadedObject, nsName: string, before: Resolution, after: Resolution): Finding[] {
-  const out: Finding[] = [];
-  const remediation = 'Keep the namespace at least as strict as it was. Relaxing it is a cluster-admin decision: a user exempt in the admission policy (exemptions.usernames) or a policy change.';
-  if (request.operation === 'UPDATE' && request.oldObject) {
-    const prev = namespacePolicy(labelsOf(request.oldObject)).enforce;
-    const next = namespacePolicy(labelsOf(request.object)).enforce;
-    const rank = { privileged: 0, baseline: 1, restricted: 2 } as const;
-    if (rank[next.level] < rank[prev.level]) {
-      out.push(syntheticFinding(object, NS_WEAKEN_CHECK, 'high', 'Namespace label change weakens Pod Security',
-        `namespace "${nsName}" lowers ${PSS_LABEL_PREFIX}enforce from ${prev.level} to ${next.level}${next.levelLabel ? '' : ' (label removed)'}`,
-        `metadata.labels["${PSS_LABEL_PREFIX}enforce"]`, remediation));
-    }
+/**
+ * Namespace label changes that lower what the namespace enforces: the change checks (a lower
+ * pod-security.kubernetes.io/enforce level), and, under the same check, a kubeharden.io/enforce
+ * label that picks a weaker profile of this policy (which only the policy can judge).
+ */
+function namespaceWeakening(policy: Policy, request: AdmissionRequest, subject: Subject, nsName: string, before: Resolution, after: Resolution): ProfileResult {
+  const old = request.operation === 'UPDATE' && request.oldObject ? subjectOf(request.oldObject, undefined).object : undefined;
+  const r = evaluateChange(subject.object, old, policy.guards, subject.index);
+  const weaken = policy.guards.checks.find((c) => c.meta.id === NS_WEAKEN_CHECK);
+  if (weaken && weakerProfile(after.enforce, before.enforce)) {
+    const message = `namespace "${nsName}" changes the kubeharden enforce profile from "${before.enforce?.name}" to ${after.enforce ? `"${after.enforce.name}", which enforces less` : 'none'}`;
+    r.findings.push(toFinding(weaken, { message, path: ['metadata', 'labels', `${LABEL_PREFIX}enforce`] }, subject.object));
   }
-  if (weakerProfile(after.enforce, before.enforce)) {
-    out.push(syntheticFinding(object, NS_WEAKEN_CHECK, 'high', 'Namespace label change weakens Pod Security',
-      `namespace "${nsName}" changes the kubeharden enforce profile from "${before.enforce?.name}" to ${after.enforce ? `"${after.enforce.name}", which enforces less` : 'none'}`,
-      `metadata.labels["${LABEL_PREFIX}enforce"]`, remediation));
-  }
-  return out;
+  return { findings: r.findings, errors: r.errors.map((e) => e.message) };
 }
 
 interface Target {
   resolution: Resolution;
   /** Namespace used for exemptions and messages. */
   namespace: string | undefined;
-  extraFindings: (profile: Profile) => Finding[];
+  /** What the target adds to every profile's result (Namespace changes). */
+  extraFindings: () => ProfileResult;
 }
+
+const NO_EXTRA: ProfileResult = { findings: [], errors: [] };
 
 function stripOwnLabels(labels: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -247,7 +203,8 @@ function stripOwnLabels(labels: Record<string, string>): Record<string, string> 
   return out;
 }
 
-function target(policy: Policy, request: AdmissionRequest, object: LoadedObject, ctx: ReviewContext): Target {
+function target(policy: Policy, request: AdmissionRequest, subject: Subject, ctx: ReviewContext): Target {
+  const { object } = subject;
   if (isNamespaceRequest(request)) {
     const nsName = request.name || object.name;
     const newLabels = labelsOf(request.object);
@@ -259,11 +216,11 @@ function target(policy: Policy, request: AdmissionRequest, object: LoadedObject,
     return {
       resolution: { ...before, notes: after.notes },
       namespace: nsName,
-      extraFindings: () => (policy.guardNamespaceLabels ? namespaceWeakening(policy, request, object, nsName, before, after) : []),
+      extraFindings: () => (policy.guardNamespaceLabels ? namespaceWeakening(policy, request, subject, nsName, before, after) : NO_EXTRA),
     };
   }
-  if (!request.namespace) return { resolution: resolveClusterScoped(policy), namespace: undefined, extraFindings: () => [] };
-  return { resolution: resolveNamespace(policy, request.namespace, ctx.namespaceLabels?.(request.namespace)), namespace: request.namespace, extraFindings: () => [] };
+  if (!request.namespace) return { resolution: resolveClusterScoped(policy), namespace: undefined, extraFindings: () => NO_EXTRA };
+  return { resolution: resolveNamespace(policy, request.namespace, ctx.namespaceLabels?.(request.namespace)), namespace: request.namespace, extraFindings: () => NO_EXTRA };
 }
 
 function exemption(policy: Policy, request: AdmissionRequest, namespace: string | undefined, { object, index }: Subject): string | undefined {
@@ -285,7 +242,7 @@ function prepare(request: AdmissionRequest, policy: Policy, ctx: ReviewContext):
   if (request.subResource && !REVIEWED_SUBRESOURCES.has(request.subResource)) return { skip: skipped(request, `subresource ${request.subResource}`) };
   if (!request.object || !isMap(request.object)) return { skip: skipped(request, 'no object') };
   const subject = subjectOf(request.object, request.namespace);
-  const t = target(policy, request, subject.object, ctx);
+  const t = target(policy, request, subject, ctx);
   const ex = exemption(policy, request, t.namespace, subject);
   if (ex) return { skip: skipped(request, `exempt ${ex}`, 'exempt', allow(request.uid, { auditAnnotations: { exempt: ex } })) };
   return { subject, t };
@@ -314,10 +271,12 @@ export function review(request: AdmissionRequest, policy: Policy, ctx: ReviewCon
     let r = cache.get(p.name);
     if (r) return r;
     const from = actionableFrom(p);
-    r = evaluateProfile(policy, p, subject, ctx.now, from);
-    r.findings.push(...t.extraFindings(p));
+    r = evaluateProfile(p, subject, ctx.now, from);
+    const extra = t.extraFindings();
+    r.findings.push(...extra.findings);
+    r.errors.push(...extra.errors);
     if (oldSubject) {
-      const before = new Set(evaluateProfile(policy, p, oldSubject, ctx.now, from).findings.map(findingKey));
+      const before = new Set(evaluateProfile(p, oldSubject, ctx.now, from).findings.map(findingKey));
       r.findings = r.findings.filter((f) => !before.has(findingKey(f)));
     }
     evaluationErrors += r.errors.length;
@@ -326,7 +285,7 @@ export function review(request: AdmissionRequest, policy: Policy, ctx: ReviewCon
   };
 
   const what = describeTarget(request.kind.kind, request.name || object.name, t.namespace);
-  const text = findingText(subject);
+  const text = findingText(subject, modes);
   const warnings: string[] = [...res.notes];
   const audit: Record<string, string> = {};
   const checks = new Set<string>();
@@ -411,14 +370,14 @@ export function mutate(request: AdmissionRequest, policy: Policy, ctx: ReviewCon
   if (request.subResource) return skipped(request, `subresource ${request.subResource}`);
   const profile = res.enforce ?? res.warn ?? res.audit;
   if (!profile) return skipped(request, `no profile for rule ${res.rule}`, 'none');
-  const r = evaluateProfile(policy, profile, subject, ctx.now);
+  const r = evaluateProfile(profile, subject, ctx.now);
   const doc = structuredClone(request.object) as Record<string, unknown>;
   const patch: JsonPatchOp[] = [];
   const fixed = new Set<string>();
   const descriptions: string[] = [];
   for (const f of r.findings) {
     if (!f.fix) continue;
-    if (policy.mutationChecks && !policy.mutationChecks.has(f.check.toUpperCase())) continue;
+    if (policy.mutationChecks && !policy.mutationChecks.has(f.check)) continue;
     const before = patch.length;
     remediationToPatch(doc, f.fix.ops, patch);
     if (patch.length > before) {

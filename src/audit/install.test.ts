@@ -6,6 +6,7 @@ import { severityRank } from '../engine/types.js';
 import { parseManifestText } from '../load/index.js';
 import { AUDITED } from './catalogue.js';
 import { auditInstallManifests, auditRules, type AuditInstallOptions } from './install.js';
+import { ALL_CHECKS } from '../checks/registry.js';
 
 type Obj = Record<string, unknown> & { kind: string; metadata: { name: string } };
 
@@ -27,7 +28,7 @@ describe('audit install', () => {
       const text = build({ api }).map((o) => `---\n${stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })}`).join('');
       const { objects, errors } = parseManifestText(text, 'install.yaml');
       assert.deepEqual(errors, []);
-      const r = scanObjects(objects, { settings: { pss: 'restricted:latest' } });
+      const r = scanObjects(objects, { checks: ALL_CHECKS, settings: { pss: 'restricted:latest' } });
       const bad = r.findings.filter((f) => !f.suppressed && severityRank(f.severity) >= severityRank('medium'));
       assert.deepEqual(bad.map((f) => `${f.check} ${f.object.kind}/${f.object.name}: ${f.message}`), []);
       assert.deepEqual(r.errors, []);

@@ -8,13 +8,14 @@ import { foldIntoControllers } from './fold.js';
 import { normalize } from './normalize.js';
 import { liveObject, runAudit } from './run.js';
 import type { Json } from './source.js';
+import { ALL_CHECKS } from '../checks/registry.js';
 
 const row = (f: Finding) => `${f.object.kind} ${f.object.namespace ?? ''}/${f.object.name} ${f.path} ${f.check} ${f.severity}${f.suppressed ? ' (suppressed)' : ''}: ${f.message}`;
 
 async function auditOf(objects: readonly Obj[], batchObjects: number, settings: Record<string, unknown> = {}) {
   const source = await dumpSource('-', { stdinText: asList(objects) });
   const checked: Json[] = [];
-  const result = await runAudit(source, { scan: { settings }, batchObjects, onObject: (o) => checked.push(structuredClone(o)) });
+  const result = await runAudit(source, { scan: { checks: ALL_CHECKS, settings }, batchObjects, onObject: (o) => checked.push(structuredClone(o)) });
   return { result, checked, label: source.label };
 }
 
@@ -32,7 +33,7 @@ describe('audit pipeline', () => {
       const { result, checked, label } = await auditOf(objects, batch, { pss: 'restricted' });
       const whole = scanObjects(
         checked.map((o) => liveObject(o, label)),
-        { settings: { pss: 'restricted' } },
+        { checks: ALL_CHECKS, settings: { pss: 'restricted' } },
       );
       assert.deepEqual(result.errors, []);
       assert.deepEqual(whole.errors, []);
@@ -56,7 +57,7 @@ describe('audit pipeline', () => {
 
   test('--from -n and --exclude-namespace: only those namespaces (and their Namespace objects) are reported', async () => {
     const source = await dumpSource('-', { stdinText: asList(generatedApp(6)) });
-    const r = await runAudit(source, { scan: {}, namespaces: ['app-2', 'app-4'], exclude: ['app-4'] });
+    const r = await runAudit(source, { scan: { checks: ALL_CHECKS }, namespaces: ['app-2', 'app-4'], exclude: ['app-4'] });
     const spaces = new Set(r.findings.map((f) => f.object.namespace ?? `(${f.object.kind} ${f.object.name})`));
     assert.deepEqual([...spaces].sort(), ['app-2', '(Namespace app-2)'].sort());
     assert.equal(r.namespaces, 1);
@@ -68,7 +69,7 @@ describe('bootstrap RBAC', () => {
     const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'system:node', labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' } }, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list'] }] };
     const mine = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader' }, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list'] }] };
     const reported = async (includeBootstrap: boolean) => {
-      const r = await runAudit(await dumpSource('-', { stdinText: asList([role, mine] as Obj[]) }), { scan: { only: ['RBAC-SECRETS'] }, includeBootstrap });
+      const r = await runAudit(await dumpSource('-', { stdinText: asList([role, mine] as Obj[]) }), { scan: { checks: ALL_CHECKS, only: ['RBAC-SECRETS'] }, includeBootstrap });
       return r.findings.map((f) => f.object.name);
     };
     assert.deepEqual(await reported(false), ['reader']);
@@ -140,7 +141,7 @@ describe('--from dumps', () => {
     ] as Obj[]);
     const source = await dumpSource('-', { stdinText: dump });
     const seen: Json[] = [];
-    const r = await runAudit(source, { scan: {}, onObject: (o) => seen.push(o) });
+    const r = await runAudit(source, { scan: { checks: ALL_CHECKS }, onObject: (o) => seen.push(o) });
     assert.deepEqual(
       seen.map((o) => `${String(o.kind)}/${String((o.metadata as Json).name)}`),
       ['Secret/tok', 'Runner/r'],

@@ -33,12 +33,14 @@ export function renderCheckPage(c: Check): string {
     `|---|---|---|---|---|`,
     `| ${m.severity} | ${m.category} | ${c.scope} | ${m.pss ?? '—'} | ${m.optIn ? 'opt-in' : 'on'} |`,
     '',
+    ...(m.aliases?.length ? [`Former id${m.aliases.length > 1 ? 's' : ''}: ${m.aliases.map((a) => `\`${a}\``).join(', ')} (still accepted, with a deprecation warning).`, ''] : []),
     ...controlLines(m.controls),
     `**Why it matters.** ${m.attack}`,
     '',
     `**How to fix.** ${m.remediation}`,
     ...(doc ? ['', doc] : []),
     '',
+    ...settingsSection(c),
     '## References',
     ...m.references.map((r) => `- [${r.title}](${r.url})`),
     ...(peers.length ? ['', '## Equivalent checks', ...peers.map(([k, v]) => `- ${PEER_NAMES[k] ?? k}: ${(v as string[]).join(', ')}`)] : []),
@@ -46,6 +48,13 @@ export function renderCheckPage(c: Check): string {
     `_Generated from \`src/checks\` by \`npm run docs\`; \`kubeharden explain ${m.id}\` prints the same._`,
     '',
   ].join('\n');
+}
+
+/** The settings a check reads (--set, config settings:), with what each changes. */
+function settingsSection(c: Check): string[] {
+  const entries = Object.entries(c.settings ?? {});
+  if (entries.length === 0) return [];
+  return ['## Settings', ...entries.map(([name, spec]) => `- \`${name}\`: ${spec.description}`), ''];
 }
 
 export function renderIndex(checks: readonly Check[]): string {

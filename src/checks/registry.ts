@@ -92,6 +92,8 @@ import { check as cluLegacySaToken } from './CLU-LEGACY-SA-TOKEN/index.js';
 import { check as cluAnonymousAuth } from './CLU-ANONYMOUS-AUTH/index.js';
 import { check as cluWebhookFailOpen } from './CLU-WEBHOOK-FAIL-OPEN/index.js';
 import { check as cluDeprecatedApiUse } from './CLU-DEPRECATED-API-USE/index.js';
+import { check as admNsWeaken } from './ADM-NS-WEAKEN/index.js';
+import { check as metaIgnoreUnknown } from './META-IGNORE-UNKNOWN/index.js';
 
 export const ALL_CHECKS: readonly Check[] = [
   podHostNetwork,
@@ -180,12 +182,9 @@ export const ALL_CHECKS: readonly Check[] = [
   cluAnonymousAuth,
   cluWebhookFailOpen,
   cluDeprecatedApiUse,
+  admNsWeaken,
+  metaIgnoreUnknown,
   ...rbacChecks,
   ...pssChecks,
   ...controlPlaneChecks,
 ];
-
-export function findCheck(id: string): Check | undefined {
-  const upper = id.toUpperCase();
-  return ALL_CHECKS.find((c) => c.meta.id.toUpperCase() === upper);
-}

@@ -8,11 +8,16 @@ import { UsageError } from './exit.js';
  * The schema module is loaded only when there is a file to validate.
  */
 export async function readConfig(flag: string | undefined): Promise<Config> {
+  return (await readConfigFile(flag)).config;
+}
+
+/** readConfig, and the file it read (for messages about its content). */
+export async function readConfigFile(flag: string | undefined): Promise<{ config: Config; file?: string }> {
   const file = flag ?? findConfig();
-  if (!file) return {};
+  if (!file) return { config: {} };
   try {
     const { loadConfig } = await import('../engine/config.js');
-    return loadConfig(file);
+    return { config: loadConfig(file), file };
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(e.message);
     throw new UsageError(`${file}: ${(e as Error).message}`);

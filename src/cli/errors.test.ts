@@ -21,7 +21,7 @@ async function run(...args: string[]): Promise<{ code: number; stderr: string }>
 it('a usage error is one line on stderr and exit 2', async () => {
   const r = await run('scan', '/nonexistent/kh13', '--pss', 'nonsense');
   assert.equal(r.code, 2);
-  assert.equal(r.stderr, 'error: --pss: expected baseline|restricted[:v1.N|:latest], got "nonsense"\n');
+  assert.equal(r.stderr, 'error: --pss: invalid Pod Security level "nonsense" in "nonsense": must be one of privileged, baseline, restricted (optionally followed by :v1.<minor> or :latest)\n');
 });
 
 it('an internal error says it is a bug, where to report it, and carries the trace', () => {

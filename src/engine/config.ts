@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { SEVERITIES } from './types.js';
 import { ConfigError } from './config-file.js';
-import { PSS_SPEC } from '../pss/version.js';
+import { parsePssLevelVersion } from '../pss/version.js';
 import { imagePolicySchema } from '../images/policy-schema.js';
 
 const severity = z.enum(SEVERITIES);
@@ -32,7 +32,18 @@ export const exemptionSchema = z
 export const configSchema = z
   .object({
     failOn: z.enum([...SEVERITIES, 'none']).optional(),
-    pss: z.string().regex(PSS_SPEC, 'a Pod Security level: baseline|restricted[:v1.N|:latest]').optional(),
+    /** Parsed here, once: checks get the level and version typed. */
+    pss: z
+      .string()
+      .transform((s, ctx) => {
+        try {
+          return parsePssLevelVersion(s);
+        } catch (e) {
+          ctx.addIssue({ code: 'custom', message: (e as Error).message });
+          return z.NEVER;
+        }
+      })
+      .optional(),
     annotationExemptions: z.boolean().optional(),
     checks: z
       .object({
@@ -54,7 +65,7 @@ export const configSchema = z
 export type Config = z.infer<typeof configSchema>;
 export type Exemption = z.infer<typeof exemptionSchema>;
 
-export { CONFIG_NAMES, ConfigError, findConfig } from './config-file.js';
+export { ConfigError, findConfig } from './config-file.js';
 
 export function loadConfig(file: string): Config {
   let raw: unknown;

@@ -6,7 +6,8 @@ import type { InputError, LoadedObject } from '../load/types.js';
 import { formatPath } from '../k8s/json.js';
 import { ObjectIndex } from './object-index.js';
 import type { PodTarget } from '../k8s/pod-spec.js';
-import { severityRank, type BundleCheck, type Check, type CheckContext, type Finding, type ObjectCheck, type PodCheck, type RawFinding, type Severity } from './types.js';
+import type { PreparedRun } from './run.js';
+import { severityRank, type Check, type CheckContext, type Finding, type ObjectCheck, type RawFinding, type SettingsSchema, type Severity } from './types.js';
 
 export interface EvaluateResult {
   findings: Finding[];
@@ -39,32 +40,6 @@ export function toFinding(check: Check, raw: RawFinding, object: LoadedObject): 
   return finding;
 }
 
-type Plan = ReturnType<typeof makePlan>;
-const plans = new WeakMap<readonly Check[], Plan>();
-
-/** Groups checks by how they are invoked, so each object is visited once (memoized per list). */
-function plan(checks: readonly Check[]): Plan {
-  let p = plans.get(checks);
-  if (!p) plans.set(checks, (p = makePlan(checks)));
-  return p;
-}
-
-function makePlan(checks: readonly Check[]) {
-  const pod = checks.filter((c): c is PodCheck => c.scope === 'pod');
-  const anyKind = checks.filter((c): c is ObjectCheck => c.scope === 'object' && c.kinds === '*');
-  const byKind = new Map<string, ObjectCheck[]>();
-  for (const c of checks) {
-    if (c.scope !== 'object' || c.kinds === '*') continue;
-    for (const k of c.kinds) {
-      let l = byKind.get(k);
-      if (!l) byKind.set(k, (l = []));
-      l.push(c);
-    }
-  }
-  const bundle = checks.filter((c): c is BundleCheck => c.scope === 'bundle');
-  return { pod, anyKind, byKind, bundle };
-}
-
 export interface EvaluateOptions {
   /**
    * Findings below this severity (after per-finding and configured severities) are dropped
@@ -76,15 +51,14 @@ export interface EvaluateOptions {
 
 export function evaluate(
   objects: readonly LoadedObject[],
-  checks: readonly Check[],
-  settings: Readonly<Record<string, unknown>> = {},
+  run: Pick<PreparedRun, 'plan' | 'settings' | 'catalog'>,
   index = new ObjectIndex(objects),
   opts: EvaluateOptions = {},
 ): EvaluateResult {
-  const ctx: CheckContext = { index, settings };
+  const ctx: CheckContext<SettingsSchema> = { index, settings: run.settings, known: run.catalog };
+  const p = run.plan;
   const findings: Finding[] = [];
   const errors: InputError[] = [];
-  const p = plan(checks);
   const minRank = opts.minSeverity ? severityRank(opts.minSeverity) : 0;
 
   // Checks are called directly in the loops below, with no closure per call: this runs ~100
@@ -105,7 +79,7 @@ export function evaluate(
     });
   };
 
-  const runObjectChecks = (list: readonly ObjectCheck[], object: LoadedObject): void => {
+  const runObjectChecks = (list: readonly ObjectCheck<SettingsSchema>[], object: LoadedObject): void => {
     for (const c of list) {
       try {
         collect(c, c.check(object, ctx), object);

@@ -11,6 +11,9 @@ import type { LoadedObject } from '../load/types.js';
 import { ObjectIndex } from './object-index.js';
 import { scanObjects, type ScanOptions } from './scan.js';
 import { severityRank, type Finding } from './types.js';
+import type { z } from 'zod';
+import { configSchema, type Config } from './config.js';
+import { ALL_CHECKS } from '../checks/registry.js';
 
 /** Every check fixture, as the checks' own tests load them. */
 function fixtureObjects(): { file: string; objects: LoadedObject[] }[] {
@@ -30,6 +33,8 @@ function fixtureObjects(): { file: string; objects: LoadedObject[] }[] {
 const FIXTURES = fixtureObjects();
 const NOW = new Date('2026-01-01');
 const PSS = { pss: 'restricted:latest' };
+/** Configuration as read from a file (the schema parses `pss`). */
+const cfg = (c: z.input<typeof configSchema>): Config => configSchema.parse(c);
 
 function plain(findings: readonly Finding[]): string[] {
   return findings.map((f) => JSON.stringify(f));
@@ -41,8 +46,8 @@ describe('scanObjects fast paths', () => {
     let dropped = 0;
     for (const { file, objects } of FIXTURES) {
       for (const min of ['low', 'medium', 'high'] as const) {
-        const all = scanObjects(objects, { settings: PSS, now: NOW });
-        const some = scanObjects(objects, { settings: PSS, now: NOW, minSeverity: min });
+        const all = scanObjects(objects, { checks: ALL_CHECKS, settings: PSS, now: NOW });
+        const some = scanObjects(objects, { checks: ALL_CHECKS, settings: PSS, now: NOW, minSeverity: min });
         const expected = all.findings.filter((f) => severityRank(f.severity) >= severityRank(min));
         assert.deepEqual(plain(some.findings), plain(expected), `${file} at ${min}`);
         assert.deepEqual(some.errors, all.errors, file);
@@ -55,10 +60,10 @@ describe('scanObjects fast paths', () => {
 
   test('scans sharing a caller-built index give what each gives alone, in any order', () => {
     const configs: ScanOptions[] = [
-      { config: { pss: 'restricted:latest' } },
-      { config: { pss: 'baseline:v1.25', checks: { severity: { 'CTR-PRIVILEGED': 'low' } } } },
-      { settings: { pss: 'restricted:v1.23', k8sVersion: 'v1.23' } },
-      {},
+      { checks: ALL_CHECKS, config: cfg({ pss: 'restricted:latest' }) },
+      { checks: ALL_CHECKS, config: cfg({ pss: 'baseline:v1.25', checks: { severity: { 'CTR-PRIVILEGED': 'low' } } }) },
+      { checks: ALL_CHECKS, settings: { pss: 'restricted:v1.23', k8sVersion: 'v1.23' } },
+      { checks: ALL_CHECKS },
     ];
     for (const { file, objects } of FIXTURES) {
       const alone = configs.map((o) => plain(scanObjects(objects, { ...o, now: NOW }).findings));
@@ -70,10 +75,10 @@ describe('scanObjects fast paths', () => {
   });
 
   test('nothing derived from one scan reaches the next: interleaved scans of different objects', () => {
-    const alone = FIXTURES.map(({ objects }) => plain(scanObjects(objects, { settings: PSS, now: NOW }).findings));
+    const alone = FIXTURES.map(({ objects }) => plain(scanObjects(objects, { checks: ALL_CHECKS, settings: PSS, now: NOW }).findings));
     // Forward, backward and again: a cache keyed by the wrong thing would mix objects up.
     for (const order of [FIXTURES.map((_, i) => i), FIXTURES.map((_, i) => FIXTURES.length - 1 - i)]) {
-      for (const i of order) assert.deepEqual(plain(scanObjects(FIXTURES[i].objects, { settings: PSS, now: NOW }).findings), alone[i], FIXTURES[i].file);
+      for (const i of order) assert.deepEqual(plain(scanObjects(FIXTURES[i].objects, { checks: ALL_CHECKS, settings: PSS, now: NOW }).findings), alone[i], FIXTURES[i].file);
     }
   });
 

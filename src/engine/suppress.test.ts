@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { loadText } from '../load/index.js';
 import { scanObjects } from './scan.js';
 import { ConfigError, findConfig, loadConfig, type Config } from './config.js';
+import { ALL_CHECKS } from '../checks/registry.js';
 
 const DEPLOY = `apiVersion: apps/v1
 kind: Deployment
@@ -36,7 +37,7 @@ const by = (r: ReturnType<typeof scanObjects>, check: string) => r.findings.filt
 
 describe('suppression', () => {
   it('annotations on the object and on the pod template suppress, and stay visible as suppressed', () => {
-    const r = scanObjects(objects(), { only });
+    const r = scanObjects(objects(), { checks: ALL_CHECKS, only });
     assert.deepEqual(by(r, 'POD-HOST-NETWORK')[0].suppressed, { by: 'annotation', reason: "needs the node's network for VRRP" });
     assert.equal(by(r, 'CTR-PRIVILEGED')[0].suppressed?.reason, 'kernel module loader, reviewed 2026-10');
     assert.equal(by(r, 'IMG-TAG')[0].suppressed, undefined);
@@ -45,17 +46,17 @@ describe('suppression', () => {
 
   it('annotation check ids match case-insensitively', () => {
     const lower = loadText(Buffer.from(DEPLOY.replace('ignore.kubeharden.io/POD-HOST-NETWORK', 'ignore.kubeharden.io/pod-host-network')), 'l.yaml').objects;
-    assert.equal(by(scanObjects(lower, { only }), 'POD-HOST-NETWORK')[0].suppressed?.by, 'annotation');
+    assert.equal(by(scanObjects(lower, { checks: ALL_CHECKS, only }), 'POD-HOST-NETWORK')[0].suppressed?.by, 'annotation');
   });
 
   it('--no-annotation-exemptions turns annotations off', () => {
-    const r = scanObjects(objects(), { only, annotationExemptions: false });
+    const r = scanObjects(objects(), { checks: ALL_CHECKS, only, annotationExemptions: false });
     assert.ok(r.findings.every((f) => !f.suppressed));
   });
 
   it('config exemptions match namespace/kind/name/container globs and need a reason', () => {
     const config: Config = { exemptions: [{ checks: ['CTR-RO-ROOTFS'], namespace: 'ol*', kind: 'Deployment', name: 'legacy', container: 'side*', reason: 'proxy writes its cache' }] };
-    const r = scanObjects(objects(), { only, config });
+    const r = scanObjects(objects(), { checks: ALL_CHECKS, only, config });
     const ro = by(r, 'CTR-RO-ROOTFS');
     assert.equal(ro.find((f) => f.container === 'sidecar')?.suppressed?.by, 'config');
     assert.equal(ro.find((f) => f.container === 'app')?.suppressed, undefined);
@@ -63,15 +64,15 @@ describe('suppression', () => {
 
   it('an expired exemption stops applying and is reported', () => {
     const config: Config = { exemptions: [{ checks: ['IMG-TAG'], reason: 'migration', expires: '2026-01-31' }] };
-    const before = scanObjects(objects(), { only, config, now: new Date('2026-01-15') });
+    const before = scanObjects(objects(), { checks: ALL_CHECKS, only, config, now: new Date('2026-01-15') });
     assert.equal(by(before, 'IMG-TAG')[0].suppressed?.expires, '2026-01-31');
-    const afterExpiry = scanObjects(objects(), { only, config, now: new Date('2026-02-01') });
+    const afterExpiry = scanObjects(objects(), { checks: ALL_CHECKS, only, config, now: new Date('2026-02-01') });
     assert.equal(by(afterExpiry, 'IMG-TAG')[0].suppressed, undefined);
     assert.match(afterExpiry.warnings[0], /expired on 2026-01-31/);
   });
 
   it('config enables, disables and re-grades checks', () => {
-    const r = scanObjects(objects(), { config: { checks: { disable: ['CTR-RO-ROOTFS'], severity: { 'IMG-TAG': 'critical' } } } });
+    const r = scanObjects(objects(), { checks: ALL_CHECKS, config: { checks: { disable: ['CTR-RO-ROOTFS'], severity: { 'IMG-TAG': 'critical' } } } });
     assert.equal(by(r, 'CTR-RO-ROOTFS').length, 0);
     assert.equal(by(r, 'IMG-TAG')[0].severity, 'critical');
   });
@@ -115,15 +116,17 @@ describe('severity overrides', () => {
   it('a configured severity also replaces the severities a check picks per finding', () => {
     // CTR-CAPS-ADD-DANGEROUS raises SYS_ADMIN to critical per finding; the override wins.
     const pod = loadText(Buffer.from('apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: x, securityContext: {capabilities: {add: [SYS_ADMIN]}}}]\n'), 'p.yaml').objects;
-    const plain = scanObjects(pod, { only: ['CTR-CAPS-ADD-DANGEROUS'] }).findings;
+    const plain = scanObjects(pod, { checks: ALL_CHECKS, only: ['CTR-CAPS-ADD-DANGEROUS'] }).findings;
     assert.equal(plain[0].severity, 'critical');
-    const r = scanObjects(pod, { only: ['CTR-CAPS-ADD-DANGEROUS'], config: { checks: { severity: { 'CTR-CAPS-ADD-DANGEROUS': 'medium' } } } });
+    const r = scanObjects(pod, { checks: ALL_CHECKS, only: ['CTR-CAPS-ADD-DANGEROUS'], config: { checks: { severity: { 'CTR-CAPS-ADD-DANGEROUS': 'medium' } } } });
     assert.deepEqual(r.findings.map((f) => f.severity), ['medium']);
   });
-  it('check selection is memoized per config (the webhook selects once per profile)', async () => {
-    const { selectChecks } = await import('./scan.js');
+  it('check selection is made once per prepared run (the webhook prepares one per profile)', async () => {
+    const { prepareRun } = await import('./scan.js');
     const config: Config = { checks: { disable: ['IMG-TAG'] } };
-    assert.equal(selectChecks({ config }), selectChecks({ config }));
-    assert.ok(!selectChecks({ config }).some((c) => c.meta.id === 'IMG-TAG'));
+    const run = prepareRun({ checks: ALL_CHECKS, config });
+    const pod = loadText(Buffer.from('apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: x}]\n'), 'p.yaml').objects;
+    assert.equal(scanObjects(pod, { run }).findings.filter((f) => f.check === 'IMG-TAG').length, 0);
+    assert.ok(!run.checks.some((c) => c.meta.id === 'IMG-TAG'));
   });
 });

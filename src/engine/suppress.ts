@@ -4,6 +4,7 @@
  */
 import { minimatch } from 'minimatch';
 import type { LoadedObject } from '../load/types.js';
+import type { CheckCatalog } from './catalog.js';
 import type { Exemption } from './config.js';
 import type { ObjectIndex } from './object-index.js';
 import type { Finding } from './types.js';
@@ -13,6 +14,8 @@ export const IGNORE_PREFIX = 'ignore.kubeharden.io/';
 export interface SuppressOptions {
   annotationExemptions: boolean;
   exemptions: readonly Exemption[];
+  /** The run's ids: an annotation may name a check by a former id. */
+  catalog?: CheckCatalog;
   /** For exemption expiry; default: the current time. */
   now?: Date;
 }
@@ -60,8 +63,11 @@ export function applySuppressions(findings: Finding[], objects: ObjectIndex, opt
       continue;
     }
     if (!annotations) continue;
-    const reason = annotationReason(objects, f);
-    if (reason !== undefined) f.suppressed = { by: 'annotation', reason };
+    const hit = annotationReason(objects, f, opts.catalog?.aliasesOf(f.check) ?? []);
+    if (hit === undefined) continue;
+    f.suppressed = { by: 'annotation', reason: hit.reason };
+    const note = hit.key !== f.check ? `annotation ${IGNORE_PREFIX}${hit.key} uses a deprecated check id, use ${IGNORE_PREFIX}${f.check}` : undefined;
+    if (note && !warnings.includes(note)) warnings.push(note);
   }
   return { warnings };
 }
@@ -87,20 +93,24 @@ function hasIgnoreKey(annotations: Readonly<Record<string, string>>): boolean {
   return false;
 }
 
-function annotationReason(index: ObjectIndex, f: Finding): string | undefined {
+/** The annotation exempting a finding (by the check's id or a former one): the id it names and its reason. */
+function annotationReason(index: ObjectIndex, f: Finding, aliases: readonly string[]): { key: string; reason: string } | undefined {
   const owner = index.get(f.object.kind, f.object.namespace, f.object.name);
   if (!owner) return undefined;
-  const key = (IGNORE_PREFIX + f.check).toLowerCase();
-  const onObject = lookup(owner.annotations, key);
-  if (onObject !== undefined) return onObject || 'no reason given';
-  for (const pod of index.podsOf(owner as LoadedObject)) {
-    const onTemplate = lookup(pod.annotations, key);
-    if (onTemplate !== undefined) return onTemplate || 'no reason given';
+  const pods = index.podsOf(owner as LoadedObject);
+  for (const id of [f.check, ...aliases]) {
+    const key = (IGNORE_PREFIX + id).toLowerCase();
+    const onObject = lookup(owner.annotations, key);
+    if (onObject !== undefined) return { key: id, reason: onObject || 'no reason given' };
+    for (const pod of pods) {
+      const onTemplate = lookup(pod.annotations, key);
+      if (onTemplate !== undefined) return { key: id, reason: onTemplate || 'no reason given' };
+    }
   }
   return undefined;
 }
 
-/** Check ids match case-insensitively (PSS-allowPrivilegeEscalation or pss-allowprivilegeescalation). */
+/** Check ids match case-insensitively (PSS-PRIVILEGED or pss-privileged). */
 function lookup(annotations: Readonly<Record<string, string>>, lowerKey: string): string | undefined {
   for (const k in annotations) if (k.toLowerCase() === lowerKey) return annotations[k];
   return undefined;

@@ -66,8 +66,16 @@ export interface CheckMeta {
   remediation: string;
   references: Reference[];
   peers: PeerIds;
+  /** Former ids, still accepted wherever ids are (with a deprecation warning naming `id`). */
+  aliases?: readonly string[];
   /** The Pod Security Standards level this control belongs to, if any. */
   pss?: 'baseline' | 'restricted';
+  /**
+   * The Pod Security Admission checks (upstream ids, e.g. seLinuxOptions) this check enforces in
+   * its own words: it takes their rules from src/pss/checks, its `pss` level is theirs
+   * (checks/_lib/pss-control.ts), and the PSA parity test holds it to them on the upstream fixtures.
+   */
+  pssControls?: readonly string[];
   /** Off unless enabled in config (opinionated or noisy checks). */
   optIn?: boolean;
   /**
@@ -131,36 +139,97 @@ export interface RawFinding {
   pss?: PssFindingInfo;
 }
 
-export interface CheckContext {
-  index: ObjectIndex;
-  /** Options of the run (e.g. the target Kubernetes version); checks read what they need. */
-  settings: Readonly<Record<string, unknown>>;
+/**
+ * One setting of a check (like ESLint's `meta.schema` or kube-linter's params): `--set`, the
+ * config file's `settings:` and a webhook policy profile all give raw values, which are parsed
+ * once, when the run is prepared; checks read the typed value.
+ */
+export interface SettingSpec<T = unknown> {
+  /** What it changes, for `explain` and the check's page: one sentence with an example value. */
+  description: string;
+  /**
+   * The raw value (a `--set` string, or a YAML/JSON value) as a typed value. Throws an Error
+   * whose message completes "setting NAME …": `must be a list of strings (got 3)`.
+   */
+  parse(raw: unknown): T;
+  /** The value when no source sets it. */
+  default: T;
 }
 
-interface CheckBase {
+/** A check's settings by name. Checks that read the same setting share one SettingSpec object. */
+export type SettingsSchema = Readonly<Record<string, SettingSpec>>;
+
+/** The typed values a check sees for its schema. */
+export type SettingsOf<S extends SettingsSchema> = { readonly [K in keyof S]: S[K] extends SettingSpec<infer T> ? T : never };
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a check without settings
+export type NoSettings = {};
+
+/** The check ids a run knows (engine/catalog.ts): for checks about ids written in manifests. */
+export interface KnownChecks {
+  /** The check an id names (case-insensitive, former ids included), or undefined. */
+  resolve(id: string): { id: string; deprecated?: string } | undefined;
+  /** ` (did you mean "IMG-TAG"?)`, or ''. */
+  suggest(id: string): string;
+}
+
+export interface CheckContext<S extends SettingsSchema = NoSettings> {
+  index: ObjectIndex;
+  /** The run's settings, parsed (see SettingSpec): each check declares and reads its own. */
+  settings: SettingsOf<S>;
+  /** Every registered check's id. */
+  known: KnownChecks;
+}
+
+interface CheckBase<S extends SettingsSchema> {
   meta: CheckMeta;
+  /** The settings the check reads (omitted: none). */
+  settings?: S;
 }
 
 /** Runs once for every pod spec found by shape (Pods, templates, CRDs with pod templates). */
-export interface PodCheck extends CheckBase {
+export interface PodCheck<S extends SettingsSchema = NoSettings> extends CheckBase<S> {
   scope: 'pod';
-  check(pod: PodTarget, ctx: CheckContext): Iterable<RawFinding>;
+  check(pod: PodTarget, ctx: CheckContext<S>): Iterable<RawFinding>;
 }
 
 /** Runs once for every object of the listed kinds ('*' for every kind). */
-export interface ObjectCheck extends CheckBase {
+export interface ObjectCheck<S extends SettingsSchema = NoSettings> extends CheckBase<S> {
   scope: 'object';
   kinds: readonly string[] | '*';
-  check(object: LoadedObject, ctx: CheckContext): Iterable<RawFinding>;
+  check(object: LoadedObject, ctx: CheckContext<S>): Iterable<RawFinding>;
 }
 
 /** Runs once for the whole scan (cross-object checks); findings must name their object. */
-export interface BundleCheck extends CheckBase {
+export interface BundleCheck<S extends SettingsSchema = NoSettings> extends CheckBase<S> {
   scope: 'bundle';
-  check(ctx: CheckContext): Iterable<RawFinding & { object: LoadedObject }>;
+  check(ctx: CheckContext<S>): Iterable<RawFinding & { object: LoadedObject }>;
 }
 
-export type Check = PodCheck | ObjectCheck | BundleCheck;
+/** An object being changed, and the version it replaces (undefined when it is being created). */
+export interface ObjectChange {
+  object: LoadedObject;
+  before: LoadedObject | undefined;
+}
+
+/**
+ * Runs on a change to an object of the listed kinds, seeing both versions (e.g. a Namespace
+ * label change that weakens Pod Security). Only admission sees changes, so these run in the
+ * webhook (engine/change.ts), never in a scan of manifests.
+ */
+export interface ChangeCheck<S extends SettingsSchema = NoSettings> extends CheckBase<S> {
+  scope: 'change';
+  kinds: readonly string[];
+  check(change: ObjectChange, ctx: CheckContext<S>): Iterable<RawFinding>;
+}
+
+/** Any check, whatever its settings (the engine hands each check the run's parsed settings). */
+export type Check = PodCheck<SettingsSchema> | ObjectCheck<SettingsSchema> | BundleCheck<SettingsSchema> | ChangeCheck<SettingsSchema>;
+
+/** Checks that read manifests (every scope but `change`): what `kubeharden scan`, fix and harden run. */
+export function readsManifests(c: Check): boolean {
+  return c.scope !== 'change';
+}
 
 export interface Suppression {
   by: 'annotation' | 'config' | 'comment';

@@ -14,6 +14,7 @@ import { parseAllDocuments } from 'yaml';
 import { SHARED } from '../../test/shared.js';
 import { decodeText, looksLikeHelmTemplate } from '../load/text.js';
 import { fixTexts, type FixInput } from './index.js';
+import { ALL_CHECKS } from '../checks/registry.js';
 
 const CORPUS = join(SHARED, 'corpus', 'realworld');
 
@@ -45,7 +46,7 @@ if (!existsSync(CORPUS)) {
         if (d.ok && !looksLikeHelmTemplate(d.text)) inputs.push({ file: f, text: d.text });
       }
       const t0 = performance.now();
-      const r = fixTexts(inputs);
+      const r = fixTexts(inputs, { scan: { checks: ALL_CHECKS } });
       const dt = performance.now() - t0;
       ms += dt;
       files += inputs.length;
@@ -76,7 +77,7 @@ if (!existsSync(CORPUS)) {
       }
       // Idempotence: a second run over the fixed files changes nothing.
       if (ch.length) {
-        const again = fixTexts(ch.map((f) => ({ file: f.file, text: f.after })));
+        const again = fixTexts(ch.map((f) => ({ file: f.file, text: f.after })), { scan: { checks: ALL_CHECKS } });
         assert.deepEqual(again.files.filter((f) => f.changed).map((f) => relative(CORPUS, f.file)), [], `${app}: second run`);
       }
     }

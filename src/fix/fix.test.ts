@@ -30,12 +30,15 @@ spec:
               add: ['NET_BIND_SERVICE']
 `;
 
-function fixOne(check: string, text = BASE, opts: FixOptions = {}) {
-  const r = fixTexts([{ file: 'web.yaml', text }], { ...opts, scan: { ...(opts.scan ?? {}), only: [check] } });
+/** Every shipped check: fix is not a composition root, its caller picks the checks. */
+const ALL = { checks: ALL_CHECKS };
+
+function fixOne(check: string, text = BASE, opts: Omit<FixOptions, 'scan'> = {}) {
+  const r = fixTexts([{ file: 'web.yaml', text }], { ...opts, scan: { ...ALL, only: [check] } });
   return r;
 }
 
-function scanText(text: string, opts: Parameters<typeof scanObjects>[1] = {}) {
+function scanText(text: string, opts: Parameters<typeof scanObjects>[1] = ALL) {
   return scanObjects(parseManifestText(text, 'web.yaml').objects, opts).findings.filter((f) => !f.suppressed);
 }
 
@@ -80,7 +83,7 @@ describe('fix: one golden per remediation', () => {
 
 describe('fix: all together', () => {
   test('idempotent; the rescan reports none of the fixed findings; the anchor and alias survive', () => {
-    const first = fixTexts([{ file: 'web.yaml', text: BASE }]);
+    const first = fixTexts([{ file: 'web.yaml', text: BASE }], { scan: ALL });
     const after = first.files[0].after;
     assert.ok(first.fixed.length >= 6, `fixed ${first.fixed.map((f) => f.check).join(', ')}`);
     assert.match(after, /matchLabels: &labels\n/);
@@ -88,7 +91,7 @@ describe('fix: all together', () => {
     assert.match(after, /labels: \{app: web, tier: "frontend"\} {3}# flow map\n/);
     assert.ok(after.startsWith(BASE.slice(0, BASE.indexOf('          securityContext:'))), 'everything before the first edit is identical');
 
-    const second = fixTexts([{ file: 'web.yaml', text: after }]);
+    const second = fixTexts([{ file: 'web.yaml', text: after }], { scan: ALL });
     assert.equal(second.files[0].changed, false, 'a second run changes nothing');
     assert.equal(second.fixed.length, 0);
 
@@ -101,7 +104,7 @@ describe('fix: all together', () => {
 
   test('what cannot be known stays a finding, with advice', () => {
     const text = BASE.replace('"ghcr.io/acme/web:1.2.3"', 'nginx');
-    const r = fixTexts([{ file: 'web.yaml', text }]);
+    const r = fixTexts([{ file: 'web.yaml', text }], { scan: ALL });
     const tag = r.remaining.find((x) => x.finding.check === 'IMG-TAG');
     assert.ok(tag, 'IMG-TAG remains');
     assert.match(tag.reason, /^no automatic fix: /);
@@ -123,17 +126,17 @@ describe('fix: all together', () => {
 
   test('values the manifest sets explicitly change only with overwrite', () => {
     const text = BASE.replace("              add: ['NET_BIND_SERVICE']\n", "              add: ['NET_BIND_SERVICE']\n            privileged: true\n");
-    const safe = fixTexts([{ file: 'web.yaml', text }], { scan: { only: ['CTR-PRIVILEGED'] } });
+    const safe = fixTexts([{ file: 'web.yaml', text }], { scan: { ...ALL, only: ['CTR-PRIVILEGED'] } });
     assert.equal(safe.files[0].changed, false);
     assert.equal(safe.remaining[0].needsOverwrite, true);
     assert.match(safe.remaining[0].reason, /--overwrite/);
-    const forced = fixTexts([{ file: 'web.yaml', text }], { scan: { only: ['CTR-PRIVILEGED'] }, overwrite: true });
+    const forced = fixTexts([{ file: 'web.yaml', text }], { scan: { ...ALL, only: ['CTR-PRIVILEGED'] }, overwrite: true });
     assert.equal(forced.files[0].after, text.replace('privileged: true', 'privileged: false'));
   });
 
   test('suppressed findings are not fixed', () => {
     const text = BASE.replace('  name: web\n', '  name: web\n  annotations:\n    ignore.kubeharden.io/CTR-PRIV-ESC: "the entrypoint needs setuid (ticket 42)"\n');
-    const r = fixTexts([{ file: 'web.yaml', text }], { scan: { only: ['CTR-PRIV-ESC'] } });
+    const r = fixTexts([{ file: 'web.yaml', text }], { scan: { ...ALL, only: ['CTR-PRIV-ESC'] } });
     assert.equal(r.files[0].changed, false);
   });
 
@@ -141,7 +144,7 @@ describe('fix: all together', () => {
     const cm = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg   # config\ndata: {a: "1"}\n`;
     const svc = `apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: 80}]\n`;
     const text = `${cm}---\n${BASE}---\n${svc}`;
-    const r = fixTexts([{ file: 'all.yaml', text }], { scan: { only: ['CTR-PRIV-ESC'] } });
+    const r = fixTexts([{ file: 'all.yaml', text }], { scan: { ...ALL, only: ['CTR-PRIV-ESC'] } });
     assert.equal(r.files[0].after, `${cm}---\n${BASE}            allowPrivilegeEscalation: false\n---\n${svc}`);
   });
 
@@ -163,7 +166,7 @@ items:
     - name: b
       image: "x:1"
 `;
-    const r = fixTexts([{ file: 'list.yaml', text }], { scan: { only: ['CTR-PRIV-ESC', 'POD-SECCOMP'] } });
+    const r = fixTexts([{ file: 'list.yaml', text }], { scan: { ...ALL, only: ['CTR-PRIV-ESC', 'POD-SECCOMP'] } });
     assert.equal(
       r.files[0].after,
       `apiVersion: v1
@@ -192,7 +195,7 @@ items:
         type: RuntimeDefault
 `,
     );
-    assert.equal(fixTexts([{ file: 'list.yaml', text: r.files[0].after }], { scan: { only: ['CTR-PRIV-ESC', 'POD-SECCOMP'] } }).files[0].changed, false);
+    assert.equal(fixTexts([{ file: 'list.yaml', text: r.files[0].after }], { scan: { ...ALL, only: ['CTR-PRIV-ESC', 'POD-SECCOMP'] } }).files[0].changed, false);
   });
 
   test('every shipped fix leaves the document parseable and idempotent on a hostile manifest', () => {
@@ -219,7 +222,7 @@ spec:
     assert.ok(r.files[0].changed);
     assert.equal(r.errors.length, 0, JSON.stringify(r.errors));
     assert.equal(fixTexts([{ file: 'bad.yaml', text: r.files[0].after }], opts).files[0].changed, false);
-    const left = scanText(r.files[0].after, { settings: { pss: 'restricted' } }).map((f) => f.check);
+    const left = scanText(r.files[0].after, { ...ALL, settings: { pss: 'restricted' } }).map((f) => f.check);
     for (const id of ['CTR-PRIVILEGED', 'POD-HOST-NETWORK', 'POD-HOST-PID', 'CTR-RUN-AS-NON-ROOT']) assert.ok(!left.includes(id), `${id} left: ${left.join(', ')}`);
   });
 });

@@ -20,8 +20,6 @@ import { userSwitchAdvice } from './user-switch.js';
 import type { EditOutcome } from './yaml-edit.js';
 
 export { editFileText } from './file.js';
-export { editDocumentText } from './yaml-edit.js';
-export { applyOpToJson } from './json-ops.js';
 
 export interface FixInput {
   file: string;
@@ -29,7 +27,8 @@ export interface FixInput {
 }
 
 export interface FixOptions {
-  scan?: Omit<ScanOptions, 'now'> & { now?: Date };
+  /** The scan whose findings are fixed: its checks (the CLI passes the registry's) and configuration. */
+  scan: ScanOptions;
   /**
    * Also apply operations that reverse a value the manifest sets explicitly (`overwrite`
    * sets such as privileged: true → false, and removals such as an added capability).
@@ -131,7 +130,7 @@ function loadAll(texts: Map<string, string>, cache: ParseCache): Loaded {
 
 function scan(texts: Map<string, string>, opts: FixOptions, cache: ParseCache): { findings: Finding[]; loaded: Loaded; scanErrors: InputError[] } {
   const loaded = loadAll(texts, cache);
-  const r = scanObjects(loaded.objects, opts.scan ?? {});
+  const r = scanObjects(loaded.objects, opts.scan);
   return { findings: r.findings.filter((f) => !f.suppressed), loaded, scanErrors: r.errors };
 }
 
@@ -149,7 +148,7 @@ const OUTCOME_REASON: Partial<Record<EditOutcome, string>> = {
 };
 
 /** Applies the fixes of the reported findings to `inputs` (texts, not files). */
-export function fixTexts(inputs: readonly FixInput[], opts: FixOptions = {}): FixResult {
+export function fixTexts(inputs: readonly FixInput[], opts: FixOptions): FixResult {
   const texts = new Map(inputs.map((i) => [i.file, i.text]));
   const appliedByFile = new Map<string, number>();
   const reasons = new Map<string, { reason: string; needsOverwrite?: boolean }>();

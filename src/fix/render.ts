@@ -24,8 +24,6 @@ export interface FlowStyle {
   padded: boolean;
 }
 
-export const DEFAULT_BLOCK: BlockStyle = { step: 2, indentSeq: true, quoteKeys: false };
-
 /** Plain scalars that every YAML version reads back as the same string. */
 const PLAIN_SAFE = /^[A-Za-z_/][A-Za-z0-9_./-]*$/;
 /** Words YAML 1.1 or 1.2 read as booleans or null. */

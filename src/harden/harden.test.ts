@@ -17,10 +17,11 @@ import { selectorMatches } from '../k8s/labels.js';
 import { findPodSpecs, type PodTarget } from '../k8s/pod-spec.js';
 import type { LoadedObject } from '../load/types.js';
 import { evaluatePod, formatPssFailure, isAllowed } from '../pss/index.js';
-import { checksWithPss } from '../fix/checks.js';
+import { ALL_CHECKS } from '../checks/registry.js';
 import { GENERATED_FILES, harden, hardenPasses, outputPaths, type HardenResult } from './index.js';
 
 const CORPUS = join(SHARED, 'corpus', 'realworld');
+const RESTRICTED = { level: 'restricted', version: 'latest' } as const;
 const APPS = [
   { name: 'online-boutique', file: 'online-boutique/release/kubernetes-manifests.yaml', namespace: 'boutique' },
   { name: 'sock-shop', file: 'sock-shop/deploy/kubernetes/complete-demo.yaml', namespace: undefined },
@@ -63,11 +64,11 @@ if (!existsSync(CORPUS)) {
     describe(`harden ${app.name}`, () => {
       const path = join(CORPUS, app.file);
       const text = readFileSync(path, 'utf8');
-      const result = harden([{ file: path, text, bom: false }], { namespace: app.namespace, pss: 'restricted' });
+      const result = harden([{ file: path, text, bom: false }], { namespace: app.namespace, pss: RESTRICTED, checks: ALL_CHECKS });
       const objs = objectsOf(result);
 
       test('the input is not clean (the test has teeth)', () => {
-        const before = scanObjects(parseManifestText(text, path).objects, { settings: { pss: 'restricted' }, checks: checksWithPss() }).findings;
+        const before = scanObjects(parseManifestText(text, path).objects, { settings: { pss: 'restricted' }, checks: ALL_CHECKS }).findings;
         assert.ok(before.some((f) => f.check.startsWith('PSS-')), 'the input has PSS restricted findings');
         assert.ok(podsOf(parseManifestText(text, path).objects).some((p) => !isAllowed(evaluatePod(p.meta, p.spec, 'restricted', 'latest'))));
       });
@@ -89,7 +90,7 @@ if (!existsSync(CORPUS)) {
         // Independently of harden's own verification: scan what would be written.
         const again = scanObjects(
           result.files.flatMap((f) => parseManifestText(f.text, f.path).objects),
-          { settings: { pss: 'restricted' }, checks: checksWithPss() },
+          { settings: { pss: 'restricted' }, checks: ALL_CHECKS },
         ).findings;
         assert.ok(!again.some((f) => f.check.startsWith('PSS-') || severityRank(f.severity) >= severityRank('high')));
       });
@@ -143,7 +144,7 @@ if (!existsSync(CORPUS)) {
       test('idempotent: hardening the output changes none of its files', () => {
         const again = harden(
           result.files.map((f) => ({ file: f.path, text: f.text, bom: false })),
-          { namespace: app.namespace, pss: 'restricted' },
+          { namespace: app.namespace, pss: RESTRICTED, checks: ALL_CHECKS },
         );
         for (const f of again.files.filter((x) => x.source)) assert.equal(f.changed, false, f.path);
         const generated = new Map(result.files.filter((f) => !f.source).map((f) => [f.path, f.text]));

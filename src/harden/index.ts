@@ -19,27 +19,31 @@ import { append } from '../load/append.js';
 import { dirname, isAbsolute, relative, resolve, sep, basename } from 'node:path';
 import type { Config } from '../engine/config.js';
 import { isClusterScoped } from '../engine/object-index.js';
-import { scanObjects } from '../engine/scan.js';
-import { severityRank, type Finding, type RemediationOp } from '../engine/types.js';
+import { prepareRun, scanObjects } from '../engine/scan.js';
+import { severityRank, type Check, type Finding, type RemediationOp } from '../engine/types.js';
 import { parseManifestText } from '../load/documents.js';
 import type { InputError, LoadedObject } from '../load/types.js';
-import { checksWithPss } from '../fix/checks.js';
 import { editFileText } from '../fix/file.js';
 import { fixTexts, type Remaining } from '../fix/index.js';
 import type { SourceFile } from '../fix/io.js';
 import type { AllowRule } from '../generate/connectivity.js';
 import { emitYaml, type Generated } from '../generate/emit.js';
 import { isSystemNamespace, namespacesOf } from '../generate/model.js';
-import { namespaceObject, pssLabels, type PssLevel } from '../generate/namespace.js';
+import { namespaceObject, pssLabels } from '../generate/namespace.js';
+import type { PssPolicy } from '../pss/types.js';
+import { formatPssVersion } from '../pss/version.js';
 import { generateNetworkPolicies } from '../generate/networkpolicies.js';
 import { planServiceAccounts } from '../generate/serviceaccounts.js';
 
 export interface HardenOptions {
   /** Namespace for the objects that set none (also generated, with PSA labels). */
   namespace?: string;
-  pss?: PssLevel;
-  /** enforce-version label (default latest). */
-  pssVersion?: string;
+  /** The level to meet and enforce, and the enforce-version label (default restricted:latest). */
+  pss?: PssPolicy;
+  /** The checks to fix and verify with (the CLI passes the registry's). */
+  checks: readonly Check[];
+  /** Every registered check, to validate the config's ids and settings against (default: checks). */
+  catalog?: readonly Check[];
   allow?: readonly AllowRule[];
   /** Service-implied NetworkPolicy rules (default true). */
   serviceRules?: boolean;
@@ -120,16 +124,17 @@ function groupOps(edits: ReadonlyArray<{ object: LoadedObject; ops: readonly Rem
   return byFile;
 }
 
-export function harden(sources: readonly SourceFile[], opts: HardenOptions = {}): HardenResult {
-  const level: PssLevel = opts.pss ?? 'restricted';
+export function harden(sources: readonly SourceFile[], opts: HardenOptions): HardenResult {
+  const pss: PssPolicy = opts.pss ?? { level: 'restricted', version: 'latest' };
+  const { level } = pss;
+  const version = formatPssVersion(pss.version);
   const notes: string[] = [];
   const errors: InputError[] = [];
   const texts = new Map(sources.map((s) => [s.file, s.text]));
   const initial = loadAll(texts);
   errors.push(...initial.errors);
-  const settings = { pss: `${level}${opts.pssVersion && opts.pssVersion !== 'latest' ? `:${opts.pssVersion}` : ''}` };
-  const checks = checksWithPss();
-  const initialFindings = scanObjects(initial.objects, { config: opts.config, settings, checks }).findings.filter((f) => !f.suppressed);
+  const run = prepareRun({ checks: opts.checks, catalog: opts.catalog, config: opts.config, settings: { pss } });
+  const initialFindings = scanObjects(initial.objects, { run }).findings.filter((f) => !f.suppressed);
 
   // 1 + 2: namespace placement, PSA labels on the input's Namespaces, dedicated ServiceAccounts.
   const edits: Array<{ object: LoadedObject; ops: RemediationOp[] }> = [];
@@ -138,7 +143,7 @@ export function harden(sources: readonly SourceFile[], opts: HardenOptions = {})
       if (!isClusterScoped(o.kind) && o.namespace === undefined) edits.push({ object: o, ops: [{ op: 'set', path: ['metadata', 'namespace'], value: opts.namespace }] });
     }
   }
-  const labels = pssLabels(level, opts.pssVersion ?? 'latest');
+  const labels = pssLabels(level, version);
   const definedNamespaces = new Set<string>();
   for (const o of initial.objects) {
     if (o.kind !== 'Namespace') continue;
@@ -164,7 +169,7 @@ export function harden(sources: readonly SourceFile[], opts: HardenOptions = {})
   }
 
   // 3: the fixes, including those that override explicit values and the PSS ones.
-  const fixed = fixTexts([...texts].map(([file, text]) => ({ file, text })), { overwrite: true, scan: { config: opts.config, settings, checks } });
+  const fixed = fixTexts([...texts].map(([file, text]) => ({ file, text })), { overwrite: true, scan: { run } });
   for (const f of fixed.files) texts.set(f.file, f.after);
   errors.push(...fixed.errors.filter((e) => !initial.errors.some((i) => i.file === e.file && i.message === e.message)));
 
@@ -181,7 +186,7 @@ export function harden(sources: readonly SourceFile[], opts: HardenOptions = {})
       notes.push(`objects in namespace ${ns}: kubeharden does not label cluster namespaces; move the application with --namespace`);
       continue;
     }
-    generatedNs.push(namespaceObject(ns, level, opts.pssVersion ?? 'latest'));
+    generatedNs.push(namespaceObject(ns, level, version));
   }
   const netpol = generateNetworkPolicies(edited, { allow: opts.allow, fromServices: opts.serviceRules !== false });
   notes.push(...netpol.notes);
@@ -205,7 +210,7 @@ export function harden(sources: readonly SourceFile[], opts: HardenOptions = {})
 
   // 5: verification, on exactly what is written.
   const out = loadAll(new Map(files.map((f) => [f.path, f.text])));
-  const verification = scanObjects(out.objects, { config: opts.config, settings, checks }).findings.filter((f) => !f.suppressed);
+  const verification = scanObjects(out.objects, { run }).findings.filter((f) => !f.suppressed);
   const remaining: Remaining[] = verification.map((f) => {
     const r = fixed.remaining.find((x) => x.finding.check === f.check && x.finding.object.name === f.object.name && x.finding.object.kind === f.object.kind && x.finding.container === f.container);
     return r ? { ...r, finding: f } : { finding: f, reason: f.fix ? 'the fix did not resolve it' : `no automatic fix: ${f.remediation}` };

@@ -18,6 +18,7 @@ import { parseReference, type ImageName } from './reference.js';
 import { DigestCache } from './registry/cache.js';
 import type { SignatureMaterial } from './signature/material.js';
 import { EvidenceStore } from './store.js';
+import { ALL_CHECKS } from '../checks/registry.js';
 
 const DIGEST = `sha256:${'7'.repeat(64)}`;
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -54,7 +55,7 @@ function pod(image: string): string {
 }
 
 function scan(gate: ImageGate, image: string, check = 'IMG-SIGNATURE') {
-  return scanObjects(loadText(Buffer.from(pod(image)), 'pod.yaml').objects, { only: [check], settings: { images: gate } }).findings;
+  return scanObjects(loadText(Buffer.from(pod(image)), 'pod.yaml').objects, { checks: ALL_CHECKS, only: [check], settings: { images: gate } }).findings;
 }
 
 describe('signatures from the cache', () => {

@@ -1,4 +1,8 @@
-/** Defensive accessors for untrusted JSON: manifests have any shape until proven otherwise. */
+/**
+ * The one set of defensive readers for untrusted JSON: manifests have any shape until proven
+ * otherwise. Fields of the wrong type read as absent, the way Go holds them after decoding
+ * (a nil pointer, an empty slice, ""), except YAML 1.1 booleans (below), which kubectl decodes.
+ */
 
 export type JsonMap = Record<string, unknown>;
 
@@ -10,8 +14,11 @@ export function asMap(v: unknown): JsonMap | undefined {
   return isMap(v) ? v : undefined;
 }
 
-export function asList(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
+const NO_ITEMS: readonly unknown[] = Object.freeze([]);
+
+/** The list, or an empty one (shared: reading a missing list allocates nothing). */
+export function asList(v: unknown): readonly unknown[] {
+  return Array.isArray(v) ? v : NO_ITEMS;
 }
 
 export function asString(v: unknown): string | undefined {
@@ -20,6 +27,38 @@ export function asString(v: unknown): string | undefined {
 
 export function asStringList(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/** Present and not null (a non-nil pointer in Go). */
+export function isSet(v: unknown): boolean {
+  return v !== undefined && v !== null;
+}
+
+/**
+ * YAML 1.1 booleans: kubectl and the API server read manifests as YAML 1.1 (sigs.k8s.io/yaml),
+ * so an unquoted `privileged: yes` is true to them while a YAML 1.2 parser yields the string "yes".
+ */
+const TRUE_WORDS: ReadonlySet<unknown> = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
+const FALSE_WORDS: ReadonlySet<unknown> = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
+
+export function yamlTrue(v: unknown): boolean {
+  return v === true || TRUE_WORDS.has(v);
+}
+
+export function yamlFalse(v: unknown): boolean {
+  return v === false || FALSE_WORDS.has(v);
+}
+
+/** An integer field (runAsUser, ports…): numbers only, as the API rejects strings there. */
+export function asInt(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
+}
+
+/** A string field as Go would hold it: scalars as text, anything else as "". */
+export function goString(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return '';
 }
 
 /** Reads a nested field; undefined as soon as a step is not a map. */

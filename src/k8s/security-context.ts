@@ -76,8 +76,3 @@ export function capabilities(c: ContainerRef): { add: string[]; drop: string[]; 
 function stringsOf(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
-
-/** Path at which a container-level securityContext field should be added or changed. */
-export function containerFieldPath(c: ContainerRef, field: string): Path {
-  return [...c.path, 'securityContext', field];
-}

@@ -102,7 +102,7 @@ export function effectivePolicyTypes(spec: JsonMap): Set<Direction> {
   return out;
 }
 
-function listAt(v: unknown, path: Path, problems: SelectorProblem[]): unknown[] {
+function listAt(v: unknown, path: Path, problems: SelectorProblem[]): readonly unknown[] {
   if (v !== undefined && v !== null && !Array.isArray(v)) problems.push({ path, message: 'must be a list' });
   return asList(v);
 }

@@ -29,11 +29,11 @@ function base(): Pod {
   };
 }
 
-function mk(change: (p: Pod & { init: J; app: J; podSC: J }) => void): Pod {
+function mk(change: (p: Pod & { init: J; app: J; podSecurityContext: J }) => void): Pod {
   const p = base();
   const init = (p.spec.initContainers as J[])[0];
   const app = (p.spec.containers as J[])[0];
-  change({ ...p, init, app, podSC: p.spec.securityContext as J });
+  change({ ...p, init, app, podSecurityContext: p.spec.securityContext as J });
   return p;
 }
 
@@ -114,7 +114,7 @@ test('allowPrivilegeEscalation: restricted from v1.8, must be explicitly false, 
 
 test('appArmorProfile: fields and deprecated annotations, singular and plural', () => {
   const p = mk((x) => {
-    x.podSC.appArmorProfile = { type: 'Unconfined' };
+    x.podSecurityContext.appArmorProfile = { type: 'Unconfined' };
     x.app.securityContext = { ...(x.app.securityContext as J), appArmorProfile: { type: 'Unconfined' } };
     x.meta.annotations = {
       'container.apparmor.security.beta.kubernetes.io/app': 'unconfined',
@@ -125,14 +125,14 @@ test('appArmorProfile: fields and deprecated annotations, singular and plural', 
     };
   });
   expectMessage(p, 'baseline', 'appArmorProfile', 'forbidden AppArmor profiles', 'pod and container "app" and annotation must not set AppArmor profile type to "Unconfined", "container.apparmor.security.beta.kubernetes.io/app="unconfined""', v(0));
-  const one1 = mk((x) => (x.podSC.appArmorProfile = { type: 'Unconfined' }));
+  const one1 = mk((x) => (x.podSecurityContext.appArmorProfile = { type: 'Unconfined' }));
   expectMessage(one1, 'baseline', 'appArmorProfile', 'forbidden AppArmor profile', 'pod must not set AppArmor profile type to "Unconfined"');
   const anns = mk((x) => {
     x.meta.annotations = { 'container.apparmor.security.beta.kubernetes.io/b': 'unknown', 'container.apparmor.security.beta.kubernetes.io/a': 'un"confined' };
   });
   expectMessage(anns, 'restricted', 'appArmorProfile', 'forbidden AppArmor profiles', 'annotations must not set AppArmor profile type to "container.apparmor.security.beta.kubernetes.io/a="un\\"confined"", "container.apparmor.security.beta.kubernetes.io/b="unknown""');
   const ok = mk((x) => {
-    x.podSC.appArmorProfile = { type: 'RuntimeDefault' };
+    x.podSecurityContext.appArmorProfile = { type: 'RuntimeDefault' };
     x.app.securityContext = { ...(x.app.securityContext as J), appArmorProfile: { type: 'Localhost', localhostProfile: 'p' } };
     x.meta.annotations = { 'container.apparmor.security.beta.kubernetes.io/app': 'localhost/p' };
   });
@@ -285,34 +285,34 @@ test('restrictedVolumes: allowed types, image, sourceless volumes (defaulted to 
 
 test('runAsNonRoot: explicit false anywhere fails; unset needs the pod-level true; hostUsers=false relaxes from v1.35', () => {
   const explicit = mk((x) => {
-    x.podSC.runAsNonRoot = false;
+    x.podSecurityContext.runAsNonRoot = false;
     (x.app.securityContext as J).runAsNonRoot = false;
   });
   expectMessage(explicit, 'restricted', 'runAsNonRoot', 'runAsNonRoot != true', 'pod and container "app" must not set securityContext.runAsNonRoot=false', v(0));
   const implicit = mk((x) => {
-    delete x.podSC.runAsNonRoot;
+    delete x.podSecurityContext.runAsNonRoot;
     (x.app.securityContext as J).runAsNonRoot = true;
   });
   expectMessage(implicit, 'restricted', 'runAsNonRoot', 'runAsNonRoot != true', 'pod or container "init" must set securityContext.runAsNonRoot=true');
   assert.deepEqual(one(implicit, 'restricted', 'latest', 'runAsNonRoot').paths, [['spec', 'securityContext', 'runAsNonRoot']]);
   const allContainers = mk((x) => {
-    delete x.podSC.runAsNonRoot;
+    delete x.podSecurityContext.runAsNonRoot;
     (x.app.securityContext as J).runAsNonRoot = true;
     (x.init.securityContext as J).runAsNonRoot = true;
   });
   expectOnly(allContainers, 'restricted', 'latest', []);
   const userns = mk((x) => {
-    delete x.podSC.runAsNonRoot;
+    delete x.podSecurityContext.runAsNonRoot;
     x.spec.hostUsers = false;
   });
   expectOnly(userns, 'restricted', v(34), ['runAsNonRoot']);
   expectOnly(userns, 'restricted', v(35), []);
-  expectOnly(mk((x) => delete x.podSC.runAsNonRoot), 'baseline', 'latest', []);
+  expectOnly(mk((x) => delete x.podSecurityContext.runAsNonRoot), 'baseline', 'latest', []);
 });
 
 test('runAsUser: from v1.23 nothing may set runAsUser=0; hostUsers=false relaxes from v1.35', () => {
   const p = mk((x) => {
-    x.podSC.runAsUser = 0;
+    x.podSecurityContext.runAsUser = 0;
     (x.app.securityContext as J).runAsUser = 0;
     (x.init.securityContext as J).runAsUser = 0;
   });
@@ -321,17 +321,17 @@ test('runAsUser: from v1.23 nothing may set runAsUser=0; hostUsers=false relaxes
   const c = mk((x) => ((x.app.securityContext as J).runAsUser = 0));
   expectMessage(c, 'restricted', 'runAsUser', 'runAsUser=0', 'container "app" must not set runAsUser=0');
   const userns = mk((x) => {
-    x.podSC.runAsUser = 0;
+    x.podSecurityContext.runAsUser = 0;
     x.spec.hostUsers = false;
   });
   expectOnly(userns, 'restricted', v(34), ['runAsUser']);
   expectOnly(userns, 'restricted', v(35), []);
-  expectOnly(mk((x) => (x.podSC.runAsUser = 1000)), 'restricted', 'latest', []);
+  expectOnly(mk((x) => (x.podSecurityContext.runAsUser = 1000)), 'restricted', 'latest', []);
 });
 
 test('seLinuxOptions: allowed types (container_engine_t from v1.31), user and role forbidden', () => {
   const p = mk((x) => {
-    x.podSC.seLinuxOptions = { type: 'foo', user: 'bar', role: 'baz' };
+    x.podSecurityContext.seLinuxOptions = { type: 'foo', user: 'bar', role: 'baz' };
     x.spec.containers = [
       { ...ctr('a'), securityContext: { ...(ctr('a').securityContext as J), seLinuxOptions: { type: 'container_t', level: 's0:c1' } } },
       { ...ctr('e'), securityContext: { ...(ctr('e').securityContext as J), seLinuxOptions: { type: 'bar' } } },
@@ -344,7 +344,7 @@ test('seLinuxOptions: allowed types (container_engine_t from v1.31), user and ro
   expectOnly(engine, 'baseline', v(30), ['seLinuxOptions']);
   expectMessage(engine, 'baseline', 'seLinuxOptions', 'seLinuxOptions', 'container "init" set forbidden securityContext.seLinuxOptions: type "container_engine_t"', v(30));
   expectOnly(engine, 'baseline', v(31), []);
-  for (const type of ['', 'container_t', 'container_init_t', 'container_kvm_t']) expectOnly(mk((x) => (x.podSC.seLinuxOptions = { type })), 'restricted', v(0), []);
+  for (const type of ['', 'container_t', 'container_init_t', 'container_kvm_t']) expectOnly(mk((x) => (x.podSecurityContext.seLinuxOptions = { type })), 'restricted', v(0), []);
 });
 
 test('seccompProfile_baseline: annotations before v1.19, fields from v1.19', () => {
@@ -364,7 +364,7 @@ test('seccompProfile_baseline: annotations before v1.19, fields from v1.19', () 
   const emptyPodAnn = mk((x) => (x.meta.annotations = { 'seccomp.security.alpha.kubernetes.io/pod': '' }));
   expectMessage(emptyPodAnn, 'baseline', 'seccompProfile_baseline', 'seccompProfile', 'forbidden annotation seccomp.security.alpha.kubernetes.io/pod=""', v(0));
   const field = mk((x) => {
-    x.podSC.seccompProfile = { type: 'Unconfined' };
+    x.podSecurityContext.seccompProfile = { type: 'Unconfined' };
     (x.app.securityContext as J).seccompProfile = { type: 'Unconfined' };
   });
   expectOnly(field, 'baseline', v(18), []);
@@ -377,13 +377,13 @@ test('seccompProfile_baseline: annotations before v1.19, fields from v1.19', () 
 
 test('from v1.19 seccomp annotations are ignored (kube-apiserver v1.35 no longer copies them into the fields)', () => {
   const unconfined = mk((x) => {
-    delete x.podSC.seccompProfile;
+    delete x.podSecurityContext.seccompProfile;
     x.meta.annotations = { 'seccomp.security.alpha.kubernetes.io/pod': 'unconfined' };
   });
   expectOnly(unconfined, 'baseline', v(18), ['seccompProfile_baseline']);
   expectOnly(unconfined, 'baseline', v(19), []);
   const runtimeDefault = mk((x) => {
-    delete x.podSC.seccompProfile;
+    delete x.podSecurityContext.seccompProfile;
     x.meta.annotations = { 'seccomp.security.alpha.kubernetes.io/pod': 'runtime/default' };
   });
   expectOnly(runtimeDefault, 'restricted', v(18), []);
@@ -400,7 +400,7 @@ test('AppArmor annotations are read as the API server stores a new pod (annotati
   });
   expectMessage(windows, 'baseline', 'appArmorProfile', 'forbidden AppArmor profile', 'annotation must not set AppArmor profile type to "container.apparmor.security.beta.kubernetes.io/app="unconfined""');
   const samePod = mk((x) => {
-    x.podSC.appArmorProfile = { type: 'Unconfined' };
+    x.podSecurityContext.appArmorProfile = { type: 'Unconfined' };
     x.meta.annotations = { 'container.apparmor.security.beta.kubernetes.io/app': 'unconfined' };
   });
   expectMessage(samePod, 'baseline', 'appArmorProfile', 'forbidden AppArmor profiles', 'pod and annotation must not set AppArmor profile type to "Unconfined", "container.apparmor.security.beta.kubernetes.io/app="unconfined""');
@@ -414,19 +414,19 @@ test('AppArmor annotations are read as the API server stores a new pod (annotati
 });
 
 test('seccompProfile_restricted: set on the pod or every container; from v1.19; Windows exempt from v1.25', () => {
-  const p = mk((x) => delete x.podSC.seccompProfile);
+  const p = mk((x) => delete x.podSecurityContext.seccompProfile);
   expectBoundary(p, 'restricted', 'seccompProfile_restricted', 19);
   expectMessage(p, 'restricted', 'seccompProfile_restricted', 'seccompProfile', 'pod or containers "init", "app" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"');
   const containers = mk((x) => {
-    delete x.podSC.seccompProfile;
+    delete x.podSecurityContext.seccompProfile;
     (x.app.securityContext as J).seccompProfile = { type: 'RuntimeDefault' };
     (x.init.securityContext as J).seccompProfile = { type: 'Localhost', localhostProfile: 'p' };
   });
   expectOnly(containers, 'restricted', 'latest', []);
-  const emptyType = mk((x) => (x.podSC.seccompProfile = {}));
+  const emptyType = mk((x) => (x.podSecurityContext.seccompProfile = {}));
   expectMessage(emptyType, 'restricted', 'seccompProfile_restricted', 'seccompProfile', 'pod must not set securityContext.seccompProfile.type to ""');
   const win = mk((x) => {
-    delete x.podSC.seccompProfile;
+    delete x.podSecurityContext.seccompProfile;
     x.spec.os = { name: 'windows' };
   });
   assert.ok(ids(win, 'restricted', v(24)).includes('seccompProfile_restricted'));
@@ -435,7 +435,7 @@ test('seccompProfile_restricted: set on the pod or every container; from v1.19; 
 });
 
 test('sysctls: the safe set grows at v1.27, v1.29, v1.32 and v1.37', () => {
-  const with1 = (name: string) => mk((x) => (x.podSC.sysctls = [{ name, value: '1' }]));
+  const with1 = (name: string) => mk((x) => (x.podSecurityContext.sysctls = [{ name, value: '1' }]));
   for (const name of ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_unprivileged_port_start']) {
     expectOnly(with1(name), 'baseline', v(0), []);
   }
@@ -455,14 +455,14 @@ test('sysctls: the safe set grows at v1.27, v1.29, v1.32 and v1.37', () => {
     expectOnly(with1(name), 'baseline', v(since), []);
     expectOnly(with1(name), 'restricted', 'latest', []);
   }
-  const p = mk((x) => (x.podSC.sysctls = [{ name: 'kernel.msgmax', value: '1' }, { name: 'kernel.shm_rmid_forced', value: '1' }, { name: 'net.core.somaxconn', value: '1' }]));
+  const p = mk((x) => (x.podSecurityContext.sysctls = [{ name: 'kernel.msgmax', value: '1' }, { name: 'kernel.shm_rmid_forced', value: '1' }, { name: 'net.core.somaxconn', value: '1' }]));
   expectMessage(p, 'baseline', 'sysctls', 'forbidden sysctls', 'kernel.msgmax, net.core.somaxconn');
   assert.deepEqual(one(p, 'baseline', 'latest', 'sysctls').paths, [['spec', 'securityContext', 'sysctls', 0, 'name'], ['spec', 'securityContext', 'sysctls', 2, 'name']]);
 });
 
 test('windowsHostProcess: pod or containers must not set hostProcess=true', () => {
   const p = mk((x) => {
-    x.podSC.windowsOptions = { hostProcess: true };
+    x.podSecurityContext.windowsOptions = { hostProcess: true };
     (x.init.securityContext as J).windowsOptions = { hostProcess: true };
     (x.app.securityContext as J).windowsOptions = { hostProcess: false };
   });
@@ -522,8 +522,8 @@ test('YAML 1.1 booleans count like kubectl reads them', () => {
   expectOnly(mk((x) => ((x.app.securityContext as J).privileged = 'yes')), 'baseline', 'latest', ['privileged']);
   expectOnly(mk((x) => (x.spec.hostPID = 'on')), 'baseline', 'latest', ['hostNamespaces']);
   expectOnly(mk((x) => ((x.app.securityContext as J).allowPrivilegeEscalation = 'no')), 'restricted', 'latest', []);
-  expectOnly(mk((x) => (x.podSC.runAsNonRoot = 'True')), 'restricted', 'latest', []);
-  expectOnly(mk((x) => (x.podSC.runAsNonRoot = 'maybe')), 'restricted', 'latest', ['runAsNonRoot']);
+  expectOnly(mk((x) => (x.podSecurityContext.runAsNonRoot = 'True')), 'restricted', 'latest', []);
+  expectOnly(mk((x) => (x.podSecurityContext.runAsNonRoot = 'maybe')), 'restricted', 'latest', ['runAsNonRoot']);
 });
 
 test('never throws on malformed input', () => {

@@ -4,9 +4,9 @@
  */
 import { checksFor } from './registry.js';
 import type { EvaluateOptions, PssLevel, PssResult, PssVersionSpec } from './types.js';
-import { obj } from './util.js';
 import { effectiveMinor, formatPssLevelVersion } from './version.js';
 import { loadView, releaseView } from './view.js';
+import { asMap } from '../k8s/json.js';
 
 const NONE: PssResult[] = [];
 Object.freeze(NONE);
@@ -21,7 +21,7 @@ Object.freeze(NONE);
 export function evaluatePod(podMeta: unknown, podSpec: unknown, level: PssLevel, version: PssVersionSpec, options?: EvaluateOptions): PssResult[] {
   if (level === 'privileged') return NONE;
   const checks = checksFor(level, effectiveMinor(version));
-  const spec = obj(podSpec) ?? EMPTY_SPEC;
+  const spec = asMap(podSpec) ?? EMPTY_SPEC;
   const includeAllowed = options?.includeAllowed === true;
   const v = loadView(podMeta, spec);
   let out: PssResult[] | undefined;

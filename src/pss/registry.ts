@@ -24,8 +24,8 @@ import { seLinuxOptions } from './checks/seLinuxOptions.js';
 import { sysctls } from './checks/sysctls.js';
 import { windowsHostProcess } from './checks/windowsHostProcess.js';
 import type { PssCheckId, PssLevel } from './types.js';
-import { goCompare } from './util.js';
 import { LATEST_MINOR } from './version.js';
+import { goCompare } from './util.js';
 
 export const CHECK_DEFINITIONS: readonly CheckDefinition[] = [
   allowPrivilegeEscalation,
@@ -119,9 +119,4 @@ export function overridingCheck(checkId: PssCheckId, minor: number): PssCheckId 
 
 export function checkDefinition(id: PssCheckId): CheckDefinition {
   return CHECK_DEFINITIONS.find((d) => d.id === id) as CheckDefinition;
-}
-
-/** The first policy version a check exists in. */
-export function checkMinVersion(id: PssCheckId): number {
-  return checkDefinition(id).versions[0].minVersion;
 }

@@ -13,6 +13,12 @@ export interface PssVersion {
 
 export type PssVersionSpec = PssVersion | 'latest';
 
+/** A level at a version, as `scan --pss restricted:v1.30` asks for it (parsed by parsePssLevelVersion). */
+export interface PssPolicy {
+  level: PssLevel;
+  version: PssVersionSpec;
+}
+
 /** The upstream check ids (`policy.CheckID`), in upstream order (baseline ids sorted, then restricted ids sorted). */
 export const PSS_CHECK_IDS = [
   'appArmorProfile',

@@ -1,47 +1,7 @@
 /**
- * Helpers shared by the checks: defensive readers for untrusted JSON (a manifest can have any
- * shape) with the semantics Go gives the same fields after decoding, and the upstream message
- * helpers (`pluralize`, `joinQuote`, Go's `%q`, sorted string sets).
+ * The upstream message helpers the checks share (`pluralize`, `joinQuote`, Go's `%q`, sorted
+ * string sets). The JSON readers are k8s/json.ts's, which read fields as Go holds them.
  */
-
-export type Obj = Record<string, unknown>;
-
-/** A JSON object (not null, not an array), else undefined — a Go nil pointer. */
-export function obj(v: unknown): Obj | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : undefined;
-}
-
-/** A JSON array, else undefined — a nil slice. */
-export function arr(v: unknown): unknown[] | undefined {
-  return Array.isArray(v) ? v : undefined;
-}
-
-/**
- * YAML 1.1 booleans: kubectl reads manifests with YAML 1.1 (sigs.k8s.io/yaml), so an unquoted
- * `privileged: yes` is `true` to the API server, while a YAML 1.2 parser yields the string "yes".
- */
-const TRUE_WORDS = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
-const FALSE_WORDS = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
-
-export function isTrue(v: unknown): boolean {
-  return v === true || (typeof v === 'string' && TRUE_WORDS.has(v));
-}
-
-export function isFalse(v: unknown): boolean {
-  return v === false || (typeof v === 'string' && FALSE_WORDS.has(v));
-}
-
-/** Present and not null (a non-nil pointer). */
-export function isSet(v: unknown): boolean {
-  return v !== undefined && v !== null;
-}
-
-/** A string field as Go would hold it: scalars as text, anything else as "". */
-export function str(v: unknown): string {
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
-  return '';
-}
 
 /** pluralize(singular, plural, n) from pod-security-admission policy/helpers.go. */
 export function pluralize(singular: string, plural: string, n: number): string {

@@ -14,6 +14,11 @@ test('parsePssLevelVersion: level, optional :vX.Y or :latest', () => {
   }
 });
 
+test('parsePssLevelVersion: a version newer than the evaluator knows is refused with the supported range (it would read as latest)', () => {
+  assert.deepEqual(parsePssLevelVersion(`restricted:v1.${LATEST_MINOR}`), { level: 'restricted', version: { major: 1, minor: LATEST_MINOR } });
+  assert.throws(() => parsePssLevelVersion('baseline:v1.99'), /unsupported Pod Security version "v1\.99" in "baseline:v1\.99": the supported versions are v1\.0 to v1\.37, or latest/);
+});
+
 test('versions newer than the newest known evaluate as latest; formatting keeps what was asked', () => {
   assert.equal(LATEST_MINOR, 37);
   assert.equal(effectiveMinor('latest'), 37);

@@ -1,13 +1,8 @@
 /** Levels and versions: parsing, formatting, resolution (`latest` and too-new versions). */
-import type { PssLevel, PssVersion, PssVersionSpec } from './types.js';
+import type { PssLevel, PssPolicy, PssVersionSpec } from './types.js';
 
 /** The newest policy version this evaluator knows (upstream pod-security-admission at 8f84a87c: v1.37). */
 export const LATEST_MINOR = 37;
-
-/** A level with an optional version, as the CLI flags and config files spell it: restricted, baseline:v1.30, restricted:latest. */
-export const PSS_SPEC = /^(privileged|baseline|restricted)(?::(v1\.\d+|latest))?$/;
-
-export const PSS_LEVELS: readonly PssLevel[] = ['privileged', 'baseline', 'restricted'];
 
 export function isPssLevel(s: unknown): s is PssLevel {
   return s === 'privileged' || s === 'baseline' || s === 'restricted';
@@ -26,10 +21,11 @@ export function parsePssVersion(s: string): PssVersionSpec | undefined {
 }
 
 /**
- * Parses `restricted`, `baseline:v1.30`, `restricted:latest` (what `scan --pss` takes). A missing
- * version means latest. Throws an Error with a user-facing message when the string is invalid.
+ * Parses `restricted`, `baseline:v1.30`, `restricted:latest`: the one parser of a level and
+ * version given by a user (`--pss`, config `pss:`, a webhook policy profile, `--set pss=`). A
+ * missing version means latest. Throws an Error with a user-facing message when the string is invalid.
  */
-export function parsePssLevelVersion(s: string): { level: PssLevel; version: PssVersionSpec } {
+export function parsePssLevelVersion(s: string): PssPolicy {
   const text = String(s).trim();
   const colon = text.indexOf(':');
   const levelText = colon < 0 ? text : text.slice(0, colon);
@@ -39,6 +35,8 @@ export function parsePssLevelVersion(s: string): { level: PssLevel; version: Pss
   }
   const version = parsePssVersion(versionText);
   if (!version) throw new Error(`invalid Pod Security version "${versionText}" in "${text}": must be "latest" or "v1.<minor>" (e.g. v1.30)`);
+  // A version this evaluator does not know would silently read as latest: a typo (v1.99 for v1.29) must not change the policy.
+  if (version !== 'latest' && version.minor > LATEST_MINOR) throw new Error(`unsupported Pod Security version "${versionText}" in "${text}": the supported versions are v1.0 to v1.${LATEST_MINOR}, or latest`);
   return { level: levelText, version };
 }
 
@@ -58,8 +56,4 @@ export function formatPssVersion(version: PssVersionSpec): string {
 /** `restricted:v1.30`, `baseline:latest`. */
 export function formatPssLevelVersion(level: PssLevel, version: PssVersionSpec): string {
   return `${level}:${formatPssVersion(version)}`;
-}
-
-export function pssVersion(minor: number): PssVersion {
-  return { major: 1, minor };
 }

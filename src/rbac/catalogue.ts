@@ -42,10 +42,37 @@ export interface CatalogueRow {
   source: string;
 }
 
-const w = (verbs: string[], resources: Array<[string, string, string?]>, extra: Partial<ProbeRequest> = {}): ProbeRequest[] =>
-  verbs.flatMap((verb) => resources.map(([group, resource, subresource]) => ({ verb, group, resource, ...(subresource ? { subresource } : {}), ...extra })));
+/**
+ * Verbs on resources: a permission as the catalogue probes it (every verb on every resource, in
+ * that order) and as the RBAC-* scan checks look for it in Role rules (checks/rbac/_lib.ts
+ * targetsOf). Defined once here for both.
+ */
+export interface Permission {
+  verbs: readonly string[];
+  resources: ReadonlyArray<readonly [group: string, resource: string, subresource?: string]>;
+  /** Cluster-scoped resources: only cluster-wide grants count. */
+  cluster?: boolean;
+  /** `namespaces` itself: in namespace N, the request is for the object named N. */
+  selfNamespace?: boolean;
+}
 
-const WORKLOADS: Array<[string, string]> = [
+/** The requests a permission stands for, verb by verb: the order the catalogue tries them in. */
+export function requestsOf(...permissions: Permission[]): ProbeRequest[] {
+  return permissions.flatMap((p) =>
+    p.verbs.flatMap((verb) =>
+      p.resources.map(([group, resource, subresource]) => ({
+        verb,
+        group,
+        resource,
+        ...(subresource ? { subresource } : {}),
+        ...(p.cluster ? { cluster: true } : {}),
+        ...(p.selfNamespace ? { selfNamespace: true } : {}),
+      })),
+    ),
+  );
+}
+
+const WORKLOADS: Permission['resources'] = [
   ['apps', 'deployments'],
   ['apps', 'daemonsets'],
   ['apps', 'statefulsets'],
@@ -59,6 +86,61 @@ const WORKLOADS: Array<[string, string]> = [
 const ANY_GROUP = 'zz-any.kubeharden.invalid';
 const ANY_RESOURCE = 'zz-any-resource';
 
+const RBAC = 'rbac.authorization.k8s.io';
+const ADMISSION = 'admissionregistration.k8s.io';
+const ADMISSION_OBJECTS: Permission['resources'] = [
+  [ADMISSION, 'validatingwebhookconfigurations'],
+  [ADMISSION, 'mutatingwebhookconfigurations'],
+  [ADMISSION, 'validatingadmissionpolicies'],
+  [ADMISSION, 'validatingadmissionpolicybindings'],
+  [ADMISSION, 'mutatingadmissionpolicies'],
+  [ADMISSION, 'mutatingadmissionpolicybindings'],
+];
+
+/** The permissions of the catalogue rows, by name. */
+export const PERMISSIONS = {
+  createPods: { verbs: ['create'], resources: [['', 'pods']] },
+  writeWorkloads: { verbs: ['create', 'update', 'patch'], resources: WORKLOADS },
+  readSecrets: { verbs: ['get', 'list', 'watch'], resources: [['', 'secrets']] },
+  writeSecrets: { verbs: ['create', 'update'], resources: [['', 'secrets']] },
+  requestTokens: { verbs: ['create'], resources: [['', 'serviceaccounts', 'token']] },
+  execAttach: { verbs: ['create', 'get'], resources: [['', 'pods', 'exec'], ['', 'pods', 'attach']] },
+  ephemeralContainers: { verbs: ['update', 'patch'], resources: [['', 'pods', 'ephemeralcontainers']] },
+  updatePods: { verbs: ['update', 'patch'], resources: [['', 'pods']] },
+  nodesProxy: { verbs: ['get', 'create'], resources: [['', 'nodes', 'proxy']], cluster: true },
+  escalateRoles: { verbs: ['escalate'], resources: [[RBAC, 'roles'], [RBAC, 'clusterroles']] },
+  bindRoles: { verbs: ['bind'], resources: [[RBAC, 'roles'], [RBAC, 'clusterroles']] },
+  writeBindings: { verbs: ['create', 'update', 'patch'], resources: [[RBAC, 'rolebindings'], [RBAC, 'clusterrolebindings']] },
+  impersonateUsersGroups: { verbs: ['impersonate'], resources: [['', 'users'], ['', 'groups']], cluster: true },
+  impersonateExtras: { verbs: ['impersonate'], resources: [['authentication.k8s.io', 'uids'], ['authentication.k8s.io', 'userextras']], cluster: true },
+  impersonateServiceAccounts: { verbs: ['impersonate'], resources: [['', 'serviceaccounts']] },
+  createCsrs: { verbs: ['create'], resources: [['certificates.k8s.io', 'certificatesigningrequests']], cluster: true },
+  approveCsrs: { verbs: ['update', 'patch'], resources: [['certificates.k8s.io', 'certificatesigningrequests', 'approval']], cluster: true },
+  approveSigners: { verbs: ['approve'], resources: [['certificates.k8s.io', 'signers']], cluster: true },
+  changeAdmission: { verbs: ['create', 'update', 'patch', 'delete'], resources: ADMISSION_OBJECTS, cluster: true },
+  createPersistentVolumes: { verbs: ['create'], resources: [['', 'persistentvolumes']], cluster: true },
+  modifyNamespaces: { verbs: ['patch', 'update'], resources: [['', 'namespaces']], selfNamespace: true },
+  deletePods: { verbs: ['delete'], resources: [['', 'pods']] },
+  evictPods: { verbs: ['create'], resources: [['', 'pods', 'eviction']] },
+  patchNodes: { verbs: ['patch', 'update'], resources: [['', 'nodes'], ['', 'nodes', 'status']], cluster: true },
+  updateServiceStatus: { verbs: ['update', 'patch'], resources: [['', 'services', 'status']] },
+  writeConfigMaps: { verbs: ['update', 'patch', 'create'], resources: [['', 'configmaps']] },
+  changePolicyEngines: {
+    verbs: ['create', 'update', 'patch', 'delete'],
+    resources: [
+      ['templates.gatekeeper.sh', 'constrainttemplates'],
+      ['config.gatekeeper.sh', 'configs'],
+      ['constraints.gatekeeper.sh', ANY_RESOURCE],
+      ['kyverno.io', 'clusterpolicies'],
+      ['kyverno.io', 'policies'],
+      ['kyverno.io', 'policyexceptions'],
+    ],
+  },
+  deleteEverything: { verbs: ['deletecollection'], resources: [[ANY_GROUP, ANY_RESOURCE]] },
+} as const satisfies Record<string, Permission>;
+
+const P = PERMISSIONS;
+
 export const CATALOGUE: readonly CatalogueRow[] = [
   {
     row: 1,
@@ -67,7 +149,7 @@ export const CATALOGUE: readonly CatalogueRow[] = [
     severity: 'high',
     severityWide: 'critical',
     why: 'a pod can mount any Secret, ConfigMap or PVC of the namespace and run as any ServiceAccount in it, so the holder gets every ServiceAccount\'s rights there',
-    all: [[...w(['create'], [['', 'pods']]), ...w(['create', 'update', 'patch'], WORKLOADS)]],
+    all: [requestsOf(P.createPods, P.writeWorkloads)],
     edge: 'service-accounts',
     source: 'RBAC good practices "Workload creation"; rbac-police assign_sa',
   },
@@ -78,7 +160,7 @@ export const CATALOGUE: readonly CatalogueRow[] = [
     severity: 'high',
     severityWide: 'critical',
     why: 'get, list and watch all return Secret contents, including legacy ServiceAccount tokens',
-    all: [w(['get', 'list', 'watch'], [['', 'secrets']])],
+    all: [requestsOf(P.readSecrets)],
     source: 'RBAC good practices "Listing secrets"; rbac-police list_secrets',
   },
   {
@@ -88,7 +170,7 @@ export const CATALOGUE: readonly CatalogueRow[] = [
     severity: 'medium',
     severityWide: 'high',
     why: 'a kubernetes.io/service-account-token Secret gets a token for any ServiceAccount of the namespace; with read access that is a takeover',
-    all: [w(['create', 'update'], [['', 'secrets']])],
+    all: [requestsOf(P.writeSecrets)],
     source: 'rbac-police issue_token_secrets',
   },
   {
@@ -98,7 +180,7 @@ export const CATALOGUE: readonly CatalogueRow[] = [
     severity: 'high',
     severityWide: 'critical',
     why: 'TokenRequest issues a token for an existing ServiceAccount: the holder acts as it',
-    all: [w(['create'], [['', 'serviceaccounts', 'token']])],
+    all: [requestsOf(P.requestTokens)],
     edge: 'token-service-accounts',
     source: 'RBAC good practices "Token request"; rbac-police token_request',
   },
@@ -109,16 +191,7 @@ export const CATALOGUE: readonly CatalogueRow[] = [
     severity: 'high',
     severityWide: 'critical',
     why: 'exec/attach (get suffices over WebSocket before 1.35), ephemeral containers or pod updates run code in existing pods and use their ServiceAccount tokens',
-    all: [
-      [
-        ...w(['create', 'get'], [
-          ['', 'pods', 'exec'],
-          ['', 'pods', 'attach'],
-        ]),
-        ...w(['update', 'patch'], [['', 'pods', 'ephemeralcontainers']]),
-        ...w(['update', 'patch'], [['', 'pods']]),
-      ],
-    ],
+    all: [requestsOf(P.execAttach, P.ephemeralContainers, P.updatePods)],
     edge: 'pod-service-accounts',
     source: 'rbac-police pods_exec, pods_ephemeral_ctrs, modify_pods; KubiScan risky-exec-pods',
   },
@@ -128,7 +201,7 @@ export const CATALOGUE: readonly CatalogueRow[] = [
     title: 'Can use the kubelet API through nodes/proxy',
     severity: 'critical',
     why: 'nodes/proxy reaches the full kubelet API, including exec in every pod of the node, bypassing audit and admission; get is enough over WebSocket',
-    all: [w(['get', 'create'], [['', 'nodes', 'proxy']], { cluster: true })],
+    all: [requestsOf(P.nodesProxy)],
     source: 'RBAC good practices "Access to proxy subresource"',
   },
   {
@@ -137,7 +210,7 @@ export const CATALOGUE: readonly CatalogueRow[] = [
     title: 'Can escalate roles',
     severity: 'critical',
     why: 'the escalate verb lets the holder write rules it does not have',
-    all: [w(['escalate'], [['rbac.authorization.k8s.io', 'roles'], ['rbac.authorization.k8s.io', 'clusterroles']])],
+    all: [requestsOf(P.escalateRoles)],
     source: 'RBAC good practices "Escalate verb"; rbac-police escalate_roles',
   },
   {
@@ -146,10 +219,7 @@ export const CATALOGUE: readonly CatalogueRow[] = [
     title: 'Can bind any role',
     severity: 'critical',
     why: 'bind plus create on bindings grants any role to anyone, cluster-admin included',
-    all: [
-      w(['bind'], [['rbac.authorization.k8s.io', 'roles'], ['rbac.authorization.k8s.io', 'clusterroles']]),
-      w(['create', 'update', 'patch'], [['rbac.authorization.k8s.io', 'rolebindings'], ['rbac.authorization.k8s.io', 'clusterrolebindings']]),
-    ],
+    all: [requestsOf(P.bindRoles), requestsOf(P.writeBindings)],
     source: 'RBAC good practices "Bind verb"; rbac-police bind_roles',
   },
   {
@@ -158,12 +228,7 @@ export const CATALOGUE: readonly CatalogueRow[] = [
     title: 'Can impersonate other identities',
     severity: 'critical',
     why: 'impersonation makes requests as another user, group (system:masters!) or ServiceAccount',
-    all: [
-      [
-        ...w(['impersonate'], [['', 'users'], ['', 'groups'], ['authentication.k8s.io', 'uids'], ['authentication.k8s.io', 'userextras']], { cluster: true }),
-        ...w(['impersonate'], [['', 'serviceaccounts']]),
-      ],
-    ],
+    all: [requestsOf(P.impersonateUsersGroups, P.impersonateExtras, P.impersonateServiceAccounts)],
     edge: 'impersonate',
     source: 'RBAC good practices "Impersonate verb"; rbac-police impersonate',
   },
@@ -174,11 +239,7 @@ export const CATALOGUE: readonly CatalogueRow[] = [
     severity: 'high',
     severityWide: 'critical',
     why: 'create + approve a CertificateSigningRequest mints a client certificate for any user or group',
-    all: [
-      w(['create'], [['certificates.k8s.io', 'certificatesigningrequests']], { cluster: true }),
-      w(['update', 'patch'], [['certificates.k8s.io', 'certificatesigningrequests', 'approval']], { cluster: true }),
-      w(['approve'], [['certificates.k8s.io', 'signers']], { cluster: true }),
-    ],
+    all: [requestsOf(P.createCsrs), requestsOf(P.approveCsrs), requestsOf(P.approveSigners)],
     source: 'RBAC good practices "CSRs and certificate issuing"; rbac-police approve_csrs',
   },
   {
@@ -187,20 +248,7 @@ export const CATALOGUE: readonly CatalogueRow[] = [
     title: 'Can change admission control',
     severity: 'high',
     why: 'webhooks and admission policies see or mutate every object admitted, or switch policy off',
-    all: [
-      w(
-        ['create', 'update', 'patch', 'delete'],
-        [
-          ['admissionregistration.k8s.io', 'validatingwebhookconfigurations'],
-          ['admissionregistration.k8s.io', 'mutatingwebhookconfigurations'],
-          ['admissionregistration.k8s.io', 'validatingadmissionpolicies'],
-          ['admissionregistration.k8s.io', 'validatingadmissionpolicybindings'],
-          ['admissionregistration.k8s.io', 'mutatingadmissionpolicies'],
-          ['admissionregistration.k8s.io', 'mutatingadmissionpolicybindings'],
-        ],
-        { cluster: true },
-      ),
-    ],
+    all: [requestsOf(P.changeAdmission)],
     source: 'RBAC good practices "Control admission webhooks"; rbac-police control_webhooks',
   },
   {
@@ -209,7 +257,7 @@ export const CATALOGUE: readonly CatalogueRow[] = [
     title: 'Can create PersistentVolumes',
     severity: 'high',
     why: 'a hostPath PersistentVolume exposes the node filesystem',
-    all: [w(['create'], [['', 'persistentvolumes']], { cluster: true })],
+    all: [requestsOf(P.createPersistentVolumes)],
     source: 'RBAC good practices "Persistent volume creation"',
   },
   {
@@ -218,7 +266,7 @@ export const CATALOGUE: readonly CatalogueRow[] = [
     title: 'Can modify Namespaces',
     severity: 'medium',
     why: 'relabelling pod-security.kubernetes.io/* to privileged switches Pod Security off; labels also steer NetworkPolicy selectors',
-    all: [w(['patch', 'update'], [['', 'namespaces']], { selfNamespace: true })],
+    all: [requestsOf(P.modifyNamespaces)],
     source: 'RBAC good practices "Namespace modification"',
   },
   {
@@ -227,10 +275,7 @@ export const CATALOGUE: readonly CatalogueRow[] = [
     title: 'Can move pods onto a chosen node',
     severity: 'medium',
     why: 'evicting or deleting pods after cordoning (patching) nodes moves powerful pods to a node the holder controls',
-    all: [
-      [...w(['delete'], [['', 'pods']]), ...w(['create'], [['', 'pods', 'eviction']])],
-      w(['patch', 'update'], [['', 'nodes'], ['', 'nodes', 'status']], { cluster: true }),
-    ],
+    all: [requestsOf(P.deletePods, P.evictPods), requestsOf(P.patchNodes)],
     source: 'rbac-police steal_pods, modify_node_status',
   },
   {
@@ -239,7 +284,7 @@ export const CATALOGUE: readonly CatalogueRow[] = [
     title: 'Can update services/status',
     severity: 'medium',
     why: 'setting a LoadBalancer ingress IP intercepts traffic (CVE-2020-8554)',
-    all: [w(['update', 'patch'], [['', 'services', 'status']])],
+    all: [requestsOf(P.updateServiceStatus)],
     source: 'rbac-police modify_service_status_cve_2020_8554',
   },
   {
@@ -248,7 +293,7 @@ export const CATALOGUE: readonly CatalogueRow[] = [
     title: 'Can modify ConfigMaps in kube-system',
     severity: 'high',
     why: 'kube-system ConfigMaps configure cluster components (EKS aws-auth maps IAM identities to system:masters; CoreDNS)',
-    all: [w(['update', 'patch', 'create'], [['', 'configmaps']])],
+    all: [requestsOf(P.writeConfigMaps)],
     namespaces: ['kube-system'],
     source: 'rbac-police eks_modify_aws_auth',
   },
@@ -275,19 +320,7 @@ export const CATALOGUE: readonly CatalogueRow[] = [
     title: 'Can change policy-engine configuration',
     severity: 'medium',
     why: 'Gatekeeper and Kyverno policies and exceptions are guardrails; write access switches them off',
-    all: [
-      w(
-        ['create', 'update', 'patch', 'delete'],
-        [
-          ['templates.gatekeeper.sh', 'constrainttemplates'],
-          ['config.gatekeeper.sh', 'configs'],
-          ['constraints.gatekeeper.sh', ANY_RESOURCE],
-          ['kyverno.io', 'clusterpolicies'],
-          ['kyverno.io', 'policies'],
-          ['kyverno.io', 'policyexceptions'],
-        ],
-      ),
-    ],
+    all: [requestsOf(P.changePolicyEngines)],
     source: 'rbac-tool default-rules.yaml',
   },
   {
@@ -296,10 +329,9 @@ export const CATALOGUE: readonly CatalogueRow[] = [
     title: 'Can delete every kind of object',
     severity: 'medium',
     why: 'deletecollection on `*` wipes whole namespaces\' worth of objects, including types added later',
-    all: [w(['deletecollection'], [[ANY_GROUP, ANY_RESOURCE]])],
+    all: [requestsOf(P.deleteEverything)],
     source: 'RBAC good practices "Object creation DoS"',
   },
 ];
 
-export const CATALOGUE_BY_ID = new Map(CATALOGUE.map((r) => [r.id, r]));
 export { ANY_GROUP, ANY_RESOURCE };

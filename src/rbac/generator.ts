@@ -78,58 +78,110 @@ const NAMES = ['alpha', 'beta', 'gamma'];
 const URLS = ['/healthz', '/kh', '/kh/a', '/kh/a/b', '/khx', '/metrics', '/api', '/apis/kh', '/logs/x', '/version'];
 const URL_RULES = ['/healthz', '/kh/*', '/kh/a', '/kh*', '/metrics', '*', '/logs/*', '/api'];
 
-export function generateWorld(seed: number, opts: GeneratorOptions = {}): GeneratedWorld {
-  const r = rng(seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
-  const chance = (p: number): boolean => r() < p;
-  const some = <T>(xs: readonly T[], max: number): T[] => {
-    const n = 1 + Math.floor(r() * max);
-    const out: T[] = [];
-    for (let i = 0; i < n; i++) {
-      const x = pick(xs);
-      if (!out.includes(x)) out.push(x);
-    }
-    return out;
+/** The seeded choices every step draws from, in one sequence (same seed → same world). */
+interface Random {
+  next: () => number;
+  pick: <T>(xs: readonly T[]) => T;
+  chance: (p: number) => boolean;
+  /** 1..max distinct items. */
+  some: <T>(xs: readonly T[], max: number) => T[];
+}
+
+function random(seed: number): Random {
+  const next = rng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)];
+  return {
+    next,
+    pick,
+    chance: (p) => next() < p,
+    some: <T>(xs: readonly T[], max: number): T[] => {
+      const n = 1 + Math.floor(next() * max);
+      const out: T[] = [];
+      for (let i = 0; i < n; i++) {
+        const x = pick(xs);
+        if (!out.includes(x)) out.push(x);
+      }
+      return out;
+    },
   };
+}
+
+/** The names of one world: everything carries the seed's prefix, so worlds never collide in a cluster. */
+interface WorldNames {
+  seed: number;
+  prefix: string;
+  member: string;
+  aggKeys: string[];
+  namespaces: string[];
+  users: string[];
+  groups: string[];
+  serviceAccounts: Array<{ namespace: string; name: string }>;
+}
+
+function worldNames(seed: number, opts: GeneratorOptions): WorldNames {
   const prefix = `khg${seed % 100000}`;
-  const member = `${prefix}.kubeharden.test/member`;
-  const aggKeys = [0, 1, 2].map((i) => `${prefix}.kubeharden.test/agg-${i}`);
   const namespaces = Array.from({ length: opts.namespaces ?? 3 }, (_, i) => `${prefix}-ns${i}`);
-  const users = Array.from({ length: 6 }, (_, i) => `${prefix}-user${i}`);
-  const groups = Array.from({ length: 4 }, (_, i) => `${prefix}-group${i}`);
-  const serviceAccounts = namespaces.flatMap((ns) => ['sa0', 'sa1', 'default'].map((name) => ({ namespace: ns, name })));
-  const objects: Json[] = [];
-  for (const ns of namespaces) objects.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-  for (const sa of serviceAccounts) if (sa.name !== 'default') objects.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa.name, namespace: sa.namespace } });
-
-  const resourceRule = (): Json => {
-    const rule: Json = {};
-    const wild = chance(0.25);
-    rule.apiGroups = chance(0.15) ? ['*'] : some(GROUPS, 2);
-    rule.resources = wild ? [pick(WILD_RESOURCES), ...(chance(0.5) ? [pick(RESOURCES)[1]] : [])] : some(RESOURCES.map((x) => x[1]), 3);
-    rule.verbs = chance(0.12) ? ['*'] : [...some(VERBS, 3), ...(chance(0.05) ? ['GET'] : [])];
-    if (chance(0.2)) rule.resourceNames = some(NAMES, 2);
-    // Keep rules that grant something for real groups: align apiGroups with a resource's group.
-    if (!wild && chance(0.6)) {
-      const res = (rule.resources as string[])[0];
-      const g = RESOURCES.find((x) => x[1] === res)?.[0] ?? '';
-      if (!(rule.apiGroups as string[]).includes(g) && !(rule.apiGroups as string[]).includes('*')) (rule.apiGroups as string[]).push(g);
-    }
-    return rule;
+  return {
+    seed,
+    prefix,
+    member: `${prefix}.kubeharden.test/member`,
+    aggKeys: [0, 1, 2].map((i) => `${prefix}.kubeharden.test/agg-${i}`),
+    namespaces,
+    users: Array.from({ length: 6 }, (_, i) => `${prefix}-user${i}`),
+    groups: Array.from({ length: 4 }, (_, i) => `${prefix}-group${i}`),
+    serviceAccounts: namespaces.flatMap((ns) => ['sa0', 'sa1', 'default'].map((name) => ({ namespace: ns, name }))),
   };
-  const urlRule = (): Json => ({ nonResourceURLs: some(URL_RULES, 2), verbs: chance(0.2) ? ['*'] : some(['get', 'post', 'put', 'delete', 'head'], 2) });
+}
 
-  // ClusterRoles: plain members (with aggregation labels), aggregators (selectors), URL roles.
+export function generateWorld(seed: number, opts: GeneratorOptions = {}): GeneratedWorld {
+  const rand = random(seed);
+  const names = worldNames(seed, opts);
+  const objects: Json[] = [];
+  for (const ns of names.namespaces) objects.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  for (const sa of names.serviceAccounts) if (sa.name !== 'default') objects.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa.name, namespace: sa.namespace } });
+  const clusterRoleNames = addClusterRoles(rand, names, opts.clusterRoles ?? 12, objects);
+  clusterRoleNames.push(...addAggregationCycle(names, objects));
+  const roleNames = addRoles(rand, names, opts.rolesPerNamespace ?? 3, objects);
+  addBindings(rand, names, opts.bindings ?? 30, clusterRoleNames, roleNames, objects);
+  const requests = generateRequests(rand, names, opts.requests ?? 2400, objects);
+  const { prefix, namespaces, users, groups, serviceAccounts, member } = names;
+  return { seed, prefix, namespaces, users, groups, serviceAccounts, objects, requests, memberLabel: member };
+}
+
+/** A random resource rule (wildcards, subresources, resourceNames, odd case) or URL rule. */
+function resourceRule({ chance, pick, some }: Random): Json {
+  const rule: Json = {};
+  const wild = chance(0.25);
+  rule.apiGroups = chance(0.15) ? ['*'] : some(GROUPS, 2);
+  rule.resources = wild ? [pick(WILD_RESOURCES), ...(chance(0.5) ? [pick(RESOURCES)[1]] : [])] : some(RESOURCES.map((x) => x[1]), 3);
+  rule.verbs = chance(0.12) ? ['*'] : [...some(VERBS, 3), ...(chance(0.05) ? ['GET'] : [])];
+  if (chance(0.2)) rule.resourceNames = some(NAMES, 2);
+  // Keep rules that grant something for real groups: align apiGroups with a resource's group.
+  if (!wild && chance(0.6)) {
+    const res = (rule.resources as string[])[0];
+    const g = RESOURCES.find((x) => x[1] === res)?.[0] ?? '';
+    if (!(rule.apiGroups as string[]).includes(g) && !(rule.apiGroups as string[]).includes('*')) (rule.apiGroups as string[]).push(g);
+  }
+  return rule;
+}
+
+function urlRule({ chance, some }: Random): Json {
+  return { nonResourceURLs: some(URL_RULES, 2), verbs: chance(0.2) ? ['*'] : some(['get', 'post', 'put', 'delete', 'head'], 2) };
+}
+
+/** ClusterRoles: plain members (with aggregation labels), aggregators (selectors), URL roles. Returns their names. */
+function addClusterRoles(rand: Random, names: WorldNames, count: number, objects: Json[]): string[] {
+  const { chance, pick, next } = rand;
+  const { prefix, member, aggKeys, seed } = names;
   const clusterRoleNames: string[] = [];
-  const nCr = opts.clusterRoles ?? 12;
-  for (let i = 0; i < nCr; i++) {
+  for (let i = 0; i < count; i++) {
     const name = `${prefix}-cr${i}`;
     clusterRoleNames.push(name);
     const labels: Record<string, string> = { [member]: 'true' };
     for (const k of aggKeys) if (chance(0.3)) labels[k] = pick(['true', 'x']);
     if (i === 1) labels['rbac.authorization.k8s.io/aggregate-to-edit'] = 'true'; // flows into edit and admin
     const obj: Json = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name, labels } };
-    if (i >= nCr - 3) {
+    if (i >= count - 3) {
       // Aggregators; the last two select each other's keys (a cycle) when their labels line up.
       const selectors: Json[] = [];
       const k = aggKeys[i % aggKeys.length];
@@ -143,22 +195,29 @@ export function generateWorld(seed: number, opts: GeneratorOptions = {}): Genera
       // Hand-written rules are overwritten by the controller. Only on aggregators no selector can
       // reach (no agg-* labels): inside a cycle, whether they survive depends on sync order.
       if (chance(0.3)) {
-        for (const k of aggKeys) delete labels[k];
-        obj.rules = [resourceRule()];
+        for (const key of aggKeys) delete labels[key];
+        obj.rules = [resourceRule(rand)];
       } else obj.rules = [];
-    } else if (i % 5 === 4) obj.rules = [urlRule(), ...(chance(0.5) ? [urlRule()] : [])];
-    else obj.rules = Array.from({ length: 1 + Math.floor(r() * 3) }, resourceRule);
+    } else if (i % 5 === 4) obj.rules = [urlRule(rand), ...(chance(0.5) ? [urlRule(rand)] : [])];
+    else obj.rules = Array.from({ length: 1 + Math.floor(next() * 3) }, () => resourceRule(rand));
     objects.push(obj);
   }
-  // An aggregation cycle: each selects the other (plus some members). No hand-written rules, and
-  // no agg-* labels, so no other aggregator reaches them: the least fixpoint is well defined.
+  return clusterRoleNames;
+}
+
+/**
+ * An aggregation cycle: each selects the other (plus some members). No hand-written rules, and
+ * no agg-* labels, so no other aggregator reaches them: the least fixpoint is well defined.
+ */
+function addAggregationCycle({ prefix, member, aggKeys }: WorldNames, objects: Json[]): string[] {
   const cycleKey = `${prefix}.kubeharden.test/cycle`;
+  const out: string[] = [];
   for (const [me, other, k] of [
     ['a', 'b', 0],
     ['b', 'a', 1],
   ] as const) {
     const name = `${prefix}-cycle-${me}`;
-    clusterRoleNames.push(name);
+    out.push(name);
     objects.push({
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRole',
@@ -167,20 +226,30 @@ export function generateWorld(seed: number, opts: GeneratorOptions = {}): Genera
       rules: [],
     });
   }
-  // Roles per namespace.
+  return out;
+}
+
+/** Roles per namespace; returns their names by namespace. */
+function addRoles(rand: Random, { namespaces }: WorldNames, perNamespace: number, objects: Json[]): Map<string, string[]> {
   const roleNames = new Map<string, string[]>();
   for (const ns of namespaces) {
     const names: string[] = [];
-    for (let i = 0; i < (opts.rolesPerNamespace ?? 3); i++) {
+    for (let i = 0; i < perNamespace; i++) {
       const name = `role${i}`;
       names.push(name);
-      objects.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name, namespace: ns }, rules: Array.from({ length: 1 + Math.floor(r() * 3) }, resourceRule) });
+      objects.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name, namespace: ns }, rules: Array.from({ length: 1 + Math.floor(rand.next() * 3) }, () => resourceRule(rand)) });
     }
     roleNames.set(ns, names);
   }
-  // Bindings.
+  return roleNames;
+}
+
+/** RoleBindings and ClusterRoleBindings to users, groups and ServiceAccounts, some to missing roles. */
+function addBindings(rand: Random, names: WorldNames, count: number, clusterRoleNames: readonly string[], roleNames: ReadonlyMap<string, string[]>, objects: Json[]): void {
+  const { chance, pick, next } = rand;
+  const { prefix, users, groups, namespaces, serviceAccounts } = names;
   const subject = (bindingNs: string | undefined): Json => {
-    const x = r();
+    const x = next();
     if (x < 0.3) return { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: pick(users) };
     if (x < 0.55) return { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: pick(groups) };
     if (x < 0.6) return { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: `system:serviceaccounts:${pick(namespaces)}` };
@@ -188,11 +257,10 @@ export function generateWorld(seed: number, opts: GeneratorOptions = {}): Genera
     if (bindingNs && sa.namespace === bindingNs && chance(0.5)) return { kind: 'ServiceAccount', name: sa.name }; // namespace defaults to the binding's
     return { kind: 'ServiceAccount', name: sa.name, namespace: sa.namespace };
   };
-  const nB = opts.bindings ?? 30;
-  for (let i = 0; i < nB; i++) {
+  for (let i = 0; i < count; i++) {
     const cluster = chance(0.35);
     const ns = pick(namespaces);
-    const subjects = Array.from({ length: 1 + Math.floor(r() * 3) }, () => subject(cluster ? undefined : ns));
+    const subjects = Array.from({ length: 1 + Math.floor(next() * 3) }, () => subject(cluster ? undefined : ns));
     let roleRef: Json;
     if (cluster || chance(0.5)) {
       const name = chance(0.06) ? `${prefix}-missing` : chance(0.08) ? pick(['view', 'edit']) : pick(clusterRoleNames);
@@ -203,10 +271,14 @@ export function generateWorld(seed: number, opts: GeneratorOptions = {}): Genera
     const meta: Json = cluster ? { name: `${prefix}-crb${i}` } : { name: `rb${i}`, namespace: ns };
     objects.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: cluster ? 'ClusterRoleBinding' : 'RoleBinding', metadata: meta, roleRef, subjects });
   }
+}
 
-  // Requests: identities × attributes, biased toward what rules mention.
+/** Requests: identities × attributes, biased toward what the rules mention (some aimed at a granted rule, off by one field). */
+function generateRequests(rand: Random, names: WorldNames, count: number, objects: readonly Json[]): GeneratedWorld['requests'] {
+  const { chance, pick, next } = rand;
+  const { users, groups, namespaces, serviceAccounts } = names;
   const identity = (): UserInfo => {
-    const x = r();
+    const x = next();
     if (x < 0.45) {
       const gs = groups.filter(() => chance(0.3));
       if (chance(0.15)) gs.push(`system:serviceaccounts:${pick(namespaces)}`);
@@ -221,60 +293,10 @@ export function generateWorld(seed: number, opts: GeneratorOptions = {}): Genera
     return { name: 'system:anonymous', groups: ['system:unauthenticated'] };
   };
   const requests: GeneratedWorld['requests'] = [];
-  const nR = opts.requests ?? 2400;
   const bindings = objects.filter((o) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding');
-  const rulesOf = (ref: Json, ns: string | undefined): Json[] => {
-    const role = objects.find(
-      (o) => o.kind === ref.kind && (o.metadata as Json).name === ref.name && (ref.kind === 'ClusterRole' || (o.metadata as Json).namespace === ns),
-    );
-    // Aggregated roles' own rules are not what they grant; near misses are still useful probes.
-    return (role?.rules as Json[] | undefined) ?? [];
-  };
-  /** A request aimed at a rule some binding grants, as one of that binding's subjects, sometimes off by one field. */
-  const aimed = (): { user: UserInfo; attrs: RequestAttributes } | undefined => {
-    const b = pick(bindings);
-    const meta = b.metadata as Json;
-    const ns = meta.namespace as string | undefined;
-    const rules = rulesOf(b.roleRef as Json, ns);
-    if (rules.length === 0) return undefined;
-    const rule = pick(rules);
-    const s = pick(b.subjects as Json[]);
-    let user: UserInfo;
-    if (s.kind === 'User') user = { name: s.name as string, groups: ['system:authenticated'] };
-    else if (s.kind === 'Group') user = { name: pick(users), groups: [s.name as string, 'system:authenticated'] };
-    else user = serviceAccountUser((s.namespace as string | undefined) ?? (ns as string), s.name as string);
-    const verbs = rule.verbs as string[];
-    let verb = pick(verbs);
-    if (verb === '*') verb = pick(VERBS);
-    if (rule.nonResourceURLs) {
-      let path = pick(rule.nonResourceURLs as string[]);
-      if (path.endsWith('*')) path = `${path.slice(0, -1)}${pick(['', 'x', '/y', 'a/b'])}`;
-      if (chance(0.3)) path = pick(URLS);
-      return { user, attrs: { resourceRequest: false, verb, path } };
-    }
-    let group = pick(rule.apiGroups as string[]);
-    if (group === '*') group = pick(GROUPS);
-    let res = pick(rule.resources as string[]);
-    if (res === '*') res = pick(RESOURCES)[1];
-    else if (res.startsWith('*/')) res = `${pick(['deployments', 'pods', 'widgets'])}${res.slice(1)}`;
-    const [resource, subresource = ''] = res.split('/');
-    const names = (rule.resourceNames as string[] | undefined) ?? [];
-    const name = names.length && chance(0.8) ? pick(names) : chance(0.3) ? pick(NAMES) : '';
-    const namespace = ns ?? (chance(0.8) ? pick(namespaces) : '');
-    const attrs: RequestAttributes = { resourceRequest: true, verb, apiGroup: group, resource, subresource, name, namespace };
-    if (chance(0.3)) {
-      const f = Math.floor(r() * 5);
-      if (f === 0) attrs.verb = pick(VERBS);
-      else if (f === 1) attrs.apiGroup = pick(GROUPS);
-      else if (f === 2) attrs.subresource = pick(['', 'status', 'scale', 'log']);
-      else if (f === 3) attrs.name = '';
-      else attrs.namespace = pick([...namespaces, '']);
-    }
-    return { user, attrs };
-  };
-  for (let i = 0; i < nR; i++) {
+  for (let i = 0; i < count; i++) {
     if (chance(0.55)) {
-      const q = aimed();
+      const q = aimedRequest(rand, names, bindings, objects);
       if (q) {
         requests.push(q);
         continue;
@@ -291,7 +313,54 @@ export function generateWorld(seed: number, opts: GeneratorOptions = {}): Genera
     const name = chance(0.35) ? pick([...NAMES, 'delta']) : '';
     requests.push({ user, attrs: { resourceRequest: true, verb: chance(0.03) ? 'GET' : pick(VERBS), apiGroup: chance(0.05) ? 'example.com' : group, resource, subresource, name, namespace } });
   }
-  return { seed, prefix, namespaces, users, groups, serviceAccounts, objects, requests, memberLabel: member };
+  return requests;
+}
+
+/** A request aimed at a rule some binding grants, as one of that binding's subjects, sometimes off by one field. */
+function aimedRequest(rand: Random, { users, namespaces }: WorldNames, bindings: readonly Json[], objects: readonly Json[]): { user: UserInfo; attrs: RequestAttributes } | undefined {
+  const { chance, pick, next } = rand;
+  const b = pick(bindings);
+  const meta = b.metadata as Json;
+  const ns = meta.namespace as string | undefined;
+  const ref = b.roleRef as Json;
+  const role = objects.find((o) => o.kind === ref.kind && (o.metadata as Json).name === ref.name && (ref.kind === 'ClusterRole' || (o.metadata as Json).namespace === ns));
+  // Aggregated roles' own rules are not what they grant; near misses are still useful probes.
+  const rules = (role?.rules as Json[] | undefined) ?? [];
+  if (rules.length === 0) return undefined;
+  const rule = pick(rules);
+  const s = pick(b.subjects as Json[]);
+  let user: UserInfo;
+  if (s.kind === 'User') user = { name: s.name as string, groups: ['system:authenticated'] };
+  else if (s.kind === 'Group') user = { name: pick(users), groups: [s.name as string, 'system:authenticated'] };
+  else user = serviceAccountUser((s.namespace as string | undefined) ?? (ns as string), s.name as string);
+  const verbs = rule.verbs as string[];
+  let verb = pick(verbs);
+  if (verb === '*') verb = pick(VERBS);
+  if (rule.nonResourceURLs) {
+    let path = pick(rule.nonResourceURLs as string[]);
+    if (path.endsWith('*')) path = `${path.slice(0, -1)}${pick(['', 'x', '/y', 'a/b'])}`;
+    if (chance(0.3)) path = pick(URLS);
+    return { user, attrs: { resourceRequest: false, verb, path } };
+  }
+  let group = pick(rule.apiGroups as string[]);
+  if (group === '*') group = pick(GROUPS);
+  let res = pick(rule.resources as string[]);
+  if (res === '*') res = pick(RESOURCES)[1];
+  else if (res.startsWith('*/')) res = `${pick(['deployments', 'pods', 'widgets'])}${res.slice(1)}`;
+  const [resource, subresource = ''] = res.split('/');
+  const names = (rule.resourceNames as string[] | undefined) ?? [];
+  const name = names.length && chance(0.8) ? pick(names) : chance(0.3) ? pick(NAMES) : '';
+  const namespace = ns ?? (chance(0.8) ? pick(namespaces) : '');
+  const attrs: RequestAttributes = { resourceRequest: true, verb, apiGroup: group, resource, subresource, name, namespace };
+  if (chance(0.3)) {
+    const f = Math.floor(next() * 5);
+    if (f === 0) attrs.verb = pick(VERBS);
+    else if (f === 1) attrs.apiGroup = pick(GROUPS);
+    else if (f === 2) attrs.subresource = pick(['', 'status', 'scale', 'log']);
+    else if (f === 3) attrs.name = '';
+    else attrs.namespace = pick([...namespaces, '']);
+  }
+  return { user, attrs };
 }
 
 /** Candidate subjects for who-can comparisons: every generated identity and group. */

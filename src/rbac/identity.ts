@@ -148,10 +148,3 @@ function normaliseKind(k: string): 'User' | 'Group' | 'ServiceAccount' | undefin
       return undefined;
   }
 }
-
-/** The identity a subject stands for when it acts (a User or SA; Groups have no single identity). */
-export function subjectUser(s: Subject): UserInfo | undefined {
-  if (s.kind === 'ServiceAccount' && s.namespace) return serviceAccountUser(s.namespace, s.name);
-  if (s.kind === 'User') return impersonatedUser(s.name);
-  return undefined;
-}

@@ -85,15 +85,3 @@ export function firstAllowingRule(a: RequestAttributes, rules: readonly PolicyRu
   for (let i = 0; i < rules.length; i++) if (ruleAllows(a, rules[i])) return i;
   return -1;
 }
-
-/** Which fields of a rule fail to match a request (for explanations of near misses). */
-export function ruleMismatch(a: RequestAttributes, rule: PolicyRule): string[] {
-  const out: string[] = [];
-  if (!verbMatches(rule, a.verb)) out.push('verbs');
-  if (a.resourceRequest) {
-    if (!apiGroupMatches(rule, a.apiGroup)) out.push('apiGroups');
-    if (!resourceMatches(rule, combinedResource(a), a.subresource)) out.push('resources');
-    if (!resourceNameMatches(rule, a.name)) out.push('resourceNames');
-  } else if (!nonResourceURLMatches(rule, a.path)) out.push('nonResourceURLs');
-  return out;
-}

@@ -251,7 +251,7 @@ export class RbacPolicy {
         if (kind === 'Role') role.namespace = namespace;
         if (input.loaded) role.loaded = input.loaded;
         const ar = asMap(obj.aggregationRule);
-        if (kind === 'ClusterRole' && ar) role.aggregationRule = { clusterRoleSelectors: asList(ar.clusterRoleSelectors) };
+        if (kind === 'ClusterRole' && ar) role.aggregationRule = { clusterRoleSelectors: [...asList(ar.clusterRoleSelectors)] };
         const map = kind === 'Role' ? this.roles : this.clusterRoles;
         const key = kind === 'Role' ? objectKey('Role', namespace, name) : name;
         const prev = map.get(key);

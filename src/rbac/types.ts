@@ -26,11 +26,6 @@ export interface RoleRef {
   apiGroup?: string;
 }
 
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
-}
-
 /** Where an RBAC object came from: the scanned input, the bundled bootstrap policy, or a live cluster. */
 export type Origin = 'input' | 'builtin' | 'live';
 

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadText } from '../load/index.js';
-import { scanObjects, selectChecks } from '../engine/scan.js';
+import { scanObjects, prepareRun } from '../engine/scan.js';
 import { ALL_CHECKS } from '../checks/registry.js';
 import type { Finding } from '../engine/types.js';
 import { REPORTERS, type ReportInput } from './index.js';
@@ -39,8 +39,9 @@ data: {a: b}
 
 function input(text = APP, file = 'deploy/web.yaml'): ReportInput {
   const loaded = loadText(Buffer.from(text), file);
-  const r = scanObjects(loaded.objects, {});
-  return { ...r, checks: selectChecks({}), failOn: 'high', toolVersion: '0.1.0', inventory: loaded.objects.map((o) => ({ kind: o.kind, namespace: o.namespace, name: o.name, workload: o.kind === 'Deployment' })) };
+  const run = prepareRun({ checks: ALL_CHECKS });
+  const r = scanObjects(loaded.objects, { run });
+  return { ...r, checks: run.checks, failOn: 'high', toolVersion: '0.1.0', inventory: loaded.objects.map((o) => ({ kind: o.kind, namespace: o.namespace, name: o.name, workload: o.kind === 'Deployment' })) };
 }
 
 describe('overview and score', () => {
@@ -140,7 +141,7 @@ describe('compliance frameworks', () => {
 
   it('lists controls kubeharden cannot assess as manual and controls whose checks did not run as not assessed, never as pass', () => {
     const r = input();
-    const checks = selectChecks({ only: ['CTR-PRIVILEGED', 'POD-HOST-PID'] });
+    const checks = prepareRun({ checks: ALL_CHECKS, only: ['CTR-PRIVILEGED', 'POD-HOST-PID'] }).checks;
     const c = evaluateFramework('cis', { findings: r.findings, checks, allChecks: ALL_CHECKS, inventory: r.inventory ?? [] });
     const by = new Map(c.controls.map((x) => [x.id, x]));
     assert.equal(by.get('5.3.1')?.status, 'manual');

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadText } from '../load/index.js';
-import { scanObjects, selectChecks } from '../engine/scan.js';
+import { prepareRun, scanObjects } from '../engine/scan.js';
 import { REPORTERS, type ReportInput } from './index.js';
+import { ALL_CHECKS } from '../checks/registry.js';
 
 const require = createRequire(import.meta.url);
 // A CommonJS module whose default export NodeNext typing does not see as a class.
@@ -39,8 +40,9 @@ spec:
 
 function input(): ReportInput {
   const loaded = loadText(Buffer.from(MANIFEST), 'deploy/web.yaml');
-  const result = scanObjects(loaded.objects, {});
-  return { ...result, errors: [{ file: 'broken.yaml', line: 3, column: 5, message: 'invalid YAML: x' }], checks: selectChecks({}), failOn: 'high', toolVersion: '0.1.0' };
+  const run = prepareRun({ checks: ALL_CHECKS });
+  const result = scanObjects(loaded.objects, { run });
+  return { ...result, errors: [{ file: 'broken.yaml', line: 3, column: 5, message: 'invalid YAML: x' }], checks: run.checks, failOn: 'high', toolVersion: '0.1.0' };
 }
 
 describe('reports', () => {

@@ -19,7 +19,7 @@ const corpus = sharedPath('corpus/realworld', 'real-world corpus suite');
 
 it('scans the real-world corpus with stable per-check counts', { skip: corpus ? false : 'NOT RUN: ../shared absent' }, async () => {
   const loaded = await loadInputs([corpus as string]);
-  const result = scanObjects(loaded.objects, { settings: { pss: 'restricted' } });
+  const result = scanObjects(loaded.objects, { checks: ALL_CHECKS, settings: { pss: 'restricted' } });
   assert.deepEqual(result.errors, [], 'no check may fail on real manifests');
   // Container/pod checks only ever report on objects that carry a pod spec.
   const podChecks = new Set(ALL_CHECKS.filter((c) => c.scope === 'pod').map((c) => c.meta.id));

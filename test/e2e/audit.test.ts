@@ -34,6 +34,7 @@ import { isClusterScoped } from '../../src/engine/object-index.js';
 import { scanObjects } from '../../src/engine/scan.js';
 import type { Finding } from '../../src/engine/types.js';
 import { objectFromJson } from '../../src/load/index.js';
+import { ALL_CHECKS } from '../../src/checks/registry.js';
 
 interface CliResult {
   code: number;
@@ -253,12 +254,12 @@ if (!avail.ok) {
 
       const scan = scanObjects(
         same.map((o) => objectFromJson(structuredClone(o))),
-        { settings: { pss: 'restricted' } },
+        { checks: ALL_CHECKS, settings: { pss: 'restricted' } },
       );
       assert.deepEqual(scan.errors, []);
       // The kinds audit does not read have nothing any check reports.
       const notRead = [...accepted.values()].filter((o) => !inCluster.has(objectId(o)) && whyMissing(o, accepted) === 'audit does not read this kind (no check looks at it)');
-      const unread = scanObjects(notRead.map((o) => objectFromJson(structuredClone(o))), { settings: { pss: 'restricted' } });
+      const unread = scanObjects(notRead.map((o) => objectFromJson(structuredClone(o))), { checks: ALL_CHECKS, settings: { pss: 'restricted' } });
       assert.deepEqual(unread.findings.map((f) => text(rowOf(f))), []);
 
       const ids = new Set(same.map(objectId));

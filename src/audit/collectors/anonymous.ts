@@ -2,7 +2,7 @@
 import { ANONYMOUS_PROBE_KIND } from '../../checks/_lib/cluster-facts.js';
 import { probeAnonymous } from '../../cluster/probe.js';
 import { factsObject } from '../facts.js';
-import type { Collector } from './index.js';
+import type { Collector } from './types.js';
 
 export const anonymousProbeCollector: Collector = {
   name: 'anonymous access probe',

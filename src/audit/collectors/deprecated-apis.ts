@@ -2,7 +2,7 @@
 import { DEPRECATED_APIS_KIND } from '../../checks/_lib/cluster-facts.js';
 import { deprecatedApiMetric } from '../../cluster/probe.js';
 import { factsObject } from '../facts.js';
-import type { Collector } from './index.js';
+import type { Collector } from './types.js';
 
 export const deprecatedApisCollector: Collector = {
   name: 'deprecated API usage',

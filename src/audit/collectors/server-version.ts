@@ -2,7 +2,7 @@
 import { SERVER_VERSION_KIND } from '../../checks/_lib/cluster-facts.js';
 import { serverVersion } from '../../cluster/probe.js';
 import { factsObject } from '../facts.js';
-import type { Collector } from './index.js';
+import type { Collector } from './types.js';
 
 export const serverVersionCollector: Collector = {
   name: 'server version',

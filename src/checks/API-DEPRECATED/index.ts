@@ -1,6 +1,6 @@
 import type { ObjectCheck, Severity } from '../../engine/types.js';
 import { DEPRECATION_GUIDE, PSA_MIGRATION } from '../_lib/references.js';
-import { settingVersion } from '../_lib/settings.js';
+import { K8S_VERSION_SETTING } from '../_lib/settings.js';
 
 interface Removal {
   /** apiVersion as written (group/version, or version for the core group). */
@@ -68,7 +68,9 @@ export function findRemoval(apiVersion: string, kind: string): Removal | undefin
   return REMOVALS.find((r) => r.apiVersion === apiVersion && (r.kinds === '*' || r.kinds.includes(kind)));
 }
 
-export const check: ObjectCheck = {
+const settings = { k8sVersion: K8S_VERSION_SETTING };
+
+export const check: ObjectCheck<typeof settings> = {
   scope: 'object',
   kinds: '*',
   meta: {
@@ -81,14 +83,16 @@ export const check: ObjectCheck = {
     references: [DEPRECATION_GUIDE, PSA_MIGRATION],
     peers: { kubeLinter: ['no-extensions-v1beta'], kubeScore: ['stable-version'], trivy: ['KSV107'] },
   },
+  settings,
   *check(o, ctx) {
     const r = findRemoval(o.apiVersion, o.kind);
     if (!r) return;
-    const target = settingVersion(ctx.settings, 'k8sVersion');
-    const breaks = target !== undefined && target[0] === 1 && r.removedIn <= target[1];
+    // The minor the target cluster runs ('latest' names none).
+    const target = ctx.settings.k8sVersion === undefined || ctx.settings.k8sVersion === 'latest' ? undefined : ctx.settings.k8sVersion.minor;
+    const breaks = target !== undefined && r.removedIn <= target;
     const severity: Severity = breaks ? 'medium' : 'low';
     const use = r.replacement ? `use ${r.replacement}${r.note ? ` (${r.note})` : ''}` : (r.note ?? 'it has no replacement API');
-    const msg = `${o.apiVersion} ${o.kind} was removed in Kubernetes 1.${r.removedIn}; ${use}${breaks && target ? `; the target version 1.${target[1]} rejects it` : ''}`;
+    const msg = `${o.apiVersion} ${o.kind} was removed in Kubernetes 1.${r.removedIn}; ${use}${breaks && target ? `; the target version 1.${target} rejects it` : ''}`;
     yield {
       message: msg,
       path: ['apiVersion'],

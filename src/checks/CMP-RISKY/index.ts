@@ -80,7 +80,7 @@ export const check: PodCheck = {
           if (i >= 0) findings.push(containerFinding(c, `${describeContainer(c)} passes --git to git-sync: it chooses the binary git-sync executes`, [...c.path, field, i]));
         }
       }
-      if (findings.length) yield* findings.splice(0);
+      yield* findings.splice(0);
     }
     asList(pod.spec.volumes).forEach((v, i) => {
       const vol = asMap(v);

@@ -1,10 +1,11 @@
 import type { PodCheck } from '../../engine/types.js';
 import { asList, asMap } from '../../k8s/json.js';
 import { containerSecurityContext } from '../../k8s/security-context.js';
-import { BASELINE_CAPABILITIES } from '../../pss/checks/capabilities.js';
 import { capString } from '../_lib/capabilities.js';
 import { CAPABILITIES_MAN, PSS_BASELINE } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
+import { enforcesPssControls } from '../_lib/pss-control.js';
+import { BASELINE_CAPABILITIES } from '../../pss/index.js';
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -17,7 +18,7 @@ export const check: PodCheck = {
     remediation: 'Remove the capability from securityContext.capabilities.add. The baseline policy allows only AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID and SYS_CHROOT, spelled exactly so.',
     references: [PSS_BASELINE, CAPABILITIES_MAN],
     peers: { checkov: ['CKV_K8S_25'], trivy: ['KSV022'], kubescape: ['C-0200'] },
-    pss: 'baseline',
+    ...enforcesPssControls('capabilities_baseline'),
   },
   *check(pod) {
     // Pod Security Admission has no Windows exemption here (the API rejects capabilities on Windows).

@@ -2,7 +2,7 @@ import type { PodCheck } from '../../engine/types.js';
 import { capabilities, effective } from '../../k8s/security-context.js';
 import { CAPABILITIES_MAN, LINUX_KERNEL_HARDENING } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
-import { yamlTrue } from '../_lib/values.js';
+import { yamlTrue } from '../../k8s/json.js';
 
 export const check: PodCheck = {
   scope: 'pod',

@@ -3,7 +3,7 @@ import { capabilities, effective } from '../../k8s/security-context.js';
 import { holdsCap } from '../_lib/capabilities.js';
 import { CAPABILITIES_MAN, CIS, LINUX_KERNEL_HARDENING, NSA_CISA } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
-import { yamlTrue } from '../_lib/values.js';
+import { yamlTrue } from '../../k8s/json.js';
 
 export const check: PodCheck = {
   scope: 'pod',

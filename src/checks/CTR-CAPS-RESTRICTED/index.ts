@@ -4,6 +4,8 @@ import { capabilities, containerSecurityContext } from '../../k8s/security-conte
 import { capString } from '../_lib/capabilities.js';
 import { CAPABILITIES_MAN, PSS_RESTRICTED } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
+import { enforcesPssControls } from '../_lib/pss-control.js';
+import { DROP_ALL, RESTRICTED_ADDABLE_CAPABILITIES } from '../../pss/index.js';
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -17,14 +19,14 @@ export const check: PodCheck = {
     remediation: 'Set securityContext.capabilities.drop: ["ALL"] (exactly "ALL") on every container and remove every entry of capabilities.add except NET_BIND_SERVICE.',
     references: [PSS_RESTRICTED, CAPABILITIES_MAN],
     peers: { trivy: ['KSV106'] },
-    pss: 'restricted',
+    ...enforcesPssControls('capabilities_restricted'),
   },
   *check(pod) {
     if (pod.isWindows) return; // the Pod Security Standards exempt Windows pods (v1.25+)
     for (const c of pod.containers) {
       const caps = capabilities(c);
       const d = describeContainer(c);
-      if (!caps.drop.includes('ALL')) {
+      if (!caps.drop.includes(DROP_ALL)) {
         const near = caps.drop.find((x) => /^(CAP_)?ALL$/i.test(x));
         yield containerFinding(c, near ? `${d} drops "${near}", which is not "ALL": Pod Security Admission compares names exactly` : `${d} does not drop ALL capabilities`, [...caps.path, 'drop'], {
           description: 'add "ALL" to securityContext.capabilities.drop (capabilities.add, e.g. NET_BIND_SERVICE, still applies)',
@@ -34,7 +36,7 @@ export const check: PodCheck = {
       const add = asList(asMap(containerSecurityContext(c)?.capabilities)?.add);
       for (let i = 0; i < add.length; i++) {
         const cap = capString(add[i]);
-        if (cap === 'NET_BIND_SERVICE') continue;
+        if (RESTRICTED_ADDABLE_CAPABILITIES.has(cap)) continue;
         // Removing an added capability reverses an explicit choice: `fix` applies it only with --overwrite.
         const fix = typeof add[i] === 'string' ? { description: `remove ${cap} from securityContext.capabilities.add`, ops: [{ op: 'remove-item' as const, path: [...caps.path, 'add'], value: cap }] } : undefined;
         yield containerFinding(c, `${d} adds "${cap}": the restricted policy allows adding only NET_BIND_SERVICE`, [...caps.path, 'add', i], fix);

@@ -2,7 +2,8 @@ import type { PodCheck } from '../../engine/types.js';
 import { CONFIG_BEST_PRACTICES, NSA_CISA, PSS_BASELINE } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
 import { portsOf } from '../_lib/ports.js';
-import { yamlTrue } from '../_lib/values.js';
+import { yamlTrue } from '../../k8s/json.js';
+import { enforcesPssControls } from '../_lib/pss-control.js';
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -15,7 +16,7 @@ export const check: PodCheck = {
     remediation: 'Remove ports[].hostPort and expose the container through a Service (ClusterIP, or NodePort/LoadBalancer when it must be reachable from outside).',
     references: [PSS_BASELINE, CONFIG_BEST_PRACTICES, NSA_CISA],
     peers: { checkov: ['CKV_K8S_26'], polaris: ['hostPortSet'], trivy: ['KSV024'], kubescape: ['C-0044'] },
-    pss: 'baseline',
+    ...enforcesPssControls('hostPorts'),
   },
   *check(pod) {
     const hostNetwork = yamlTrue(pod.spec.hostNetwork);

@@ -2,7 +2,7 @@ import type { PodCheck } from '../../engine/types.js';
 import { effective } from '../../k8s/security-context.js';
 import { SECURITY_CONTEXT } from '../_lib/references.js';
 import { describeContainer } from '../_lib/pod.js';
-import { asInt, yamlTrue } from '../_lib/values.js';
+import { asInt, yamlTrue } from '../../k8s/json.js';
 
 export const check: PodCheck = {
   scope: 'pod',

@@ -1,10 +1,9 @@
 import type { PodCheck } from '../../engine/types.js';
-import { asList, asMap } from '../../k8s/json.js';
+import { asList, asMap, yamlTrue } from '../../k8s/json.js';
 import { capabilities, podSecurityContext } from '../../k8s/security-context.js';
 import { CAPABILITIES_MAN, SYSCTLS } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
 import { portsOf } from '../_lib/ports.js';
-import { yamlTrue } from '../_lib/values.js';
 
 /** net.ipv4.ip_unprivileged_port_start set by the pod (a safe, namespaced sysctl), if any. */
 function unprivilegedPortStart(sysctls: unknown): number | undefined {

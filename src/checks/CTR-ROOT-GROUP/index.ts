@@ -1,10 +1,9 @@
 import type { PodCheck } from '../../engine/types.js';
-import { asList } from '../../k8s/json.js';
+import { asInt, asList } from '../../k8s/json.js';
 import { podSecurityContext } from '../../k8s/security-context.js';
 import { describeContainers, offenders } from '../_lib/inheritance.js';
 import { NSA_CISA, SECURITY_CONTEXT } from '../_lib/references.js';
 import { describeContainer, podPath } from '../_lib/pod.js';
-import { asInt } from '../_lib/values.js';
 
 export const check: PodCheck = {
   scope: 'pod',

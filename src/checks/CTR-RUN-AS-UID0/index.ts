@@ -3,7 +3,9 @@ import { effective } from '../../k8s/security-context.js';
 import { describeContainers, offenders } from '../_lib/inheritance.js';
 import { CIS, NSA_CISA, PSS_RESTRICTED, SECURITY_CONTEXT, USER_NAMESPACES } from '../_lib/references.js';
 import { describeContainer } from '../_lib/pod.js';
-import { asInt, yamlFalse, yamlTrue } from '../_lib/values.js';
+import { asInt, yamlTrue } from '../../k8s/json.js';
+import { enforcesPssControls } from '../_lib/pss-control.js';
+import { runsInUserNamespace } from '../../pss/index.js';
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -16,12 +18,12 @@ export const check: PodCheck = {
     remediation: 'Remove runAsUser: 0 from the pod and its containers and set a non-zero UID (10000 or more) that the image supports; where root inside the container is unavoidable, set hostUsers: false so UID 0 maps to an unprivileged host user.',
     references: [PSS_RESTRICTED, NSA_CISA, CIS, SECURITY_CONTEXT, USER_NAMESPACES],
     peers: { checkov: ['CKV_K8S_23'], kubeLinter: ['run-as-non-root'], trivy: ['KSV105'], kubescape: ['C-0198'] },
-    pss: 'restricted',
+    ...enforcesPssControls('runAsUser'),
   },
   *check(pod) {
     const o = offenders(pod, 'runAsUser', (v) => asInt(v) === 0);
     // In a user namespace UID 0 maps to an unprivileged host UID (the restricted policy allows it from v1.35).
-    const userNs = yamlFalse(pod.spec.hostUsers);
+    const userNs = runsInUserNamespace(pod.spec);
     const note = userNs ? ' (inside a user namespace: not root on the node)' : '';
     const sev = userNs ? { severity: 'low' as const } : {};
     const refused = (cs: readonly (typeof pod.containers)[number][]) =>

@@ -2,7 +2,7 @@ import type { PodCheck } from '../../engine/types.js';
 import { containerSecurityContext, podSecurityContext } from '../../k8s/security-context.js';
 import { NSA_CISA, SECURITY_CONTEXT } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
-import { isSet } from '../_lib/values.js';
+import { isSet } from '../../k8s/json.js';
 
 function nonEmpty(m: Record<string, unknown> | undefined): boolean {
   return m !== undefined && Object.values(m).some(isSet);

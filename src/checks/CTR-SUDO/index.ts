@@ -16,7 +16,7 @@ const COMMAND_LISTS: ReadonlyArray<readonly string[]> = [
 ];
 
 /** The list at `base` under the container spec (empty when any step is missing or not a map). */
-function listAt(spec: Record<string, unknown>, base: readonly string[]): unknown[] {
+function listAt(spec: Record<string, unknown>, base: readonly string[]): readonly unknown[] {
   let v: unknown = spec;
   for (const key of base) {
     const m = asMap(v);
@@ -40,9 +40,7 @@ export const check: PodCheck = {
   },
   *check(pod) {
     for (const c of pod.containers) {
-      // Indexed loops: for-of over an array inside a generator allocates an iterator result per step.
-      for (let b = 0; b < COMMAND_LISTS.length; b++) {
-        const base = COMMAND_LISTS[b];
+      for (const base of COMMAND_LISTS) {
         const list = listAt(c.spec, base);
         for (let i = 0; i < list.length; i++) {
           const s = list[i];

@@ -3,7 +3,7 @@ import { asString } from '../../k8s/json.js';
 import { parseImage } from '../../k8s/image.js';
 import { IMAGES, K8S_REGISTRY, NSA_CISA } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
-import { settingList } from '../_lib/settings.js';
+import { stringListSetting } from '../../engine/settings.js';
 
 const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
 
@@ -43,7 +43,12 @@ function deprecatedRegistry(image: string): { replacement?: string; why: string 
   return undefined;
 }
 
-export const check: PodCheck = {
+const settings = {
+  allowedRegistries: stringListSetting('registries images may come from, e.g. ghcr.io/acme,*.azurecr.io (a host, host/path prefix or *.domain; unset: any)'),
+  deniedRegistries: stringListSetting('registries images may not come from, e.g. docker.io (checked before allowedRegistries)'),
+};
+
+export const check: PodCheck<typeof settings> = {
   scope: 'pod',
   meta: {
     id: 'IMG-REGISTRY',
@@ -55,9 +60,10 @@ export const check: PodCheck = {
     references: [IMAGES, K8S_REGISTRY, NSA_CISA],
     peers: { trivy: ['KSV125'], kubescape: ['C-0078', 'C-0001', 'C-0253'], polaris: ['(custom example)'] },
   },
+  settings,
   *check(pod, ctx) {
-    const allowed = settingList(ctx.settings, 'allowedRegistries');
-    const denied = settingList(ctx.settings, 'deniedRegistries');
+    const allowed = ctx.settings.allowedRegistries;
+    const denied = ctx.settings.deniedRegistries;
     for (const c of pod.containers) {
       const image = asString(c.spec.image);
       if (image === undefined || image.trim() === '') continue;

@@ -3,7 +3,7 @@ import { asString } from '../../k8s/json.js';
 import { formatReference } from '../../images/reference.js';
 import { IMAGES } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
-import { imageGateOf, K8S_VERIFY_SIGNED, SIGSTORE_VERIFY } from '../_lib/image-gate.js';
+import { IMAGE_SETTINGS, imageGateOf, K8S_VERIFY_SIGNED, SIGSTORE_VERIFY } from '../_lib/image-gate.js';
 
 const WHY: Record<string, string> = {
   unsigned: 'is not signed',
@@ -12,7 +12,7 @@ const WHY: Record<string, string> = {
   invalid: 'has an unusable signature',
 };
 
-export const check: PodCheck = {
+export const check: PodCheck<typeof IMAGE_SETTINGS> = {
   scope: 'pod',
   meta: {
     id: 'IMG-SIGNATURE',
@@ -24,6 +24,7 @@ export const check: PodCheck = {
     references: [SIGSTORE_VERIFY, K8S_VERIFY_SIGNED, IMAGES],
     peers: {},
   },
+  settings: IMAGE_SETTINGS,
   *check(pod, ctx) {
     const gate = imageGateOf(ctx.settings);
     if (!gate || gate.policy.signatures.length === 0) return;

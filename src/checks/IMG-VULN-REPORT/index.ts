@@ -3,9 +3,9 @@ import { asString } from '../../k8s/json.js';
 import { formatReference } from '../../images/reference.js';
 import { IMAGES, NSA_CISA } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
-import { imageGateOf, TRIVY_JSON } from '../_lib/image-gate.js';
+import { IMAGE_SETTINGS, imageGateOf, TRIVY_JSON } from '../_lib/image-gate.js';
 
-export const check: PodCheck = {
+export const check: PodCheck<typeof IMAGE_SETTINGS> = {
   scope: 'pod',
   meta: {
     id: 'IMG-VULN-REPORT',
@@ -17,6 +17,7 @@ export const check: PodCheck = {
     references: [TRIVY_JSON, NSA_CISA, IMAGES],
     peers: {},
   },
+  settings: IMAGE_SETTINGS,
   *check(pod, ctx) {
     const gate = imageGateOf(ctx.settings);
     if (!gate?.policy.vulnerabilities) return;

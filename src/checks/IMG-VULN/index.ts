@@ -4,9 +4,9 @@ import { formatReference } from '../../images/reference.js';
 import { formatCounts, formatVulnerability } from '../../images/vuln/evaluate.js';
 import { IMAGES, NSA_CISA } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
-import { imageGateOf, OPENVEX, TRIVY_JSON } from '../_lib/image-gate.js';
+import { IMAGE_SETTINGS, imageGateOf, OPENVEX, TRIVY_JSON } from '../_lib/image-gate.js';
 
-export const check: PodCheck = {
+export const check: PodCheck<typeof IMAGE_SETTINGS> = {
   scope: 'pod',
   meta: {
     id: 'IMG-VULN',
@@ -18,6 +18,7 @@ export const check: PodCheck = {
     references: [TRIVY_JSON, OPENVEX, NSA_CISA, IMAGES],
     peers: {},
   },
+  settings: IMAGE_SETTINGS,
   *check(pod, ctx) {
     const gate = imageGateOf(ctx.settings);
     if (!gate?.policy.vulnerabilities) return;

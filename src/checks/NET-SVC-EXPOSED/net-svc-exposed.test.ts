@@ -2,10 +2,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadText } from '../../load/index.js';
 import { scanObjects } from '../../engine/scan.js';
+import { ALL_CHECKS } from '../registry.js';
 
 function scan(yaml: string) {
   const r = loadText(Buffer.from(yaml), 't.yaml');
-  return scanObjects(r.objects, { only: ['NET-SVC-EXPOSED'] }).findings.map((f) => `${f.object.namespace}/${f.object.name} ${f.severity}`);
+  return scanObjects(r.objects, { checks: ALL_CHECKS, only: ['NET-SVC-EXPOSED'] }).findings.map((f) => `${f.object.namespace}/${f.object.name} ${f.severity}`);
 }
 
 const service = (name: string, ns: string, app: string) => `apiVersion: v1

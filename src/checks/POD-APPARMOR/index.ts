@@ -1,23 +1,17 @@
 import type { PodCheck } from '../../engine/types.js';
 import { isMap } from '../../k8s/json.js';
-import { APPARMOR_ANNOTATION_PREFIX } from '../../pss/checks/appArmorProfile.js';
 import { describeContainers, offenders } from '../_lib/inheritance.js';
 import { APPARMOR, NSA_CISA, PSS_BASELINE } from '../_lib/references.js';
 import { describeContainer } from '../_lib/pod.js';
-
-const ALLOWED_TYPES = new Set(['RuntimeDefault', 'Localhost']);
+import { enforcesPssControls } from '../_lib/pss-control.js';
+import { allowedAppArmorAnnotation, allowedAppArmorType, APPARMOR_ANNOTATION_PREFIX } from '../../pss/index.js';
 
 function badProfile(v: unknown): boolean {
-  return isMap(v) && !(typeof v.type === 'string' && ALLOWED_TYPES.has(v.type));
+  return isMap(v) && !allowedAppArmorType(v.type);
 }
 
 function typeText(v: unknown): string {
   return isMap(v) && typeof v.type === 'string' ? v.type : JSON.stringify(isMap(v) ? v.type ?? null : v);
-}
-
-/** What Pod Security Admission accepts in the deprecated annotation: "", runtime/default, localhost/<name>. */
-function allowedAnnotationValue(v: string): boolean {
-  return v === '' || v === 'runtime/default' || v.startsWith('localhost/');
 }
 
 export const check: PodCheck = {
@@ -31,7 +25,7 @@ export const check: PodCheck = {
     remediation: 'Remove the Unconfined setting, or use appArmorProfile.type RuntimeDefault or Localhost (with a loaded profile). Migrate the deprecated container.apparmor.security.beta.kubernetes.io annotations to the securityContext.appArmorProfile field (Kubernetes 1.30+).',
     references: [PSS_BASELINE, APPARMOR, NSA_CISA],
     peers: { polaris: ['linuxHardening'], kubesec: ['ApparmorAny'], trivy: ['KSV002'], kubescape: ['C-0055'] },
-    pss: 'baseline',
+    ...enforcesPssControls('appArmorProfile'),
   },
   *check(pod) {
     const o = offenders(pod, 'appArmorProfile', badProfile);
@@ -48,7 +42,7 @@ export const check: PodCheck = {
     }
     const names = new Set(pod.containers.map((c) => c.name));
     for (const [key, value] of Object.entries(pod.annotations)) {
-      if (!key.startsWith(APPARMOR_ANNOTATION_PREFIX) || allowedAnnotationValue(value)) continue;
+      if (!key.startsWith(APPARMOR_ANNOTATION_PREFIX) || allowedAppArmorAnnotation(value)) continue;
       const name = key.slice(APPARMOR_ANNOTATION_PREFIX.length);
       const target = names.has(name) ? `container "${name}"` : `"${name}" (no container of that name)`;
       yield { message: `annotation ${key}: ${value} sets the AppArmor profile of ${target} to something other than runtime/default or localhost/<profile>`, path: [...pod.metaPath, 'annotations', key], ...(names.has(name) ? { container: name } : {}) };

@@ -1,10 +1,9 @@
 import type { PodCheck } from '../../engine/types.js';
-import { asList, asMap, asString } from '../../k8s/json.js';
+import { asInt, asList, asMap, asString, isSet, yamlTrue } from '../../k8s/json.js';
 import { effective, podSecurityContext } from '../../k8s/security-context.js';
 import type { ContainerRef, PodTarget } from '../../k8s/pod-spec.js';
 import { FSGROUP_POLICY, SECURITY_CONTEXT } from '../_lib/references.js';
 import { podPath } from '../_lib/pod.js';
-import { asInt, isSet, yamlTrue } from '../_lib/values.js';
 
 /**
  * Names of the pod's persistent volumes (the ones whose ownership the kubelet manages with fsGroup

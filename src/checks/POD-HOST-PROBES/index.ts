@@ -2,18 +2,11 @@ import type { PodCheck } from '../../engine/types.js';
 import { asMap } from '../../k8s/json.js';
 import { PROBES, PSS_BASELINE } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
+import { enforcesPssControls } from '../_lib/pss-control.js';
+import { actionHost, HOST_ACTIONS, LIFECYCLE_HANDLERS, PROBE_FIELDS } from '../../pss/index.js';
 
-const PROBE_FIELDS = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
-const HANDLERS = ['postStart', 'preStop'] as const;
-const ACTIONS = ['httpGet', 'tcpSocket'] as const;
-/** Probes (a container field) and lifecycle handlers (under `lifecycle`), in report order. */
-const HANDLER_PATHS: ReadonlyArray<readonly string[]> = [...PROBE_FIELDS.map((p) => [p]), ...HANDLERS.map((h) => ['lifecycle', h])];
-
-/** The host as Go would hold the string field ("" when unset). */
-function hostOf(v: unknown): string {
-  if (typeof v === 'string') return v;
-  return typeof v === 'number' ? String(v) : '';
-}
+/** Probes (a container field) and lifecycle handlers (under `lifecycle`), in report order: the control's list. */
+const HANDLER_PATHS: ReadonlyArray<readonly string[]> = [...PROBE_FIELDS.map((p) => [p]), ...LIFECYCLE_HANDLERS.map((h) => ['lifecycle', h])];
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -26,20 +19,17 @@ export const check: PodCheck = {
     remediation: 'Remove httpGet.host and tcpSocket.host from probes and lifecycle handlers so the kubelet targets the pod\'s own IP. To send a virtual-host name, set an httpHeaders entry "Host" instead.',
     references: [PSS_BASELINE, PROBES],
     peers: {},
-    pss: 'baseline',
+    ...enforcesPssControls('hostProbesAndHostLifecycle'),
   },
   *check(pod) {
     // Pod Security Admission added this control in v1.34; the exposure exists in every version.
     for (const c of pod.containers) {
       const lifecycle = asMap(c.spec.lifecycle);
-      // Indexed loops: for-of over an array inside a generator allocates an iterator result per step.
-      for (let h = 0; h < HANDLER_PATHS.length; h++) {
-        const base = HANDLER_PATHS[h];
-        const hm = asMap(base.length === 1 ? c.spec[base[0]] : lifecycle?.[base[1]]);
-        if (!hm) continue;
-        for (let a = 0; a < ACTIONS.length; a++) {
-          const action = ACTIONS[a];
-          const host = hostOf(asMap(hm[action])?.host);
+      for (const base of HANDLER_PATHS) {
+        const handler = asMap(base.length === 1 ? c.spec[base[0]] : lifecycle?.[base[1]]);
+        if (!handler) continue;
+        for (const action of HOST_ACTIONS) {
+          const host = actionHost(handler, action);
           if (host === '') continue;
           yield containerFinding(
             c,

@@ -1,7 +1,7 @@
 import type { PodCheck } from '../../engine/types.js';
 import { LINUX_KERNEL_HARDENING, USER_NAMESPACES } from '../_lib/references.js';
 import { podPath } from '../_lib/pod.js';
-import { yamlFalse, yamlTrue } from '../_lib/values.js';
+import { yamlFalse, yamlTrue } from '../../k8s/json.js';
 
 const HOST_NAMESPACES = ['hostNetwork', 'hostPID', 'hostIPC'] as const;
 

@@ -3,10 +3,11 @@ import type { Path } from '../../load/types.js';
 import type { ContainerRef } from '../../k8s/pod-spec.js';
 import { asMap } from '../../k8s/json.js';
 import { containerSecurityContext, podSecurityContext } from '../../k8s/security-context.js';
-import { SECCOMP_CONTAINER_ANNOTATION_PREFIX, SECCOMP_POD_ANNOTATION } from '../../pss/checks/seccompProfile.js';
 import { describeContainers } from '../_lib/inheritance.js';
 import { NSA_CISA, PSS_BASELINE, SECCOMP } from '../_lib/references.js';
 import { describeContainer } from '../_lib/pod.js';
+import { enforcesPssControls } from '../_lib/pss-control.js';
+import { SECCOMP_CONTAINER_ANNOTATION_PREFIX, SECCOMP_POD_ANNOTATION } from '../../pss/index.js';
 
 /** Where a seccomp setting comes from: the field, or the deprecated annotation the API server copies into an unset field. */
 interface Setting {
@@ -43,7 +44,7 @@ export const check: PodCheck = {
     remediation: 'Remove the Unconfined profile, or replace it with RuntimeDefault or a reviewed Localhost profile that allows the extra system calls the process needs. kubeharden never changes an explicit profile automatically.',
     references: [PSS_BASELINE, SECCOMP, NSA_CISA],
     peers: { polaris: ['linuxHardening'], kubesec: ['SeccompUnconfined'], trivy: ['KSV104'] },
-    pss: 'baseline',
+    ...enforcesPssControls('seccompProfile_baseline'),
   },
   *check(pod) {
     const podSetting = fieldSetting(podSecurityContext(pod), pod.specPath) ?? annotationSetting(pod.annotations, SECCOMP_POD_ANNOTATION, pod.metaPath);

@@ -3,8 +3,7 @@ import { asMap } from '../../k8s/json.js';
 import { effective, podSecurityContext } from '../../k8s/security-context.js';
 import { CIS, NSA_CISA, PSS_RESTRICTED, SECCOMP } from '../_lib/references.js';
 import { containerFinding, describeContainer, podPath } from '../_lib/pod.js';
-
-const ALLOWED = new Set(['RuntimeDefault', 'Localhost']);
+import { allowedSeccompType } from '../../pss/index.js';
 
 function typeOf(profile: unknown): string | undefined {
   const t = asMap(profile)?.type;
@@ -31,7 +30,7 @@ export const check: PodCheck = {
     for (const c of pod.containers) {
       const r = effective(pod, c, 'seccompProfile');
       const t = typeOf(r.value);
-      if (t !== undefined && ALLOWED.has(t)) continue;
+      if (allowedSeccompType(t)) continue;
       if (r.from === 'container') {
         yield containerFinding(c, `${describeContainer(c)} sets seccompProfile.type=${t ?? 'an invalid value'}`, [...r.path, 'type']);
       } else {

@@ -1,37 +1,30 @@
 import type { PodCheck, RawFinding } from '../../engine/types.js';
 import type { Path } from '../../load/types.js';
-import { asMap } from '../../k8s/json.js';
+import { asMap, goString } from '../../k8s/json.js';
 import { describeContainers, offenders } from '../_lib/inheritance.js';
-import { formatMinor, targetMinor } from '../_lib/k8s-version.js';
+import { formatMinor, targetMinor, VERSION_SETTINGS } from '../_lib/k8s-version.js';
 import { PSS_BASELINE, SELINUX } from '../_lib/references.js';
 import { describeContainer } from '../_lib/pod.js';
+import { enforcesPssControls } from '../_lib/pss-control.js';
+import { allowedSELinuxTypes, SELINUX_ENGINE_TYPE_MINOR, seLinuxAllowed, seLinuxViolations, type SELinuxField } from '../../pss/index.js';
 
-const TYPES_1_0: ReadonlySet<string> = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t']);
-const TYPES_1_31: ReadonlySet<string> = new Set([...TYPES_1_0, 'container_engine_t']);
-
-/** The cheap test `offenders` runs on every container: does one seLinuxOptions have a problem? */
-function hasProblem(v: unknown, types: ReadonlySet<string>): boolean {
-  const o = asMap(v);
-  return o !== undefined && (!types.has(str(o.type)) || str(o.user) !== '' || str(o.role) !== '');
+/** Whether one effective seLinuxOptions breaks the control's rule (run on every container). */
+function breaksRule(v: unknown, types: ReadonlySet<string>): boolean {
+  const opts = asMap(v);
+  return opts !== undefined && !seLinuxAllowed(opts, types);
 }
 
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
-}
-
-/** The offending parts of one seLinuxOptions (type outside the allowed set, any user or role). */
-function problems(v: unknown, types: ReadonlySet<string>): Array<{ field: 'type' | 'user' | 'role'; text: string }> {
+/** The offending parts of one seLinuxOptions (the control's rule), in words. */
+function problems(v: unknown, types: ReadonlySet<string>): Array<{ field: SELinuxField; text: string }> {
   const o = asMap(v);
   if (!o) return [];
-  const out: Array<{ field: 'type' | 'user' | 'role'; text: string }> = [];
-  const type = str(o.type);
-  if (!types.has(type)) out.push({ field: 'type', text: `type "${type}" is not one of the container types` });
-  if (str(o.user) !== '') out.push({ field: 'user', text: `user "${str(o.user)}" is set` });
-  if (str(o.role) !== '') out.push({ field: 'role', text: `role "${str(o.role)}" is set` });
-  return out;
+  return seLinuxViolations(o, types).map((field) => ({
+    field,
+    text: field === 'type' ? `type "${goString(o.type)}" is not one of the container types` : `${field} "${goString(o[field])}" is set`,
+  }));
 }
 
-export const check: PodCheck = {
+export const check: PodCheck<typeof VERSION_SETTINGS> = {
   scope: 'pod',
   meta: {
     id: 'POD-SELINUX',
@@ -42,13 +35,14 @@ export const check: PodCheck = {
     remediation: 'Remove seLinuxOptions.type (or use container_t, container_init_t, container_kvm_t, or container_engine_t from v1.31) and remove seLinuxOptions.user and .role; the level (MCS categories) may be set.',
     references: [PSS_BASELINE, SELINUX],
     peers: { polaris: ['linuxHardening'], trivy: ['KSV025'] },
-    pss: 'baseline',
+    ...enforcesPssControls('seLinuxOptions'),
   },
+  settings: VERSION_SETTINGS,
   *check(pod, ctx) {
     const minor = targetMinor(ctx.settings);
-    const types = minor >= 31 ? TYPES_1_31 : TYPES_1_0;
-    const note = (p: { field: string }) => (p.field === 'type' && minor < 31 ? ` (allowed: container_t, container_init_t, container_kvm_t; container_engine_t from v1.31, target ${formatMinor(minor)})` : '');
-    const o = offenders(pod, 'seLinuxOptions', (v) => hasProblem(v, types));
+    const types = allowedSELinuxTypes(minor);
+    const note = (p: { field: string }) => (p.field === 'type' && minor < SELINUX_ENGINE_TYPE_MINOR ? ` (allowed: container_t, container_init_t, container_kvm_t; container_engine_t from v1.31, target ${formatMinor(minor)})` : '');
+    const o = offenders(pod, 'seLinuxOptions', (v) => breaksRule(v, types));
     const at = (base: Path, field: string): Path => [...base, field];
     for (const { c, r } of o.own) {
       for (const p of problems(r.value, types)) {

@@ -1,7 +1,7 @@
 import type { PodCheck } from '../../engine/types.js';
 import { SHARE_PROCESS_NAMESPACE } from '../_lib/references.js';
 import { podPath } from '../_lib/pod.js';
-import { yamlTrue } from '../_lib/values.js';
+import { yamlTrue } from '../../k8s/json.js';
 
 export const check: PodCheck = {
   scope: 'pod',

@@ -1,11 +1,12 @@
 import type { PodCheck } from '../../engine/types.js';
 import { asList, asMap } from '../../k8s/json.js';
 import { podSecurityContext } from '../../k8s/security-context.js';
-import { allowedSysctls } from '../../pss/checks/sysctls.js';
 import { LATEST_MINOR } from '../../pss/version.js';
-import { formatMinor, targetMinor } from '../_lib/k8s-version.js';
+import { formatMinor, targetMinor, VERSION_SETTINGS } from '../_lib/k8s-version.js';
 import { PSS_BASELINE, SYSCTLS } from '../_lib/references.js';
 import { podPath } from '../_lib/pod.js';
+import { enforcesPssControls } from '../_lib/pss-control.js';
+import { allowedSysctls } from '../../pss/index.js';
 
 /** The first version whose safe set holds `name`, if any. */
 function safeSince(name: string): number | undefined {
@@ -19,7 +20,7 @@ function dotted(name: string): string {
   return name.replace(/[./]/g, (ch) => (ch === '/' ? '.' : '/'));
 }
 
-export const check: PodCheck = {
+export const check: PodCheck<typeof VERSION_SETTINGS> = {
   scope: 'pod',
   meta: {
     id: 'POD-SYSCTLS',
@@ -30,8 +31,9 @@ export const check: PodCheck = {
     remediation: 'Remove the sysctl, or run the workload on dedicated nodes whose kubelet allows exactly that sysctl (--allowed-unsafe-sysctls) and exempt it by reason. The safe set depends on the Kubernetes version (setting k8sVersion).',
     references: [PSS_BASELINE, SYSCTLS],
     peers: { kubeLinter: ['unsafe-sysctls'], trivy: ['KSV026'] },
-    pss: 'baseline',
+    ...enforcesPssControls('sysctls'),
   },
+  settings: VERSION_SETTINGS,
   *check(pod, ctx) {
     const minor = targetMinor(ctx.settings);
     const allowed = allowedSysctls(minor);

@@ -1,10 +1,10 @@
 import type { PodCheck, StructuredRemediation } from '../../engine/types.js';
 import type { Path } from '../../load/types.js';
-import { asMap } from '../../k8s/json.js';
+import { asMap, yamlTrue } from '../../k8s/json.js';
 import { containerSecurityContext, podSecurityContext } from '../../k8s/security-context.js';
 import { NSA_CISA, PSS_BASELINE, WINDOWS_HOSTPROCESS } from '../_lib/references.js';
 import { containerFinding, describeContainer, podPath } from '../_lib/pod.js';
-import { yamlTrue } from '../_lib/values.js';
+import { enforcesPssControls } from '../_lib/pss-control.js';
 
 /** hostProcess: false reverses an explicit choice: `fix` applies it only with --overwrite. */
 function off(path: Path): StructuredRemediation {
@@ -22,7 +22,7 @@ export const check: PodCheck = {
     remediation: 'Remove securityContext.windowsOptions.hostProcess (pod and containers). Node agents that truly need it belong in a dedicated namespace with an exemption that names the reason.',
     references: [PSS_BASELINE, WINDOWS_HOSTPROCESS, NSA_CISA],
     peers: { polaris: ['hostProcess'], trivy: ['KSV103'], kubescape: ['C-0202'] },
-    pss: 'baseline',
+    ...enforcesPssControls('windowsHostProcess'),
   },
   *check(pod) {
     // Explicit true at either level is what Pod Security Admission rejects; it does not depend on

@@ -4,9 +4,6 @@ import { NSA_CISA, SECRETS_GOOD_PRACTICES } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
 import { detectNamed, detectValue, nameSensitivity } from '../_lib/secrets.js';
 
-/** Indexed, not for-of: inside a generator for-of over an array allocates per step, and this runs per container. */
-const ARG_FIELDS = ['command', 'args'] as const;
-
 export const check: PodCheck = {
   scope: 'pod',
   meta: {
@@ -41,8 +38,7 @@ export const check: PodCheck = {
         yield containerFinding(c, `${describeContainer(c)}: env "${name}" holds a literal credential (${hit.reason}); the value is not shown`, [...c.path, 'env', i, 'value'], fix);
       }
       // Command-line flags: --db-password=…, or --token … (flag and value as two items).
-      for (let f = 0; f < ARG_FIELDS.length; f++) {
-        const field = ARG_FIELDS[f];
+      for (const field of ['command', 'args'] as const) {
         const list = asList(c.spec[field]);
         for (let i = 0; i < list.length; i++) {
           const arg = list[i];

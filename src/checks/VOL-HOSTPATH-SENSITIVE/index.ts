@@ -3,8 +3,8 @@ import { severityRank } from '../../engine/types.js';
 import { hostPathVolumes, isAtOrUnder, mountSummary, writable } from '../_lib/host-path.js';
 import { HOSTPATH, LOG_MOUNT_ESCAPE, NSA_CISA } from '../_lib/references.js';
 import { describeContainer } from '../_lib/pod.js';
-import { yamlTrue } from '../_lib/values.js';
 import { effective } from '../../k8s/security-context.js';
+import { yamlTrue } from '../../k8s/json.js';
 
 interface Sensitive {
   path: string;

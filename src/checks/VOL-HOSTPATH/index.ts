@@ -2,6 +2,7 @@ import type { PodCheck } from '../../engine/types.js';
 import { hostPathVolumes, mountSummary } from '../_lib/host-path.js';
 import { CIS, HOSTPATH, NSA_CISA, PSS_BASELINE } from '../_lib/references.js';
 import { describeContainer, podPath } from '../_lib/pod.js';
+import { enforcesPssControls } from '../_lib/pss-control.js';
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -14,7 +15,7 @@ export const check: PodCheck = {
     remediation: 'Replace the hostPath volume with an emptyDir, a ConfigMap/Secret, a PersistentVolumeClaim or a CSI volume. Node agents that truly need host files belong in a dedicated namespace with an exemption that names the reason; mount them readOnly.',
     references: [PSS_BASELINE, HOSTPATH, NSA_CISA, CIS],
     peers: { polaris: ['hostPathSet'], trivy: ['KSV023'], kubescape: ['C-0048'] },
-    pss: 'baseline',
+    ...enforcesPssControls('hostPathVolumes', 'restrictedVolumes'),
   },
   *check(pod) {
     for (const v of hostPathVolumes(pod)) {

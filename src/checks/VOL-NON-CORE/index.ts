@@ -1,12 +1,12 @@
 import type { PodCheck } from '../../engine/types.js';
 import { asList, asMap, asString } from '../../k8s/json.js';
-import { ALLOWED_VOLUME_TYPES } from '../../pss/checks/restrictedVolumes.js';
 import { HOSTPATH, PSS_RESTRICTED } from '../_lib/references.js';
 import { podPath } from '../_lib/pod.js';
-import { isSet } from '../_lib/values.js';
+import { enforcesPssControls } from '../_lib/pss-control.js';
+import { ALLOWED_VOLUME_TYPES, restrictedVolumeType, type RestrictedVolumeType } from '../../pss/index.js';
 
-/** Volume sources outside the restricted set, with what makes each one a concern. */
-const NON_CORE: Readonly<Record<string, string>> = {
+/** What makes each volume source outside the restricted set a concern (every one the control names). */
+const CONCERN: Readonly<Record<RestrictedVolumeType, string>> = {
   hostPath: 'a directory of the node',
   gitRepo: 'deprecated; the kubelet runs git on the node for it (CVE-2024-10220: command execution on the node)',
   flexVolume: 'runs a driver binary as root on the node',
@@ -30,8 +30,6 @@ const NON_CORE: Readonly<Record<string, string>> = {
   storageos: 'a StorageOS volume (removed from Kubernetes)',
 };
 
-const ALLOWED: readonly string[] = ALLOWED_VOLUME_TYPES;
-
 export const check: PodCheck = {
   scope: 'pod',
   meta: {
@@ -40,21 +38,19 @@ export const check: PodCheck = {
     severity: 'low',
     category: 'pod-security',
     attack: 'Inline volume sources other than the core ones make the node mount host directories, network shares or disks for the pod directly, bypassing PersistentVolume access control, and some (gitRepo, flexVolume) run programs as root on the node.',
-    remediation: `Use only ${ALLOWED.join(', ')} volumes; reach network storage through a PersistentVolumeClaim (or a CSI driver) so an administrator controls which storage a namespace may use.`,
+    remediation: `Use only ${ALLOWED_VOLUME_TYPES.join(', ')} volumes; reach network storage through a PersistentVolumeClaim (or a CSI driver) so an administrator controls which storage a namespace may use.`,
     references: [PSS_RESTRICTED, HOSTPATH],
     peers: { trivy: ['KSV028'] },
-    pss: 'restricted',
+    ...enforcesPssControls('restrictedVolumes'),
   },
   *check(pod) {
     const vols = asList(pod.spec.volumes);
     for (let i = 0; i < vols.length; i++) {
       const v = asMap(vols[i]);
-      if (!v || ALLOWED.some((t) => isSet(v[t]))) continue;
-      // A volume with no known source is defaulted to emptyDir by the API server.
-      const type = Object.keys(NON_CORE).find((t) => isSet(v[t]));
+      const type = v && restrictedVolumeType(v);
       // hostPath is reported once, by VOL-HOSTPATH (a baseline control, so a restricted one too).
-      if (!type || type === 'hostPath') continue;
-      yield { message: `volume "${asString(v.name) ?? ''}" is ${type}: ${NON_CORE[type]}`, path: podPath(pod, 'volumes', i, type) };
+      if (!v || !type || type === 'hostPath') continue;
+      yield { message: `volume "${asString(v.name) ?? ''}" is ${type}: ${CONCERN[type]}`, path: podPath(pod, 'volumes', i, type) };
     }
   },
 };

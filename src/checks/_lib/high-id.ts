@@ -7,8 +7,8 @@ import type { PeerIds, PodCheck } from '../../engine/types.js';
 import { describeContainers, offenders } from './inheritance.js';
 import { describeContainer } from './pod.js';
 import { CIS, NSA_CISA, SECURITY_CONTEXT } from './references.js';
-import { asInt } from './values.js';
 import { effective } from '../../k8s/security-context.js';
+import { asInt } from '../../k8s/json.js';
 
 export const MIN_HIGH_ID = 10000;
 /** The value fixes set where the field is unset (the common "first ID above 10000"). */

@@ -6,8 +6,7 @@
  */
 import type { Path } from '../../load/types.js';
 import type { ContainerRef, PodTarget } from '../../k8s/pod-spec.js';
-import { asList, asMap, asString } from '../../k8s/json.js';
-import { yamlTrue } from './values.js';
+import { asList, asMap, asString, yamlTrue } from '../../k8s/json.js';
 
 export interface HostPathMount {
   c: ContainerRef;

@@ -4,34 +4,43 @@ import assert from 'node:assert/strict';
 import { loadText } from '../../load/index.js';
 import { scanObjects } from '../../engine/scan.js';
 import { LATEST_MINOR } from '../../pss/version.js';
-import { targetMinor } from './k8s-version.js';
+import { targetMinor, VERSION_SETTINGS } from './k8s-version.js';
+import { ALL_CHECKS } from '../registry.js';
+import { parseSettings, SettingError } from '../../engine/settings.js';
+import type { PssPolicy, PssVersionSpec } from '../../pss/types.js';
 import { holdsCap, dropsAtRuntime, grantedCap } from './capabilities.js';
 import { isAtOrUnder, normalizeHostPath } from './host-path.js';
 
 function scan(yaml: string, id: string, settings: Record<string, unknown> = {}) {
   const loaded = loadText(Buffer.from(yaml), 'test.yaml');
   assert.deepEqual(loaded.errors, []);
-  return scanObjects(loaded.objects, { only: [id], settings, now: new Date('2026-01-01') });
+  return scanObjects(loaded.objects, { checks: ALL_CHECKS, only: [id], settings, now: new Date('2026-01-01') });
+}
+
+/** Raw settings as a run parses them (the values checks see). */
+function typed(raw: Record<string, unknown>) {
+  return parseSettings([{ origin: 'settings', values: raw }], new Map(Object.entries(VERSION_SETTINGS))) as { k8sVersion: PssVersionSpec | undefined; pss: PssPolicy | undefined };
 }
 
 describe('targetMinor (setting k8sVersion)', () => {
   it('reads k8sVersion, then the pss version, else latest', () => {
-    assert.equal(targetMinor({ k8sVersion: 'v1.30' }), 30);
-    assert.equal(targetMinor({ k8sVersion: '1.28' }), 28);
-    assert.equal(targetMinor({ k8sVersion: 'latest' }), LATEST_MINOR);
-    assert.equal(targetMinor({ pss: 'restricted:v1.29' }), 29);
-    assert.equal(targetMinor({ pss: 'restricted' }), LATEST_MINOR);
-    assert.equal(targetMinor({}), LATEST_MINOR);
-    assert.equal(targetMinor({ k8sVersion: 'v1.99' }), LATEST_MINOR);
+    assert.equal(targetMinor(typed({ k8sVersion: 'v1.30' })), 30);
+    assert.equal(targetMinor(typed({ k8sVersion: '1.28' })), 28);
+    assert.equal(targetMinor(typed({ k8sVersion: 'latest' })), LATEST_MINOR);
+    assert.equal(targetMinor(typed({ pss: 'restricted:v1.29' })), 29);
+    assert.equal(targetMinor(typed({ pss: 'restricted' })), LATEST_MINOR);
+    assert.equal(targetMinor(typed({})), LATEST_MINOR);
+    assert.equal(targetMinor(typed({ k8sVersion: 'v1.99' })), LATEST_MINOR);
   });
   it('refuses a number (YAML reads 1.30 as 1.3) and nonsense', () => {
-    assert.throws(() => targetMinor({ k8sVersion: 1.3 }), /must be a string/);
-    assert.throws(() => targetMinor({ k8sVersion: 'one-thirty' }), /not "latest"/);
+    assert.throws(() => typed({ k8sVersion: 1.3 }), /must be a string/);
+    assert.throws(() => typed({ k8sVersion: 'one-thirty' }), /not "latest"/);
   });
-  it('turns a bad setting into a scan error, not a crash or a silent default', () => {
-    const r = scan('apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext: {sysctls: [{name: kernel.msgmax, value: "1"}]}\n  containers: [{name: a, image: x:1}]\n', 'POD-SYSCTLS', { k8sVersion: 1.3 });
-    assert.equal(r.findings.length, 0);
-    assert.match(r.errors[0].message, /k8sVersion must be a string/);
+  it('turns a bad setting into a usage error when the run is prepared, not a crash or a silent default', () => {
+    assert.throws(
+      () => scan('apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext: {sysctls: [{name: kernel.msgmax, value: "1"}]}\n  containers: [{name: a, image: x:1}]\n', 'POD-SYSCTLS', { k8sVersion: 1.3 }),
+      (e: Error) => e instanceof SettingError && /k8sVersion must be a string/.test(e.message),
+    );
   });
 });
 

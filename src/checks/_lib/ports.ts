@@ -1,8 +1,7 @@
 /** The ports of a container, read defensively. */
 import type { Path } from '../../load/types.js';
 import type { ContainerRef } from '../../k8s/pod-spec.js';
-import { asList, asMap, asString } from '../../k8s/json.js';
-import { asInt } from './values.js';
+import { asInt, asList, asMap, asString } from '../../k8s/json.js';
 
 export interface PortRef {
   index: number;

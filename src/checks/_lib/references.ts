@@ -11,7 +11,6 @@ export const PSS_RESTRICTED: Reference = { title: 'Pod Security Standards: Restr
 export const SECURITY_CONTEXT: Reference = { title: 'Configure a Security Context for a Pod or Container', url: 'https://kubernetes.io/docs/tasks/configure-pod-container/security-context/' };
 export const CIS: Reference = { title: 'CIS Kubernetes Benchmark, section 5 (Policies)', url: 'https://www.cisecurity.org/benchmark/kubernetes' };
 export const RBAC_GOOD_PRACTICES: Reference = { title: 'Kubernetes RBAC Good Practices', url: 'https://kubernetes.io/docs/concepts/security/rbac-good-practices/' };
-export const SECURITY_CHECKLIST: Reference = { title: 'Kubernetes Security Checklist', url: 'https://kubernetes.io/docs/concepts/security/security-checklist/' };
 export const SECCOMP: Reference = { title: 'Restrict a Container\'s Syscalls with seccomp', url: 'https://kubernetes.io/docs/tutorials/security/seccomp/' };
 export const IMAGES: Reference = { title: 'Kubernetes Images: image names, tags and digests', url: 'https://kubernetes.io/docs/concepts/containers/images/' };
 export const LINUX_KERNEL_HARDENING: Reference = { title: 'Linux kernel security constraints for Pods and containers', url: 'https://kubernetes.io/docs/concepts/security/linux-kernel-security-constraints/' };

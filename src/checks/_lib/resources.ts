@@ -10,10 +10,9 @@ import type { Path } from '../../load/types.js';
 import type { ContainerRef, PodTarget } from '../../k8s/pod-spec.js';
 import type { CheckContext } from '../../engine/types.js';
 import { ObjectIndex } from '../../engine/object-index.js';
-import { asList, asMap, asString } from '../../k8s/json.js';
+import { asList, asMap, asString, isSet } from '../../k8s/json.js';
 import { describeContainer } from './pod.js';
 import { LIMIT_RANGES, RESOURCES } from './references.js';
-import { isSet } from './values.js';
 
 export type ResourceKind = 'requests' | 'limits';
 

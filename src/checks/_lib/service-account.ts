@@ -94,18 +94,8 @@ export function automountState(pod: PodTarget, acct: PodAccount): AutomountState
   return { mounted: acct.name === 'default' ? 'default-account' : 'unknown' };
 }
 
-/**
- * Descriptions already made, by list: the bindings of a ServiceAccount are one shared list, named
- * again in the finding of every pod that runs as it.
- */
-const described = new WeakMap<readonly LoadedObject[], string>();
-
 /** `Kind "name"` for each distinct object (the same object may come from several files). */
 export function describeObjects(objects: readonly LoadedObject[], max = 3): string {
-  const known = max === 3 ? described.get(objects) : undefined;
-  if (known !== undefined) return known;
   const names = [...new Set(objects.map((o) => `${o.kind} "${o.name}"`))];
-  const text = names.slice(0, max).join(', ') + (names.length > max ? ` and ${names.length - max} more` : '');
-  if (max === 3) described.set(objects, text);
-  return text;
+  return names.slice(0, max).join(', ') + (names.length > max ? ` and ${names.length - max} more` : '');
 }

@@ -1,31 +1,42 @@
-/** Reading check settings (`--set key=value`, config `settings:`) defensively. */
+/**
+ * Settings read by several checks. A check lists the ones it reads in its `settings`; checks
+ * reading the same setting share the spec object below (the engine verifies it).
+ */
+import type { SettingSpec } from '../../engine/types.js';
+import { parsePssLevelVersion, parsePssVersion } from '../../pss/version.js';
+import type { PssPolicy, PssVersionSpec } from '../../pss/types.js';
 
-/** A list setting: a YAML/JSON list, or a comma-separated string. */
-export function settingList(settings: Readonly<Record<string, unknown>>, key: string): string[] {
-  const v = settings[key];
-  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string').map((s) => s.trim()).filter(Boolean);
-  if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter(Boolean);
-  return [];
+function isPssPolicy(v: unknown): v is PssPolicy {
+  return typeof v === 'object' && v !== null && 'level' in v && 'version' in v;
 }
 
-/** A Kubernetes minor version setting ("1.29", "v1.29.3", 1.29) as [major, minor]. */
-export function settingVersion(settings: Readonly<Record<string, unknown>>, key: string): [number, number] | undefined {
-  const v = settings[key];
-  if (typeof v === 'number') {
-    // YAML reads `k8sVersion: 1.30` as the number 1.3: a one-digit minor means a trailing zero was
-    // lost (Kubernetes 1.1–1.9 are long gone).
-    const [maj, min = '0'] = String(v).split('.');
-    const minor = min.length === 1 && min !== '0' ? Number(min) * 10 : Number(min);
-    return [Number(maj), minor];
-  }
-  const m = typeof v === 'string' ? /^v?(\d+)\.(\d+)/.exec(v.trim()) : null;
-  return m ? [Number(m[1]), Number(m[2])] : undefined;
-}
+/** `pss`: the Pod Security level every pod is evaluated against (`scan --pss`, config `pss:`). */
+export const PSS_SETTING: SettingSpec<PssPolicy | undefined> = {
+  description: 'the Pod Security Standards level every pod and pod template is evaluated against, as `scan --pss` sets it: baseline, restricted, restricted:v1.30 (unset: only Namespaces with pod-security.kubernetes.io labels)',
+  default: undefined,
+  parse(raw) {
+    if (isPssPolicy(raw)) return raw; // already parsed at the edge (--pss, the config file)
+    if (typeof raw !== 'string') throw new Error(`must be a level such as "restricted" or "baseline:v1.30" (got ${JSON.stringify(raw)})`);
+    if (raw.trim() === '') return undefined;
+    try {
+      return parsePssLevelVersion(raw);
+    } catch (e) {
+      throw new Error(`is ${JSON.stringify(raw)}: ${(e as Error).message}`, { cause: e });
+    }
+  },
+};
 
-/** A boolean setting ("true"/"false" strings included). */
-export function settingBool(settings: Readonly<Record<string, unknown>>, key: string, dflt: boolean): boolean {
-  const v = settings[key];
-  if (typeof v === 'boolean') return v;
-  if (typeof v === 'string') return /^(true|yes|1|on)$/i.test(v.trim());
-  return dflt;
-}
+/** `k8sVersion`: the Kubernetes version manifests are checked for. */
+export const K8S_VERSION_SETTING: SettingSpec<PssVersionSpec | undefined> = {
+  description: 'the Kubernetes version the manifests are for, "v1.30" or "latest": rules that changed between releases follow it (unset: the version of `pss`, else the newest)',
+  default: undefined,
+  parse(raw) {
+    if (typeof raw !== 'string') {
+      // YAML reads an unquoted 1.30 as the number 1.3: refuse rather than silently use v1.3.
+      throw new Error(`must be a string such as "v1.30" or "latest" (got ${JSON.stringify(raw)}; quote it in YAML)`);
+    }
+    const v = parsePssVersion(raw.trim().replace(/^(v?1\.\d+)\.\d+$/, '$1')); // a patch release (v1.29.3) counts as its minor
+    if (!v) throw new Error(`is "${raw}", which is not "latest" or "v1.<minor>" (e.g. v1.30)`);
+    return v;
+  },
+};

@@ -8,13 +8,13 @@
  * (enforce, then warn, then audit, then scan).
  */
 import type { CheckContext } from '../../engine/types.js';
+import { PSS_SETTING } from '../_lib/settings.js';
 import { ObjectIndex } from '../../engine/object-index.js';
 import type { PodTarget } from '../../k8s/pod-spec.js';
 import {
   effectiveMinor,
   evaluatePod,
   namespacePolicy,
-  parsePssLevelVersion,
   type PssCheckId,
   type PssLevel,
   type PssResult,
@@ -42,26 +42,15 @@ export interface PodPss {
   policies: readonly AppliedPolicy[];
 }
 
+/** The settings the PSS checks read. */
+export const PSS_SETTINGS = { pss: PSS_SETTING };
+type PssContext = CheckContext<typeof PSS_SETTINGS>;
+
 const NOTHING: PodPss = { failures: new Map(), policies: [] };
 const MODE_ORDER: readonly PssFindingMode[] = ['enforce', 'warn', 'audit', 'scan'];
 
-const scanPolicyCache = new WeakMap<object, AppliedPolicy | null>();
-
-/** The `scan --pss` policy of a run, or null. Throws on an invalid value (the CLI validates it first). */
-export function scanPolicy(settings: Readonly<Record<string, unknown>>): AppliedPolicy | null {
-  let p = scanPolicyCache.get(settings);
-  if (p !== undefined) return p;
-  const raw = settings.pss;
-  if (typeof raw === 'string' && raw.trim() !== '') {
-    const { level, version } = parsePssLevelVersion(raw);
-    p = level === 'privileged' ? null : { mode: 'scan', level, version };
-  } else p = null;
-  scanPolicyCache.set(settings, p);
-  return p;
-}
-
 /** The namespace-label policies (enforce, warn, audit; privileged ones dropped) for a pod's namespace. */
-export function namespacePolicies(pod: PodTarget, ctx: CheckContext): AppliedPolicy[] {
+export function namespacePolicies(pod: PodTarget, ctx: PssContext): AppliedPolicy[] {
   const nsName = ObjectIndex.effectiveNamespace(pod.owner);
   if (nsName === undefined) return [];
   const ns = ctx.index.namespace(nsName);
@@ -77,7 +66,7 @@ export function namespacePolicies(pod: PodTarget, ctx: CheckContext): AppliedPol
 }
 
 interface CacheEntry {
-  ctx: CheckContext;
+  ctx: PssContext;
   value: PodPss;
 }
 
@@ -87,7 +76,7 @@ function newPodCache(): Map<PodTarget, CacheEntry> {
 }
 
 /** Every applicable policy evaluated for this pod (once per pod and run). */
-export function podPss(pod: PodTarget, ctx: CheckContext): PodPss {
+export function podPss(pod: PodTarget, ctx: PssContext): PodPss {
   const cache = ctx.index.derived(newPodCache);
   const hit = cache.get(pod);
   if (hit && hit.ctx === ctx) return hit.value;
@@ -96,10 +85,10 @@ export function podPss(pod: PodTarget, ctx: CheckContext): PodPss {
   return value;
 }
 
-function compute(pod: PodTarget, ctx: CheckContext): PodPss {
+function compute(pod: PodTarget, ctx: PssContext): PodPss {
   const policies: AppliedPolicy[] = namespacePolicies(pod, ctx);
-  const scan = scanPolicy(ctx.settings);
-  if (scan) policies.push(scan);
+  const scan = ctx.settings.pss;
+  if (scan && scan.level !== 'privileged') policies.push({ mode: 'scan', level: scan.level, version: scan.version });
   if (policies.length === 0) return NOTHING;
   policies.sort((a, b) => MODE_ORDER.indexOf(a.mode) - MODE_ORDER.indexOf(b.mode));
   const failures = new Map<PssCheckId, PssFailure>();

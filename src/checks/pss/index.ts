@@ -6,8 +6,8 @@
  */
 import type { BundleCheck, Check, PodCheck, RawFinding } from '../../engine/types.js';
 import type { PodTarget } from '../../k8s/pod-spec.js';
-import { formatPssFailure, formatPssLevelVersion, formatPssVersion, type PssPath } from '../../pss/index.js';
-import { podPss, type PssFailure } from './evaluation.js';
+import { formatPssFailure, formatPssLevelVersion, formatPssVersion, type PssCheckId, type PssPath } from '../../pss/index.js';
+import { podPss, PSS_SETTINGS, type PssFailure } from './evaluation.js';
 import { absolutePath, pssFix } from './fix.js';
 import { PSS_CHECK_SPECS, pssCheckMeta, type PssCheckSpec } from './meta.js';
 import { namespaceNoEnforce } from './namespace-no-enforce.js';
@@ -42,11 +42,12 @@ function singleContainer(pod: PodTarget, paths: readonly PssPath[]): string | un
   return name;
 }
 
-function podCheck(spec: PssCheckSpec): PodCheck {
+function podCheck(spec: PssCheckSpec): PodCheck<typeof PSS_SETTINGS> {
   const meta = pssCheckMeta(spec);
   return {
     scope: 'pod',
     meta,
+    settings: PSS_SETTINGS,
     *check(pod, ctx): Iterable<RawFinding> {
       const f = podPss(pod, ctx).failures.get(spec.checkId);
       if (!f) return;
@@ -68,8 +69,11 @@ function podCheck(spec: PssCheckSpec): PodCheck {
   };
 }
 
-export const pssPodChecks: readonly PodCheck[] = PSS_CHECK_SPECS.map(podCheck);
+export const pssPodChecks: readonly PodCheck<typeof PSS_SETTINGS>[] = PSS_CHECK_SPECS.map(podCheck);
 export { namespaceNoEnforce };
+
+/** The Pod Security Admission check each PSS-* check reports, by check id. */
+export const PSA_CHECK_OF: ReadonlyMap<string, PssCheckId> = new Map(PSS_CHECK_SPECS.map((s) => [s.id, s.checkId]));
 
 /** Every PSS check, for the registry. */
 export const pssChecks: Check[] = [...pssPodChecks, namespaceNoEnforce as BundleCheck];

@@ -14,6 +14,8 @@ const PROBES: Reference = { title: 'Configure Liveness, Readiness and Startup Pr
 
 export interface PssCheckSpec {
   checkId: PssCheckId;
+  /** The check's id, in the case style of every other id. `PSS-<checkId>` stays accepted as a former id. */
+  id: string;
   level: 'baseline' | 'restricted';
   title: string;
   severity: Severity;
@@ -28,6 +30,7 @@ export interface PssCheckSpec {
 export const PSS_CHECK_SPECS: readonly PssCheckSpec[] = [
   {
     checkId: 'hostNamespaces',
+    id: 'PSS-HOST-NAMESPACES',
     level: 'baseline',
     title: 'Pod shares a host namespace (Pod Security Standards: host namespaces)',
     severity: 'high',
@@ -39,6 +42,7 @@ export const PSS_CHECK_SPECS: readonly PssCheckSpec[] = [
   },
   {
     checkId: 'privileged',
+    id: 'PSS-PRIVILEGED',
     level: 'baseline',
     title: 'Privileged container (Pod Security Standards: privileged)',
     severity: 'critical',
@@ -50,6 +54,7 @@ export const PSS_CHECK_SPECS: readonly PssCheckSpec[] = [
   },
   {
     checkId: 'capabilities_baseline',
+    id: 'PSS-CAPABILITIES-BASELINE',
     level: 'baseline',
     title: 'Container adds capabilities beyond the default set (Pod Security Standards: capabilities)',
     severity: 'medium',
@@ -61,6 +66,7 @@ export const PSS_CHECK_SPECS: readonly PssCheckSpec[] = [
   },
   {
     checkId: 'hostPathVolumes',
+    id: 'PSS-HOST-PATH-VOLUMES',
     level: 'baseline',
     title: 'Pod mounts a hostPath volume (Pod Security Standards: HostPath volumes)',
     severity: 'medium',
@@ -72,6 +78,7 @@ export const PSS_CHECK_SPECS: readonly PssCheckSpec[] = [
   },
   {
     checkId: 'hostPorts',
+    id: 'PSS-HOST-PORTS',
     level: 'baseline',
     title: 'Container uses a hostPort (Pod Security Standards: host ports)',
     severity: 'medium',
@@ -83,6 +90,7 @@ export const PSS_CHECK_SPECS: readonly PssCheckSpec[] = [
   },
   {
     checkId: 'hostProbesAndHostLifecycle',
+    id: 'PSS-HOST-PROBES-AND-HOST-LIFECYCLE',
     level: 'baseline',
     title: 'Probe or lifecycle handler sets a host (Pod Security Standards: host probes / lifecycle hooks)',
     severity: 'medium',
@@ -94,6 +102,7 @@ export const PSS_CHECK_SPECS: readonly PssCheckSpec[] = [
   },
   {
     checkId: 'appArmorProfile',
+    id: 'PSS-APPARMOR-PROFILE',
     level: 'baseline',
     title: 'AppArmor profile disabled or unknown (Pod Security Standards: AppArmor)',
     severity: 'medium',
@@ -105,6 +114,7 @@ export const PSS_CHECK_SPECS: readonly PssCheckSpec[] = [
   },
   {
     checkId: 'seLinuxOptions',
+    id: 'PSS-SELINUX-OPTIONS',
     level: 'baseline',
     title: 'Custom SELinux user, role or type (Pod Security Standards: SELinux)',
     severity: 'medium',
@@ -116,6 +126,7 @@ export const PSS_CHECK_SPECS: readonly PssCheckSpec[] = [
   },
   {
     checkId: 'procMount',
+    id: 'PSS-PROC-MOUNT',
     level: 'baseline',
     title: 'Container unmasks /proc (Pod Security Standards: /proc mount type)',
     severity: 'medium',
@@ -127,6 +138,7 @@ export const PSS_CHECK_SPECS: readonly PssCheckSpec[] = [
   },
   {
     checkId: 'seccompProfile_baseline',
+    id: 'PSS-SECCOMP-PROFILE-BASELINE',
     level: 'baseline',
     title: 'Seccomp explicitly disabled (Pod Security Standards: seccomp)',
     severity: 'high',
@@ -138,6 +150,7 @@ export const PSS_CHECK_SPECS: readonly PssCheckSpec[] = [
   },
   {
     checkId: 'sysctls',
+    id: 'PSS-SYSCTLS',
     level: 'baseline',
     title: 'Unsafe sysctl (Pod Security Standards: sysctls)',
     severity: 'medium',
@@ -149,6 +162,7 @@ export const PSS_CHECK_SPECS: readonly PssCheckSpec[] = [
   },
   {
     checkId: 'windowsHostProcess',
+    id: 'PSS-WINDOWS-HOST-PROCESS',
     level: 'baseline',
     title: 'Windows HostProcess container (Pod Security Standards: HostProcess)',
     severity: 'high',
@@ -160,6 +174,7 @@ export const PSS_CHECK_SPECS: readonly PssCheckSpec[] = [
   },
   {
     checkId: 'allowPrivilegeEscalation',
+    id: 'PSS-ALLOW-PRIVILEGE-ESCALATION',
     level: 'restricted',
     title: 'Privilege escalation not disabled (Pod Security Standards: privilege escalation)',
     severity: 'high',
@@ -171,6 +186,7 @@ export const PSS_CHECK_SPECS: readonly PssCheckSpec[] = [
   },
   {
     checkId: 'capabilities_restricted',
+    id: 'PSS-CAPABILITIES-RESTRICTED',
     level: 'restricted',
     title: 'Capabilities not dropped (Pod Security Standards: restricted capabilities)',
     severity: 'medium',
@@ -182,6 +198,7 @@ export const PSS_CHECK_SPECS: readonly PssCheckSpec[] = [
   },
   {
     checkId: 'restrictedVolumes',
+    id: 'PSS-RESTRICTED-VOLUMES',
     level: 'restricted',
     title: 'Volume type outside the restricted set (Pod Security Standards: volume types)',
     severity: 'low',
@@ -193,6 +210,7 @@ export const PSS_CHECK_SPECS: readonly PssCheckSpec[] = [
   },
   {
     checkId: 'runAsNonRoot',
+    id: 'PSS-RUN-AS-NON-ROOT',
     level: 'restricted',
     title: 'Containers may run as root (Pod Security Standards: running as non-root)',
     severity: 'high',
@@ -204,6 +222,7 @@ export const PSS_CHECK_SPECS: readonly PssCheckSpec[] = [
   },
   {
     checkId: 'runAsUser',
+    id: 'PSS-RUN-AS-USER',
     level: 'restricted',
     title: 'Pod or container runs as UID 0 (Pod Security Standards: running as non-root user)',
     severity: 'high',
@@ -215,6 +234,7 @@ export const PSS_CHECK_SPECS: readonly PssCheckSpec[] = [
   },
   {
     checkId: 'seccompProfile_restricted',
+    id: 'PSS-SECCOMP-PROFILE-RESTRICTED',
     level: 'restricted',
     title: 'Seccomp profile not set (Pod Security Standards: seccomp)',
     severity: 'medium',
@@ -226,6 +246,7 @@ export const PSS_CHECK_SPECS: readonly PssCheckSpec[] = [
   },
   {
     checkId: 'procMount_restricted',
+    id: 'PSS-PROC-MOUNT-RESTRICTED',
     level: 'restricted',
     title: 'Container unmasks /proc (Pod Security Standards restricted: /proc mount type)',
     severity: 'medium',
@@ -239,7 +260,8 @@ export const PSS_CHECK_SPECS: readonly PssCheckSpec[] = [
 
 export function pssCheckMeta(spec: PssCheckSpec): CheckMeta {
   return {
-    id: `PSS-${spec.checkId}`,
+    id: spec.id,
+    aliases: [`PSS-${spec.checkId}`],
     title: spec.title,
     severity: spec.severity,
     category: 'pod-security',

@@ -52,11 +52,17 @@ describe('PSS check fixtures', () => {
   }
 });
 
+/** The check reporting an upstream check id: the one whose former id is PSS-<upstream id>. */
+function checkIdOf(upstream: string): string {
+  return pssChecks.find((c) => c.meta.aliases?.includes(`PSS-${upstream}`))?.meta.id ?? `(no check for ${upstream})`;
+}
+
 test('one check per upstream check id, plus the namespace check, with complete metadata', () => {
-  assert.deepEqual(pssChecks.map((c) => c.meta.id).sort(), [...PSS_CHECK_IDS.map((id) => `PSS-${id}`), 'PSS-NAMESPACE-NO-ENFORCE'].sort());
+  assert.deepEqual(pssChecks.map((c) => c.meta.id).sort(), [...PSS_CHECK_IDS.map(checkIdOf), 'PSS-NAMESPACE-NO-ENFORCE'].sort());
   for (const c of pssChecks) {
     const m = c.meta;
-    assert.match(m.id, /^[A-Z0-9]+(-[A-Za-z0-9_]+)+$/);
+    // The case style of every other id; the upstream spelling stays accepted as a former id.
+    assert.match(m.id, /^PSS-[A-Z0-9]+(-[A-Z0-9]+)*$/);
     assert.equal(m.category, 'pod-security');
     assert.ok(m.title.length > 5 && m.attack.length > 30 && m.remediation.length > 20, m.id);
     assert.ok(m.references.length > 0, m.id);
@@ -90,27 +96,27 @@ test('nothing is reported unless --pss or namespace labels ask for it', () => {
 test('scan --pss restricted: PSA wording, absolute paths, positions, level/version/mode, fixes', () => {
   const f = scan(INSECURE, { pss: 'restricted:v1.30' });
   assert.deepEqual(f.map((x) => x.check).sort(), [
-    'PSS-allowPrivilegeEscalation', 'PSS-capabilities_restricted', 'PSS-hostNamespaces', 'PSS-hostPorts', 'PSS-privileged', 'PSS-runAsNonRoot', 'PSS-seccompProfile_restricted',
-  ].sort().filter((id) => id !== 'PSS-hostPorts'));
-  const priv = f.find((x) => x.check === 'PSS-privileged') as Finding;
+    'PSS-ALLOW-PRIVILEGE-ESCALATION', 'PSS-CAPABILITIES-RESTRICTED', 'PSS-HOST-NAMESPACES', 'PSS-HOST-PORTS', 'PSS-PRIVILEGED', 'PSS-RUN-AS-NON-ROOT', 'PSS-SECCOMP-PROFILE-RESTRICTED',
+  ].sort().filter((id) => id !== 'PSS-HOST-PORTS'));
+  const priv = f.find((x) => x.check === 'PSS-PRIVILEGED') as Finding;
   assert.equal(priv.message, 'privileged (container "app" must not set securityContext.privileged=true). Fix: remove securityContext.privileged or set it to false in those containers. (Pod Security restricted:v1.30)');
   assert.equal(priv.path, 'spec.template.spec.containers[0].securityContext.privileged');
   assert.equal(priv.line, 14);
   assert.equal(priv.container, 'app');
   assert.deepEqual(priv.pss, { level: 'restricted', version: 'v1.30', mode: 'scan' });
   assert.deepEqual(priv.fix?.ops, [{ op: 'set', path: ['spec', 'template', 'spec', 'containers', 0, 'securityContext', 'privileged'], value: false, overwrite: true }]);
-  const caps = f.find((x) => x.check === 'PSS-capabilities_restricted') as Finding;
+  const caps = f.find((x) => x.check === 'PSS-CAPABILITIES-RESTRICTED') as Finding;
   assert.ok(caps.message.startsWith('unrestricted capabilities (container "app" must set securityContext.capabilities.drop=["ALL"]; container "app" must not include "NET_ADMIN" in securityContext.capabilities.add)'));
   assert.deepEqual(caps.fix?.ops, [
     { op: 'append', path: ['spec', 'template', 'spec', 'containers', 0, 'securityContext', 'capabilities', 'drop'], value: 'ALL' },
     { op: 'remove-item', path: ['spec', 'template', 'spec', 'containers', 0, 'securityContext', 'capabilities', 'add'], value: 'NET_ADMIN' },
   ]);
-  const ape = f.find((x) => x.check === 'PSS-allowPrivilegeEscalation') as Finding;
+  const ape = f.find((x) => x.check === 'PSS-ALLOW-PRIVILEGE-ESCALATION') as Finding;
   assert.deepEqual(ape.fix?.ops, [{ op: 'set', path: ['spec', 'template', 'spec', 'containers', 0, 'securityContext', 'allowPrivilegeEscalation'], value: false }]);
-  const seccomp = f.find((x) => x.check === 'PSS-seccompProfile_restricted') as Finding;
+  const seccomp = f.find((x) => x.check === 'PSS-SECCOMP-PROFILE-RESTRICTED') as Finding;
   assert.equal(seccomp.path, 'spec.template.spec.securityContext.seccompProfile.type');
   assert.deepEqual(seccomp.fix?.ops, [{ op: 'set', path: ['spec', 'template', 'spec', 'securityContext', 'seccompProfile', 'type'], value: 'RuntimeDefault' }]);
-  const host = f.find((x) => x.check === 'PSS-hostNamespaces') as Finding;
+  const host = f.find((x) => x.check === 'PSS-HOST-NAMESPACES') as Finding;
   assert.equal(host.line, 9);
   assert.equal(host.container, undefined);
 });
@@ -135,7 +141,7 @@ spec:
             image: registry.example.com/backup:2
 `;
   const f = scan(cron, { pss: 'baseline' });
-  assert.deepEqual(f.map((x) => [x.check, x.path]), [['PSS-appArmorProfile', 'spec.jobTemplate.spec.template.metadata.annotations["container.apparmor.security.beta.kubernetes.io/job"]']]);
+  assert.deepEqual(f.map((x) => [x.check, x.path]), [['PSS-APPARMOR-PROFILE', 'spec.jobTemplate.spec.template.metadata.annotations["container.apparmor.security.beta.kubernetes.io/job"]']]);
   assert.ok(f[0].message.startsWith('forbidden AppArmor profiles (container "job" and annotation must not set AppArmor profile type to "Unconfined", "container.apparmor.security.beta.kubernetes.io/job="unconfined"")'), f[0].message);
   assert.deepEqual(f[0].fix?.ops, [{ op: 'set', path: ['spec', 'jobTemplate', 'spec', 'template', 'metadata', 'annotations', 'container.apparmor.security.beta.kubernetes.io/job'], value: 'runtime/default', overwrite: true }]);
 
@@ -145,7 +151,7 @@ spec:
   for (const level of ['baseline', 'restricted'] as const) {
     for (let minor = 0; minor <= LATEST_MINOR; minor++) {
       const version = { major: 1 as const, minor };
-      const expected = evaluatePod(doc.spec.template.metadata, doc.spec.template.spec, level, version).map((r) => `PSS-${r.checkId}`).sort();
+      const expected = evaluatePod(doc.spec.template.metadata, doc.spec.template.spec, level, version).map((r) => checkIdOf(r.checkId)).sort();
       assert.deepEqual(scan(INSECURE, { pss: `${level}:v1.${minor}` }).map((x) => x.check).sort(), expected, `${level}:v1.${minor}`);
     }
   }
@@ -164,33 +170,33 @@ test('namespace enforce/warn/audit labels: modes, precedence, what happens at ad
   const f = scan(LABELLED(['    pod-security.kubernetes.io/enforce: baseline', '    pod-security.kubernetes.io/enforce-version: v1.29', '    pod-security.kubernetes.io/warn: restricted', '    pod-security.kubernetes.io/audit: restricted'].join('\n')), {}, undefined).filter((x) => x.check.startsWith('PSS-') && x.check !== 'PSS-NAMESPACE-NO-ENFORCE');
   const modes = Object.fromEntries(f.map((x) => [x.check, `${x.pss?.mode} ${x.pss?.level}:${x.pss?.version}`]));
   assert.deepEqual(modes, {
-    'PSS-hostNamespaces': 'enforce baseline:v1.29',
-    'PSS-privileged': 'enforce baseline:v1.29',
-    'PSS-capabilities_baseline': 'enforce baseline:v1.29',
-    'PSS-allowPrivilegeEscalation': 'warn restricted:latest',
-    'PSS-capabilities_restricted': 'warn restricted:latest',
-    'PSS-runAsNonRoot': 'warn restricted:latest',
-    'PSS-seccompProfile_restricted': 'warn restricted:latest',
+    'PSS-HOST-NAMESPACES': 'enforce baseline:v1.29',
+    'PSS-PRIVILEGED': 'enforce baseline:v1.29',
+    'PSS-CAPABILITIES-BASELINE': 'enforce baseline:v1.29',
+    'PSS-ALLOW-PRIVILEGE-ESCALATION': 'warn restricted:latest',
+    'PSS-CAPABILITIES-RESTRICTED': 'warn restricted:latest',
+    'PSS-RUN-AS-NON-ROOT': 'warn restricted:latest',
+    'PSS-SECCOMP-PROFILE-RESTRICTED': 'warn restricted:latest',
   });
-  const priv = f.find((x) => x.check === 'PSS-privileged') as Finding;
+  const priv = f.find((x) => x.check === 'PSS-PRIVILEGED') as Finding;
   assert.match(priv.message, /Namespace "shop" enforces baseline:v1\.29: the pods of this Deployment are rejected at admission \(the workload itself is accepted with a warning\)\.$/);
-  const ape = f.find((x) => x.check === 'PSS-allowPrivilegeEscalation') as Finding;
+  const ape = f.find((x) => x.check === 'PSS-ALLOW-PRIVILEGE-ESCALATION') as Finding;
   assert.match(ape.message, /Namespace "shop" warns at restricted:latest: kubectl prints this as a warning\.$/);
 
   // --pss adds scan-mode findings only for checks no namespace mode reports
   const g = scan(LABELLED('    pod-security.kubernetes.io/enforce: baseline'), { pss: 'restricted' }).filter((x) => x.check !== 'PSS-NAMESPACE-NO-ENFORCE');
   const gm = Object.fromEntries(g.map((x) => [x.check, x.pss?.mode]));
-  assert.equal(gm['PSS-privileged'], 'enforce');
-  assert.equal(gm['PSS-runAsNonRoot'], 'scan');
-  assert.equal(g.filter((x) => x.check === 'PSS-privileged').length, 1);
+  assert.equal(gm['PSS-PRIVILEGED'], 'enforce');
+  assert.equal(gm['PSS-RUN-AS-NON-ROOT'], 'scan');
+  assert.equal(g.filter((x) => x.check === 'PSS-PRIVILEGED').length, 1);
 
   const audit = scan(LABELLED('    pod-security.kubernetes.io/audit: baseline'));
   assert.ok(audit.every((x) => x.pss?.mode === 'audit' || x.check === 'PSS-NAMESPACE-NO-ENFORCE'));
   assert.ok(audit.some((x) => x.check === 'PSS-NAMESPACE-NO-ENFORCE'));
-  assert.match((audit.find((x) => x.check === 'PSS-privileged') as Finding).message, /audits at baseline:latest: recorded in the API server audit log\.$/);
+  assert.match((audit.find((x) => x.check === 'PSS-PRIVILEGED') as Finding).message, /audits at baseline:latest: recorded in the API server audit log\.$/);
 
   const invalid = scan(LABELLED('    pod-security.kubernetes.io/enforce: strict'));
-  assert.ok(invalid.some((x) => x.check === 'PSS-runAsNonRoot' && x.pss?.mode === 'enforce' && x.pss.level === 'restricted'), 'an invalid enforce level fails closed (restricted), like PSA');
+  assert.ok(invalid.some((x) => x.check === 'PSS-RUN-AS-NON-ROOT' && x.pss?.mode === 'enforce' && x.pss.level === 'restricted'), 'an invalid enforce level fails closed (restricted), like PSA');
 });
 
 test('a Pod in an enforcing namespace is rejected at admission', () => {
@@ -212,7 +218,7 @@ spec:
     image: busybox:1.36
 `;
   const f = scan(text);
-  assert.deepEqual(f.map((x) => x.check).sort(), ['PSS-allowPrivilegeEscalation', 'PSS-capabilities_restricted', 'PSS-runAsNonRoot', 'PSS-seccompProfile_restricted']);
+  assert.deepEqual(f.map((x) => x.check).sort(), ['PSS-ALLOW-PRIVILEGE-ESCALATION', 'PSS-CAPABILITIES-RESTRICTED', 'PSS-RUN-AS-NON-ROOT', 'PSS-SECCOMP-PROFILE-RESTRICTED']);
   for (const x of f) assert.match(x.message, /Namespace "dev" enforces restricted:latest: this Pod is rejected at admission\.$/);
 });
 

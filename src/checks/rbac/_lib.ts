@@ -12,6 +12,7 @@ import { asList, asMap, asString } from '../../k8s/json.js';
 import { apiGroupMatches, resourceMatches, verbMatches } from '../../rbac/match.js';
 import { buildPolicy, inputsFromLoaded, normaliseRule, type RbacPolicy } from '../../rbac/policy.js';
 import type { PolicyRule } from '../../rbac/types.js';
+import type { Permission } from '../../rbac/catalogue.js';
 import type { ObjectIndex } from '../../engine/object-index.js';
 
 export const ROLE_KINDS = ['Role', 'ClusterRole'] as const;
@@ -50,6 +51,23 @@ export interface Target {
   severity?: Severity;
   /** Only counts when no earlier target matched the same resources entry (wider variants first). */
   fallback?: boolean;
+}
+
+/**
+ * The targets a check looks for, from the escalation catalogue's permissions (rbac/catalogue.ts
+ * PERMISSIONS): one target per resource, with every verb the permissions name for it, in order.
+ */
+export function targetsOf(...permissions: Permission[]): Target[] {
+  const byResource = new Map<string, Target>();
+  for (const p of permissions) {
+    for (const [group, resource, subresource] of p.resources) {
+      const key = `${group}\u0000${resource}\u0000${subresource ?? ''}`;
+      const t = byResource.get(key);
+      if (t) t.verbs = [...t.verbs, ...p.verbs.filter((v) => !t.verbs.includes(v))];
+      else byResource.set(key, { verbs: [...p.verbs], group, resource, ...(subresource ? { subresource } : {}), ...(p.cluster ? { clusterOnly: true } : {}) });
+    }
+  }
+  return [...byResource.values()];
 }
 
 export interface Hit {
@@ -120,8 +138,9 @@ export interface RuleCheckSpec {
 }
 
 /**
- * A check over Role/ClusterRole rules: one finding per rule and offending resources entry,
- * naming the verbs granted. Name-restricted grants are reported one severity lower.
+ * A check over Role/ClusterRole rules: one finding per rule, naming every permission of the
+ * check the rule grants (verbs on each resource), at its first offending resources entry, and
+ * rated by the most severe. Name-restricted grants are reported one severity lower.
  */
 export function ruleCheck(spec: RuleCheckSpec): ObjectCheck {
   return {
@@ -130,26 +149,23 @@ export function ruleCheck(spec: RuleCheckSpec): ObjectCheck {
     meta: spec.meta,
     *check(o: LoadedObject): Iterable<RawFinding> {
       for (const r of effectiveRawRules(o)) {
-        const byEntry = new Map<number, Hit[]>();
+        const hits: Hit[] = [];
         for (const h of ruleHits(r, spec.targets, o.kind)) {
           if (spec.keep && !spec.keep(o, h)) continue;
-          if (h.target.fallback && byEntry.has(h.resourceIndex)) continue;
-          const list = byEntry.get(h.resourceIndex) ?? [];
-          list.push(h);
-          byEntry.set(h.resourceIndex, list);
+          if (h.target.fallback && hits.some((x) => x.resourceIndex === h.resourceIndex)) continue;
+          hits.push(h);
         }
-        for (const [entry, hits] of byEntry) {
-          const what = hits.map((h) => `${h.verbs.join('/')} on ${targetLabel(h.target)}`).join(', ');
-          const names = hits.find((h) => h.names)?.names;
-          const base = hits.map((h) => h.target.severity ?? spec.meta.severity).reduce((a, b) => (severityRank(a) >= severityRank(b) ? a : b));
-          const severity = names ? lowerSeverity(base) : base;
-          const finding: RawFinding = {
-            message: `${roleLabel(o)} rule ${r.index} grants ${what}${names ? ` (only ${names.join(', ')})` : ''}: ${spec.impact}`,
-            path: ['rules', r.index, 'resources', entry],
-          };
-          if (severity !== spec.meta.severity) finding.severity = severity;
-          yield finding;
-        }
+        if (hits.length === 0) continue;
+        const what = hits.map((h) => `${h.verbs.join('/')} on ${targetLabel(h.target)}`).join(', ');
+        const names = hits.find((h) => h.names)?.names;
+        const base = hits.map((h) => h.target.severity ?? spec.meta.severity).reduce((a, b) => (severityRank(a) >= severityRank(b) ? a : b));
+        const severity = names ? lowerSeverity(base) : base;
+        const finding: RawFinding = {
+          message: `${roleLabel(o)} rule ${r.index} grants ${what}${names ? ` (only ${names.join(', ')})` : ''}: ${spec.impact}`,
+          path: ['rules', r.index, 'resources', Math.min(...hits.map((h) => h.resourceIndex))],
+        };
+        if (severity !== spec.meta.severity) finding.severity = severity;
+        yield finding;
       }
     },
   };

@@ -62,7 +62,9 @@ describe('RBAC checks: paths and semantics', () => {
 `),
       'RBAC-WILDCARD',
     );
-    assert.deepEqual(f.map((x) => x.path).sort(), ['rules[2].resources[1]', 'rules[2].verbs[1]']);
+    // One finding per rule, at its first "*", naming every field that has one.
+    assert.deepEqual(f.map((x) => x.path), ['rules[2].verbs[1]']);
+    assert.match(f[0].message, /rule 2 has "\*" in verbs and resources: every verb .*; every resource/);
   });
 
   test('secrets: list is a read; names lower the severity; wrong groups do not count', () => {
@@ -88,19 +90,13 @@ describe('RBAC checks: paths and semantics', () => {
     assert.deepEqual(scan(role(`- {apiGroups: [""], resources: ["*/exec"], verbs: [create]}\n`), 'RBAC-EXEC-ATTACH').map((x) => x.path), ['rules[0].resources[0]']);
   });
 
-  test('escalation severities: bind is critical, creating bindings medium', () => {
-    const f = scan(
-      role(`- {apiGroups: [rbac.authorization.k8s.io], resources: [rolebindings, roles], verbs: [create, bind]}
-`),
-      'RBAC-ESCALATION',
-    );
-    assert.deepEqual(
-      f.map((x) => [x.path, x.severity]),
-      [
-        ['rules[0].resources[0]', 'medium'],
-        ['rules[0].resources[1]', 'critical'],
-      ],
-    );
+  test('escalation severities: bind is critical, creating bindings medium; one finding per rule, rated by its worst grant', () => {
+    const rule = (resources: string) => role(`- {apiGroups: [rbac.authorization.k8s.io], resources: [${resources}], verbs: [create, bind]}\n`);
+    assert.deepEqual(scan(rule('rolebindings'), 'RBAC-ESCALATION').map((x) => [x.path, x.severity]), [['rules[0].resources[0]', 'medium']]);
+    assert.deepEqual(scan(rule('roles'), 'RBAC-ESCALATION').map((x) => [x.path, x.severity]), [['rules[0].resources[0]', 'critical']]);
+    const both = scan(rule('rolebindings, roles'), 'RBAC-ESCALATION');
+    assert.deepEqual(both.map((x) => [x.path, x.severity]), [['rules[0].resources[0]', 'critical']]);
+    assert.match(both[0].message, /grants bind on roles\.rbac\.authorization\.k8s\.io, create on rolebindings\.rbac\.authorization\.k8s\.io/);
   });
 
   test('cluster-admin equivalents through aggregation', () => {

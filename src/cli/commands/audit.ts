@@ -6,7 +6,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { stringify } from 'yaml';
-import { failsAt, selectChecks, type ScanOptions } from '../../engine/scan.js';
+import { failsAt, type ScanOptions } from '../../engine/scan.js';
 import { SEVERITIES, type FailOn } from '../../engine/types.js';
 import type { InputError } from '../../load/types.js';
 import { REPORT_CHUNKS, batched } from '../../report/index.js';
@@ -14,7 +14,8 @@ import type { AuditSource, Gap } from '../../audit/source.js';
 import type { AuditResult } from '../../audit/run.js';
 import type { CheckedRef, ReportApi } from '../../audit/policy-report.js';
 import { VERSION } from '../version.js';
-import { readConfig } from '../config.js';
+import { readConfigFile } from '../config.js';
+import { parseSetFlags, prepareCliRun } from '../run.js';
 import { parsePssFlag } from '../pss-flag.js';
 import { EXIT_OK, EXIT_USAGE, exitCode, UsageError } from '../exit.js';
 
@@ -88,18 +89,6 @@ function namespaces(flag: string, list: readonly string[]): string[] {
   return out;
 }
 
-/** `--set key=value` check settings (as `scan` reads them: a,b,c → list). */
-function parseSettings(pairs: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const p of pairs) {
-    const eq = p.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--set expects key=value, got "${p}"`);
-    const v = p.slice(eq + 1);
-    out[p.slice(0, eq)] = v.includes(',') ? v.split(',').map((x) => x.trim()).filter(Boolean) : v;
-  }
-  return out;
-}
-
 export function parseAuditFlags(f: RawFlags): AuditCommand {
   if (!(FORMATS as readonly string[]).includes(f.output)) throw new UsageError(`-o: unknown format "${f.output}" (${FORMATS.join(', ')})`);
   if (!(REPORT_API_NAMES as readonly string[]).includes(f.reportApi)) throw new UsageError(`--report-api: "${f.reportApi}" is not one of ${REPORT_API_NAMES.join(', ')}`);
@@ -123,7 +112,7 @@ export function parseAuditFlags(f: RawFlags): AuditCommand {
     failOn: f.failOn,
     skipForbidden: f.skipForbidden === true,
     ...(only ? { only } : {}),
-    settings: { ...parseSettings(f.set), ...(f.pss ? { pss: f.pss } : {}) },
+    settings: { ...parseSetFlags(f.set), ...(f.pss ? { pss: f.pss } : {}) },
     config: f.config,
     ...(f.annotationExemptions === false ? { annotationExemptions: false as const } : {}),
     showSuppressed: f.showSuppressed === true,
@@ -154,9 +143,10 @@ function gapText(g: Gap): string {
 }
 
 export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
-  const config = await readConfig(cmd.config);
+  const { config, file: configFile } = await readConfigFile(cmd.config);
   const failOn = cmd.failOn ?? config.failOn ?? 'high';
-  const scanOpts: ScanOptions = { config, ...(cmd.only ? { only: cmd.only } : {}), settings: cmd.settings, ...(cmd.annotationExemptions === false ? { annotationExemptions: false } : {}) };
+  const run = prepareCliRun({ config, configOrigin: configFile, ...(cmd.only ? { only: cmd.only } : {}), settings: cmd.settings, settingsOrigin: '--set', ...(cmd.annotationExemptions === false ? { annotationExemptions: false } : {}) });
+  const scanOpts: ScanOptions = { run };
   const { runAudit } = await import('../../audit/run.js');
   const { progressBar } = await import('../../audit/progress.js');
 
@@ -222,7 +212,7 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
   const accepted = (g: Gap) => cmd.skipForbidden && g.reason === 'forbidden';
   const errors: InputError[] = [...result.errors, ...result.gaps.filter((g) => !accepted(g)).map((g) => ({ file: result.label, message: gapText(g) }))];
   const warnings = [...result.warnings, ...result.gaps.filter(accepted).map((g) => `not audited (--skip-forbidden): ${gapText(g)}`)];
-  const checks = selectChecks(scanOpts);
+  const checks = run.checks;
 
   let reports: Record<string, unknown>[] = [];
   if (wantReports) {

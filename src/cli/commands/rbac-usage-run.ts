@@ -17,7 +17,7 @@ import { BlastAnalyzer, findWorkload, WorkloadError, type BlastRadius } from '..
 import type { RbacPolicy, Workload } from '../../rbac/policy.js';
 import { blastDot, blastHtml, blastJson, blastMermaid, blastText } from '../../report/blast-radius.js';
 import { tabwrite } from '../../rbac/rules-list.js';
-import type { InputFlags, RbacHost } from './rbac-usage.js';
+import type { InputFlags, RbacHost } from './rbac-usage-host.js';
 
 interface AuditFlags {
   auditLog: string[];

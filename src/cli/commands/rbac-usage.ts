@@ -6,26 +6,7 @@
  */
 import { Command, Option } from 'commander';
 import { SEVERITIES } from '../../engine/types.js';
-import type { RbacPolicy } from '../../rbac/policy.js';
-import type { ResourceCatalog } from '../../rbac/resources.js';
-
-/** What rbac.ts lends: its input options, policy loader, error guard and output streams. */
-export interface RbacHost {
-  addCommon(cmd: Command, formats?: readonly string[]): Command;
-  loadSource(flags: InputFlags): Promise<{ policy: RbacPolicy; catalog: ResourceCatalog; mode: 'offline' | 'live'; namespace: string; live?: { serviceAccountsComplete: boolean; inputs: Array<{ object: unknown }> }; warnings: string[] }>;
-  guard(run: () => Promise<number>): Promise<void>;
-  io: { stdout(s: string): void; stderr(s: string): void };
-}
-
-export interface InputFlags {
-  filename: string[];
-  kubeconfig?: string;
-  context?: string;
-  withDefaults?: boolean;
-  output: string;
-  kustomize: boolean;
-  skipInvalid?: boolean;
-}
+import type { InputFlags, RbacHost } from './rbac-usage-host.js';
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 const run = () => import('./rbac-usage-run.js');

@@ -4,14 +4,15 @@ import { append, loadInputs } from '../../load/index.js';
 import { applyNamespace, namespaceConflictText } from '../../load/namespace.js';
 import { CONFIG_NAMES } from '../../engine/config-file.js';
 import { isClusterScoped, ObjectIndex } from '../../engine/object-index.js';
-import { failsAt, scanObjects, selectChecks, summarize } from '../../engine/scan.js';
+import { failsAt, scanObjects, summarize } from '../../engine/scan.js';
 import { SEVERITIES, severityRank, type FailOn, type Severity } from '../../engine/types.js';
 import { fieldTypeFindings } from '../../k8s/field-types.js';
 import { OUTPUT_FORMATS, REPORT_CHUNKS, batched } from '../../report/index.js';
 import { complianceText } from '../../report/compliance/text.js';
 import { VERSION } from '../version.js';
-import { readConfig } from '../config.js';
+import { readConfigFile } from '../config.js';
 import { parsePssFlag } from '../pss-flag.js';
+import { checksWithPss, parseSetFlags, prepareCliRun } from '../run.js';
 import { exitCode, UsageError } from '../exit.js';
 import { printErrors, printWarnings, writeOutput } from '../output.js';
 import { parseNamespaceFlag } from '../namespace-flag.js';
@@ -44,29 +45,27 @@ function parseSize(s: string): number {
   return Math.round(Number(m[1]) * (unit === 'k' ? 1024 : unit === 'm' ? 1048576 : unit === 'g' ? 1073741824 : 1));
 }
 
-/** `--set key=value` check settings (values parsed as YAML scalars/lists: a,b,c → list). */
-function parseSettings(pairs: string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const p of pairs) {
-    const eq = p.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--set expects key=value, got "${p}"`);
-    const v = p.slice(eq + 1);
-    out[p.slice(0, eq)] = v.includes(',') ? v.split(',').map((x) => x.trim()).filter(Boolean) : v;
-  }
-  return out;
-}
-
 export async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
-  const config = await readConfig(flags.config);
+  const { config, file: configFile } = await readConfigFile(flags.config);
   const reporter = REPORT_CHUNKS[flags.output];
   if (!reporter) throw new UsageError(`unknown output format "${flags.output}" (${OUTPUT_FORMATS.join(', ')})`);
   const framework = parseFramework(flags);
   parseRepoUrl(flags);
   const baseline = loadBaseline(flags);
   const failOn = flags.failOn ?? config.failOn ?? 'high';
-  const only = flags.checks ? flags.checks.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
-  const settings: Record<string, unknown> = { ...parseSettings(flags.set), ...(flags.pss ? { pss: flags.pss } : frameworkSettings(framework, flags.pss)) };
-  parsePssFlag(flags.pss); // validates; the checks read the string from settings
+  const pss = parsePssFlag(flags.pss);
+  const { only, note } = checksWithPss(flags.checks ? flags.checks.split(',').map((s) => s.trim()).filter(Boolean) : undefined, pss);
+  if (note) process.stderr.write(`note: ${note}\n`);
+  const runSpec = {
+    config,
+    configOrigin: configFile,
+    only,
+    settings: { ...parseSetFlags(flags.set), ...(pss ? { pss } : frameworkSettings(framework, flags.pss)) },
+    settingsOrigin: '--set',
+    annotationExemptions: flags.annotationExemptions === false ? false : undefined,
+  };
+  // Validated before anything is read; prepared again below when an image gate joins the settings.
+  let run = prepareCliRun(runSpec);
   const namespace = parseNamespaceFlag(flags.namespace);
   const targets = paths.length ? paths : hasControlPlaneInputs(flags) ? ['the control-plane inputs'] : ['.'];
 
@@ -94,10 +93,9 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
   const gate = await imageGateForScan(objects, config, flags, flags.config).catch((e: Error) => {
     throw new UsageError(e.message);
   });
-  if (gate) settings.images = gate;
+  if (gate) run = prepareCliRun({ ...runSpec, settings: { ...runSpec.settings, images: gate } });
   const index = new ObjectIndex(objects);
-  const scanOpts = { config, only, settings, annotationExemptions: flags.annotationExemptions === false ? false : undefined, index };
-  const result = scanObjects(objects, scanOpts);
+  const result = scanObjects(objects, { run, index });
   const errors = append(append(append([], loaded.errors), typed.errors), result.errors);
   if (gate) append(append(errors, gate.errors), gate.registryErrors());
   append(warnings, typed.warnings);
@@ -105,7 +103,7 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
   if (gate) append(warnings, gate.warnings);
   const nothingScanned = objects.length === 0;
   if (nothingScanned) warnings.push(`no Kubernetes object found in ${targets.join(', ')}: nothing was scanned`);
-  const checks = selectChecks(scanOpts);
+  const checks = run.checks;
   const extras = reportExtras(flags, framework, baseline, result.findings, checks, inventoryOf(objects, index));
 
   // --min-severity decides what is shown; --fail-on still sees every finding (that --baseline keeps).
@@ -152,8 +150,8 @@ export function registerScanCommand(program: Command): void {
     .addOption(new Option('--min-severity <severity>', 'show only findings at or above this severity (--fail-on still sees all)').choices([...SEVERITIES]))
     .option('-c, --config <file>', 'configuration file (default: .kubeharden.yaml searched upward)')
     .option('--exclude <glob>', 'skip paths matching the glob (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .option('--checks <ids>', 'run only these checks (comma-separated ids)')
-    .option('--pss <level[:version]>', 'also evaluate the Pod Security Standards: baseline|restricted[:v1.N|:latest]')
+    .option('--checks <ids>', 'run only these checks (comma-separated ids; with --pss the PSS-* checks too)')
+    .option('--pss <level[:version]>', 'also evaluate the Pod Security Standards: baseline|restricted[:v1.N|:latest], v1.0 to the newest version known')
     .option('-n, --namespace <ns>', 'namespace of the objects that name none, as kubectl apply -n would place them (default: "default")')
     .option('--set <key=value>', 'a check setting, e.g. allowedRegistries=ghcr.io/acme (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--no-annotation-exemptions', 'ignore ignore.kubeharden.io/<CHECK> annotations')

@@ -142,6 +142,7 @@ async function serve(flags: ServeFlags): Promise<number> {
     maxConnections: Number(flags.maxConnections),
   });
   log.info({ policy: flags.policy ?? 'default', webhookNamespace: ns, ...describePolicy(policy) }, 'policy loaded');
+  for (const w of policy.warnings) log.warn(w);
   if (server.caPem) {
     if (flags.caOut) {
       writeOutput([server.caPem], flags.caOut);

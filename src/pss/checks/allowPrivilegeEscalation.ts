@@ -4,14 +4,15 @@
  */
 import { forbidden, type CheckDefinition } from '../check.js';
 import type { PssResult } from '../types.js';
-import { isFalse, joinQuote, pluralize } from '../util.js';
 import { containerPath, nameOf, type PodView } from '../view.js';
+import { joinQuote, pluralize } from '../util.js';
+import { yamlFalse } from '../../k8s/json.js';
 
 function check(v: PodView): PssResult | null {
   let bad: number[] | undefined;
-  for (let i = 0; i < v.n; i++) {
-    const sc = v.sc[i];
-    if (sc === undefined || !isFalse(sc.allowPrivilegeEscalation)) (bad ??= []).push(i);
+  for (let i = 0; i < v.count; i++) {
+    const sc = v.securityContexts[i];
+    if (sc === undefined || !yamlFalse(sc.allowPrivilegeEscalation)) (bad ??= []).push(i);
   }
   if (!bad) return null;
   const names = bad.map((i) => nameOf(v, i));

@@ -11,25 +11,31 @@
  */
 import { forbidden, type CheckDefinition } from '../check.js';
 import type { PssPath, PssResult } from '../types.js';
-import { goQuote, isSet, joinQuote, obj, pluralize, sortedUnique, str, type Obj } from '../util.js';
 import { ANN_APPARMOR, annotationFlags, containerPath, nameOf, type PodView } from '../view.js';
+import { goQuote, joinQuote, pluralize, sortedUnique } from '../util.js';
+import { isSet, asMap, goString, type JsonMap } from '../../k8s/json.js';
 
 export const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 
-function allowedType(profile: Obj): boolean {
-  const t = profile.type;
+/** An appArmorProfile.type the control allows (the field's only other value is Unconfined). */
+export function allowedAppArmorType(t: unknown): boolean {
   return t === 'RuntimeDefault' || t === 'Localhost';
 }
 
-function allowedAnnotationValue(v: string): boolean {
+function allowedType(profile: JsonMap): boolean {
+  return allowedAppArmorType(profile.type);
+}
+
+/** A value of the deprecated annotation the control allows: "", runtime/default or localhost/<profile>. */
+export function allowedAppArmorAnnotation(v: string): boolean {
   return v.length === 0 || v === 'runtime/default' || v.startsWith('localhost/');
 }
 
 /** The container's annotation is `unconfined` and the pod-level profile is not already Unconfined. */
-function unconfinedFromAnnotation(v: PodView, i: number, podProfile: Obj | undefined): boolean {
-  const ann = v.annotations as Obj;
+function unconfinedFromAnnotation(v: PodView, i: number, podProfile: JsonMap | undefined): boolean {
+  const ann = v.annotations as JsonMap;
   const key = APPARMOR_ANNOTATION_PREFIX + nameOf(v, i);
-  if (!Object.prototype.hasOwnProperty.call(ann, key) || str(ann[key]) !== 'unconfined') return false;
+  if (!Object.prototype.hasOwnProperty.call(ann, key) || goString(ann[key]) !== 'unconfined') return false;
   return !(podProfile && podProfile.type === 'Unconfined' && !isSet(podProfile.localhostProfile));
 }
 
@@ -38,22 +44,22 @@ function check(v: PodView): PssResult | null {
   let badValues: string[] | undefined;
   let paths: PssPath[] | undefined;
 
-  const podProfile = v.podSC ? obj(v.podSC.appArmorProfile) : undefined;
+  const podProfile = v.podSecurityContext ? asMap(v.podSecurityContext.appArmorProfile) : undefined;
   if (podProfile && !allowedType(podProfile)) {
     (badSetters ??= []).push('pod');
-    (badValues ??= []).push(str(podProfile.type));
+    (badValues ??= []).push(goString(podProfile.type));
     (paths ??= []).push(['spec', 'securityContext', 'appArmorProfile', 'type']);
   }
 
   let badContainers: string[] | undefined;
   const skew = !v.windows && (annotationFlags(v) & ANN_APPARMOR) !== 0;
-  for (let i = 0; i < v.n; i++) {
-    const sc = v.sc[i];
-    const profile = sc === undefined ? undefined : obj(sc.appArmorProfile);
+  for (let i = 0; i < v.count; i++) {
+    const sc = v.securityContexts[i];
+    const profile = sc === undefined ? undefined : asMap(sc.appArmorProfile);
     if (profile) {
       if (!allowedType(profile)) {
         (badContainers ??= []).push(nameOf(v, i));
-        (badValues ??= []).push(str(profile.type));
+        (badValues ??= []).push(goString(profile.type));
         (paths ??= []).push(containerPath(v, i, 'securityContext', 'appArmorProfile', 'type'));
       }
     } else if (skew && unconfinedFromAnnotation(v, i, podProfile)) {
@@ -69,8 +75,8 @@ function check(v: PodView): PssResult | null {
   if (ann && (annotationFlags(v) & ANN_APPARMOR) !== 0) {
     for (const k in ann) {
       if (!k.startsWith(APPARMOR_ANNOTATION_PREFIX) || !Object.prototype.hasOwnProperty.call(ann, k)) continue;
-      const value = str(ann[k]);
-      if (allowedAnnotationValue(value)) continue;
+      const value = goString(ann[k]);
+      if (allowedAppArmorAnnotation(value)) continue;
       (forbiddenAnnotations ??= []).push(`${k}=${goQuote(value)}`);
       if (!paths?.some((p) => p[0] === 'metadata' && p[2] === k)) (paths ??= []).push(['metadata', 'annotations', k]);
     }

@@ -6,27 +6,34 @@
  */
 import { forbidden, type CheckDefinition } from '../check.js';
 import type { PssPath, PssResult } from '../types.js';
-import { arr, joinQuote, obj, pluralize, sortedUnique, str } from '../util.js';
 import { containerPath, nameOf, type PodView } from '../view.js';
+import { joinQuote, pluralize, sortedUnique } from '../util.js';
+import { asList, asMap, goString } from '../../k8s/json.js';
 
 export const BASELINE_CAPABILITIES: ReadonlySet<string> = new Set([
   'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
 ]);
 
+/** What restricted requires in capabilities.drop, spelled exactly. */
+export const DROP_ALL = 'ALL';
+
+/** The only capabilities restricted lets a container add. */
+export const RESTRICTED_ADDABLE_CAPABILITIES: ReadonlySet<string> = new Set(['NET_BIND_SERVICE']);
+
 function baseline(v: PodView): PssResult | null {
   let badContainers: string[] | undefined;
   let caps: string[] | undefined;
   let paths: PssPath[] | undefined;
-  for (let i = 0; i < v.n; i++) {
-    const sc = v.sc[i];
+  for (let i = 0; i < v.count; i++) {
+    const sc = v.securityContexts[i];
     if (sc === undefined) continue;
-    const capabilities = obj(sc.capabilities);
+    const capabilities = asMap(sc.capabilities);
     if (!capabilities) continue;
-    const add = arr(capabilities.add);
-    if (!add) continue;
+    const add = asList(capabilities.add);
+    if (add.length === 0) continue;
     let valid = true;
     for (let j = 0; j < add.length; j++) {
-      const cap = str(add[j]);
+      const cap = goString(add[j]);
       if (BASELINE_CAPABILITIES.has(cap)) continue;
       valid = false;
       (caps ??= []).push(cap);
@@ -48,34 +55,25 @@ function restricted(v: PodView): PssResult | null {
   let addingForbidden: string[] | undefined;
   let caps: string[] | undefined;
   let paths: PssPath[] | undefined;
-  for (let i = 0; i < v.n; i++) {
-    const sc = v.sc[i];
-    const capabilities = sc === undefined ? undefined : obj(sc.capabilities);
+  for (let i = 0; i < v.count; i++) {
+    const sc = v.securityContexts[i];
+    const capabilities = sc === undefined ? undefined : asMap(sc.capabilities);
     if (!capabilities) {
       (missingDropAll ??= []).push(nameOf(v, i));
       (paths ??= []).push(containerPath(v, i, 'securityContext', 'capabilities', 'drop'));
       continue;
     }
-    const drop = arr(capabilities.drop);
-    let droppedAll = false;
-    if (drop) {
-      for (let j = 0; j < drop.length; j++) {
-        if (drop[j] === 'ALL') {
-          droppedAll = true;
-          break;
-        }
-      }
-    }
+    const droppedAll = asList(capabilities.drop).includes(DROP_ALL);
     if (!droppedAll) {
       (missingDropAll ??= []).push(nameOf(v, i));
       (paths ??= []).push(containerPath(v, i, 'securityContext', 'capabilities', 'drop'));
     }
-    const add = arr(capabilities.add);
-    if (!add) continue;
+    const add = asList(capabilities.add);
+    if (add.length === 0) continue;
     let addedForbidden = false;
     for (let j = 0; j < add.length; j++) {
-      const cap = str(add[j]);
-      if (cap === 'NET_BIND_SERVICE') continue;
+      const cap = goString(add[j]);
+      if (RESTRICTED_ADDABLE_CAPABILITIES.has(cap)) continue;
       addedForbidden = true;
       (caps ??= []).push(cap);
       (paths ??= []).push(containerPath(v, i, 'securityContext', 'capabilities', 'add', j));

@@ -1,15 +1,15 @@
 /** hostNamespaces (baseline, v1.0+): spec.hostNetwork, spec.hostPID and spec.hostIPC must be unset or false. */
 import { forbidden, type CheckDefinition } from '../check.js';
 import type { PssPath, PssResult } from '../types.js';
-import { isTrue } from '../util.js';
 import type { PodView } from '../view.js';
+import { yamlTrue } from '../../k8s/json.js';
 
 function check(v: PodView): PssResult | null {
   const spec = v.spec;
   // upstream order (not sorted): hostNetwork, hostPID, hostIPC — as kube-apiserver v1.35 prints it
-  const net = isTrue(spec.hostNetwork);
-  const pid = isTrue(spec.hostPID);
-  const ipc = isTrue(spec.hostIPC);
+  const net = yamlTrue(spec.hostNetwork);
+  const pid = yamlTrue(spec.hostPID);
+  const ipc = yamlTrue(spec.hostIPC);
   if (!net && !pid && !ipc) return null;
   const names: string[] = [];
   if (net) names.push('hostNetwork');

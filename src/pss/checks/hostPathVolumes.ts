@@ -1,18 +1,19 @@
 /** hostPathVolumes (baseline, v1.0+; replaced by restrictedVolumes in restricted): no spec.volumes[*].hostPath. */
 import { forbidden, type CheckDefinition } from '../check.js';
 import type { PssPath, PssResult } from '../types.js';
-import { arr, isSet, joinQuote, obj, pluralize, str } from '../util.js';
 import type { PodView } from '../view.js';
+import { joinQuote, pluralize } from '../util.js';
+import { asList, isSet, asMap, goString } from '../../k8s/json.js';
 
 function check(v: PodView): PssResult | null {
-  const volumes = arr(v.spec.volumes);
-  if (!volumes) return null;
+  const volumes = asList(v.spec.volumes);
+  if (volumes.length === 0) return null;
   let names: string[] | undefined;
   let paths: PssPath[] | undefined;
   for (let i = 0; i < volumes.length; i++) {
-    const vol = obj(volumes[i]);
+    const vol = asMap(volumes[i]);
     if (!vol || !isSet(vol.hostPath)) continue;
-    (names ??= []).push(str(vol.name));
+    (names ??= []).push(goString(vol.name));
     (paths ??= []).push(['spec', 'volumes', i, 'hostPath']);
   }
   if (!names) return null;

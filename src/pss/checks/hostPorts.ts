@@ -5,31 +5,32 @@
  */
 import { forbidden, type CheckDefinition } from '../check.js';
 import type { PssPath, PssResult } from '../types.js';
-import { arr, isTrue, joinQuote, obj, pluralize, sortedUnique, str } from '../util.js';
 import { containerPath, nameOf, type PodView } from '../view.js';
+import { joinQuote, pluralize, sortedUnique } from '../util.js';
+import { asList, yamlTrue, asMap, goString } from '../../k8s/json.js';
 
 function isHostPort(p: unknown): boolean {
   return p !== undefined && p !== null && p !== 0 && p !== '0';
 }
 
 function check(v: PodView): PssResult | null {
-  const hostNetwork = isTrue(v.spec.hostNetwork);
+  const hostNetwork = yamlTrue(v.spec.hostNetwork);
   let badContainers: string[] | undefined;
   let ports: string[] | undefined;
   let paths: PssPath[] | undefined;
-  for (let i = 0; i < v.n; i++) {
-    const list = arr(v.c[i].ports);
-    if (!list) continue;
-    const defaulted = hostNetwork && v.kind[i] !== 'ephemeralContainers';
+  for (let i = 0; i < v.count; i++) {
+    const list = asList(v.containers[i].ports);
+    if (list.length === 0) continue;
+    const defaulted = hostNetwork && v.containerKinds[i] !== 'ephemeralContainers';
     let valid = true;
     for (let j = 0; j < list.length; j++) {
-      const port = obj(list[j]);
+      const port = asMap(list[j]);
       if (!port) continue;
       let hostPort = port.hostPort;
       if (defaulted && !isHostPort(hostPort)) hostPort = port.containerPort;
       if (!isHostPort(hostPort)) continue;
       valid = false;
-      (ports ??= []).push(str(hostPort));
+      (ports ??= []).push(goString(hostPort));
       (paths ??= []).push(containerPath(v, i, 'ports', j, 'hostPort'));
     }
     if (!valid) (badContainers ??= []).push(nameOf(v, i));

@@ -4,21 +4,28 @@
  */
 import { forbidden, type CheckDefinition } from '../check.js';
 import type { PssPath, PssResult } from '../types.js';
-import { joinQuote, obj, pluralize, sortedUnique, str, type Obj } from '../util.js';
 import { containerPath, nameOf, type PodView } from '../view.js';
+import { joinQuote, pluralize, sortedUnique } from '../util.js';
+import { asMap, goString, type JsonMap } from '../../k8s/json.js';
 
-const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
-const HANDLERS = ['postStart', 'preStop'] as const;
-const ACTIONS = ['httpGet', 'tcpSocket'] as const;
+/** Container fields holding a probe. */
+export const PROBE_FIELDS = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
+/** Handlers under a container's `lifecycle`. */
+export const LIFECYCLE_HANDLERS = ['postStart', 'preStop'] as const;
+/** The actions of a probe or handler that connect to a host. */
+export const HOST_ACTIONS = ['httpGet', 'tcpSocket'] as const;
+
+/** The host an action of a probe or handler connects to, as Go holds it ("": the pod's IP, allowed). */
+export function actionHost(handler: JsonMap, action: (typeof HOST_ACTIONS)[number]): string {
+  return goString(asMap(handler[action])?.host);
+}
 
 /** Appends the non-empty hosts of a probe or handler; returns how many it found. */
-function hostsOf(handler: Obj | undefined, hosts: string[], paths: PssPath[], base: () => Array<string | number>): number {
+function hostsOf(handler: JsonMap | undefined, hosts: string[], paths: PssPath[], base: () => Array<string | number>): number {
   if (!handler) return 0;
   let found = 0;
-  for (const action of ACTIONS) {
-    const a = obj(handler[action]);
-    if (!a) continue;
-    const host = str(a.host);
+  for (const action of HOST_ACTIONS) {
+    const host = actionHost(handler, action);
     if (host === '') continue;
     hosts.push(host);
     paths.push([...base(), action, 'host']);
@@ -27,34 +34,30 @@ function hostsOf(handler: Obj | undefined, hosts: string[], paths: PssPath[], ba
   return found;
 }
 
-function hasHost(handler: Obj | undefined): boolean {
-  if (!handler) return false;
-  const h = obj(handler.httpGet);
-  if (h && str(h.host) !== '') return true;
-  const t = obj(handler.tcpSocket);
-  return t !== undefined && str(t.host) !== '';
+function hasHost(handler: JsonMap | undefined): boolean {
+  return handler !== undefined && (actionHost(handler, 'httpGet') !== '' || actionHost(handler, 'tcpSocket') !== '');
 }
 
 function check(v: PodView): PssResult | null {
   // Fast pass: most pods have no host anywhere.
   let any = false;
-  for (let i = 0; i < v.n && !any; i++) {
-    const c = v.c[i];
-    if (hasHost(obj(c.livenessProbe)) || hasHost(obj(c.readinessProbe)) || hasHost(obj(c.startupProbe))) any = true;
-    const lc = obj(c.lifecycle);
-    if (lc && (hasHost(obj(lc.postStart)) || hasHost(obj(lc.preStop)))) any = true;
+  for (let i = 0; i < v.count && !any; i++) {
+    const c = v.containers[i];
+    if (hasHost(asMap(c.livenessProbe)) || hasHost(asMap(c.readinessProbe)) || hasHost(asMap(c.startupProbe))) any = true;
+    const lc = asMap(c.lifecycle);
+    if (lc && (hasHost(asMap(lc.postStart)) || hasHost(asMap(lc.preStop)))) any = true;
   }
   if (!any) return null;
 
   const badContainers: string[] = [];
   const hosts: string[] = [];
   const paths: PssPath[] = [];
-  for (let i = 0; i < v.n; i++) {
-    const c = v.c[i];
+  for (let i = 0; i < v.count; i++) {
+    const c = v.containers[i];
     let found = 0;
-    for (const p of PROBES) found += hostsOf(obj(c[p]), hosts, paths, () => containerPath(v, i, p));
-    const lc = obj(c.lifecycle);
-    if (lc) for (const h of HANDLERS) found += hostsOf(obj(lc[h]), hosts, paths, () => containerPath(v, i, 'lifecycle', h));
+    for (const p of PROBE_FIELDS) found += hostsOf(asMap(c[p]), hosts, paths, () => containerPath(v, i, p));
+    const lc = asMap(c.lifecycle);
+    if (lc) for (const h of LIFECYCLE_HANDLERS) found += hostsOf(asMap(lc[h]), hosts, paths, () => containerPath(v, i, 'lifecycle', h));
     if (found > 0) badContainers.push(nameOf(v, i));
   }
   const containers = sortedUnique(badContainers);

@@ -1,14 +1,15 @@
 /** privileged (baseline, v1.0+): containers must not set securityContext.privileged=true. */
 import { forbidden, type CheckDefinition } from '../check.js';
 import type { PssResult } from '../types.js';
-import { isTrue, joinQuote, pluralize } from '../util.js';
 import { containerPath, nameOf, type PodView } from '../view.js';
+import { joinQuote, pluralize } from '../util.js';
+import { yamlTrue } from '../../k8s/json.js';
 
 function check(v: PodView): PssResult | null {
   let bad: number[] | undefined;
-  for (let i = 0; i < v.n; i++) {
-    const sc = v.sc[i];
-    if (sc !== undefined && isTrue(sc.privileged)) (bad ??= []).push(i);
+  for (let i = 0; i < v.count; i++) {
+    const sc = v.securityContexts[i];
+    if (sc !== undefined && yamlTrue(sc.privileged)) (bad ??= []).push(i);
   }
   if (!bad) return null;
   const names = bad.map((i) => nameOf(v, i));

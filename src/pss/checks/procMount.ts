@@ -5,20 +5,21 @@
  */
 import { forbidden, type CheckDefinition } from '../check.js';
 import type { PssCheckId, PssPath, PssResult } from '../types.js';
-import { isFalse, isSet, joinQuote, pluralize, sortedUnique, str } from '../util.js';
 import { containerPath, nameOf, type PodView } from '../view.js';
+import { joinQuote, pluralize, sortedUnique } from '../util.js';
+import { goString, isSet, yamlFalse, type JsonMap } from '../../k8s/json.js';
 
 function procMount(id: PssCheckId, v: PodView): PssResult | null {
   let badContainers: string[] | undefined;
   let types: string[] | undefined;
   let paths: PssPath[] | undefined;
-  for (let i = 0; i < v.n; i++) {
-    const sc = v.sc[i];
+  for (let i = 0; i < v.count; i++) {
+    const sc = v.securityContexts[i];
     if (sc === undefined) continue;
     const pm = sc.procMount;
-    if (!isSet(pm) || pm === 'Default') continue;
+    if (allowedProcMount(pm)) continue;
     (badContainers ??= []).push(nameOf(v, i));
-    (types ??= []).push(str(pm));
+    (types ??= []).push(goString(pm));
     (paths ??= []).push(containerPath(v, i, 'securityContext', 'procMount'));
   }
   if (!badContainers) return null;
@@ -30,9 +31,21 @@ function procMount(id: PssCheckId, v: PodView): PssResult | null {
   );
 }
 
+/** A procMount the control allows: unset or Default. */
+export function allowedProcMount(pm: unknown): boolean {
+  return !isSet(pm) || pm === 'Default';
+}
+
+/** The policy version from which baseline (procMount) and restricted (runAsUser) relax for pods in a user namespace. */
+export const USER_NAMESPACE_RELAXATION_MINOR = 35;
+
 /** relaxPolicyForUserNamespacePod: spec.hostUsers is explicitly false. */
+export function runsInUserNamespace(podSpec: JsonMap): boolean {
+  return yamlFalse(podSpec.hostUsers);
+}
+
 export function inUserNamespace(v: PodView): boolean {
-  return isFalse(v.spec.hostUsers);
+  return runsInUserNamespace(v.spec);
 }
 
 export const procMountBaseline: CheckDefinition = {
@@ -40,12 +53,12 @@ export const procMountBaseline: CheckDefinition = {
   level: 'baseline',
   versions: [
     { minVersion: 0, check: (v) => procMount('procMount', v) },
-    { minVersion: 35, check: (v) => (inUserNamespace(v) ? null : procMount('procMount', v)) },
+    { minVersion: USER_NAMESPACE_RELAXATION_MINOR, check: (v) => (inUserNamespace(v) ? null : procMount('procMount', v)) },
   ],
 };
 
 export const procMountRestricted: CheckDefinition = {
   id: 'procMount_restricted',
   level: 'restricted',
-  versions: [{ minVersion: 35, check: (v) => procMount('procMount_restricted', v), overrides: ['procMount'] }],
+  versions: [{ minVersion: USER_NAMESPACE_RELAXATION_MINOR, check: (v) => procMount('procMount_restricted', v), overrides: ['procMount'] }],
 };

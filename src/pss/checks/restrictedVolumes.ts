@@ -7,34 +7,38 @@
  */
 import { forbidden, type CheckDefinition } from '../check.js';
 import type { PssPath, PssResult } from '../types.js';
-import { arr, isSet, joinQuote, obj, pluralize, sortedUnique, str, type Obj } from '../util.js';
 import type { PodView } from '../view.js';
+import { joinQuote, pluralize, sortedUnique } from '../util.js';
+import { asList, isSet, asMap, goString, type JsonMap } from '../../k8s/json.js';
 
 export const ALLOWED_VOLUME_TYPES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret'] as const;
 
 /** In the order of the upstream switch. */
-const RESTRICTED_VOLUME_TYPES = [
+export const RESTRICTED_VOLUME_TYPES = [
   'hostPath', 'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'nfs', 'iscsi', 'glusterfs', 'rbd', 'flexVolume', 'cinder',
   'cephfs', 'flocker', 'fc', 'azureFile', 'vsphereVolume', 'quobyte', 'azureDisk', 'photonPersistentDisk', 'portworxVolume', 'scaleIO', 'storageos',
 ] as const;
 
-function allowed(vol: Obj): boolean {
-  for (let k = 0; k < ALLOWED_VOLUME_TYPES.length; k++) if (isSet(vol[ALLOWED_VOLUME_TYPES[k]])) return true;
-  for (let k = 0; k < RESTRICTED_VOLUME_TYPES.length; k++) if (isSet(vol[RESTRICTED_VOLUME_TYPES[k]])) return false;
-  return true; // no source known to the API: defaulted to emptyDir
+export type RestrictedVolumeType = (typeof RESTRICTED_VOLUME_TYPES)[number];
+
+/** The restricted source of a volume, or undefined when the control allows it. */
+export function restrictedVolumeType(vol: JsonMap): RestrictedVolumeType | undefined {
+  for (const t of ALLOWED_VOLUME_TYPES) if (isSet(vol[t])) return undefined;
+  for (const t of RESTRICTED_VOLUME_TYPES) if (isSet(vol[t])) return t;
+  return undefined; // no source known to the API: defaulted to emptyDir
 }
 
 function check(v: PodView): PssResult | null {
-  const volumes = arr(v.spec.volumes);
-  if (!volumes) return null;
+  const volumes = asList(v.spec.volumes);
+  if (volumes.length === 0) return null;
   let names: string[] | undefined;
   let types: string[] | undefined;
   let paths: PssPath[] | undefined;
   for (let i = 0; i < volumes.length; i++) {
-    const vol = obj(volumes[i]);
-    if (!vol || allowed(vol)) continue;
-    (names ??= []).push(str(vol.name));
-    const type = RESTRICTED_VOLUME_TYPES.find((t) => isSet(vol[t])) as string;
+    const vol = asMap(volumes[i]);
+    const type = vol && restrictedVolumeType(vol);
+    if (!vol || !type) continue;
+    (names ??= []).push(goString(vol.name));
     (types ??= []).push(type);
     (paths ??= []).push(['spec', 'volumes', i, type]);
   }

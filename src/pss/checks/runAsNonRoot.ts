@@ -4,25 +4,26 @@
  */
 import { forbidden, type CheckDefinition } from '../check.js';
 import type { PssPath, PssResult } from '../types.js';
-import { isSet, isTrue, joinQuote, pluralize } from '../util.js';
 import { containerPath, nameOf, type PodView } from '../view.js';
 import { inUserNamespace } from './procMount.js';
+import { joinQuote, pluralize } from '../util.js';
+import { isSet, yamlTrue } from '../../k8s/json.js';
 
 function check(v: PodView): PssResult | null {
   let podRunAsNonRoot = false;
   let podBad = false;
-  const podValue = v.podSC?.runAsNonRoot;
+  const podValue = v.podSecurityContext?.runAsNonRoot;
   if (isSet(podValue)) {
-    if (isTrue(podValue)) podRunAsNonRoot = true;
+    if (yamlTrue(podValue)) podRunAsNonRoot = true;
     else podBad = true;
   }
   let explicitlyBad: number[] | undefined;
   let implicitlyBad: number[] | undefined;
-  for (let i = 0; i < v.n; i++) {
-    const sc = v.sc[i];
+  for (let i = 0; i < v.count; i++) {
+    const sc = v.securityContexts[i];
     const value = sc === undefined ? undefined : sc.runAsNonRoot;
     if (isSet(value)) {
-      if (!isTrue(value)) (explicitlyBad ??= []).push(i);
+      if (!yamlTrue(value)) (explicitlyBad ??= []).push(i);
     } else if (!podRunAsNonRoot) {
       (implicitlyBad ??= []).push(i);
     }

@@ -4,19 +4,19 @@
  */
 import { forbidden, type CheckDefinition } from '../check.js';
 import type { PssPath, PssResult } from '../types.js';
-import { joinQuote, pluralize } from '../util.js';
 import { containerPath, nameOf, type PodView } from '../view.js';
-import { inUserNamespace } from './procMount.js';
+import { inUserNamespace, USER_NAMESPACE_RELAXATION_MINOR } from './procMount.js';
+import { joinQuote, pluralize } from '../util.js';
 
 function isRoot(uid: unknown): boolean {
   return uid === 0 || uid === '0';
 }
 
 function check(v: PodView): PssResult | null {
-  const podBad = v.podSC !== undefined && isRoot(v.podSC.runAsUser);
+  const podBad = v.podSecurityContext !== undefined && isRoot(v.podSecurityContext.runAsUser);
   let bad: number[] | undefined;
-  for (let i = 0; i < v.n; i++) {
-    const sc = v.sc[i];
+  for (let i = 0; i < v.count; i++) {
+    const sc = v.securityContexts[i];
     if (sc !== undefined && isRoot(sc.runAsUser)) (bad ??= []).push(i);
   }
   if (!podBad && !bad) return null;
@@ -39,6 +39,6 @@ export const runAsUser: CheckDefinition = {
   level: 'restricted',
   versions: [
     { minVersion: 23, check },
-    { minVersion: 35, check: (v) => (inUserNamespace(v) ? null : check(v)) },
+    { minVersion: USER_NAMESPACE_RELAXATION_MINOR, check: (v) => (inUserNamespace(v) ? null : check(v)) },
   ],
 };

@@ -4,11 +4,36 @@
  */
 import { forbidden, type CheckDefinition } from '../check.js';
 import type { PssPath, PssResult } from '../types.js';
-import { joinQuote, obj, pluralize, sortedUnique, str, type Obj } from '../util.js';
 import { containerPath, nameOf, type PodView } from '../view.js';
+import { joinQuote, pluralize, sortedUnique } from '../util.js';
+import { asMap, goString, type JsonMap } from '../../k8s/json.js';
 
 const TYPES_1_0: ReadonlySet<string> = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t']);
 const TYPES_1_31: ReadonlySet<string> = new Set([...TYPES_1_0, 'container_engine_t']);
+
+/** The first policy version that allows container_engine_t. */
+export const SELINUX_ENGINE_TYPE_MINOR = 31;
+
+/** The SELinux types a pod or container may use at policy v1.<minor> ("" is no type). */
+export function allowedSELinuxTypes(minor: number): ReadonlySet<string> {
+  return minor >= SELINUX_ENGINE_TYPE_MINOR ? TYPES_1_31 : TYPES_1_0;
+}
+
+export type SELinuxField = 'type' | 'user' | 'role';
+
+/** The fields of one seLinuxOptions the control forbids: a type outside `types`, any user, any role. */
+export function seLinuxViolations(opts: JsonMap, types: ReadonlySet<string>): SELinuxField[] {
+  const out: SELinuxField[] = [];
+  if (!types.has(goString(opts.type))) out.push('type');
+  if (goString(opts.user).length > 0) out.push('user');
+  if (goString(opts.role).length > 0) out.push('role');
+  return out;
+}
+
+/** seLinuxViolations(...) is empty, without allocating (most pods that set seLinuxOptions pass). */
+export function seLinuxAllowed(opts: JsonMap, types: ReadonlySet<string>): boolean {
+  return types.has(goString(opts.type)) && goString(opts.user).length === 0 && goString(opts.role).length === 0;
+}
 
 interface State {
   badTypes: string[] | undefined;
@@ -17,38 +42,24 @@ interface State {
   paths: PssPath[] | undefined;
 }
 
-function valid(opts: Obj, types: ReadonlySet<string>, st: State, base: () => Array<string | number>): boolean {
-  let ok = true;
-  const type = str(opts.type);
-  if (!types.has(type)) {
-    ok = false;
-    (st.badTypes ??= []).push(type);
-    (st.paths ??= []).push([...base(), 'type']);
+function valid(opts: JsonMap, types: ReadonlySet<string>, st: State, base: () => Array<string | number>): boolean {
+  const bad = seLinuxViolations(opts, types);
+  for (const field of bad) {
+    if (field === 'type') (st.badTypes ??= []).push(goString(opts.type));
+    else if (field === 'user') st.setUser = true;
+    else st.setRole = true;
+    (st.paths ??= []).push([...base(), field]);
   }
-  if (str(opts.user).length > 0) {
-    ok = false;
-    st.setUser = true;
-    (st.paths ??= []).push([...base(), 'user']);
-  }
-  if (str(opts.role).length > 0) {
-    ok = false;
-    st.setRole = true;
-    (st.paths ??= []).push([...base(), 'role']);
-  }
-  return ok;
-}
-
-function quickValid(opts: Obj, types: ReadonlySet<string>): boolean {
-  return types.has(str(opts.type)) && str(opts.user).length === 0 && str(opts.role).length === 0;
+  return bad.length === 0;
 }
 
 function check(v: PodView, types: ReadonlySet<string>): PssResult | null {
-  const podOpts = v.podSC ? obj(v.podSC.seLinuxOptions) : undefined;
-  let anyBad = podOpts !== undefined && !quickValid(podOpts, types);
-  for (let i = 0; i < v.n && !anyBad; i++) {
-    const sc = v.sc[i];
-    const o = sc === undefined ? undefined : obj(sc.seLinuxOptions);
-    if (o && !quickValid(o, types)) anyBad = true;
+  const podOpts = v.podSecurityContext ? asMap(v.podSecurityContext.seLinuxOptions) : undefined;
+  let anyBad = podOpts !== undefined && !seLinuxAllowed(podOpts, types);
+  for (let i = 0; i < v.count && !anyBad; i++) {
+    const sc = v.securityContexts[i];
+    const o = sc === undefined ? undefined : asMap(sc.seLinuxOptions);
+    if (o && !seLinuxAllowed(o, types)) anyBad = true;
   }
   if (!anyBad) return null;
 
@@ -56,9 +67,9 @@ function check(v: PodView, types: ReadonlySet<string>): PssResult | null {
   const setters: string[] = [];
   if (podOpts && !valid(podOpts, types, st, () => ['spec', 'securityContext', 'seLinuxOptions'])) setters.push('pod');
   const badContainers: string[] = [];
-  for (let i = 0; i < v.n; i++) {
-    const sc = v.sc[i];
-    const o = sc === undefined ? undefined : obj(sc.seLinuxOptions);
+  for (let i = 0; i < v.count; i++) {
+    const sc = v.securityContexts[i];
+    const o = sc === undefined ? undefined : asMap(sc.seLinuxOptions);
     if (o && !valid(o, types, st, () => containerPath(v, i, 'securityContext', 'seLinuxOptions'))) badContainers.push(nameOf(v, i));
   }
   if (badContainers.length > 0) setters.push(`${pluralize('container', 'containers', badContainers.length)} ${joinQuote(badContainers)}`);
@@ -77,6 +88,6 @@ export const seLinuxOptions: CheckDefinition = {
   level: 'baseline',
   versions: [
     { minVersion: 0, check: (v) => check(v, TYPES_1_0) },
-    { minVersion: 31, check: (v) => check(v, TYPES_1_31) },
+    { minVersion: SELINUX_ENGINE_TYPE_MINOR, check: (v) => check(v, TYPES_1_31) },
   ],
 };

@@ -10,13 +10,15 @@
  */
 import { forbidden, type CheckDefinition } from '../check.js';
 import type { PssPath, PssResult } from '../types.js';
-import { goQuote, joinQuote, obj, pluralize, sortedUnique, str } from '../util.js';
 import { ANN_SECCOMP, annotationFlags, containerPath, nameOf, type PodView } from '../view.js';
+import { goQuote, joinQuote, pluralize, sortedUnique } from '../util.js';
+import { asMap, goString } from '../../k8s/json.js';
 
 export const SECCOMP_POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
 export const SECCOMP_CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
 
-function validType(t: unknown): boolean {
+/** A seccompProfile.type the control allows: RuntimeDefault or Localhost. */
+export function allowedSeccompType(t: unknown): boolean {
   return t === 'RuntimeDefault' || t === 'Localhost';
 }
 
@@ -31,13 +33,13 @@ function baseline1_0(v: PodView): PssResult | null {
   if (!ann || (annotationFlags(v) & ANN_SECCOMP) === 0) return null;
   let forbiddenValues: Map<string, PssPath> | undefined;
   if (hasOwn(ann, SECCOMP_POD_ANNOTATION)) {
-    const val = str(ann[SECCOMP_POD_ANNOTATION]);
+    const val = goString(ann[SECCOMP_POD_ANNOTATION]);
     if (!validAnnotationValue(val)) (forbiddenValues ??= new Map()).set(`${SECCOMP_POD_ANNOTATION}=${goQuote(val)}`, ['metadata', 'annotations', SECCOMP_POD_ANNOTATION]);
   }
-  for (let i = 0; i < v.n; i++) {
+  for (let i = 0; i < v.count; i++) {
     const key = SECCOMP_CONTAINER_ANNOTATION_PREFIX + nameOf(v, i);
     if (!hasOwn(ann, key)) continue;
-    const val = str(ann[key]);
+    const val = goString(ann[key]);
     if (!validAnnotationValue(val)) (forbiddenValues ??= new Map()).set(`${key}=${goQuote(val)}`, ['metadata', 'annotations', key]);
   }
   if (!forbiddenValues) return null;
@@ -54,7 +56,7 @@ const NO_PROFILE = Symbol('no seccomp profile');
 type ProfileType = unknown;
 
 function podProfileType(v: PodView): ProfileType {
-  const p = v.podSC ? obj(v.podSC.seccompProfile) : undefined;
+  const p = v.podSecurityContext ? asMap(v.podSecurityContext.seccompProfile) : undefined;
   return p ? p.type : NO_PROFILE;
 }
 
@@ -63,8 +65,8 @@ function podProfilePath(): PssPath {
 }
 
 function containerProfileType(v: PodView, i: number): ProfileType {
-  const sc = v.sc[i];
-  const p = sc === undefined ? undefined : obj(sc.seccompProfile);
+  const sc = v.securityContexts[i];
+  const p = sc === undefined ? undefined : asMap(sc.seccompProfile);
   return p ? p.type : NO_PROFILE;
 }
 
@@ -74,10 +76,10 @@ function containerProfilePath(v: PodView, i: number): PssPath {
 
 function anyExplicitBad(v: PodView): boolean {
   const t = podProfileType(v);
-  if (t !== NO_PROFILE && !validType(t)) return true;
-  for (let i = 0; i < v.n; i++) {
+  if (t !== NO_PROFILE && !allowedSeccompType(t)) return true;
+  for (let i = 0; i < v.count; i++) {
     const ct = containerProfileType(v, i);
-    if (ct !== NO_PROFILE && !validType(ct)) return true;
+    if (ct !== NO_PROFILE && !allowedSeccompType(ct)) return true;
   }
   return false;
 }
@@ -87,17 +89,17 @@ function explicitResult(id: 'seccompProfile_baseline' | 'seccompProfile_restrict
   const values: string[] = [];
   const paths: PssPath[] = [];
   const t = podProfileType(v);
-  if (t !== NO_PROFILE && !validType(t)) {
+  if (t !== NO_PROFILE && !allowedSeccompType(t)) {
     setters.push('pod');
-    values.push(str(t));
+    values.push(goString(t));
     paths.push(podProfilePath());
   }
   const bad: string[] = [];
-  for (let i = 0; i < v.n; i++) {
+  for (let i = 0; i < v.count; i++) {
     const ct = containerProfileType(v, i);
-    if (ct !== NO_PROFILE && !validType(ct)) {
+    if (ct !== NO_PROFILE && !allowedSeccompType(ct)) {
       bad.push(nameOf(v, i));
-      values.push(str(ct));
+      values.push(goString(ct));
       paths.push(containerProfilePath(v, i));
     }
   }
@@ -113,7 +115,7 @@ function restricted(v: PodView): PssResult | null {
   if (anyExplicitBad(v)) return explicitResult('seccompProfile_restricted', v);
   if (podProfileType(v) !== NO_PROFILE) return null; // a valid pod-level profile covers containers that set none
   let implicit: string[] | undefined;
-  for (let i = 0; i < v.n; i++) if (containerProfileType(v, i) === NO_PROFILE) (implicit ??= []).push(nameOf(v, i));
+  for (let i = 0; i < v.count; i++) if (containerProfileType(v, i) === NO_PROFILE) (implicit ??= []).push(nameOf(v, i));
   if (!implicit) return null;
   return forbidden(
     'seccompProfile_restricted',

@@ -1,8 +1,9 @@
 /** sysctls (baseline): spec.securityContext.sysctls[*].name must be in the safe set of the policy version. */
 import { forbidden, type CheckDefinition } from '../check.js';
 import type { PssPath, PssResult } from '../types.js';
-import { arr, obj, str } from '../util.js';
 import type { PodView } from '../view.js';
+import { asList, asMap, goString } from '../../k8s/json.js';
+import { LATEST_MINOR } from '../version.js';
 
 export const SYSCTLS_1_0 = ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_unprivileged_port_start'];
 export const SYSCTLS_ADDED: Readonly<Record<number, readonly string[]>> = {
@@ -12,28 +13,26 @@ export const SYSCTLS_ADDED: Readonly<Record<number, readonly string[]>> = {
   37: ['net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_notsent_lowat'],
 };
 
-const allowedByMinor = new Map<number, ReadonlySet<string>>();
+/** The safe set of every policy version v1.0 … v1.LATEST_MINOR, by minor. */
+const SAFE_BY_MINOR: ReadonlyArray<ReadonlySet<string>> = Array.from({ length: LATEST_MINOR + 1 }, (_, minor) => {
+  const s = new Set(SYSCTLS_1_0);
+  for (const [since, names] of Object.entries(SYSCTLS_ADDED)) if (minor >= Number(since)) for (const n of names) s.add(n);
+  return s;
+});
 
-/** The safe sysctls of policy version v1.<minor> (built once per version: scan checks ask per pod). */
+/** The safe sysctls of policy version v1.<minor> (versions newer than the newest known are the newest). */
 export function allowedSysctls(minor: number): ReadonlySet<string> {
-  let cached = allowedByMinor.get(minor);
-  if (!cached) {
-    const s = new Set(SYSCTLS_1_0);
-    for (const [since, names] of Object.entries(SYSCTLS_ADDED)) if (minor >= Number(since)) for (const n of names) s.add(n);
-    allowedByMinor.set(minor, (cached = s));
-  }
-  return cached;
+  return SAFE_BY_MINOR[Math.min(minor, LATEST_MINOR)];
 }
 
 function sysctlsCheck(allowed: ReadonlySet<string>) {
   return (v: PodView): PssResult | null => {
-    const list = v.podSC ? arr(v.podSC.sysctls) : undefined;
-    if (!list) return null;
+    const list = asList(v.podSecurityContext?.sysctls);
     let names: string[] | undefined;
     let paths: PssPath[] | undefined;
     for (let i = 0; i < list.length; i++) {
-      const s = obj(list[i]);
-      const name = s ? str(s.name) : '';
+      const s = asMap(list[i]);
+      const name = s ? goString(s.name) : '';
       if (allowed.has(name)) continue;
       (names ??= []).push(name);
       (paths ??= []).push(['spec', 'securityContext', 'sysctls', i, 'name']);

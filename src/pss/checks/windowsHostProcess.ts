@@ -1,18 +1,19 @@
 /** windowsHostProcess (baseline, v1.0+): neither the pod nor a container may set windowsOptions.hostProcess=true. */
 import { forbidden, type CheckDefinition } from '../check.js';
 import type { PssPath, PssResult } from '../types.js';
-import { isTrue, joinQuote, obj, pluralize } from '../util.js';
 import { containerPath, nameOf, type PodView } from '../view.js';
+import { joinQuote, pluralize } from '../util.js';
+import { yamlTrue, asMap } from '../../k8s/json.js';
 
 function check(v: PodView): PssResult | null {
   let bad: number[] | undefined;
-  for (let i = 0; i < v.n; i++) {
-    const sc = v.sc[i];
-    const wo = sc === undefined ? undefined : obj(sc.windowsOptions);
-    if (wo && isTrue(wo.hostProcess)) (bad ??= []).push(i);
+  for (let i = 0; i < v.count; i++) {
+    const sc = v.securityContexts[i];
+    const wo = sc === undefined ? undefined : asMap(sc.windowsOptions);
+    if (wo && yamlTrue(wo.hostProcess)) (bad ??= []).push(i);
   }
-  const podWo = v.podSC ? obj(v.podSC.windowsOptions) : undefined;
-  const podBad = podWo !== undefined && isTrue(podWo.hostProcess);
+  const podWo = v.podSecurityContext ? asMap(v.podSecurityContext.windowsOptions) : undefined;
+  const podBad = podWo !== undefined && yamlTrue(podWo.hostProcess);
   if (!podBad && !bad) return null;
   const setters: string[] = [];
   const paths: PssPath[] = [];

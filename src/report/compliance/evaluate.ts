@@ -73,6 +73,8 @@ function inScope(check: Check, o: ObjectRef): boolean {
       return check.kinds === '*' || check.kinds.includes(o.kind);
     case 'bundle':
       return true;
+    case 'change':
+      return o.kind !== undefined && check.kinds.includes(o.kind);
   }
 }
 

@@ -127,27 +127,27 @@ const CIS_BENCHMARK: Framework = {
 
 /** The Pod Security Standards controls, assessed by the exact PSS-* checks (scan --pss LEVEL). */
 const PSS_BASELINE_CONTROLS: Control[] = [
-  { id: 'HostProcess', section: 'Baseline', title: 'Windows HostProcess containers are not allowed', checks: ['PSS-windowsHostProcess'] },
-  { id: 'Host Namespaces', section: 'Baseline', title: 'Sharing the host namespaces is not allowed', checks: ['PSS-hostNamespaces'] },
-  { id: 'Privileged Containers', section: 'Baseline', title: 'Privileged pods are not allowed', checks: ['PSS-privileged'] },
-  { id: 'Capabilities', section: 'Baseline', title: 'Capabilities beyond the default set are not allowed', checks: ['PSS-capabilities_baseline'] },
-  { id: 'HostPath Volumes', section: 'Baseline', title: 'HostPath volumes are not allowed', checks: ['PSS-hostPathVolumes'] },
-  { id: 'Host Ports', section: 'Baseline', title: 'Host ports are not allowed', checks: ['PSS-hostPorts'] },
-  { id: 'Host Probes / Lifecycle Hooks', section: 'Baseline', title: 'Probes and lifecycle handlers may not target another host', checks: ['PSS-hostProbesAndHostLifecycle'] },
-  { id: 'AppArmor', section: 'Baseline', title: 'The default AppArmor profile may not be overridden or disabled', checks: ['PSS-appArmorProfile'] },
-  { id: 'SELinux', section: 'Baseline', title: 'Custom SELinux users or roles, and types outside the container domains, are not allowed', checks: ['PSS-seLinuxOptions'] },
-  { id: '/proc Mount Type', section: 'Baseline', title: 'The default /proc masks are required', checks: ['PSS-procMount'] },
-  { id: 'Seccomp', section: 'Baseline', title: 'Seccomp may not be set to Unconfined', checks: ['PSS-seccompProfile_baseline'] },
-  { id: 'Sysctls', section: 'Baseline', title: 'Only the safe sysctls are allowed', checks: ['PSS-sysctls'] },
+  { id: 'HostProcess', section: 'Baseline', title: 'Windows HostProcess containers are not allowed', checks: ['PSS-WINDOWS-HOST-PROCESS'] },
+  { id: 'Host Namespaces', section: 'Baseline', title: 'Sharing the host namespaces is not allowed', checks: ['PSS-HOST-NAMESPACES'] },
+  { id: 'Privileged Containers', section: 'Baseline', title: 'Privileged pods are not allowed', checks: ['PSS-PRIVILEGED'] },
+  { id: 'Capabilities', section: 'Baseline', title: 'Capabilities beyond the default set are not allowed', checks: ['PSS-CAPABILITIES-BASELINE'] },
+  { id: 'HostPath Volumes', section: 'Baseline', title: 'HostPath volumes are not allowed', checks: ['PSS-HOST-PATH-VOLUMES'] },
+  { id: 'Host Ports', section: 'Baseline', title: 'Host ports are not allowed', checks: ['PSS-HOST-PORTS'] },
+  { id: 'Host Probes / Lifecycle Hooks', section: 'Baseline', title: 'Probes and lifecycle handlers may not target another host', checks: ['PSS-HOST-PROBES-AND-HOST-LIFECYCLE'] },
+  { id: 'AppArmor', section: 'Baseline', title: 'The default AppArmor profile may not be overridden or disabled', checks: ['PSS-APPARMOR-PROFILE'] },
+  { id: 'SELinux', section: 'Baseline', title: 'Custom SELinux users or roles, and types outside the container domains, are not allowed', checks: ['PSS-SELINUX-OPTIONS'] },
+  { id: '/proc Mount Type', section: 'Baseline', title: 'The default /proc masks are required', checks: ['PSS-PROC-MOUNT'] },
+  { id: 'Seccomp', section: 'Baseline', title: 'Seccomp may not be set to Unconfined', checks: ['PSS-SECCOMP-PROFILE-BASELINE'] },
+  { id: 'Sysctls', section: 'Baseline', title: 'Only the safe sysctls are allowed', checks: ['PSS-SYSCTLS'] },
 ];
 
 const PSS_RESTRICTED_CONTROLS: Control[] = [
-  { id: 'Volume Types', section: 'Restricted', title: 'Only the restricted volume types are allowed', checks: ['PSS-restrictedVolumes'] },
-  { id: 'Privilege Escalation', section: 'Restricted', title: 'Privilege escalation must be disallowed', checks: ['PSS-allowPrivilegeEscalation'] },
-  { id: 'Running as Non-root', section: 'Restricted', title: 'Containers must run as non-root users', checks: ['PSS-runAsNonRoot'] },
-  { id: 'Running as Non-root user', section: 'Restricted', title: 'runAsUser may not be 0', checks: ['PSS-runAsUser'] },
-  { id: 'Seccomp (restricted)', section: 'Restricted', title: 'Seccomp must be RuntimeDefault or Localhost', checks: ['PSS-seccompProfile_restricted'] },
-  { id: 'Capabilities (restricted)', section: 'Restricted', title: 'Containers must drop ALL and may add only NET_BIND_SERVICE', checks: ['PSS-capabilities_restricted'] },
+  { id: 'Volume Types', section: 'Restricted', title: 'Only the restricted volume types are allowed', checks: ['PSS-RESTRICTED-VOLUMES'] },
+  { id: 'Privilege Escalation', section: 'Restricted', title: 'Privilege escalation must be disallowed', checks: ['PSS-ALLOW-PRIVILEGE-ESCALATION'] },
+  { id: 'Running as Non-root', section: 'Restricted', title: 'Containers must run as non-root users', checks: ['PSS-RUN-AS-NON-ROOT'] },
+  { id: 'Running as Non-root user', section: 'Restricted', title: 'runAsUser may not be 0', checks: ['PSS-RUN-AS-USER'] },
+  { id: 'Seccomp (restricted)', section: 'Restricted', title: 'Seccomp must be RuntimeDefault or Localhost', checks: ['PSS-SECCOMP-PROFILE-RESTRICTED'] },
+  { id: 'Capabilities (restricted)', section: 'Restricted', title: 'Containers must drop ALL and may add only NET_BIND_SERVICE', checks: ['PSS-CAPABILITIES-RESTRICTED'] },
 ];
 
 export const FRAMEWORKS: Readonly<Record<FrameworkId, Framework>> = {
@@ -162,7 +162,7 @@ export const FRAMEWORKS: Readonly<Record<FrameworkId, Framework>> = {
     pssLevel: 'restricted',
     // Restricted includes baseline; its /proc control is checked by the restricted implementation too.
     controls: [
-      ...PSS_BASELINE_CONTROLS.map((c) => ({ ...c, checks: c.id === '/proc Mount Type' ? [...c.checks, 'PSS-procMount_restricted'] : c.checks })),
+      ...PSS_BASELINE_CONTROLS.map((c) => ({ ...c, checks: c.id === '/proc Mount Type' ? [...c.checks, 'PSS-PROC-MOUNT-RESTRICTED'] : c.checks })),
       ...PSS_RESTRICTED_CONTROLS,
     ],
   },

@@ -7,7 +7,7 @@ import { asList, asMap, asString, asStringList } from '../../../k8s/json.js';
 const ENCRYPTING = new Set(['aescbc', 'aesgcm', 'secretbox', 'kms']);
 
 /** resources entries as the API server reads them (schema.ParseGroupResource): "secrets", "*." (core group), "*.*". */
-function entryFor(resources: unknown[], names: readonly string[]): number | undefined {
+function entryFor(resources: readonly unknown[], names: readonly string[]): number | undefined {
   for (let i = 0; i < resources.length; i++) {
     if (asStringList(asMap(resources[i])?.resources).some((r) => names.includes(r))) return i;
   }

@@ -1,18 +1,7 @@
 import type { ObjectCheck } from '../../../engine/types.js';
 import { CIS, NSA_CISA, RBAC_GOOD_PRACTICES } from '../../_lib/references.js';
-import { ruleCheck, type Target } from '../_lib.js';
-
-const WRITE = ['create', 'update', 'patch'];
-const targets: Target[] = [
-  { verbs: ['create'], group: '', resource: 'pods' },
-  { verbs: WRITE, group: 'apps', resource: 'deployments' },
-  { verbs: WRITE, group: 'apps', resource: 'daemonsets' },
-  { verbs: WRITE, group: 'apps', resource: 'statefulsets' },
-  { verbs: WRITE, group: 'apps', resource: 'replicasets' },
-  { verbs: WRITE, group: '', resource: 'replicationcontrollers' },
-  { verbs: WRITE, group: 'batch', resource: 'jobs' },
-  { verbs: WRITE, group: 'batch', resource: 'cronjobs' },
-];
+import { ruleCheck, targetsOf } from '../_lib.js';
+import { PERMISSIONS } from '../../../rbac/catalogue.js';
 
 export const check: ObjectCheck = ruleCheck({
   meta: {
@@ -25,6 +14,6 @@ export const check: ObjectCheck = ruleCheck({
     references: [RBAC_GOOD_PRACTICES, NSA_CISA, CIS],
     peers: { kubeLinter: ['access-to-create-pods'], trivy: ['KSV048'], kubescape: ['C-0188'] },
   },
-  targets,
+  targets: targetsOf(PERMISSIONS.createPods, PERMISSIONS.writeWorkloads),
   impact: 'a pod can run as any ServiceAccount of the namespace and mount its Secrets',
 });

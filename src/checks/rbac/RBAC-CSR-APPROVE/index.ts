@@ -1,10 +1,11 @@
 import type { ObjectCheck } from '../../../engine/types.js';
 import type { LoadedObject } from '../../../load/types.js';
 import { CIS, RBAC_GOOD_PRACTICES } from '../../_lib/references.js';
-import { effectiveRawRules, ruleCheck, ruleHits, type Target } from '../_lib.js';
+import { effectiveRawRules, ruleCheck, ruleHits, type Target, targetsOf } from '../_lib.js';
+import { PERMISSIONS } from '../../../rbac/catalogue.js';
 
-const APPROVAL: Target = { verbs: ['update', 'patch'], group: 'certificates.k8s.io', resource: 'certificatesigningrequests', subresource: 'approval', clusterOnly: true };
-const SIGNERS: Target = { verbs: ['approve'], group: 'certificates.k8s.io', resource: 'signers', label: 'signers', clusterOnly: true };
+const [APPROVAL] = targetsOf(PERMISSIONS.approveCsrs);
+const SIGNERS: Target = { ...targetsOf(PERMISSIONS.approveSigners)[0], label: 'signers' };
 
 /**
  * The API server approves a CSR only for a caller with both grants (update on the approval

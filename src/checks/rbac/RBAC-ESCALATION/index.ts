@@ -1,18 +1,14 @@
 import type { ObjectCheck } from '../../../engine/types.js';
 import { CIS, NSA_CISA, RBAC_GOOD_PRACTICES } from '../../_lib/references.js';
-import { ruleCheck, type Target } from '../_lib.js';
+import { ruleCheck, type Target, targetsOf } from '../_lib.js';
+import { PERMISSIONS } from '../../../rbac/catalogue.js';
 
-const R = 'rbac.authorization.k8s.io';
+const P = PERMISSIONS;
 const targets: Target[] = [
-  { verbs: ['escalate', 'bind'], group: R, resource: 'roles' },
-  { verbs: ['escalate', 'bind'], group: R, resource: 'clusterroles' },
-  { verbs: ['impersonate'], group: '', resource: 'users', clusterOnly: true },
-  { verbs: ['impersonate'], group: '', resource: 'groups', clusterOnly: true },
-  { verbs: ['impersonate'], group: '', resource: 'serviceaccounts' },
-  { verbs: ['impersonate'], group: 'authentication.k8s.io', resource: 'uids', clusterOnly: true },
-  { verbs: ['impersonate'], group: 'authentication.k8s.io', resource: 'userextras', clusterOnly: true },
-  { verbs: ['create', 'update', 'patch'], group: R, resource: 'rolebindings', severity: 'medium' },
-  { verbs: ['create', 'update', 'patch'], group: R, resource: 'clusterrolebindings', severity: 'medium', clusterOnly: true },
+  ...targetsOf(P.escalateRoles, P.bindRoles, P.impersonateUsersGroups, P.impersonateServiceAccounts, P.impersonateExtras),
+  // Writing bindings alone hands out only roles the holder has: a lower rating. A namespaced Role cannot
+  // grant cluster-scoped clusterrolebindings (the catalogue still probes it in every scope).
+  ...targetsOf(P.writeBindings).map((t): Target => ({ ...t, severity: 'medium', ...(t.resource === 'clusterrolebindings' ? { clusterOnly: true } : {}) })),
 ];
 
 export const check: ObjectCheck = ruleCheck({

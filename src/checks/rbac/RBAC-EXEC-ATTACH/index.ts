@@ -1,6 +1,7 @@
 import type { ObjectCheck } from '../../../engine/types.js';
 import { CIS, NSA_CISA, RBAC_GOOD_PRACTICES } from '../../_lib/references.js';
-import { ruleCheck } from '../_lib.js';
+import { ruleCheck, targetsOf } from '../_lib.js';
+import { PERMISSIONS } from '../../../rbac/catalogue.js';
 
 export const check: ObjectCheck = ruleCheck({
   meta: {
@@ -18,10 +19,7 @@ export const check: ObjectCheck = ruleCheck({
       kubescape: ['C-0002'],
     },
   },
-  targets: [
-    { verbs: ['create', 'get'], group: '', resource: 'pods', subresource: 'exec' },
-    { verbs: ['create', 'get'], group: '', resource: 'pods', subresource: 'attach' },
-    { verbs: ['update', 'patch'], group: '', resource: 'pods', subresource: 'ephemeralcontainers' },
-  ],
+  // The catalogue's exec-pods row also counts update/patch on pods; rules granting that are RBAC-CREATE-WORKLOADS' concern.
+  targets: targetsOf(PERMISSIONS.execAttach, PERMISSIONS.ephemeralContainers),
   impact: 'runs code inside running containers, with their tokens and Secrets (get suffices over WebSocket before 1.35)',
 });

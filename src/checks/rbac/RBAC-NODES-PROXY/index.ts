@@ -1,6 +1,7 @@
 import type { ObjectCheck } from '../../../engine/types.js';
 import { CIS, NSA_CISA, RBAC_GOOD_PRACTICES } from '../../_lib/references.js';
-import { ruleCheck } from '../_lib.js';
+import { ruleCheck, targetsOf } from '../_lib.js';
+import { PERMISSIONS } from '../../../rbac/catalogue.js';
 
 export const check: ObjectCheck = ruleCheck({
   meta: {
@@ -13,6 +14,6 @@ export const check: ObjectCheck = ruleCheck({
     references: [RBAC_GOOD_PRACTICES, NSA_CISA, CIS],
     peers: { checkov: ['CKV2_K8S_2'], trivy: ['KSV047'], kubescape: ['C-0279'] },
   },
-  targets: [{ verbs: ['get', 'create'], group: '', resource: 'nodes', subresource: 'proxy', clusterOnly: true }],
+  targets: targetsOf(PERMISSIONS.nodesProxy),
   impact: 'the full kubelet API (exec in every pod of a node), bypassing audit and admission',
 });

@@ -1,6 +1,7 @@
 import type { ObjectCheck } from '../../../engine/types.js';
 import { CIS, NSA_CISA, RBAC_GOOD_PRACTICES, SECRETS_GOOD_PRACTICES } from '../../_lib/references.js';
-import { ruleCheck } from '../_lib.js';
+import { ruleCheck, targetsOf } from '../_lib.js';
+import { PERMISSIONS } from '../../../rbac/catalogue.js';
 
 export const check: ObjectCheck = ruleCheck({
   meta: {
@@ -13,6 +14,6 @@ export const check: ObjectCheck = ruleCheck({
     references: [RBAC_GOOD_PRACTICES, SECRETS_GOOD_PRACTICES, NSA_CISA, CIS],
     peers: { checkov: ['CKV2_K8S_5'], kubeLinter: ['access-to-secrets'], trivy: ['KSV041', 'KSV113'], kubescape: ['C-0015', 'C-0186'] },
   },
-  targets: [{ verbs: ['get', 'list', 'watch'], group: '', resource: 'secrets' }],
+  targets: targetsOf(PERMISSIONS.readSecrets),
   impact: 'list and watch return Secret contents as much as get does',
 });

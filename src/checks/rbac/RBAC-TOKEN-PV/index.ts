@@ -1,6 +1,7 @@
 import type { ObjectCheck } from '../../../engine/types.js';
 import { CIS, RBAC_GOOD_PRACTICES } from '../../_lib/references.js';
-import { ruleCheck } from '../_lib.js';
+import { ruleCheck, targetsOf } from '../_lib.js';
+import { PERMISSIONS } from '../../../rbac/catalogue.js';
 
 export const check: ObjectCheck = ruleCheck({
   meta: {
@@ -13,9 +14,6 @@ export const check: ObjectCheck = ruleCheck({
     references: [RBAC_GOOD_PRACTICES, CIS],
     peers: { kubescape: ['C-0282', 'C-0278'] },
   },
-  targets: [
-    { verbs: ['create'], group: '', resource: 'serviceaccounts', subresource: 'token' },
-    { verbs: ['create'], group: '', resource: 'persistentvolumes', clusterOnly: true },
-  ],
+  targets: targetsOf(PERMISSIONS.requestTokens, PERMISSIONS.createPersistentVolumes),
   impact: 'tokens act as ServiceAccounts; a hostPath PersistentVolume opens the node filesystem',
 });

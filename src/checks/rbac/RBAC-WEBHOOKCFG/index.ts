@@ -1,17 +1,10 @@
 import type { ObjectCheck } from '../../../engine/types.js';
 import { CIS, RBAC_GOOD_PRACTICES } from '../../_lib/references.js';
-import { ruleCheck, type Target } from '../_lib.js';
+import { ruleCheck, type Target, targetsOf } from '../_lib.js';
+import { PERMISSIONS } from '../../../rbac/catalogue.js';
 
-const VERBS = ['create', 'update', 'patch', 'delete', 'deletecollection'];
-const G = 'admissionregistration.k8s.io';
-const targets: Target[] = [
-  'validatingwebhookconfigurations',
-  'mutatingwebhookconfigurations',
-  'validatingadmissionpolicies',
-  'validatingadmissionpolicybindings',
-  'mutatingadmissionpolicies',
-  'mutatingadmissionpolicybindings',
-].map((resource) => ({ verbs: VERBS, group: G, resource, label: resource, clusterOnly: true }));
+/** The catalogue's admission-control permission, plus deletecollection (which also switches policy off). */
+const targets: Target[] = targetsOf(PERMISSIONS.changeAdmission).map((t) => ({ ...t, verbs: [...t.verbs, 'deletecollection'], label: t.resource }));
 
 export const check: ObjectCheck = ruleCheck({
   meta: {

@@ -4,7 +4,9 @@ import { asList } from '../../../k8s/json.js';
 import { CIS, NSA_CISA, RBAC_GOOD_PRACTICES } from '../../_lib/references.js';
 import { effectiveRawRules, roleLabel, ROLE_KINDS } from '../_lib.js';
 
-/** `*` in verbs, resources or apiGroups of any rule: one finding per `*` entry. */
+const WILDCARD_FIELDS = ['verbs', 'resources', 'apiGroups'] as const;
+
+/** `*` in verbs, resources or apiGroups of a rule: one finding per rule, naming every field with `*`. */
 export const check: ObjectCheck = {
   scope: 'object',
   kinds: ROLE_KINDS,
@@ -21,21 +23,24 @@ export const check: ObjectCheck = {
   *check(o: LoadedObject): Iterable<RawFinding> {
     for (const r of effectiveRawRules(o)) {
       const { rule } = r;
+      const fields = WILDCARD_FIELDS.filter((field) => asList(r.raw[field]).includes('*'));
+      if (fields.length === 0) continue;
       const all = rule.verbs.includes('*') && rule.resources.includes('*') && rule.apiGroups.includes('*');
-      for (const field of ['verbs', 'resources', 'apiGroups'] as const) {
-        for (const [k, v] of asList(r.raw[field]).entries()) {
-          if (v !== '*') continue;
-          const severity: Severity = all ? 'critical' : field === 'apiGroups' ? 'low' : 'high';
-          const f: RawFinding = {
-            message: all
-              ? `${roleLabel(o)} rule ${r.index} grants every verb on every resource of every API group: cluster-admin in its scope`
-              : `${roleLabel(o)} rule ${r.index} has "*" in ${field}: ${field === 'verbs' ? `every verb (escalate, bind, impersonate, delete…) on ${rule.resources.join(', ') || rule.nonResourceURLs.join(', ')}` : field === 'resources' ? `every resource and subresource (secrets, pods/exec…) of ${rule.apiGroups.map((g) => (g === '' ? 'core' : g)).join(', ')}` : `${rule.resources.join(', ')} in every API group, including groups added later`}`,
-            path: ['rules', r.index, field, k],
-          };
-          if (severity !== 'high') f.severity = severity;
-          yield f;
-        }
-      }
+      const severity: Severity = all ? 'critical' : fields.some((f) => f !== 'apiGroups') ? 'high' : 'low';
+      const what = (field: (typeof WILDCARD_FIELDS)[number]): string =>
+        field === 'verbs'
+          ? `every verb (escalate, bind, impersonate, delete…) on ${rule.resources.join(', ') || rule.nonResourceURLs.join(', ')}`
+          : field === 'resources'
+            ? `every resource and subresource (secrets, pods/exec…) of ${rule.apiGroups.map((g) => (g === '' ? 'core' : g)).join(', ')}`
+            : `${rule.resources.join(', ')} in every API group, including groups added later`;
+      const f: RawFinding = {
+        message: all
+          ? `${roleLabel(o)} rule ${r.index} grants every verb on every resource of every API group: cluster-admin in its scope`
+          : `${roleLabel(o)} rule ${r.index} has "*" in ${fields.join(' and ')}: ${fields.map(what).join('; ')}`,
+        path: ['rules', r.index, fields[0], asList(r.raw[fields[0]]).indexOf('*')],
+      };
+      if (severity !== 'high') f.severity = severity;
+      yield f;
     }
   },
 };
