@@ -23,6 +23,7 @@ const COMMAND_MODULES: ReadonlyArray<{ names: readonly string[]; load: () => Pro
   { names: ['netpol'], load: async () => (await import('./commands/netpol.js')).registerNetpolCommand },
   { names: ['webhook'], load: async () => (await import('./commands/webhook.js')).registerWebhookCommand },
   { names: ['fix', 'generate', 'harden'], load: async () => (await import('./commands/fix.js')).registerFixCommands },
+  { names: ['export'], load: async () => (await import('./commands/export.js')).registerExportCommand },
   { names: ['audit'], load: async () => (await import('./commands/audit.js')).registerAuditCommand },
   { names: ['images'], load: async () => (await import('./commands/images.js')).registerImagesCommand },
 ];

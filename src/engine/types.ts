@@ -6,6 +6,7 @@
 import type { LoadedObject, Path } from '../load/types.js';
 import type { ObjectIndex } from './object-index.js';
 import type { PodTarget } from '../k8s/pod-spec.js';
+import type { CelForm } from '../k8s/cel.js';
 
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -185,6 +186,11 @@ interface CheckBase<S extends SettingsSchema> {
   meta: CheckMeta;
   /** The settings the check reads (omitted: none). */
   settings?: S;
+  /**
+   * The check as CEL for a ValidatingAdmissionPolicy (`kubeharden export vap`), or why it cannot
+   * be one. Omitted on bundle and set-dependent checks: those are about the rest of the manifest set.
+   */
+  cel?: CelForm<SettingsOf<S>>;
 }
 
 /** Runs once for every pod spec found by shape (Pods, templates, CRDs with pod templates). */

@@ -24,6 +24,7 @@ export const check: ChangeCheck = {
     references: [PSA_LABELS, PSS],
     peers: {},
   },
+  cel: { form: 'unsupported', reason: 'a change check (a Namespace against the version it replaces): the exporter writes policies over pod specs and single objects, not over an update\'s old and new object' },
   *check({ object, before }): Iterable<RawFinding> {
     if (!before) return; // a new namespace lowers nothing (its kubeharden.io labels are judged by the webhook)
     const prev = namespacePolicy(before.labels).enforce;

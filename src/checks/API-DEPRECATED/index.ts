@@ -84,6 +84,7 @@ export const check: ObjectCheck<typeof settings> = {
     peers: { kubeLinter: ['no-extensions-v1beta'], kubeScore: ['stable-version'], trivy: ['KSV107'] },
   },
   settings,
+  cel: { form: 'unsupported', reason: 'admission only sees API versions the cluster serves; a removed version is refused by the API server itself before any policy runs' },
   *check(o, ctx) {
     const r = findRemoval(o.apiVersion, o.kind);
     if (!r) return;

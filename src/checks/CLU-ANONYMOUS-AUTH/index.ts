@@ -36,6 +36,7 @@ export const check: ObjectCheck = {
     references: [ANONYMOUS, CIS, NSA_CISA],
     peers: { kubescape: ['C-0262'] },
   },
+  cel: { form: 'unsupported', reason: 'it judges a live probe of the API server, not an object' },
   *check(o, ctx) {
     if (!isFactsObject(o, ANONYMOUS_PROBE_KIND)) return;
     const rows = probeRows(o);

@@ -17,6 +17,7 @@ export const check: ObjectCheck = {
     references: [DEPRECATION_GUIDE, DEPRECATED_API_METRIC],
     peers: {},
   },
+  cel: { form: 'unsupported', reason: "it judges the API server's metrics of requests to deprecated APIs, not an object" },
   *check(o, ctx) {
     if (!isFactsObject(o, DEPRECATED_APIS_KIND) || o.object.readable === false) return;
     const facts = factsOf(ctx.index, SERVER_VERSION_KIND);

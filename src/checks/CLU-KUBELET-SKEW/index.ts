@@ -17,6 +17,7 @@ export const check: ObjectCheck = {
     references: [VERSION_SKEW],
     peers: {},
   },
+  cel: { form: 'unsupported', reason: 'it judges the versions nodes report in their status, which the kubelet writes, not a user' },
   *check(o, ctx) {
     const facts = factsOf(ctx.index, SERVER_VERSION_KIND);
     const server = facts ? serverVersionOf(facts) : undefined;

@@ -19,6 +19,7 @@ export const check: ObjectCheck = {
     references: [LEGACY_TOKENS, SA_TOKENS],
     peers: {},
   },
+  cel: { form: 'unsupported', reason: 'it reports how long-lived tokens are used (the last-used labels the cluster keeps), which only the live cluster knows' },
   *check(o) {
     if (asString(o.object.type) !== 'kubernetes.io/service-account-token') return;
     const account = o.annotations['kubernetes.io/service-account.name'];

@@ -17,6 +17,7 @@ export const check: ObjectCheck = {
     references: [NODE_ADDRESSES, NSA_CISA],
     peers: {},
   },
+  cel: { form: 'unsupported', reason: 'it judges the addresses nodes report in their status, which the kubelet writes, not a user' },
   *check(o) {
     const addresses = asList(asMap(o.object.status)?.addresses);
     const out: RawFinding[] = [];

@@ -41,6 +41,7 @@ export const check: ObjectCheck = {
     references: [SERVICE_TYPES, NODE_ADDRESSES],
     peers: {},
   },
+  cel: { form: 'unsupported', reason: "cross-object: an inventory of the live cluster's published Services, with the addresses of its nodes" },
   *check(o, ctx) {
     const spec = asMap(o.object.spec);
     const type = asString(spec?.type);

@@ -16,6 +16,7 @@ export const check: ObjectCheck = {
     references: [K8S_RELEASES, VERSION_SKEW],
     peers: { kubescape: ['C-0273'] },
   },
+  cel: { form: 'unsupported', reason: "it judges the cluster's own version (the live /version), not an object admission sees" },
   *check(o) {
     if (!isFactsObject(o, SERVER_VERSION_KIND)) return;
     const v = serverVersionOf(o);

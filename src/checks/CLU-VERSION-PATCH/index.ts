@@ -16,6 +16,7 @@ export const check: ObjectCheck = {
     references: [PATCH_RELEASES],
     peers: {},
   },
+  cel: { form: 'unsupported', reason: "it judges the cluster's own version (the live /version), not an object admission sees" },
   *check(o) {
     if (!isFactsObject(o, SERVER_VERSION_KIND)) return;
     const v = serverVersionOf(o);

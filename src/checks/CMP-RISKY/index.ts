@@ -3,6 +3,7 @@ import { asList, asMap, asString, asStringList, isMap } from '../../k8s/json.js'
 import { parseImage, type ImageRef } from '../../k8s/image.js';
 import { CVE_2025_1974, GIT_SYNC_INJECTION, INGRESS_NGINX_RETIREMENT, NSA_CISA } from '../_lib/references.js';
 import { containerFinding, describeContainer, podPath } from '../_lib/pod.js';
+import { cel } from './cel.js';
 
 /** [major, minor, patch] of a tag like v1.11.3 or 1.12.0-beta.0; undefined when not a version. */
 function semver(tag: string | undefined): [number, number, number] | undefined {
@@ -40,6 +41,7 @@ export const check: PodCheck = {
     references: [NSA_CISA, INGRESS_NGINX_RETIREMENT, CVE_2025_1974, GIT_SYNC_INJECTION],
     peers: { checkov: ['CKV_K8S_33', 'CKV_K8S_34', 'CKV_K8S_44', 'CKV_K8S_45', 'CKV_K8S_159'], trivy: ['KSV102'], kubescape: ['C-0014', 'C-0292'] },
   },
+  cel,
   *check(pod) {
     const findings: RawFinding[] = [];
     for (const c of pod.containers) {

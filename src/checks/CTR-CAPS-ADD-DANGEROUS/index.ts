@@ -4,9 +4,10 @@ import { containerSecurityContext } from '../../k8s/security-context.js';
 import { capString, grantedCap } from '../_lib/capabilities.js';
 import { CAPABILITIES_MAN, NSA_CISA, PSS_BASELINE } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
+import { cel } from './cel.js';
 
 /** What each capability gives an attacker, and how bad that is. */
-const DANGEROUS: Readonly<Record<string, { severity: Severity; why: string }>> = {
+export const DANGEROUS: Readonly<Record<string, { severity: Severity; why: string }>> = {
   ALL: { severity: 'critical', why: 'every capability: root\'s full power over the kernel' },
   SYS_ADMIN: { severity: 'critical', why: 'mount, namespaces, BPF and more: a one-step container escape' },
   SYS_MODULE: { severity: 'critical', why: 'loads kernel modules: code execution in the node\'s kernel' },
@@ -38,6 +39,7 @@ export const check: PodCheck = {
     peers: { checkov: ['CKV_K8S_39'], kubeLinter: ['privilege-escalation-container'], polaris: ['dangerousCapabilities'], kubesec: ['CapSysAdmin'], trivy: ['KSV005', 'KSV119', 'KSV120'], kubescape: ['C-0046'] },
     pss: 'baseline',
   },
+  cel,
   *check(pod) {
     for (const c of pod.containers) {
       const add = asList(asMap(containerSecurityContext(c)?.capabilities)?.add);

@@ -6,6 +6,7 @@ import { CAPABILITIES_MAN, PSS_BASELINE } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
 import { enforcesPssControls } from '../_lib/pss-control.js';
 import { BASELINE_CAPABILITIES } from '../../pss/index.js';
+import { cel } from './cel.js';
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -20,6 +21,7 @@ export const check: PodCheck = {
     peers: { checkov: ['CKV_K8S_25'], trivy: ['KSV022'], kubescape: ['C-0200'] },
     ...enforcesPssControls('capabilities_baseline'),
   },
+  cel,
   *check(pod) {
     // Pod Security Admission has no Windows exemption here (the API rejects capabilities on Windows).
     for (const c of pod.containers) {

@@ -2,6 +2,7 @@ import type { PodCheck } from '../../engine/types.js';
 import { capabilities } from '../../k8s/security-context.js';
 import { CIS, LINUX_KERNEL_HARDENING, NSA_CISA, PSS_RESTRICTED } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
+import { cel } from './cel.js';
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -16,6 +17,7 @@ export const check: PodCheck = {
     peers: { checkov: ['CKV_K8S_37'], polaris: ['insecureCapabilities'], kubesec: ['CapDropAll'], trivy: ['KSV003'], kubescape: ['C-0201'] },
     pss: 'restricted',
   },
+  cel,
   *check(pod) {
     if (pod.isWindows) return; // the Pod Security Standards exempt Windows pods
     for (const c of pod.containers) {

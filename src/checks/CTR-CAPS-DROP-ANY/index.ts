@@ -3,6 +3,7 @@ import { capabilities, effective } from '../../k8s/security-context.js';
 import { CAPABILITIES_MAN, LINUX_KERNEL_HARDENING } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
 import { yamlTrue } from '../../k8s/json.js';
+import { cel } from './cel.js';
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -17,6 +18,7 @@ export const check: PodCheck = {
     references: [LINUX_KERNEL_HARDENING, CAPABILITIES_MAN],
     peers: { kubesec: ['CapDropAny'], trivy: ['KSV004'] },
   },
+  cel,
   *check(pod) {
     if (pod.isWindows) return; // Linux capabilities do not exist on Windows
     for (const c of pod.containers) {

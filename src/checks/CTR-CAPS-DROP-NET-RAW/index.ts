@@ -4,6 +4,7 @@ import { holdsCap } from '../_lib/capabilities.js';
 import { CAPABILITIES_MAN, CIS, LINUX_KERNEL_HARDENING, NSA_CISA } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
 import { yamlTrue } from '../../k8s/json.js';
+import { cel } from './cel.js';
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -18,6 +19,7 @@ export const check: PodCheck = {
     references: [NSA_CISA, CIS, LINUX_KERNEL_HARDENING, CAPABILITIES_MAN],
     peers: { checkov: ['CKV_K8S_28'], kubeLinter: ['drop-net-raw-capability'], polaris: ['insecureCapabilities'], kubescape: ['C-0199'] },
   },
+  cel,
   *check(pod) {
     if (pod.isWindows) return; // Linux capabilities do not exist on Windows (the PSS exempt Windows pods)
     for (const c of pod.containers) {

@@ -6,6 +6,7 @@ import { CAPABILITIES_MAN, PSS_RESTRICTED } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
 import { enforcesPssControls } from '../_lib/pss-control.js';
 import { DROP_ALL, RESTRICTED_ADDABLE_CAPABILITIES } from '../../pss/index.js';
+import { cel } from './cel.js';
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -21,6 +22,7 @@ export const check: PodCheck = {
     peers: { trivy: ['KSV106'] },
     ...enforcesPssControls('capabilities_restricted'),
   },
+  cel,
   *check(pod) {
     if (pod.isWindows) return; // the Pod Security Standards exempt Windows pods (v1.25+)
     for (const c of pod.containers) {

@@ -4,6 +4,7 @@ import { containerFinding, describeContainer } from '../_lib/pod.js';
 import { portsOf } from '../_lib/ports.js';
 import { yamlTrue } from '../../k8s/json.js';
 import { enforcesPssControls } from '../_lib/pss-control.js';
+import { cel } from './cel.js';
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -18,6 +19,7 @@ export const check: PodCheck = {
     peers: { checkov: ['CKV_K8S_26'], polaris: ['hostPortSet'], trivy: ['KSV024'], kubescape: ['C-0044'] },
     ...enforcesPssControls('hostPorts'),
   },
+  cel,
   *check(pod) {
     const hostNetwork = yamlTrue(pod.spec.hostNetwork);
     for (const c of pod.containers) {

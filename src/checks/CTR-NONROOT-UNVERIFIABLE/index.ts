@@ -3,6 +3,7 @@ import { effective } from '../../k8s/security-context.js';
 import { SECURITY_CONTEXT } from '../_lib/references.js';
 import { describeContainer } from '../_lib/pod.js';
 import { asInt, yamlTrue } from '../../k8s/json.js';
+import { cel } from './cel.js';
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -16,6 +17,7 @@ export const check: PodCheck = {
     references: [SECURITY_CONTEXT],
     peers: {},
   },
+  cel,
   *check(pod) {
     if (pod.isWindows) return; // Windows verifies runAsNonRoot against windowsOptions.runAsUserName instead
     for (const c of pod.containers) {

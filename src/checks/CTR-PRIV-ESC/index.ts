@@ -2,6 +2,7 @@ import type { PodCheck } from '../../engine/types.js';
 import { effective } from '../../k8s/security-context.js';
 import { CIS, NSA_CISA, PSS_RESTRICTED, SECURITY_CONTEXT } from '../_lib/references.js';
 import { containerFinding, describeContainer, setContainerField } from '../_lib/pod.js';
+import { cel } from './cel.js';
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -16,6 +17,7 @@ export const check: PodCheck = {
     peers: { checkov: ['CKV_K8S_20'], kubeLinter: ['privilege-escalation-container'], polaris: ['privilegeEscalationAllowed'], kubesec: ['AllowPrivilegeEscalation'], trivy: ['KSV001'], kubescape: ['C-0016'] },
     pss: 'restricted',
   },
+  cel,
   *check(pod) {
     // The Pod Security Standards exempt Windows pods: the field has no meaning there.
     if (pod.isWindows) return;

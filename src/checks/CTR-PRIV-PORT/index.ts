@@ -4,6 +4,7 @@ import { capabilities, podSecurityContext } from '../../k8s/security-context.js'
 import { CAPABILITIES_MAN, SYSCTLS } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
 import { portsOf } from '../_lib/ports.js';
+import { cel } from './cel.js';
 
 /** net.ipv4.ip_unprivileged_port_start set by the pod (a safe, namespaced sysctl), if any. */
 function unprivilegedPortStart(sysctls: unknown): number | undefined {
@@ -28,6 +29,7 @@ export const check: PodCheck = {
     references: [CAPABILITIES_MAN, SYSCTLS],
     peers: { kubeLinter: ['privileged-ports'], trivy: ['KSV117'] },
   },
+  cel,
   *check(pod) {
     const hostNetwork = yamlTrue(pod.spec.hostNetwork);
     // The sysctl is per network namespace: it does not apply on the host network.

@@ -2,6 +2,7 @@ import type { PodCheck } from '../../engine/types.js';
 import { effective } from '../../k8s/security-context.js';
 import { CIS, NSA_CISA, PSS_BASELINE, SECURITY_CONTEXT } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
+import { cel } from './cel.js';
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -16,6 +17,7 @@ export const check: PodCheck = {
     peers: { checkov: ['CKV_K8S_16'], kubeLinter: ['privileged-container'], kubeScore: ['container-security-context-privileged'], polaris: ['runAsPrivileged'], kubesec: ['Privileged'], trivy: ['KSV017'], kubescape: ['C-0057'] },
     pss: 'baseline',
   },
+  cel,
   *check(pod) {
     for (const c of pod.containers) {
       const p = effective(pod, c, 'privileged');

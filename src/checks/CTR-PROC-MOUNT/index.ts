@@ -5,6 +5,7 @@ import { PSS_BASELINE, PSS_RESTRICTED, SECURITY_CONTEXT, USER_NAMESPACES } from 
 import { containerFinding, describeContainer } from '../_lib/pod.js';
 import { enforcesPssControls } from '../_lib/pss-control.js';
 import { allowedProcMount, runsInUserNamespace, USER_NAMESPACE_RELAXATION_MINOR } from '../../pss/index.js';
+import { cel } from './cel.js';
 
 export const check: PodCheck<typeof VERSION_SETTINGS> = {
   scope: 'pod',
@@ -20,6 +21,7 @@ export const check: PodCheck<typeof VERSION_SETTINGS> = {
     ...enforcesPssControls('procMount', 'procMount_restricted'),
   },
   settings: VERSION_SETTINGS,
+  cel,
   *check(pod, ctx) {
     const userNamespace = runsInUserNamespace(pod.spec);
     const minor = targetMinor(ctx.settings);

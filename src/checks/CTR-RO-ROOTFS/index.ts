@@ -4,6 +4,7 @@ import { effective } from '../../k8s/security-context.js';
 import type { ContainerRef, PodTarget } from '../../k8s/pod-spec.js';
 import { CIS, NSA_CISA, SECURITY_CONTEXT } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
+import { cel } from './cel.js';
 
 /** True when the container already mounts a writable volume (where the app can keep writing). */
 function hasWritableMount(c: ContainerRef): boolean {
@@ -32,6 +33,7 @@ export const check: PodCheck = {
     references: [NSA_CISA, CIS, SECURITY_CONTEXT],
     peers: { checkov: ['CKV_K8S_22'], kubeLinter: ['no-read-only-root-fs'], kubeScore: ['container-security-context-readonlyrootfilesystem'], polaris: ['notReadOnlyRootFilesystem'], kubesec: ['ReadOnlyRootFilesystem'], trivy: ['KSV014'], kubescape: ['C-0017'] },
   },
+  cel,
   *check(pod) {
     if (pod.isWindows) return; // not supported on Windows containers
     for (const c of pod.containers) {

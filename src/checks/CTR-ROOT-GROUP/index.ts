@@ -4,6 +4,7 @@ import { podSecurityContext } from '../../k8s/security-context.js';
 import { describeContainers, offenders } from '../_lib/inheritance.js';
 import { NSA_CISA, SECURITY_CONTEXT } from '../_lib/references.js';
 import { describeContainer, podPath } from '../_lib/pod.js';
+import { cel } from './cel.js';
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -17,6 +18,7 @@ export const check: PodCheck = {
     references: [SECURITY_CONTEXT, NSA_CISA],
     peers: { kubeLinter: ['run-as-non-root'], trivy: ['KSV116'], kubescape: ['C-0013'] },
   },
+  cel,
   *check(pod) {
     if (pod.isWindows) return; // GIDs do not apply to Windows containers (the API rejects these fields there)
     const o = offenders(pod, 'runAsGroup', (v) => asInt(v) === 0);

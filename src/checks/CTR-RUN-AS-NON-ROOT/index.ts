@@ -2,6 +2,7 @@ import type { PodCheck } from '../../engine/types.js';
 import { effective } from '../../k8s/security-context.js';
 import { CIS, NSA_CISA, PSS_RESTRICTED, SECURITY_CONTEXT } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
+import { cel } from './cel.js';
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -16,6 +17,7 @@ export const check: PodCheck = {
     peers: { checkov: ['CKV_K8S_23'], kubeLinter: ['run-as-non-root'], polaris: ['runAsRootAllowed'], kubesec: ['RunAsNonRoot'], trivy: ['KSV012'], kubescape: ['C-0013'] },
     pss: 'restricted',
   },
+  cel,
   *check(pod) {
     for (const c of pod.containers) {
       const nonRoot = effective(pod, c, 'runAsNonRoot');

@@ -6,6 +6,7 @@ import { describeContainer } from '../_lib/pod.js';
 import { asInt, yamlTrue } from '../../k8s/json.js';
 import { enforcesPssControls } from '../_lib/pss-control.js';
 import { runsInUserNamespace } from '../../pss/index.js';
+import { cel } from './cel.js';
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -20,6 +21,7 @@ export const check: PodCheck = {
     peers: { checkov: ['CKV_K8S_23'], kubeLinter: ['run-as-non-root'], trivy: ['KSV105'], kubescape: ['C-0198'] },
     ...enforcesPssControls('runAsUser'),
   },
+  cel,
   *check(pod) {
     const o = offenders(pod, 'runAsUser', (v) => asInt(v) === 0);
     // In a user namespace UID 0 maps to an unprivileged host UID (the restricted policy allows it from v1.35).

@@ -3,6 +3,7 @@ import { containerSecurityContext, podSecurityContext } from '../../k8s/security
 import { NSA_CISA, SECURITY_CONTEXT } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
 import { isSet } from '../../k8s/json.js';
+import { cel } from './cel.js';
 
 function nonEmpty(m: Record<string, unknown> | undefined): boolean {
   return m !== undefined && Object.values(m).some(isSet);
@@ -21,6 +22,7 @@ export const check: PodCheck = {
     references: [SECURITY_CONTEXT, NSA_CISA],
     peers: { checkov: ['CKV_K8S_29', 'CKV_K8S_30'], trivy: ['KSV118'], kubescape: ['C-0211'] },
   },
+  cel,
   *check(pod) {
     if (nonEmpty(podSecurityContext(pod))) return;
     for (const c of pod.containers) {

@@ -2,6 +2,7 @@ import type { PodCheck } from '../../engine/types.js';
 import { NSA_CISA } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
 import { portsOf } from '../_lib/ports.js';
+import { cel } from './cel.js';
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -15,6 +16,7 @@ export const check: PodCheck = {
     references: [NSA_CISA],
     peers: { kubeLinter: ['ssh-port'], kubescape: ['C-0042'] },
   },
+  cel,
   *check(pod) {
     for (const c of pod.containers) {
       for (const p of portsOf(c)) {

@@ -3,12 +3,13 @@ import type { Path } from '../../load/types.js';
 import { asList, asMap } from '../../k8s/json.js';
 import { NSA_CISA, SECURITY_CONTEXT } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
+import { cel } from './cel.js';
 
 /** `sudo` as a command word: alone, as a path (/usr/bin/sudo), or inside a shell string. Not visudo, sudoers or --sudo. */
 const SUDO = /(?:^|[\s;&|(`'"])(?:(?:\/[\w.-]+)*\/)?sudo(?=$|[\s;&|)`'"])/;
 
 /** Where a container runs commands: command, args, exec probes and exec lifecycle handlers. */
-const COMMAND_LISTS: ReadonlyArray<readonly string[]> = [
+export const COMMAND_LISTS: ReadonlyArray<readonly string[]> = [
   ['command'],
   ['args'],
   ...['livenessProbe', 'readinessProbe', 'startupProbe'].map((probe) => [probe, 'exec', 'command']),
@@ -38,6 +39,7 @@ export const check: PodCheck = {
     references: [SECURITY_CONTEXT, NSA_CISA],
     peers: { kubescape: ['C-0062'] },
   },
+  cel,
   *check(pod) {
     for (const c of pod.containers) {
       for (const base of COMMAND_LISTS) {

@@ -3,6 +3,7 @@ import { asString } from '../../k8s/json.js';
 import { parseImage } from '../../k8s/image.js';
 import { IMAGES, NSA_CISA } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
+import { cel } from './cel.js';
 
 /**
  * The registered algorithms of the OCI image-spec (descriptor.md, "Digests") and their encoded
@@ -30,6 +31,7 @@ export const check: PodCheck = {
     references: [IMAGES, NSA_CISA],
     peers: { checkov: ['CKV_K8S_43'], kubescape: ['C-0306'] },
   },
+  cel,
   *check(pod) {
     for (const c of pod.containers) {
       const image = asString(c.spec.image);

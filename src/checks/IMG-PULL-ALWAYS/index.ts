@@ -3,6 +3,7 @@ import { asString } from '../../k8s/json.js';
 import { parseImage } from '../../k8s/image.js';
 import { IMAGES, SLSA_PINNING } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
+import { cel } from './cel.js';
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -17,6 +18,7 @@ export const check: PodCheck = {
     peers: { checkov: ['CKV_K8S_15'], kubeScore: ['container-image-pull-policy'], polaris: ['pullPolicyNotAlways'], kubescape: ['C-0075'] },
     optIn: true,
   },
+  cel,
   *check(pod) {
     for (const c of pod.containers) {
       const image = asString(c.spec.image);

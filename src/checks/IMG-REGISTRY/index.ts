@@ -4,8 +4,9 @@ import { parseImage } from '../../k8s/image.js';
 import { IMAGES, K8S_REGISTRY, NSA_CISA } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
 import { stringListSetting } from '../../engine/settings.js';
+import { cel } from './cel.js';
 
-const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
+export const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
 
 /** `nginx` → `docker.io/library/nginx`; `quay.io/x/y` stays; hosts lower-cased. */
 export function normalizedImageName(image: string): { host: string; name: string } {
@@ -61,6 +62,7 @@ export const check: PodCheck<typeof settings> = {
     peers: { trivy: ['KSV125'], kubescape: ['C-0078', 'C-0001', 'C-0253'], polaris: ['(custom example)'] },
   },
   settings,
+  cel,
   *check(pod, ctx) {
     const allowed = ctx.settings.allowedRegistries;
     const denied = ctx.settings.deniedRegistries;

@@ -25,6 +25,7 @@ export const check: PodCheck<typeof IMAGE_SETTINGS> = {
     peers: {},
   },
   settings: IMAGE_SETTINGS,
+  cel: { form: 'unsupported', reason: 'it verifies image signatures fetched from registries, which CEL cannot reach' },
   *check(pod, ctx) {
     const gate = imageGateOf(ctx.settings);
     if (!gate || gate.policy.signatures.length === 0) return;

@@ -3,6 +3,7 @@ import { asString } from '../../k8s/json.js';
 import { parseImage } from '../../k8s/image.js';
 import { IMAGES, NSA_CISA } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
+import { cel } from './cel.js';
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -16,6 +17,7 @@ export const check: PodCheck = {
     references: [IMAGES, NSA_CISA],
     peers: { checkov: ['CKV_K8S_14'], kubeLinter: ['latest-tag'], kubeScore: ['container-image-tag'], polaris: ['tagNotSpecified'], trivy: ['KSV013'], kubescape: ['C-0075'] },
   },
+  cel,
   *check(pod) {
     for (const c of pod.containers) {
       const image = asString(c.spec.image);

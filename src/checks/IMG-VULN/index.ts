@@ -19,6 +19,7 @@ export const check: PodCheck<typeof IMAGE_SETTINGS> = {
     peers: {},
   },
   settings: IMAGE_SETTINGS,
+  cel: { form: 'unsupported', reason: 'it judges images by vulnerability reports and registry digests the image gate fetches, which CEL cannot reach' },
   *check(pod, ctx) {
     const gate = imageGateOf(ctx.settings);
     if (!gate?.policy.vulnerabilities) return;

@@ -1,6 +1,7 @@
 import type { PodCheck } from '../../engine/types.js';
 import { isClusterScoped } from '../../engine/object-index.js';
 import { CIS, NAMESPACES, NSA_CISA } from '../_lib/references.js';
+import { cel } from './cel.js';
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -14,6 +15,7 @@ export const check: PodCheck = {
     references: [NAMESPACES, CIS, NSA_CISA],
     peers: { checkov: ['CKV_K8S_21'], kubeLinter: ['use-namespace'], trivy: ['KSV110'], kubescape: ['C-0061', 'C-0212'] },
   },
+  cel,
   *check(pod) {
     const o = pod.owner;
     if (isClusterScoped(o.kind)) return;

@@ -22,6 +22,7 @@ export const check: ObjectCheck = {
     references: [ANNOTATIONS],
     peers: {},
   },
+  cel: { form: 'unsupported', reason: 'it reads the exemption annotations of every kind of object, while the exported policies match only the kinds the checks judge; at admission a misspelt annotation exempts nothing, so the policies enforce the check it meant either way' },
   *check(object, ctx): Iterable<RawFinding> {
     const places: Array<{ annotations: Readonly<Record<string, string>>; metaPath: Path }> = [
       { annotations: object.annotations, metaPath: ['metadata'] },

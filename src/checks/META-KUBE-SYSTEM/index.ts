@@ -1,8 +1,9 @@
 import type { PodCheck } from '../../engine/types.js';
 import { asString } from '../../k8s/json.js';
 import { NAMESPACES } from '../_lib/references.js';
+import { cel } from './cel.js';
 
-const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
+export const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -16,6 +17,7 @@ export const check: PodCheck = {
     references: [NAMESPACES],
     peers: { trivy: ['KSV037'] },
   },
+  cel,
   *check(pod) {
     const ns = pod.owner.namespace;
     if (ns === undefined || !SYSTEM_NAMESPACES.has(ns)) return;

@@ -1,9 +1,10 @@
 import type { ObjectCheck } from '../../engine/types.js';
 import { asList, asMap, asString, asStringList } from '../../k8s/json.js';
 import { INGRESS_TLS, NSA_CISA } from '../_lib/references.js';
+import { cel } from './cel.js';
 
 /** Annotations with which cloud controllers terminate TLS without spec.tls. */
-const OUT_OF_BAND_TLS = [
+export const OUT_OF_BAND_TLS = [
   'alb.ingress.kubernetes.io/certificate-arn',
   'ingress.gcp.kubernetes.io/pre-shared-cert',
   'networking.gke.io/managed-certificates',
@@ -36,6 +37,7 @@ export const check: ObjectCheck = {
     references: [INGRESS_TLS, NSA_CISA],
     peers: { polaris: ['tlsSettingsMissing'], kubescape: ['C-0263'] },
   },
+  cel,
   *check(o) {
     const spec = asMap(o.object.spec);
     if (!spec) return;

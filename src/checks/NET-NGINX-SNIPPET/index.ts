@@ -1,9 +1,10 @@
 import type { ObjectCheck } from '../../engine/types.js';
 import { CVE_2021_25742, INGRESS_NGINX_RETIREMENT } from '../_lib/references.js';
+import { cel } from './cel.js';
 
 /** `<prefix>/<name>-snippet(s)` where the prefix names an NGINX controller. */
-const SNIPPET = /^([^/]*nginx[^/]*)\/([a-z-]*snippets?)$/i;
-const CRITICAL = new Set(['server-snippet', 'configuration-snippet', 'server-snippets', 'location-snippets', 'stream-snippet']);
+export const SNIPPET = /^([^/]*nginx[^/]*)\/([a-z-]*snippets?)$/i;
+export const CRITICAL = new Set(['server-snippet', 'configuration-snippet', 'server-snippets', 'location-snippets', 'stream-snippet']);
 
 export const check: ObjectCheck = {
   scope: 'object',
@@ -18,6 +19,7 @@ export const check: ObjectCheck = {
     references: [CVE_2021_25742, INGRESS_NGINX_RETIREMENT],
     peers: { checkov: ['CKV_K8S_152', 'CKV_K8S_153', 'CKV_K8S_154'], kubescape: ['C-0059'] },
   },
+  cel,
   *check(o) {
     for (const key of Object.keys(o.annotations)) {
       const m = SNIPPET.exec(key);

@@ -79,6 +79,7 @@ export const check: ObjectCheck = {
     references: [SERVICE_TYPES, NSA_CISA],
     peers: { kubeLinter: ['exposed-services'], kubeScore: ['service-type'], kubescape: ['C-0256', 'C-0021'] },
   },
+  cel: { form: 'unsupported', reason: 'cross-object: whether the Service fronts an ingress controller (and so how severe the exposure is) comes from the pods it selects' },
   *check(o, ctx) {
     const spec = asMap(o.object.spec);
     if (!spec) return;

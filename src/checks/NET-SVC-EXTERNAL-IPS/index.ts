@@ -1,6 +1,7 @@
 import type { ObjectCheck } from '../../engine/types.js';
 import { asList, asMap } from '../../k8s/json.js';
 import { CVE_2020_8554, SERVICE_TYPES } from '../_lib/references.js';
+import { cel } from './cel.js';
 
 export const check: ObjectCheck = {
   scope: 'object',
@@ -15,6 +16,7 @@ export const check: ObjectCheck = {
     references: [CVE_2020_8554, SERVICE_TYPES],
     peers: { trivy: ['KSV108'] },
   },
+  cel,
   *check(o) {
     const ips = asList(asMap(o.object.spec)?.externalIPs);
     if (ips.length === 0) return;

@@ -5,6 +5,7 @@ import { APPARMOR, NSA_CISA, PSS_BASELINE } from '../_lib/references.js';
 import { describeContainer } from '../_lib/pod.js';
 import { enforcesPssControls } from '../_lib/pss-control.js';
 import { allowedAppArmorAnnotation, allowedAppArmorType, APPARMOR_ANNOTATION_PREFIX } from '../../pss/index.js';
+import { cel } from './cel.js';
 
 function badProfile(v: unknown): boolean {
   return isMap(v) && !allowedAppArmorType(v.type);
@@ -27,6 +28,7 @@ export const check: PodCheck = {
     peers: { polaris: ['linuxHardening'], kubesec: ['ApparmorAny'], trivy: ['KSV002'], kubescape: ['C-0055'] },
     ...enforcesPssControls('appArmorProfile'),
   },
+  cel,
   *check(pod) {
     const o = offenders(pod, 'appArmorProfile', badProfile);
     for (const { c, r } of o.own) {

@@ -4,6 +4,7 @@ import { effective, podSecurityContext } from '../../k8s/security-context.js';
 import type { ContainerRef, PodTarget } from '../../k8s/pod-spec.js';
 import { FSGROUP_POLICY, SECURITY_CONTEXT } from '../_lib/references.js';
 import { podPath } from '../_lib/pod.js';
+import { cel } from './cel.js';
 
 /**
  * Names of the pod's persistent volumes (the ones whose ownership the kubelet manages with fsGroup
@@ -46,6 +47,7 @@ export const check: PodCheck = {
     references: [FSGROUP_POLICY, SECURITY_CONTEXT],
     peers: {},
   },
+  cel,
   *check(pod) {
     if (pod.isWindows) return; // fsGroup does not exist for Windows pods
     const persistent = persistentVolumeNames(pod);

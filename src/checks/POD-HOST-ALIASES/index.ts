@@ -2,6 +2,7 @@ import type { PodCheck } from '../../engine/types.js';
 import { asList, asMap, asString, asStringList } from '../../k8s/json.js';
 import { HOST_ALIASES } from '../_lib/references.js';
 import { podPath } from '../_lib/pod.js';
+import { cel } from './cel.js';
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -15,6 +16,7 @@ export const check: PodCheck = {
     references: [HOST_ALIASES],
     peers: { kubesec: ['HostAliases'], trivy: ['KSV007'] },
   },
+  cel,
   *check(pod) {
     const aliases = asList(pod.spec.hostAliases);
     if (aliases.length === 0) return;

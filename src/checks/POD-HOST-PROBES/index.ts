@@ -4,9 +4,10 @@ import { PROBES, PSS_BASELINE } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
 import { enforcesPssControls } from '../_lib/pss-control.js';
 import { actionHost, HOST_ACTIONS, LIFECYCLE_HANDLERS, PROBE_FIELDS } from '../../pss/index.js';
+import { cel } from './cel.js';
 
 /** Probes (a container field) and lifecycle handlers (under `lifecycle`), in report order: the control's list. */
-const HANDLER_PATHS: ReadonlyArray<readonly string[]> = [...PROBE_FIELDS.map((p) => [p]), ...LIFECYCLE_HANDLERS.map((h) => ['lifecycle', h])];
+export const HANDLER_PATHS: ReadonlyArray<readonly string[]> = [...PROBE_FIELDS.map((p) => [p]), ...LIFECYCLE_HANDLERS.map((h) => ['lifecycle', h])];
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -21,6 +22,7 @@ export const check: PodCheck = {
     peers: {},
     ...enforcesPssControls('hostProbesAndHostLifecycle'),
   },
+  cel,
   *check(pod) {
     // Pod Security Admission added this control in v1.34; the exposure exists in every version.
     for (const c of pod.containers) {

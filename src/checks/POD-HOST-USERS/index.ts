@@ -2,8 +2,9 @@ import type { PodCheck } from '../../engine/types.js';
 import { LINUX_KERNEL_HARDENING, USER_NAMESPACES } from '../_lib/references.js';
 import { podPath } from '../_lib/pod.js';
 import { yamlFalse, yamlTrue } from '../../k8s/json.js';
+import { cel } from './cel.js';
 
-const HOST_NAMESPACES = ['hostNetwork', 'hostPID', 'hostIPC'] as const;
+export const HOST_NAMESPACES = ['hostNetwork', 'hostPID', 'hostIPC'] as const;
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -18,6 +19,7 @@ export const check: PodCheck = {
     peers: { kubesec: ['HostUsers'] },
     optIn: true,
   },
+  cel,
   *check(pod) {
     if (pod.isWindows) return; // user namespaces are Linux-only; the API rejects hostUsers on Windows pods
     const hostUsers = pod.spec.hostUsers;

@@ -8,6 +8,7 @@ import { NSA_CISA, PSS_BASELINE, SECCOMP } from '../_lib/references.js';
 import { describeContainer } from '../_lib/pod.js';
 import { enforcesPssControls } from '../_lib/pss-control.js';
 import { SECCOMP_CONTAINER_ANNOTATION_PREFIX, SECCOMP_POD_ANNOTATION } from '../../pss/index.js';
+import { cel } from './cel.js';
 
 /** Where a seccomp setting comes from: the field, or the deprecated annotation the API server copies into an unset field. */
 interface Setting {
@@ -46,6 +47,7 @@ export const check: PodCheck = {
     peers: { polaris: ['linuxHardening'], kubesec: ['SeccompUnconfined'], trivy: ['KSV104'] },
     ...enforcesPssControls('seccompProfile_baseline'),
   },
+  cel,
   *check(pod) {
     const podSetting = fieldSetting(podSecurityContext(pod), pod.specPath) ?? annotationSetting(pod.annotations, SECCOMP_POD_ANNOTATION, pod.metaPath);
     const inherited: ContainerRef[] = [];

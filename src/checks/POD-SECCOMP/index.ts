@@ -4,6 +4,7 @@ import { effective, podSecurityContext } from '../../k8s/security-context.js';
 import { CIS, NSA_CISA, PSS_RESTRICTED, SECCOMP } from '../_lib/references.js';
 import { containerFinding, describeContainer, podPath } from '../_lib/pod.js';
 import { allowedSeccompType } from '../../pss/index.js';
+import { cel } from './cel.js';
 
 function typeOf(profile: unknown): string | undefined {
   const t = asMap(profile)?.type;
@@ -23,6 +24,7 @@ export const check: PodCheck = {
     peers: { checkov: ['CKV_K8S_31'], kubeScore: ['container-seccomp-profile'], polaris: ['linuxHardening'], kubesec: ['SeccompAny'], trivy: ['KSV030'], kubescape: ['C-0210', 'C-0055'] },
     pss: 'restricted',
   },
+  cel,
   *check(pod) {
     if (pod.isWindows) return; // the Pod Security Standards exempt Windows pods
     const podType = typeOf(podSecurityContext(pod)?.seccompProfile);

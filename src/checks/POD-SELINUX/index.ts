@@ -7,6 +7,7 @@ import { PSS_BASELINE, SELINUX } from '../_lib/references.js';
 import { describeContainer } from '../_lib/pod.js';
 import { enforcesPssControls } from '../_lib/pss-control.js';
 import { allowedSELinuxTypes, SELINUX_ENGINE_TYPE_MINOR, seLinuxAllowed, seLinuxViolations, type SELinuxField } from '../../pss/index.js';
+import { cel } from './cel.js';
 
 /** Whether one effective seLinuxOptions breaks the control's rule (run on every container). */
 function breaksRule(v: unknown, types: ReadonlySet<string>): boolean {
@@ -38,6 +39,7 @@ export const check: PodCheck<typeof VERSION_SETTINGS> = {
     ...enforcesPssControls('seLinuxOptions'),
   },
   settings: VERSION_SETTINGS,
+  cel,
   *check(pod, ctx) {
     const minor = targetMinor(ctx.settings);
     const types = allowedSELinuxTypes(minor);

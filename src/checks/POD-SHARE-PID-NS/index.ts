@@ -2,6 +2,7 @@ import type { PodCheck } from '../../engine/types.js';
 import { SHARE_PROCESS_NAMESPACE } from '../_lib/references.js';
 import { podPath } from '../_lib/pod.js';
 import { yamlTrue } from '../../k8s/json.js';
+import { cel } from './cel.js';
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -15,6 +16,7 @@ export const check: PodCheck = {
     references: [SHARE_PROCESS_NAMESPACE],
     peers: {},
   },
+  cel,
   *check(pod) {
     if (!yamlTrue(pod.spec.shareProcessNamespace)) return;
     yield {

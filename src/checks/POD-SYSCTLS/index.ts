@@ -7,6 +7,7 @@ import { PSS_BASELINE, SYSCTLS } from '../_lib/references.js';
 import { podPath } from '../_lib/pod.js';
 import { enforcesPssControls } from '../_lib/pss-control.js';
 import { allowedSysctls } from '../../pss/index.js';
+import { cel } from './cel.js';
 
 /** The first version whose safe set holds `name`, if any. */
 function safeSince(name: string): number | undefined {
@@ -34,6 +35,7 @@ export const check: PodCheck<typeof VERSION_SETTINGS> = {
     ...enforcesPssControls('sysctls'),
   },
   settings: VERSION_SETTINGS,
+  cel,
   *check(pod, ctx) {
     const minor = targetMinor(ctx.settings);
     const allowed = allowedSysctls(minor);

@@ -5,6 +5,7 @@ import { containerSecurityContext, podSecurityContext } from '../../k8s/security
 import { NSA_CISA, PSS_BASELINE, WINDOWS_HOSTPROCESS } from '../_lib/references.js';
 import { containerFinding, describeContainer, podPath } from '../_lib/pod.js';
 import { enforcesPssControls } from '../_lib/pss-control.js';
+import { cel } from './cel.js';
 
 /** hostProcess: false reverses an explicit choice: `fix` applies it only with --overwrite. */
 function off(path: Path): StructuredRemediation {
@@ -24,6 +25,7 @@ export const check: PodCheck = {
     peers: { polaris: ['hostProcess'], trivy: ['KSV103'], kubescape: ['C-0202'] },
     ...enforcesPssControls('windowsHostProcess'),
   },
+  cel,
   *check(pod) {
     // Explicit true at either level is what Pod Security Admission rejects; it does not depend on
     // spec.os (hostProcess is only valid on Windows, and the API rejects mixing levels).

@@ -3,6 +3,7 @@ import type { PodTarget } from '../../k8s/pod-spec.js';
 import { isMap } from '../../k8s/json.js';
 import { PROBES } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
+import { cel } from './cel.js';
 
 /** Pods that run to completion (or are not managed by a controller): liveness and readiness make no sense there. */
 function runsToCompletion(pod: PodTarget): string | undefined {
@@ -26,6 +27,7 @@ export const check: PodCheck = {
     references: [PROBES],
     peers: { checkov: ['CKV_K8S_8', 'CKV_K8S_9'], kubeLinter: ['no-liveness-probe', 'no-readiness-probe'], kubeScore: ['pod-probes'], polaris: ['livenessProbeMissing', 'readinessProbeMissing'], kubescape: ['C-0056', 'C-0018'] },
   },
+  cel,
   *check(pod) {
     if (runsToCompletion(pod)) return;
     // Knative Serving adds a readiness probe itself when the container has none.

@@ -2,6 +2,7 @@ import type { PodCheck } from '../../engine/types.js';
 import { EPHEMERAL_STORAGE, LIMIT_RANGES, RESOURCES } from '../_lib/references.js';
 import { describeContainer } from '../_lib/pod.js';
 import { resourceContainers, resourcePath, resourceSource } from '../_lib/resources.js';
+import { cel } from './cel.js';
 
 const STORAGE = 'ephemeral-storage';
 
@@ -18,6 +19,7 @@ export const check: PodCheck = {
     references: [EPHEMERAL_STORAGE, RESOURCES, LIMIT_RANGES],
     peers: { kubeScore: ['container-ephemeral-storage-request-and-limit'], trivy: ['KSV039', 'KSV040'] },
   },
+  cel,
   *check(pod, ctx) {
     for (const c of resourceContainers(pod)) {
       const limit = resourceSource(pod, c, STORAGE, 'limits', ctx);

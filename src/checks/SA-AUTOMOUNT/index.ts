@@ -15,6 +15,7 @@ export const check: PodCheck = {
     references: [SERVICE_ACCOUNTS, SA_TOKENS, NSA_CISA, CIS],
     peers: { checkov: ['CKV_K8S_38'], polaris: ['automountServiceAccountToken'], kubesec: ['AutomountServiceAccountToken'], trivy: ['KSV036'], kubescape: ['C-0034', 'C-0190', 'C-0261'] },
   },
+  cel: { form: 'unsupported', reason: "cross-object: whether the token is mounted, and how severe that is, depends on the ServiceAccount's automountServiceAccountToken and on the RoleBindings of the account, which a policy cannot read" },
   *check(pod, ctx) {
     const acct = podAccount(pod, ctx.index);
     const state = automountState(pod, acct);

@@ -1,6 +1,7 @@
 import type { ObjectCheck } from '../../engine/types.js';
 import { asList, asMap, asString } from '../../k8s/json.js';
 import { CIS, RBAC_GOOD_PRACTICES, SERVICE_ACCOUNTS } from '../_lib/references.js';
+import { cel } from './cel.js';
 
 export const check: ObjectCheck = {
   scope: 'object',
@@ -15,6 +16,7 @@ export const check: ObjectCheck = {
     references: [SERVICE_ACCOUNTS, RBAC_GOOD_PRACTICES, CIS],
     peers: { checkov: ['CKV_K8S_41', 'CKV_K8S_42'], kubescape: ['C-0189'] },
   },
+  cel,
   *check(o) {
     if (o.kind === 'ServiceAccount') {
       if (o.name !== 'default') return;

@@ -15,6 +15,7 @@ export const check: PodCheck = {
     references: [SERVICE_ACCOUNTS, CIS],
     peers: { kubeLinter: ['default-service-account'], kubesec: ['ServiceAccountName'], kubescape: ['C-0189'] },
   },
+  cel: { form: 'unsupported', reason: "cross-object: whether the default account's token is mounted depends on the ServiceAccount object and its bindings, which a policy cannot read" },
   *check(pod, ctx) {
     if (pod.serviceAccountName !== 'default') return;
     const acct = podAccount(pod, ctx.index);

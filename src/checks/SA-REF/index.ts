@@ -16,6 +16,7 @@ export const check: PodCheck = {
     references: [SERVICE_ACCOUNTS],
     peers: { kubeLinter: ['non-existent-service-account', 'deprecated-service-account-field'], kubescape: ['C-0307', 'C-0294'] },
   },
+  cel: { form: 'unsupported', reason: 'the API server fills spec.serviceAccount from serviceAccountName before admission, and whether the account exists is cross-object' },
   *check(pod, ctx) {
     const deprecated = asString(pod.spec.serviceAccount);
     const current = asString(pod.spec.serviceAccountName);

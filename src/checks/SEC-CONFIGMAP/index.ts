@@ -20,6 +20,7 @@ export const check: ObjectCheck = {
     references: [SECRETS_GOOD_PRACTICES, NSA_CISA],
     peers: { polaris: ['sensitiveConfigmapContent'], trivy: ['KSV109', 'KSV01010'], kubescape: ['C-0012'] },
   },
+  cel: { form: 'unsupported', reason: "it recognises credentials by their entropy and by patterns with look-around, neither of which CEL's RE2 regular expressions can express" },
   *check(o) {
     const data = asMap(o.object.data);
     if (!data) return;

@@ -1,6 +1,7 @@
 import type { PodCheck } from '../../engine/types.js';
 import { asList, asMap, asString } from '../../k8s/json.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
+import { cel } from './cel.js';
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -14,6 +15,7 @@ export const check: PodCheck = {
     references: [{ title: 'Define Environment Variables for a Container', url: 'https://kubernetes.io/docs/tasks/inject-data-application/define-environment-variable-container/' }],
     peers: { kubeLinter: ['duplicate-env-var'], kubeScore: ['environment-variable-key-duplication'], kubescape: ['C-0295'] },
   },
+  cel,
   *check(pod) {
     for (const c of pod.containers) {
       const first = new Map<string, number>();

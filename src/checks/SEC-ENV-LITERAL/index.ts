@@ -16,6 +16,7 @@ export const check: PodCheck = {
     references: [SECRETS_GOOD_PRACTICES, NSA_CISA],
     peers: { kubeLinter: ['env-var-secret'], polaris: ['sensitiveContainerEnvVar'], kubescape: ['C-0012', 'C-0259'], checkov: ['CKV_SECRET_*'] },
   },
+  cel: { form: 'unsupported', reason: "it recognises credentials by their entropy and by patterns with look-around, neither of which CEL's RE2 regular expressions can express" },
   *check(pod) {
     for (const c of pod.containers) {
       const env = asList(c.spec.env);

@@ -2,6 +2,7 @@ import type { PodCheck } from '../../engine/types.js';
 import { asList, asMap, asString } from '../../k8s/json.js';
 import { SECRETS_GOOD_PRACTICES } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
+import { cel } from './cel.js';
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -15,6 +16,7 @@ export const check: PodCheck = {
     references: [SECRETS_GOOD_PRACTICES],
     peers: { checkov: ['CKV_K8S_35'], kubeLinter: ['read-secret-from-env-var'], kubesec: ['SecretsAsEnvironmentVariables'], kubescape: ['C-0207'] },
   },
+  cel,
   *check(pod) {
     for (const c of pod.containers) {
       const env = asList(c.spec.env);

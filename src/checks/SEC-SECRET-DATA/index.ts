@@ -24,6 +24,7 @@ export const check: ObjectCheck = {
     references: [SECRETS_GOOD_PRACTICES, ENCRYPT_SECRETS],
     peers: {},
   },
+  cel: { form: 'unsupported', reason: 'it is about Secrets committed to a repository: at admission every Secret carries its values, so it would deny them all' },
   *check(o) {
     // SOPS-encrypted manifests carry a top-level `sops` block and ENC[...] values.
     if (isMap(o.object.sops)) return;

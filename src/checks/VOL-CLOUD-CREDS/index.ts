@@ -2,9 +2,10 @@ import type { PodCheck } from '../../engine/types.js';
 import { hostPathVolumes, mountSummary } from '../_lib/host-path.js';
 import { HOSTPATH, MOUNT_SERVICE_PRINCIPAL } from '../_lib/references.js';
 import { describeContainer } from '../_lib/pod.js';
+import { cel } from './cel.js';
 
 /** Node files holding cloud credentials; `*` matches one path segment. */
-const CREDENTIALS: ReadonlyArray<{ path: string; what: string }> = [
+export const CREDENTIALS: ReadonlyArray<{ path: string; what: string }> = [
   { path: '/etc/kubernetes/azure.json', what: 'the AKS cloud-provider service principal' },
   { path: '/etc/kubernetes/azurestackcloud.json', what: 'the Azure Stack cloud-provider configuration' },
   { path: '/etc/kubernetes/cloud.conf', what: 'the cloud-provider configuration (OpenStack and others keep credentials there)' },
@@ -28,7 +29,7 @@ const CREDENTIALS: ReadonlyArray<{ path: string; what: string }> = [
  * VOL-HOSTPATH-SENSITIVE with the wider exposure; this check names the credential files only when
  * the mount is aimed at them (the file, or a directory close above it such as /etc/kubernetes).
  */
-const GENERIC = new Set(['/', '/etc', '/root', '/home', '/var', '/var/lib']);
+export const GENERIC = new Set(['/', '/etc', '/root', '/home', '/var', '/var/lib']);
 
 function segments(p: string): string[] {
   return p.split('/').filter(Boolean);
@@ -60,6 +61,7 @@ export const check: PodCheck = {
     references: [MOUNT_SERVICE_PRINCIPAL, HOSTPATH],
     peers: { kubescape: ['C-0020'] },
   },
+  cel,
   *check(pod) {
     for (const v of hostPathVolumes(pod)) {
       if (GENERIC.has(v.hostPath)) continue;

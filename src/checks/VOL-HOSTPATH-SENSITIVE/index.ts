@@ -5,6 +5,7 @@ import { HOSTPATH, LOG_MOUNT_ESCAPE, NSA_CISA } from '../_lib/references.js';
 import { describeContainer } from '../_lib/pod.js';
 import { effective } from '../../k8s/security-context.js';
 import { yamlTrue } from '../../k8s/json.js';
+import { cel } from './cel.js';
 
 interface Sensitive {
   path: string;
@@ -14,7 +15,7 @@ interface Sensitive {
 }
 
 /** Host locations whose exposure matters; a mount at, below or above one of them exposes it. */
-const SENSITIVE: readonly Sensitive[] = [
+export const SENSITIVE: readonly Sensitive[] = [
   { path: '/', what: 'the node\'s whole file system', readOnly: 'high' },
   { path: '/etc', what: 'host configuration and credentials such as /etc/shadow, /etc/kubernetes and the CNI configuration', readOnly: 'high' },
   { path: '/root', what: 'root\'s home with its SSH keys, kubeconfigs and cloud credentials', readOnly: 'high' },
@@ -41,10 +42,10 @@ const SENSITIVE: readonly Sensitive[] = [
 ];
 
 /** Not sensitive in any mode: the syslog socket (a container can at most add log lines). */
-const BENIGN = ['/dev/log'];
+export const BENIGN = ['/dev/log'];
 
 /** Harmless when mounted read-only (time zone, CA bundles, machine identity). Writable, they are not. */
-const BENIGN_READ_ONLY = ['/etc/localtime', '/etc/timezone', '/usr/share/zoneinfo', '/etc/ssl/certs', '/etc/ca-certificates', '/etc/pki/ca-trust', '/etc/pki/tls/certs', '/usr/share/ca-certificates', '/etc/machine-id', '/var/lib/dbus/machine-id', '/etc/os-release', '/etc/hostname'];
+export const BENIGN_READ_ONLY = ['/etc/localtime', '/etc/timezone', '/usr/share/zoneinfo', '/etc/ssl/certs', '/etc/ca-certificates', '/etc/pki/ca-trust', '/etc/pki/tls/certs', '/usr/share/ca-certificates', '/etc/machine-id', '/var/lib/dbus/machine-id', '/etc/os-release', '/etc/hostname'];
 
 /** The sensitive locations a host path exposes: the one it lies in, or those below it. */
 function exposed(p: string): { inside?: Sensitive; below: Sensitive[] } {
@@ -76,6 +77,7 @@ export const check: PodCheck = {
     references: [HOSTPATH, NSA_CISA, LOG_MOUNT_ESCAPE],
     peers: { kubeLinter: ['sensitive-host-mounts'], kubesec: ['ProcMount'], trivy: ['KSV121'] },
   },
+  cel,
   *check(pod) {
     for (const v of hostPathVolumes(pod)) {
       const rw = writable(v);

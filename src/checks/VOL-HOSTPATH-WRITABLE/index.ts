@@ -2,6 +2,7 @@ import type { PodCheck } from '../../engine/types.js';
 import { hostPathVolumes } from '../_lib/host-path.js';
 import { HOSTPATH, NSA_CISA } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
+import { cel } from './cel.js';
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -15,6 +16,7 @@ export const check: PodCheck = {
     references: [HOSTPATH, NSA_CISA],
     peers: { kubeLinter: ['writable-host-mount'], kubescape: ['C-0045'] },
   },
+  cel,
   *check(pod) {
     for (const v of hostPathVolumes(pod)) {
       for (const m of v.mounts) {

@@ -3,6 +3,7 @@ import { hostPathVolumes, mountSummary } from '../_lib/host-path.js';
 import { CIS, HOSTPATH, NSA_CISA, PSS_BASELINE } from '../_lib/references.js';
 import { describeContainer, podPath } from '../_lib/pod.js';
 import { enforcesPssControls } from '../_lib/pss-control.js';
+import { cel } from './cel.js';
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -17,6 +18,7 @@ export const check: PodCheck = {
     peers: { polaris: ['hostPathSet'], trivy: ['KSV023'], kubescape: ['C-0048'] },
     ...enforcesPssControls('hostPathVolumes', 'restrictedVolumes'),
   },
+  cel,
   *check(pod) {
     for (const v of hostPathVolumes(pod)) {
       yield {

@@ -4,9 +4,10 @@ import { HOSTPATH, PSS_RESTRICTED } from '../_lib/references.js';
 import { podPath } from '../_lib/pod.js';
 import { enforcesPssControls } from '../_lib/pss-control.js';
 import { ALLOWED_VOLUME_TYPES, restrictedVolumeType, type RestrictedVolumeType } from '../../pss/index.js';
+import { cel } from './cel.js';
 
 /** What makes each volume source outside the restricted set a concern (every one the control names). */
-const CONCERN: Readonly<Record<RestrictedVolumeType, string>> = {
+export const CONCERN: Readonly<Record<RestrictedVolumeType, string>> = {
   hostPath: 'a directory of the node',
   gitRepo: 'deprecated; the kubelet runs git on the node for it (CVE-2024-10220: command execution on the node)',
   flexVolume: 'runs a driver binary as root on the node',
@@ -43,6 +44,7 @@ export const check: PodCheck = {
     peers: { trivy: ['KSV028'] },
     ...enforcesPssControls('restrictedVolumes'),
   },
+  cel,
   *check(pod) {
     const vols = asList(pod.spec.volumes);
     for (let i = 0; i < vols.length; i++) {

@@ -2,11 +2,12 @@ import type { PodCheck } from '../../engine/types.js';
 import { hostPathVolumes, mountSummary } from '../_lib/host-path.js';
 import { CIS, HOSTPATH, NSA_CISA } from '../_lib/references.js';
 import { describeContainer } from '../_lib/pod.js';
+import { cel } from './cel.js';
 
 /** Sockets of container runtimes (Docker, containerd, CRI-O, cri-dockerd, Podman, the old dockershim). */
-const SOCKETS = new Set(['docker.sock', 'containerd.sock', 'crio.sock', 'cri-dockerd.sock', 'podman.sock', 'dockershim.sock']);
+export const SOCKETS = new Set(['docker.sock', 'containerd.sock', 'crio.sock', 'cri-dockerd.sock', 'podman.sock', 'dockershim.sock']);
 /** Directories that hold those sockets (mounting one exposes the socket in it). */
-const SOCKET_DIRS = new Set([
+export const SOCKET_DIRS = new Set([
   '/run', '/var/run',
   '/run/containerd', '/var/run/containerd',
   '/run/crio', '/var/run/crio',
@@ -29,6 +30,7 @@ export const check: PodCheck = {
     references: [HOSTPATH, NSA_CISA, CIS],
     peers: { checkov: ['CKV_K8S_27'], kubeLinter: ['docker-sock'], kubesec: ['DockerSock'], trivy: ['KSV006'], kubescape: ['C-0074'] },
   },
+  cel,
   *check(pod) {
     for (const v of hostPathVolumes(pod)) {
       const base = v.hostPath.slice(v.hostPath.lastIndexOf('/') + 1);

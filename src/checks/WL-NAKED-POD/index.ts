@@ -1,5 +1,6 @@
 import type { ObjectCheck } from '../../engine/types.js';
 import { asList, asMap } from '../../k8s/json.js';
+import { cel } from './cel.js';
 
 export const check: ObjectCheck = {
   scope: 'object',
@@ -14,6 +15,7 @@ export const check: ObjectCheck = {
     references: [{ title: 'Kubernetes configuration good practices: naked Pods', url: 'https://kubernetes.io/docs/concepts/configuration/overview/#naked-pods-vs-replicasets-deployments-and-jobs' }],
     peers: { kubescape: ['C-0073'] },
   },
+  cel,
   *check(o) {
     if (asList(asMap(o.object.metadata)?.ownerReferences).length > 0) return; // created by a controller
     if (o.annotations['kubernetes.io/config.mirror'] !== undefined) return; // static pod mirror

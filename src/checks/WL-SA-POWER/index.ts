@@ -55,6 +55,7 @@ export const check: PodCheck = {
     references: [RBAC_GOOD_PRACTICES, SERVICE_ACCOUNTS],
     peers: { kubescape: ['C-0267', 'C-0272', 'C-0053'] },
   },
+  cel: { form: 'unsupported', reason: "cross-object: the power of the pod's ServiceAccount comes from the RoleBindings and Roles of the manifest set" },
   *check(pod, ctx) {
     const acct = podAccount(pod, ctx.index);
     const key = `${acct.namespace}/${acct.name}`;

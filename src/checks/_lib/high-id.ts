@@ -9,6 +9,7 @@ import { describeContainer } from './pod.js';
 import { CIS, NSA_CISA, SECURITY_CONTEXT } from './references.js';
 import { effective } from '../../k8s/security-context.js';
 import { asInt } from '../../k8s/json.js';
+import { concat, describedWhere, effective as celEffective, ownSets, perContainer, podField, str, unlessWindows, when } from '../../k8s/cel.js';
 
 export const MIN_HIGH_ID = 10000;
 /** The value fixes set where the field is unset (the common "first ID above 10000"). */
@@ -27,6 +28,20 @@ export function highIdCheck(p: { id: string; field: 'runAsUser' | 'runAsGroup'; 
       remediation: `Set securityContext.${p.field} to ${MIN_HIGH_ID} or more (for example ${DEFAULT_HIGH_ID}) on the pod or on each container, with an image whose files allow that ${what}.`,
       references: [SECURITY_CONTEXT, NSA_CISA, CIS],
       peers: p.peers,
+    },
+    cel: {
+      form: 'pod',
+      findings: ({ pod }) => {
+        const podValue = podField(pod, p.field);
+        const low = (v: string) => `${v} < ${MIN_HIGH_ID}`;
+        const inherited = describedWhere(pod, (c) => `!${ownSets(c, p.field)} && ${podValue}.hasValue() && ${low(`${podValue}.value()`)}`);
+        return unlessWindows(pod, concat([
+          perContainer(pod, (c) => ({ when: `${ownSets(c, p.field)} && ${low(`${c.v}.securityContext.${p.field}`)}`, message: `${c.describe} + ' sets ${p.field}: ' + ${str(`${c.v}.securityContext.${p.field}`)} + ', below ${MIN_HIGH_ID}'` })),
+          when(`${podValue}.hasValue() && ${low(`${podValue}.value()`)} && (${inherited}).size() > 0`, `'pod-level ${p.field}: ' + ${str(`${podValue}.value()`)} + ' (below ${MIN_HIGH_ID}) applies to ' + (${inherited}).join(', ')`),
+          // An unset GID is reported only when a UID is set (see the unset case below).
+          p.field === 'runAsUser' ? '[]' : perContainer(pod, (c) => ({ when: `!${celEffective(pod, c, p.field)}.hasValue() && ${celEffective(pod, c, 'runAsUser')}.hasValue()`, message: `${c.describe} + ' sets no ${p.field} (pod or container): ${p.unsetNote}'` })),
+        ]));
+      },
     },
     *check(pod) {
       if (pod.isWindows) return; // Windows uses windowsOptions.runAsUserName; the API rejects runAsUser/runAsGroup there

@@ -2,6 +2,7 @@
 import type { PeerIds, PodCheck } from '../../engine/types.js';
 import { CIS, NSA_CISA, PSS_BASELINE } from './references.js';
 import { podPath } from './pod.js';
+import { lit, when } from '../../k8s/cel.js';
 
 export function hostNamespaceCheck(p: { id: string; field: 'hostNetwork' | 'hostPID' | 'hostIPC'; title: string; attack: string; peers: PeerIds }): PodCheck {
   return {
@@ -16,6 +17,10 @@ export function hostNamespaceCheck(p: { id: string; field: 'hostNetwork' | 'host
       references: [PSS_BASELINE, NSA_CISA, CIS],
       peers: p.peers,
       pss: 'baseline',
+    },
+    cel: {
+      form: 'pod',
+      findings: ({ pod }) => when(`${pod.spec}.?${p.field}.orValue(false)`, lit(`${p.field}: true shares the node's ${p.field === 'hostNetwork' ? 'network' : p.field === 'hostPID' ? 'process' : 'IPC'} namespace with every container of this pod`)),
     },
     *check(pod) {
       if (pod.spec[p.field] === true) {

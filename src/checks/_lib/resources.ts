@@ -13,6 +13,7 @@ import { ObjectIndex } from '../../engine/object-index.js';
 import { asList, asMap, asString, isSet } from '../../k8s/json.js';
 import { describeContainer } from './pod.js';
 import { LIMIT_RANGES, RESOURCES } from './references.js';
+import { resourceCel } from './resources-cel.js';
 
 export type ResourceKind = 'requests' | 'limits';
 
@@ -71,6 +72,7 @@ export function resourceCheck(p: { id: string; resource: 'cpu' | 'memory'; kind:
       references: [RESOURCES, LIMIT_RANGES],
       peers: p.peers,
     },
+    cel: resourceCel(p.resource, p.kind, what),
     *check(pod, ctx) {
       for (const c of resourceContainers(pod)) {
         if (resourceSource(pod, c, p.resource, p.kind, ctx)) continue;

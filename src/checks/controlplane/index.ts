@@ -48,6 +48,9 @@ import { check as kubeletStreamingTimeout } from './KUBELET-STREAMING-TIMEOUT/in
 import { check as kubeletTlsWeak } from './KUBELET-TLS-WEAK/index.js';
 import { check as kubeletWebhookAuthn } from './KUBELET-WEBHOOK-AUTHN/index.js';
 
+/** Why none of these is a ValidatingAdmissionPolicy (kubeharden export vap). */
+const NOT_AN_ADMITTED_OBJECT = { form: 'unsupported', reason: 'it reads the configuration of control-plane components and nodes (flags, configuration files, probes), not an object admission sees' } as const;
+
 export const controlPlaneChecks: Check[] = [
   admissionPsaExemptions,
   apiserverAdmissionPlugins,
@@ -96,4 +99,4 @@ export const controlPlaneChecks: Check[] = [
   kubeletStreamingTimeout,
   kubeletTlsWeak,
   kubeletWebhookAuthn,
-];
+].map((c: Check): Check => (c.cel ? c : ({ ...c, cel: NOT_AN_ADMITTED_OBJECT } as Check)));

@@ -11,6 +11,7 @@ import { podPss, PSS_SETTINGS, type PssFailure } from './evaluation.js';
 import { absolutePath, pssFix } from './fix.js';
 import { PSS_CHECK_SPECS, pssCheckMeta, type PssCheckSpec } from './meta.js';
 import { namespaceNoEnforce } from './namespace-no-enforce.js';
+import { pssCel } from './cel.js';
 
 /** Where the finding comes from, in words: which policy, and what happens at admission. */
 function modeSentence(pod: PodTarget, f: PssFailure): string {
@@ -48,6 +49,7 @@ function podCheck(spec: PssCheckSpec): PodCheck<typeof PSS_SETTINGS> {
     scope: 'pod',
     meta,
     settings: PSS_SETTINGS,
+    cel: pssCel(spec),
     *check(pod, ctx): Iterable<RawFinding> {
       const f = podPss(pod, ctx).failures.get(spec.checkId);
       if (!f) return;

@@ -14,6 +14,7 @@ import { buildPolicy, inputsFromLoaded, normaliseRule, type RbacPolicy } from '.
 import type { PolicyRule } from '../../rbac/types.js';
 import type { Permission } from '../../rbac/catalogue.js';
 import type { ObjectIndex } from '../../engine/object-index.js';
+import { ruleCheckCel } from './cel.js';
 
 export const ROLE_KINDS = ['Role', 'ClusterRole'] as const;
 export const BINDING_KINDS = ['RoleBinding', 'ClusterRoleBinding'] as const;
@@ -135,6 +136,10 @@ export interface RuleCheckSpec {
   impact: string;
   /** Skip hits (e.g. Roles outside kube-system); default keeps all. */
   keep?: (o: LoadedObject, hit: Hit) => boolean;
+  /** `keep` as CEL over rule `r` and `object`, for the target (undefined: keep every hit of it). */
+  keepCel?: (t: Target, kind: string) => string | undefined;
+  /** A condition on the whole Role (CEL over `object`) without which nothing is reported. */
+  whenCel?: (kind: string) => string;
 }
 
 /**
@@ -147,6 +152,7 @@ export function ruleCheck(spec: RuleCheckSpec): ObjectCheck {
     scope: 'object',
     kinds: ROLE_KINDS,
     meta: spec.meta,
+    cel: ruleCheckCel(spec),
     *check(o: LoadedObject): Iterable<RawFinding> {
       for (const r of effectiveRawRules(o)) {
         const hits: Hit[] = [];

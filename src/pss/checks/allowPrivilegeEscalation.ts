@@ -7,6 +7,9 @@ import type { PssResult } from '../types.js';
 import { containerPath, nameOf, type PodView } from '../view.js';
 import { joinQuote, pluralize } from '../util.js';
 import { yamlFalse } from '../../k8s/json.js';
+import type { Cel, PodCel } from '../../k8s/cel.js';
+import { bind } from '../../k8s/cel.js';
+import { containersPhrase, failure, namesWhere, unlessWindowsPss } from '../cel.js';
 
 function check(v: PodView): PssResult | null {
   let bad: number[] | undefined;
@@ -24,11 +27,16 @@ function check(v: PodView): PssResult | null {
   );
 }
 
+function cel(p: PodCel): Cel {
+  const names = namesWhere(p, (c) => `${c.v}.?securityContext.?allowPrivilegeEscalation.orValue(true)`);
+  return bind(names, 'n', failure('n.size() > 0', 'allowPrivilegeEscalation != false', `${containersPhrase('n')} + ' must set securityContext.allowPrivilegeEscalation=false'`));
+}
+
 export const allowPrivilegeEscalation: CheckDefinition = {
   id: 'allowPrivilegeEscalation',
   level: 'restricted',
   versions: [
-    { minVersion: 8, check },
-    { minVersion: 25, check: (v) => (v.windows ? null : check(v)) },
+    { minVersion: 8, check, cel },
+    { minVersion: 25, check: (v) => (v.windows ? null : check(v)), cel: (p) => unlessWindowsPss(p, cel(p)) },
   ],
 };

@@ -14,6 +14,31 @@ import type { PssPath, PssResult } from '../types.js';
 import { ANN_APPARMOR, annotationFlags, containerPath, nameOf, type PodView } from '../view.js';
 import { goQuote, joinQuote, pluralize, sortedUnique } from '../util.js';
 import { isSet, asMap, goString, type JsonMap } from '../../k8s/json.js';
+import type { Cel, PodCel } from '../../k8s/cel.js';
+import { bind } from '../../k8s/cel.js';
+import { lit, perContainer, PSA_ORDER } from '../../k8s/cel.js';
+import { containersPhrase, joinQuoteCel, pluralizeCel } from '../cel.js';
+
+function cel(p: PodCel): Cel {
+  const ALLOWED = "['RuntimeDefault', 'Localhost']";
+  const ann = p.annotations;
+  const prefix = lit(APPARMOR_ANNOTATION_PREFIX);
+  const podProfile = `${p.spec}.?securityContext.?appArmorProfile`;
+  const podBad = `(${podProfile}.hasValue() && !(${podProfile}.value().type in ${ALLOWED}))`;
+  const own = (c: { v: string }) => `${c.v}.?securityContext.?appArmorProfile`;
+  const skew = `(!(${p.windows}) && ${ann}.exists(k, k.startsWith(${prefix})))`;
+  const key = `${prefix} + c.name`;
+  // The API server copies an `unconfined` annotation into a container without its own profile (applyAppArmorVersionSkew).
+  const fromAnnotation = (c: { v: string }) => `(!${own(c)}.hasValue() && ${skew} && ${ann}[?(${key})].orValue('') == 'unconfined' && !(${podProfile}.hasValue() && ${podProfile}.value().type == 'Unconfined' && !${podProfile}.value().?localhostProfile.hasValue()))`;
+  // Offending containers as [name, value], in PSA order.
+  const ownBad = (c: { v: string }) => `(${own(c)}.hasValue() && !(${own(c)}.value().type in ${ALLOWED}))`;
+  const rows = perContainer(p, (c) => ({ when: `${ownBad(c)} || ${fromAnnotation(c)}`, message: `[string(${c.v}.name), ${ownBad(c)} ? string(${own(c)}.value().type) : 'Unconfined']` }), PSA_ORDER);
+  const forbidden = `${ann}.filter(k, k.startsWith(${prefix}) && !(${ann}[k] == '' || ${ann}[k] == 'runtime/default' || ${ann}[k].startsWith('localhost/'))).map(k, k + '="' + ${ann}[k] + '"')`;
+  const values = `(${podBad} ? [string(${podProfile}.value().type)] : []) + r.map(x, x[1]) + f`;
+  const setters = `[${podBad} ? 'pod' : '', ${bind('r.map(x, x[0])', 'n', `n.size() > 0 ? ${containersPhrase('n')} : ''`)}, f.size() > 0 ? ${pluralizeCel('annotation', 'annotations', 'f.size()')} : ''].filter(x, x != '')`;
+  return bind(rows, 'r', bind(forbidden, 'f', bind(setters, 's', `s.size() > 0 ? ${pluralizeCel('forbidden AppArmor profile', 'forbidden AppArmor profiles', `(${values}).size()`)} + ' (' + s.join(' and ') + ' must not set AppArmor profile type to ' + ${joinQuoteCel(`(${values})`)} + ')' : ''`)));
+}
+
 
 export const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 
@@ -99,5 +124,5 @@ function check(v: PodView): PssResult | null {
 export const appArmorProfile: CheckDefinition = {
   id: 'appArmorProfile',
   level: 'baseline',
-  versions: [{ minVersion: 0, check }],
+  versions: [{ minVersion: 0, check, cel }],
 };

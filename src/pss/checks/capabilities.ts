@@ -9,6 +9,27 @@ import type { PssPath, PssResult } from '../types.js';
 import { containerPath, nameOf, type PodView } from '../view.js';
 import { joinQuote, pluralize, sortedUnique } from '../util.js';
 import { asList, asMap, goString } from '../../k8s/json.js';
+import type { Cel, PodCel } from '../../k8s/cel.js';
+import { bind } from '../../k8s/cel.js';
+import { perContainerList, PSA_ORDER, strList } from '../../k8s/cel.js';
+import { containersPhrase, failure, joinQuoteCel, namesWhere, unlessWindowsPss } from '../cel.js';
+
+const addList = (c: { v: string }) => `${c.v}.?securityContext.?capabilities.?add.orValue([])`;
+
+function baselineCel(p: PodCel): Cel {
+  const allowed = strList(BASELINE_CAPABILITIES);
+  const names = namesWhere(p, (c) => `${addList(c)}.exists(a, !(a in ${allowed}))`);
+  const caps = perContainerList(p, (c) => `${addList(c)}.filter(a, !(a in ${allowed}))`, PSA_ORDER);
+  return bind(names, 'n', failure('n.size() > 0', 'non-default capabilities', `${containersPhrase('n')} + ' must not include ' + ${joinQuoteCel(`(${caps})`)} + ' in securityContext.capabilities.add'`));
+}
+
+function restrictedCel(p: PodCel): Cel {
+  const missing = namesWhere(p, (c) => `!(${strList([DROP_ALL])}[0] in ${c.v}.?securityContext.?capabilities.?drop.orValue([]))`);
+  const adding = namesWhere(p, (c) => `${addList(c)}.exists(a, !(a in ${strList(RESTRICTED_ADDABLE_CAPABILITIES)}))`);
+  const caps = perContainerList(p, (c) => `${addList(c)}.filter(a, !(a in ${strList(RESTRICTED_ADDABLE_CAPABILITIES)}))`, PSA_ORDER);
+  const details = bind(missing, 'm', bind(adding, 'd', `[m.size() > 0 ? ${containersPhrase('m')} + ' must set securityContext.capabilities.drop=["ALL"]' : '', d.size() > 0 ? ${containersPhrase('d')} + ' must not include ' + ${joinQuoteCel(`(${caps})`)} + ' in securityContext.capabilities.add' : ''].filter(x, x != '')`));
+  return bind(details, 's', failure('s.size() > 0', 'unrestricted capabilities', "s.join('; ')"));
+}
 
 export const BASELINE_CAPABILITIES: ReadonlySet<string> = new Set([
   'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
@@ -94,14 +115,14 @@ function restricted(v: PodView): PssResult | null {
 export const capabilitiesBaseline: CheckDefinition = {
   id: 'capabilities_baseline',
   level: 'baseline',
-  versions: [{ minVersion: 0, check: baseline }],
+  versions: [{ minVersion: 0, check: baseline, cel: baselineCel }],
 };
 
 export const capabilitiesRestricted: CheckDefinition = {
   id: 'capabilities_restricted',
   level: 'restricted',
   versions: [
-    { minVersion: 22, check: restricted, overrides: ['capabilities_baseline'] },
-    { minVersion: 25, check: (v) => (v.windows ? null : restricted(v)), overrides: ['capabilities_baseline'] },
+    { minVersion: 22, check: restricted, overrides: ['capabilities_baseline'], cel: restrictedCel },
+    { minVersion: 25, check: (v) => (v.windows ? null : restricted(v)), overrides: ['capabilities_baseline'], cel: (p) => unlessWindowsPss(p, restrictedCel(p)) },
   ],
 };

@@ -3,6 +3,9 @@ import { forbidden, type CheckDefinition } from '../check.js';
 import type { PssPath, PssResult } from '../types.js';
 import type { PodView } from '../view.js';
 import { yamlTrue } from '../../k8s/json.js';
+import type { Cel, PodCel } from '../../k8s/cel.js';
+import { bind } from '../../k8s/cel.js';
+import { failure } from '../cel.js';
 
 function check(v: PodView): PssResult | null {
   const spec = v.spec;
@@ -19,8 +22,13 @@ function check(v: PodView): PssResult | null {
   return forbidden('hostNamespaces', 'host namespaces', names.map((n) => `${n}=true`).join(', '), paths);
 }
 
+function cel(p: PodCel): Cel {
+  const parts = `[${['hostNetwork', 'hostPID', 'hostIPC'].map((f) => `${p.spec}.?${f}.orValue(false) ? '${f}=true' : ''`).join(', ')}].filter(x, x != '')`;
+  return bind(parts, 'n', failure('n.size() > 0', 'host namespaces', "n.join(', ')"));
+}
+
 export const hostNamespaces: CheckDefinition = {
   id: 'hostNamespaces',
   level: 'baseline',
-  versions: [{ minVersion: 0, check }],
+  versions: [{ minVersion: 0, check, cel }],
 };

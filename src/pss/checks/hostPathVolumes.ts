@@ -4,6 +4,9 @@ import type { PssPath, PssResult } from '../types.js';
 import type { PodView } from '../view.js';
 import { joinQuote, pluralize } from '../util.js';
 import { asList, isSet, asMap, goString } from '../../k8s/json.js';
+import type { Cel, PodCel } from '../../k8s/cel.js';
+import { bind } from '../../k8s/cel.js';
+import { failure, joinQuoteCel, pluralizeCel } from '../cel.js';
 
 function check(v: PodView): PssResult | null {
   const volumes = asList(v.spec.volumes);
@@ -20,8 +23,13 @@ function check(v: PodView): PssResult | null {
   return forbidden('hostPathVolumes', 'hostPath volumes', `${pluralize('volume', 'volumes', names.length)} ${joinQuote(names)}`, paths as PssPath[]);
 }
 
+function cel(p: PodCel): Cel {
+  const names = `${p.spec}.?volumes.orValue([]).map(v, v.?hostPath.hasValue(), v.name)`;
+  return bind(names, 'n', failure('n.size() > 0', 'hostPath volumes', `${pluralizeCel('volume', 'volumes', 'n.size()')} + ' ' + ${joinQuoteCel('n')}`));
+}
+
 export const hostPathVolumes: CheckDefinition = {
   id: 'hostPathVolumes',
   level: 'baseline',
-  versions: [{ minVersion: 0, check }],
+  versions: [{ minVersion: 0, check, cel }],
 };

@@ -7,8 +7,24 @@ import type { PssPath, PssResult } from '../types.js';
 import { containerPath, nameOf, type PodView } from '../view.js';
 import { joinQuote, pluralize, sortedUnique } from '../util.js';
 import { asMap, goString, type JsonMap } from '../../k8s/json.js';
+import type { Cel, PodCel } from '../../k8s/cel.js';
+import { bind } from '../../k8s/cel.js';
+import { perContainerList, PSA_ORDER } from '../../k8s/cel.js';
+import { containersPhrase, failure, joinQuoteCel, namesWhere, pluralizeCel } from '../cel.js';
 
 /** Container fields holding a probe. */
+/** The hosts of a container's probes and lifecycle handlers, in order. */
+function hostsCel(c: { v: string }): Cel {
+  const handlers = [...PROBE_FIELDS.map((f) => `${c.v}.?${f}`), ...LIFECYCLE_HANDLERS.map((h) => `${c.v}.?lifecycle.?${h}`)];
+  return `[${handlers.flatMap((h) => HOST_ACTIONS.map((a) => `${h}.?${a}.?host.orValue('')`)).join(', ')}].filter(x, x != '')`;
+}
+
+function cel(p: PodCel): Cel {
+  const names = namesWhere(p, (c) => `${hostsCel(c)}.size() > 0`);
+  const hosts = perContainerList(p, (c) => hostsCel(c), PSA_ORDER);
+  return bind(names, 'n', bind(hosts, 'h', failure('n.size() > 0', 'probe or lifecycle host', `${containersPhrase('n')} + ' ' + ${pluralizeCel('uses', 'use', 'n.size()')} + ' ' + ${pluralizeCel('probe or lifecycle host', 'probe or lifecycle hosts', 'h.size()')} + ' ' + ${joinQuoteCel('h')}`)));
+}
+
 export const PROBE_FIELDS = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 /** Handlers under a container's `lifecycle`. */
 export const LIFECYCLE_HANDLERS = ['postStart', 'preStop'] as const;
@@ -73,5 +89,5 @@ function check(v: PodView): PssResult | null {
 export const hostProbesAndHostLifecycle: CheckDefinition = {
   id: 'hostProbesAndHostLifecycle',
   level: 'baseline',
-  versions: [{ minVersion: 34, check }],
+  versions: [{ minVersion: 34, check, cel }],
 };

@@ -4,6 +4,9 @@ import type { PssResult } from '../types.js';
 import { containerPath, nameOf, type PodView } from '../view.js';
 import { joinQuote, pluralize } from '../util.js';
 import { yamlTrue } from '../../k8s/json.js';
+import type { Cel, PodCel } from '../../k8s/cel.js';
+import { bind } from '../../k8s/cel.js';
+import { containersPhrase, failure, namesWhere } from '../cel.js';
 
 function check(v: PodView): PssResult | null {
   let bad: number[] | undefined;
@@ -21,8 +24,13 @@ function check(v: PodView): PssResult | null {
   );
 }
 
+function cel(p: PodCel): Cel {
+  const names = namesWhere(p, (c) => `${c.v}.?securityContext.?privileged.orValue(false)`);
+  return bind(names, 'n', failure('n.size() > 0', 'privileged', `${containersPhrase('n')} + ' must not set securityContext.privileged=true'`));
+}
+
 export const privileged: CheckDefinition = {
   id: 'privileged',
   level: 'baseline',
-  versions: [{ minVersion: 0, check }],
+  versions: [{ minVersion: 0, check, cel }],
 };

@@ -8,6 +8,10 @@ import type { PssCheckId, PssPath, PssResult } from '../types.js';
 import { containerPath, nameOf, type PodView } from '../view.js';
 import { joinQuote, pluralize, sortedUnique } from '../util.js';
 import { goString, isSet, yamlFalse, type JsonMap } from '../../k8s/json.js';
+import type { Cel, PodCel } from '../../k8s/cel.js';
+import { bind } from '../../k8s/cel.js';
+import { perContainerList, PSA_ORDER } from '../../k8s/cel.js';
+import { containersPhrase, failure, inUserNamespaceCel, joinQuoteCel, namesWhere } from '../cel.js';
 
 function procMount(id: PssCheckId, v: PodView): PssResult | null {
   let badContainers: string[] | undefined;
@@ -37,6 +41,13 @@ export function allowedProcMount(pm: unknown): boolean {
 }
 
 /** The policy version from which baseline (procMount) and restricted (runAsUser) relax for pods in a user namespace. */
+function procMountCel(p: PodCel): Cel {
+  const bad = (c: { v: string }) => `${c.v}.?securityContext.?procMount.orValue('Default') != 'Default'`;
+  const names = namesWhere(p, bad);
+  const types = perContainerList(p, (c) => `(${bad(c)}) ? [${c.v}.securityContext.procMount] : []`, PSA_ORDER);
+  return bind(names, 'n', failure('n.size() > 0', 'procMount', `${containersPhrase('n')} + ' must not set securityContext.procMount to ' + ${joinQuoteCel(`(${types})`)}`));
+}
+
 export const USER_NAMESPACE_RELAXATION_MINOR = 35;
 
 /** relaxPolicyForUserNamespacePod: spec.hostUsers is explicitly false. */
@@ -52,13 +63,13 @@ export const procMountBaseline: CheckDefinition = {
   id: 'procMount',
   level: 'baseline',
   versions: [
-    { minVersion: 0, check: (v) => procMount('procMount', v) },
-    { minVersion: USER_NAMESPACE_RELAXATION_MINOR, check: (v) => (inUserNamespace(v) ? null : procMount('procMount', v)) },
+    { minVersion: 0, check: (v) => procMount('procMount', v), cel: (p) => procMountCel(p) },
+    { minVersion: USER_NAMESPACE_RELAXATION_MINOR, check: (v) => (inUserNamespace(v) ? null : procMount('procMount', v)), cel: (p) => `((${inUserNamespaceCel(p)}) ? '' : ${procMountCel(p)})` },
   ],
 };
 
 export const procMountRestricted: CheckDefinition = {
   id: 'procMount_restricted',
   level: 'restricted',
-  versions: [{ minVersion: USER_NAMESPACE_RELAXATION_MINOR, check: (v) => procMount('procMount_restricted', v), overrides: ['procMount'] }],
+  versions: [{ minVersion: USER_NAMESPACE_RELAXATION_MINOR, check: (v) => procMount('procMount_restricted', v), overrides: ['procMount'], cel: (p) => procMountCel(p) }],
 };

@@ -10,6 +10,18 @@ import type { PssPath, PssResult } from '../types.js';
 import type { PodView } from '../view.js';
 import { joinQuote, pluralize, sortedUnique } from '../util.js';
 import { asList, isSet, asMap, goString, type JsonMap } from '../../k8s/json.js';
+import type { Cel, PodCel } from '../../k8s/cel.js';
+import { bind } from '../../k8s/cel.js';
+import { failure, joinQuoteCel, pluralizeCel } from '../cel.js';
+import { lit } from '../../k8s/cel.js';
+
+function cel(p: PodCel): Cel {
+  const allowed = ALLOWED_VOLUME_TYPES.map((t) => `v.?${t}.hasValue()`).join(' || ');
+  const type = RESTRICTED_VOLUME_TYPES.reduceRight((els, t) => `(v.?${t}.hasValue() ? ${lit(t)} : ${els})`, "''");
+  // [name, type] of each restricted volume, then the names and the types.
+  const bad = `${p.spec}.?volumes.orValue([]).map(v, !(${allowed}) && ${type} != '', [string(v.name), ${type}])`;
+  return bind(bad, 'b', bind('b.map(x, x[0])', 'n', bind('b.map(x, x[1])', 't', failure('n.size() > 0', 'restricted volume types', `${pluralizeCel('volume', 'volumes', 'n.size()')} + ' ' + ${joinQuoteCel('n')} + ' ' + ${pluralizeCel('uses', 'use', 'n.size()')} + ' ' + ${pluralizeCel('restricted volume type', 'restricted volume types', 't.size()')} + ' ' + ${joinQuoteCel('t')}`))));
+}
 
 export const ALLOWED_VOLUME_TYPES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret'] as const;
 
@@ -55,5 +67,5 @@ function check(v: PodView): PssResult | null {
 export const restrictedVolumes: CheckDefinition = {
   id: 'restrictedVolumes',
   level: 'restricted',
-  versions: [{ minVersion: 0, check, overrides: ['hostPathVolumes'] }],
+  versions: [{ minVersion: 0, check, overrides: ['hostPathVolumes'], cel }],
 };

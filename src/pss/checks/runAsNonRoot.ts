@@ -8,6 +8,9 @@ import { containerPath, nameOf, type PodView } from '../view.js';
 import { inUserNamespace } from './procMount.js';
 import { joinQuote, pluralize } from '../util.js';
 import { isSet, yamlTrue } from '../../k8s/json.js';
+import type { Cel, PodCel } from '../../k8s/cel.js';
+import { bind } from '../../k8s/cel.js';
+import { containersPhrase, inUserNamespaceCel, namesWhere } from '../cel.js';
 
 function check(v: PodView): PssResult | null {
   let podRunAsNonRoot = false;
@@ -54,11 +57,20 @@ function check(v: PodView): PssResult | null {
   return null;
 }
 
+function cel(p: PodCel): Cel {
+  const podValue = `${p.spec}.?securityContext.?runAsNonRoot`;
+  const podBad = `(${podValue}.hasValue() && !${podValue}.value())`;
+  const explicit = namesWhere(p, (c) => `${c.v}.?securityContext.?runAsNonRoot.hasValue() && !${c.v}.securityContext.runAsNonRoot`);
+  const implicit = namesWhere(p, (c) => `!${c.v}.?securityContext.?runAsNonRoot.hasValue() && !${podValue}.orValue(false)`);
+  const setters = bind(explicit, 'e', `[${podBad} ? 'pod' : '', e.size() > 0 ? ${containersPhrase('e')} : ''].filter(x, x != '')`);
+  return bind(setters, 's', `(s.size() > 0 ? 'runAsNonRoot != true (' + s.join(' and ') + ' must not set securityContext.runAsNonRoot=false)' : ${bind(implicit, 'i', `i.size() > 0 ? 'runAsNonRoot != true (pod or ' + ${containersPhrase('i')} + ' must set securityContext.runAsNonRoot=true)' : ''`)})`);
+}
+
 export const runAsNonRoot: CheckDefinition = {
   id: 'runAsNonRoot',
   level: 'restricted',
   versions: [
-    { minVersion: 0, check },
-    { minVersion: 35, check: (v) => (inUserNamespace(v) ? null : check(v)) },
+    { minVersion: 0, check, cel },
+    { minVersion: 35, check: (v) => (inUserNamespace(v) ? null : check(v)), cel: (p) => `((${inUserNamespaceCel(p)}) ? '' : ${cel(p)})` },
   ],
 };

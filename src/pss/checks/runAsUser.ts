@@ -7,6 +7,9 @@ import type { PssPath, PssResult } from '../types.js';
 import { containerPath, nameOf, type PodView } from '../view.js';
 import { inUserNamespace, USER_NAMESPACE_RELAXATION_MINOR } from './procMount.js';
 import { joinQuote, pluralize } from '../util.js';
+import type { Cel, PodCel } from '../../k8s/cel.js';
+import { bind } from '../../k8s/cel.js';
+import { containersPhrase, failure, inUserNamespaceCel, namesWhere } from '../cel.js';
 
 function isRoot(uid: unknown): boolean {
   return uid === 0 || uid === '0';
@@ -34,11 +37,18 @@ function check(v: PodView): PssResult | null {
   return forbidden('runAsUser', 'runAsUser=0', `${setters.join(' and ')} must not set runAsUser=0`, paths);
 }
 
+function cel(p: PodCel): Cel {
+  const podBad = `${p.spec}.?securityContext.?runAsUser.orValue(-1) == 0`;
+  const names = namesWhere(p, (c) => `${c.v}.?securityContext.?runAsUser.orValue(-1) == 0`);
+  const setters = bind(names, 'n', `[${podBad} ? 'pod' : '', n.size() > 0 ? ${containersPhrase('n')} : ''].filter(x, x != '')`);
+  return bind(setters, 's', failure('s.size() > 0', 'runAsUser=0', "s.join(' and ') + ' must not set runAsUser=0'"));
+}
+
 export const runAsUser: CheckDefinition = {
   id: 'runAsUser',
   level: 'restricted',
   versions: [
-    { minVersion: 23, check },
-    { minVersion: USER_NAMESPACE_RELAXATION_MINOR, check: (v) => (inUserNamespace(v) ? null : check(v)) },
+    { minVersion: 23, check, cel },
+    { minVersion: USER_NAMESPACE_RELAXATION_MINOR, check: (v) => (inUserNamespace(v) ? null : check(v)), cel: (p) => `((${inUserNamespaceCel(p)}) ? '' : ${cel(p)})` },
   ],
 };

@@ -7,11 +7,32 @@ import type { PssPath, PssResult } from '../types.js';
 import { containerPath, nameOf, type PodView } from '../view.js';
 import { joinQuote, pluralize, sortedUnique } from '../util.js';
 import { asMap, goString, type JsonMap } from '../../k8s/json.js';
+import type { Cel, PodCel } from '../../k8s/cel.js';
+import { bind } from '../../k8s/cel.js';
+import { perContainer, PSA_ORDER, strList } from '../../k8s/cel.js';
+import { containersPhrase, failure, joinQuoteCel, pluralizeCel } from '../cel.js';
 
 const TYPES_1_0: ReadonlySet<string> = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t']);
 const TYPES_1_31: ReadonlySet<string> = new Set([...TYPES_1_0, 'container_engine_t']);
 
 /** The first policy version that allows container_engine_t. */
+function celFor(types: ReadonlySet<string>) {
+  return (p: PodCel): Cel => {
+    const allowed = strList(types);
+    // Each offending options block as [setter, type or '', user, role], pod first, then containers in PSA order.
+    const row = (setter: Cel, o: Cel) => `[${setter}, ${o}.?type.orValue('') in ${allowed} ? '' : string(${o}.?type.orValue('')), string(${o}.?user.orValue('')), string(${o}.?role.orValue(''))]`;
+    const breaks = (o: Cel) => `(!(${o}.?type.orValue('') in ${allowed}) || ${o}.?user.orValue('') != '' || ${o}.?role.orValue('') != '')`;
+    const podOpts = `${p.spec}.?securityContext.?seLinuxOptions`;
+    const own = (c: { v: string }) => `${c.v}.?securityContext.?seLinuxOptions`;
+    const rows = `(${podOpts}.hasValue() && ${breaks(`${podOpts}.value()`)} ? [${row("'pod'", `${podOpts}.value()`)}] : []) + ${perContainer(p, (c) => ({ when: `${own(c)}.hasValue() && ${breaks(`${own(c)}.value()`)}`, message: row(`string(${c.v}.name)`, `${own(c)}.value()`) }), PSA_ORDER)}`;
+    const names = "r.filter(x, x[0] != 'pod').map(x, x[0])";
+    const setters = `[r.exists(x, x[0] == 'pod') ? 'pod' : '', ${bind(names, 'n', `n.size() > 0 ? ${containersPhrase('n')} : ''`)}].filter(x, x != '')`;
+    const typesList = "r.map(x, x[1]).filter(x, x != '')";
+    const data = `[${bind(typesList, 't', `t.size() > 0 ? ${pluralizeCel('type', 'types', 't.size()')} + ' ' + ${joinQuoteCel('t')} : ''`)}, r.exists(x, x[2] != '') ? 'user may not be set' : '', r.exists(x, x[3] != '') ? 'role may not be set' : ''].filter(x, x != '')`;
+    return bind(rows, 'r', failure('r.size() > 0', 'seLinuxOptions', `${setters}.join(' and ') + ' set forbidden securityContext.seLinuxOptions: ' + ${data}.join('; ')`));
+  };
+}
+
 export const SELINUX_ENGINE_TYPE_MINOR = 31;
 
 /** The SELinux types a pod or container may use at policy v1.<minor> ("" is no type). */
@@ -87,7 +108,7 @@ export const seLinuxOptions: CheckDefinition = {
   id: 'seLinuxOptions',
   level: 'baseline',
   versions: [
-    { minVersion: 0, check: (v) => check(v, TYPES_1_0) },
-    { minVersion: SELINUX_ENGINE_TYPE_MINOR, check: (v) => check(v, TYPES_1_31) },
+    { minVersion: 0, check: (v) => check(v, TYPES_1_0), cel: celFor(TYPES_1_0) },
+    { minVersion: SELINUX_ENGINE_TYPE_MINOR, check: (v) => check(v, TYPES_1_31), cel: celFor(TYPES_1_31) },
   ],
 };

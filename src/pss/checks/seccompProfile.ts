@@ -13,6 +13,42 @@ import type { PssPath, PssResult } from '../types.js';
 import { ANN_SECCOMP, annotationFlags, containerPath, nameOf, type PodView } from '../view.js';
 import { goQuote, joinQuote, pluralize, sortedUnique } from '../util.js';
 import { asMap, goString } from '../../k8s/json.js';
+import type { Cel, PodCel } from '../../k8s/cel.js';
+import { bind } from '../../k8s/cel.js';
+import { lit, perContainer, perContainerList, PSA_ORDER } from '../../k8s/cel.js';
+import { containersPhrase, failure, joinQuoteCel, namesWhere, pluralizeCel, unlessWindowsPss } from '../cel.js';
+
+const ALLOWED_CEL = "['RuntimeDefault', 'Localhost']";
+
+function baseline1_0Cel(p: PodCel): Cel {
+  const ann = p.annotations;
+  const valid = (v: Cel) => `(${v} == 'runtime/default' || ${v} == 'docker/default' || ${v}.startsWith('localhost/'))`;
+  const podKey = lit(SECCOMP_POD_ANNOTATION);
+  const key = `${lit(SECCOMP_CONTAINER_ANNOTATION_PREFIX)} + c.name`;
+  const list = `(${podKey} in ${ann} && !${valid(`${ann}[${podKey}]`)} ? [${podKey} + '="' + ${ann}[${podKey}] + '"'] : []) + ${perContainerList(p, () => `(${key}) in ${ann} && !${valid(`${ann}[${key}]`)} ? [${key} + '="' + ${ann}[${key}] + '"'] : []`, PSA_ORDER)}`;
+  return bind(list, 'l', failure('l.size() > 0', 'seccompProfile', `'forbidden ' + ${pluralizeCel('annotation', 'annotations', 'l.size()')} + ' ' + l.join(', ')`));
+}
+
+/** The setters and values of explicitly forbidden profiles (explicitResult), as `setters must not set … to "a"`, or ''. */
+function explicitCel(p: PodCel): Cel {
+  const podProfile = `${p.spec}.?securityContext.?seccompProfile`;
+  const own = (c: { v: string }) => `${c.v}.?securityContext.?seccompProfile`;
+  // Each explicitly forbidden profile as [setter, type]: the pod first, then containers in PSA order.
+  const rows = `(${podProfile}.hasValue() && !(${podProfile}.value().type in ${ALLOWED_CEL}) ? [['pod', string(${podProfile}.value().type)]] : []) + ${perContainer(p, (c) => ({ when: `${own(c)}.hasValue() && !(${own(c)}.value().type in ${ALLOWED_CEL})`, message: `[string(${c.v}.name), string(${own(c)}.value().type)]` }), PSA_ORDER)}`;
+  const names = "r.filter(x, x[0] != 'pod').map(x, x[0])";
+  const setters = `[r.exists(x, x[0] == 'pod') ? 'pod' : '', ${bind(names, 'n', `n.size() > 0 ? ${containersPhrase('n')} : ''`)}].filter(x, x != '')`;
+  return bind(rows, 'r', `r.size() > 0 ? ${setters}.join(' and ') + ' must not set securityContext.seccompProfile.type to ' + ${joinQuoteCel('r.map(x, x[1])')} : ''`);
+}
+
+function baseline1_19Cel(p: PodCel): Cel {
+  return bind(explicitCel(p), 'e', failure("e != ''", 'seccompProfile', 'e'));
+}
+
+function restrictedCel(p: PodCel): Cel {
+  const implicit = namesWhere(p, (c) => `!${c.v}.?securityContext.?seccompProfile.hasValue()`);
+  const podSet = `${p.spec}.?securityContext.?seccompProfile.hasValue()`;
+  return bind(explicitCel(p), 'e', `e != '' ? 'seccompProfile (' + e + ')' : ${bind(implicit, 'i', `(!${podSet} && i.size() > 0) ? 'seccompProfile (pod or ' + ${containersPhrase('i')} + ' must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")' : ''`)}`);
+}
 
 export const SECCOMP_POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
 export const SECCOMP_CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
@@ -129,8 +165,8 @@ export const seccompProfileBaseline: CheckDefinition = {
   id: 'seccompProfile_baseline',
   level: 'baseline',
   versions: [
-    { minVersion: 0, check: baseline1_0 },
-    { minVersion: 19, check: baseline1_19 },
+    { minVersion: 0, check: baseline1_0, cel: baseline1_0Cel },
+    { minVersion: 19, check: baseline1_19, cel: baseline1_19Cel },
   ],
 };
 
@@ -138,7 +174,7 @@ export const seccompProfileRestricted: CheckDefinition = {
   id: 'seccompProfile_restricted',
   level: 'restricted',
   versions: [
-    { minVersion: 19, check: restricted, overrides: ['seccompProfile_baseline'] },
-    { minVersion: 25, check: (v) => (v.windows ? null : restricted(v)), overrides: ['seccompProfile_baseline'] },
+    { minVersion: 19, check: restricted, overrides: ['seccompProfile_baseline'], cel: restrictedCel },
+    { minVersion: 25, check: (v) => (v.windows ? null : restricted(v)), overrides: ['seccompProfile_baseline'], cel: (p) => unlessWindowsPss(p, restrictedCel(p)) },
   ],
 };

@@ -4,6 +4,17 @@ import type { PssPath, PssResult } from '../types.js';
 import type { PodView } from '../view.js';
 import { asList, asMap, goString } from '../../k8s/json.js';
 import { LATEST_MINOR } from '../version.js';
+import type { Cel, PodCel } from '../../k8s/cel.js';
+import { bind } from '../../k8s/cel.js';
+import { strList } from '../../k8s/cel.js';
+import { failure } from '../cel.js';
+
+function sysctlsCel(allowed: ReadonlySet<string>) {
+  return (p: PodCel): Cel => {
+    const names = `${p.spec}.?securityContext.?sysctls.orValue([]).map(s, !(s.name in ${strList(allowed)}), s.name)`;
+    return bind(names, 'n', failure('n.size() > 0', 'forbidden sysctls', "n.join(', ')"));
+  };
+}
 
 export const SYSCTLS_1_0 = ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_unprivileged_port_start'];
 export const SYSCTLS_ADDED: Readonly<Record<number, readonly string[]>> = {
@@ -45,5 +56,5 @@ function sysctlsCheck(allowed: ReadonlySet<string>) {
 export const sysctls: CheckDefinition = {
   id: 'sysctls',
   level: 'baseline',
-  versions: [0, 27, 29, 32, 37].map((minVersion) => ({ minVersion, check: sysctlsCheck(allowedSysctls(minVersion)) })),
+  versions: [0, 27, 29, 32, 37].map((minVersion) => ({ minVersion, check: sysctlsCheck(allowedSysctls(minVersion)), cel: sysctlsCel(allowedSysctls(minVersion)) })),
 };

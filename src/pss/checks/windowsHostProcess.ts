@@ -4,6 +4,9 @@ import type { PssPath, PssResult } from '../types.js';
 import { containerPath, nameOf, type PodView } from '../view.js';
 import { joinQuote, pluralize } from '../util.js';
 import { yamlTrue, asMap } from '../../k8s/json.js';
+import type { Cel, PodCel } from '../../k8s/cel.js';
+import { bind } from '../../k8s/cel.js';
+import { containersPhrase, failure, namesWhere } from '../cel.js';
 
 function check(v: PodView): PssResult | null {
   let bad: number[] | undefined;
@@ -29,8 +32,15 @@ function check(v: PodView): PssResult | null {
   return forbidden('windowsHostProcess', 'hostProcess', `${setters.join(' and ')} must not set securityContext.windowsOptions.hostProcess=true`, paths);
 }
 
+function cel(p: PodCel): Cel {
+  const podBad = `${p.spec}.?securityContext.?windowsOptions.?hostProcess.orValue(false)`;
+  const names = namesWhere(p, (c) => `${c.v}.?securityContext.?windowsOptions.?hostProcess.orValue(false)`);
+  const setters = bind(names, 'n', `[${podBad} ? 'pod' : '', n.size() > 0 ? ${containersPhrase('n')} : ''].filter(x, x != '')`);
+  return bind(setters, 's', failure('s.size() > 0', 'hostProcess', "s.join(' and ') + ' must not set securityContext.windowsOptions.hostProcess=true'"));
+}
+
 export const windowsHostProcess: CheckDefinition = {
   id: 'windowsHostProcess',
   level: 'baseline',
-  versions: [{ minVersion: 0, check }],
+  versions: [{ minVersion: 0, check, cel }],
 };

@@ -28,7 +28,7 @@ export const check = configCheck(
   },
   'EncryptionConfiguration',
   function* (o) {
-    const resources = asList(o.object.resources);
+    const resources = [...asList(o.object.resources)];
     // The API server looks up the exact resource first, then its group's wildcard, then *.*
     const i = entryFor(resources, ['secrets', 'secrets.']) ?? entryFor(resources, ['*.']) ?? entryFor(resources, ['*.*']);
     if (i === undefined) {

@@ -26,6 +26,7 @@ export const check: ObjectCheck = {
       kubescape: ['C-0185', 'C-0035'],
     },
   },
+  cel: { form: 'unsupported', reason: "cross-object: a binding to a role of the manifest set that grants everything is cluster-admin too, and a policy cannot read the role's rules" },
   *check(o: LoadedObject, ctx: CheckContext): Iterable<RawFinding> {
     const ref = roleRefOf(o);
     const subjects = subjectsOf(o);

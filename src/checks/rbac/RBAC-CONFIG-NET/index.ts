@@ -34,4 +34,5 @@ export const check: ObjectCheck = ruleCheck({
   targets,
   impact: 'it steers cluster configuration or network traffic',
   keep,
+  keepCel: (t, kind) => (t.resource !== 'configmaps' ? undefined : `r.?resourceNames.orValue([]).size() > 0 ? r.resourceNames.exists(n, n == 'aws-auth' || n == 'coredns') : ${kind === 'ClusterRole' ? 'true' : "object.metadata.?namespace.orValue('') == 'kube-system'"}`),
 });

@@ -2,6 +2,7 @@ import type { ObjectCheck } from '../../../engine/types.js';
 import type { LoadedObject } from '../../../load/types.js';
 import { CIS, RBAC_GOOD_PRACTICES } from '../../_lib/references.js';
 import { effectiveRawRules, ruleCheck, ruleHits, type Target, targetsOf } from '../_lib.js';
+import { effectiveRulesCel, ruleHitCel } from '../cel.js';
 import { PERMISSIONS } from '../../../rbac/catalogue.js';
 
 const [APPROVAL] = targetsOf(PERMISSIONS.approveCsrs);
@@ -31,4 +32,5 @@ export const check: ObjectCheck = ruleCheck({
   targets: [APPROVAL, SIGNERS],
   impact: 'approving CSRs mints client certificates for any identity',
   keep: (o) => grantsBoth(o),
+  whenCel: (kind) => `${effectiveRulesCel(kind)}.exists(r, ${ruleHitCel(APPROVAL, kind)}) && ${effectiveRulesCel(kind)}.exists(r, ${ruleHitCel(SIGNERS, kind)})`,
 });

@@ -2,6 +2,7 @@ import type { LoadedObject } from '../../../load/types.js';
 import type { ObjectCheck, RawFinding, Severity } from '../../../engine/types.js';
 import { CIS, NSA_CISA, RBAC_GOOD_PRACTICES } from '../../_lib/references.js';
 import { BINDING_KINDS, roleLabel, roleRefOf, subjectPath, subjectsOf } from '../_lib.js';
+import { cel } from './cel.js';
 
 interface Special {
   kind: string;
@@ -10,7 +11,7 @@ interface Special {
   who: string;
 }
 
-const SPECIAL: Special[] = [
+export const SPECIAL: Special[] = [
   { kind: 'Group', name: 'system:unauthenticated', severity: 'critical', who: 'anyone who can reach the API server, without credentials' },
   { kind: 'User', name: 'system:anonymous', severity: 'critical', who: 'every unauthenticated request' },
   { kind: 'Group', name: 'system:authenticated', severity: 'high', who: 'every authenticated identity, every ServiceAccount of every namespace included' },
@@ -19,7 +20,7 @@ const SPECIAL: Special[] = [
 ];
 
 /** The bootstrap policy's own grants to these groups (every cluster has them). */
-const DEFAULTS = new Set([
+export const DEFAULTS = new Set([
   'system:basic-user/system:authenticated',
   'system:discovery/system:authenticated',
   'system:public-info-viewer/system:authenticated',
@@ -41,6 +42,7 @@ export const check: ObjectCheck = {
     references: [RBAC_GOOD_PRACTICES, NSA_CISA, CIS],
     peers: { kubesec: ['BindingsToSystemAnonymous'], trivy: ['KSV122', 'KSV01011', 'KSV123'], kubescape: ['C-0262', 'C-0265', 'C-0246'] },
   },
+  cel,
   *check(o: LoadedObject): Iterable<RawFinding> {
     const ref = roleRefOf(o);
     for (const s of subjectsOf(o)) {

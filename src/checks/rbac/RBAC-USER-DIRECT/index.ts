@@ -2,6 +2,7 @@ import type { LoadedObject } from '../../../load/types.js';
 import type { ObjectCheck, RawFinding } from '../../../engine/types.js';
 import { NSA_CISA, RBAC_GOOD_PRACTICES } from '../../_lib/references.js';
 import { BINDING_KINDS, roleLabel, roleRefOf, subjectsOf } from '../_lib.js';
+import { cel } from './cel.js';
 
 export const check: ObjectCheck = {
   scope: 'object',
@@ -16,6 +17,7 @@ export const check: ObjectCheck = {
     references: [RBAC_GOOD_PRACTICES, NSA_CISA],
     peers: {},
   },
+  cel,
   *check(o: LoadedObject): Iterable<RawFinding> {
     const ref = roleRefOf(o);
     for (const s of subjectsOf(o)) {

@@ -3,6 +3,7 @@ import type { ObjectCheck, RawFinding, Severity } from '../../../engine/types.js
 import { asList } from '../../../k8s/json.js';
 import { CIS, NSA_CISA, RBAC_GOOD_PRACTICES } from '../../_lib/references.js';
 import { effectiveRawRules, roleLabel, ROLE_KINDS } from '../_lib.js';
+import { cel } from './cel.js';
 
 const WILDCARD_FIELDS = ['verbs', 'resources', 'apiGroups'] as const;
 
@@ -20,6 +21,7 @@ export const check: ObjectCheck = {
     references: [RBAC_GOOD_PRACTICES, NSA_CISA, CIS],
     peers: { checkov: ['CKV_K8S_49'], kubeLinter: ['wildcard-in-rules'], trivy: ['KSV044', 'KSV045', 'KSV046', 'KSV112'], kubescape: ['C-0187'] },
   },
+  cel,
   *check(o: LoadedObject): Iterable<RawFinding> {
     for (const r of effectiveRawRules(o)) {
       const { rule } = r;
