@@ -40,6 +40,7 @@ import { check as apiDeprecated } from './API-DEPRECATED/index.js';
 import { check as netNoNetpol } from './NET-NO-NETPOL/index.js';
 import { check as netNsDefaultDeny } from './NET-NS-DEFAULT-DENY/index.js';
 import { check as netNetpolDangling } from './NET-NETPOL-DANGLING/index.js';
+import { check as netAllowWide } from './NET-ALLOW-WIDE/index.js';
 import { check as netSvcExposed } from './NET-SVC-EXPOSED/index.js';
 import { check as netSvcExternalIps } from './NET-SVC-EXTERNAL-IPS/index.js';
 import { check as netIngressTls } from './NET-INGRESS-TLS/index.js';
@@ -129,6 +130,7 @@ export const ALL_CHECKS: readonly Check[] = [
   netNoNetpol,
   netNsDefaultDeny,
   netNetpolDangling,
+  netAllowWide,
   netSvcExposed,
   netSvcExternalIps,
   netIngressTls,

@@ -20,6 +20,7 @@ const COMMAND_MODULES: ReadonlyArray<{ names: readonly string[]; load: () => Pro
   { names: ['scan'], load: async () => (await import('./commands/scan.js')).registerScanCommand },
   { names: ['checks', 'explain'], load: async () => (await import('./commands/checks.js')).registerChecksCommands },
   { names: ['rbac'], load: async () => (await import('./commands/rbac.js')).registerRbacCommand },
+  { names: ['netpol'], load: async () => (await import('./commands/netpol.js')).registerNetpolCommand },
   { names: ['webhook'], load: async () => (await import('./commands/webhook.js')).registerWebhookCommand },
   { names: ['fix', 'generate', 'harden'], load: async () => (await import('./commands/fix.js')).registerFixCommands },
   { names: ['export'], load: async () => (await import('./commands/export.js')).registerExportCommand },

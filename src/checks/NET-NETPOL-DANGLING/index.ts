@@ -1,8 +1,8 @@
 import type { ObjectCheck, RawFinding } from '../../engine/types.js';
 import { ObjectIndex } from '../../engine/object-index.js';
 import type { LoadedObject } from '../../load/types.js';
-import { selectorMatches } from '../../k8s/labels.js';
-import { DIRECTIONS, isEmptySelector, peersOf, podLabelsByNamespace, rulesOf, toPolicy } from '../../netpol/index.js';
+import type { Labels } from '../../k8s/labels.js';
+import { DIRECTIONS, netpolOf, rulesOf, type World } from '../../netpol/index.js';
 import { NETWORK_POLICIES } from '../_lib/references.js';
 
 /** An object of a custom API group (not core, not *.k8s.io, not apps/batch/policy/autoscaling). */
@@ -22,9 +22,15 @@ function customResourcesByNamespace(index: ObjectIndex): Map<string, LoadedObjec
   return m;
 }
 
-function customResourceIn(index: ObjectIndex, namespace: string): LoadedObject | undefined {
-  return index.derived(customResourcesByNamespace).get(namespace);
+/** Pod labels of every pod spec of the scan (host-network pods included), by namespace. */
+function podLabelsByNamespace(world: World): Map<string, Labels[]> {
+  const m = new Map<string, Labels[]>();
+  for (const p of [...world.pods, ...world.hostNetworkPods]) m.set(p.namespace, [...(m.get(p.namespace) ?? []), p.labels]);
+  return m;
 }
+
+const podLabelsOf = (index: ObjectIndex) => podLabelsByNamespace(netpolOf(index).world);
+const policyByObject = (index: ObjectIndex) => new Map(netpolOf(index).world.policies.map((p) => [p.object, p]));
 
 export const check: ObjectCheck = {
   scope: 'object',
@@ -41,16 +47,15 @@ export const check: ObjectCheck = {
     peers: { kubeLinter: ['dangling-networkpolicy', 'dangling-networkpolicypeer-podselector'], kubeScore: ['networkpolicy-targets-pod'], trivy: ['KSV038'], kubescape: ['C-0299'] },
   },
   *check(o, ctx) {
-    const p = toPolicy(o);
+    const p = ctx.index.derived(policyByObject).get(o);
     if (!p) return;
     // With no pod of this namespace in the scan, the bundle is clearly partial: nothing to compare.
-    const pods = podLabelsByNamespace(ctx.index).get(p.namespace);
+    const pods = ctx.index.derived(podLabelsOf).get(p.namespace);
     if (!pods || pods.length === 0) return;
-    const matchesAny = (sel: unknown) => pods.some((labels) => selectorMatches(sel, labels));
-    if (!isEmptySelector(p.podSelector) && !matchesAny(p.podSelector)) {
+    if (!p.podSelector.empty && !pods.some((labels) => p.podSelector.matches(labels))) {
       // Operators create pods from custom resources (Prometheus, Alertmanager…) without a pod
       // template in the manifests: then the policy may well match them.
-      const cr = customResourceIn(ctx.index, p.namespace);
+      const cr = ctx.index.derived(customResourcesByNamespace).get(p.namespace);
       yield cr
         ? { message: `podSelector of NetworkPolicy "${o.name}" matches none of the ${pods.length} pod template(s) of namespace "${p.namespace}" in the scanned set; the namespace has custom resources (${cr.kind} "${cr.name}") whose operator may create the matching pods`, path: ['spec', 'podSelector'], severity: 'info' }
         : { message: `podSelector of NetworkPolicy "${o.name}" matches none of the ${pods.length} pod template(s) of namespace "${p.namespace}" in the scanned set: it may protect nothing (a label typo?)`, path: ['spec', 'podSelector'] };
@@ -58,15 +63,15 @@ export const check: ObjectCheck = {
     const out: RawFinding[] = [];
     for (const d of DIRECTIONS) {
       const field = d === 'Ingress' ? 'ingress' : 'egress';
-      const peerField = d === 'Ingress' ? 'from' : 'to';
-      rulesOf(p, d).forEach((rule, i) => {
-        peersOf(rule, d).forEach((peer, j) => {
+      for (const rule of rulesOf(p, d)) {
+        for (const peer of rule.peers ?? []) {
           // namespaceSelector peers select pods of other namespaces; ipBlock peers are not pods.
-          if (peer.namespaceSelector !== undefined || peer.podSelector === undefined || isEmptySelector(peer.podSelector)) return;
-          if (matchesAny(peer.podSelector)) return;
-          out.push({ message: `${field} peer podSelector of NetworkPolicy "${o.name}" matches no pod template of namespace "${p.namespace}" in the scanned set: this rule may allow nothing`, path: ['spec', field, i, peerField, j, 'podSelector'], severity: 'info' });
-        });
-      });
+          if (peer.kind !== 'pods' || peer.namespaceSelector || !peer.podSelector) continue;
+          const sel = peer.podSelector;
+          if (pods.some((labels) => sel.matches(labels))) continue;
+          out.push({ message: `${field} peer podSelector of NetworkPolicy "${o.name}" matches no pod template of namespace "${p.namespace}" in the scanned set: this rule may allow nothing`, path: [...peer.path, 'podSelector'], severity: 'info' });
+        }
+      }
     }
     yield* out;
   },

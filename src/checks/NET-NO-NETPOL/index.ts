@@ -1,6 +1,5 @@
 import type { PodCheck, Severity } from '../../engine/types.js';
-import { policiesIn, podNamespace, type Direction } from '../../netpol/index.js';
-import { selectorMatches } from '../../k8s/labels.js';
+import { netpolOf } from '../../netpol/index.js';
 import { NETWORK_POLICIES, NSA_CISA } from '../_lib/references.js';
 
 export const check: PodCheck = {
@@ -17,15 +16,17 @@ export const check: PodCheck = {
     peers: { checkov: ['CKV2_K8S_6'], kubeLinter: ['non-isolated-pod'], kubeScore: ['pod-networkpolicy'], polaris: ['missingNetworkPolicy'], kubescape: ['C-0260', 'C-0030', 'C-0206'] },
   },
   *check(pod, ctx) {
+    const np = netpolOf(ctx.index);
+    const me = np.of(pod);
     // NetworkPolicy does not apply to host-network pods; POD-HOST-NETWORK reports those.
-    if (pod.spec.hostNetwork === true) return;
-    const ns = podNamespace(pod.owner);
+    if (!me?.cls) return;
+    const ns = me.endpoint.namespace;
     const nsText = pod.owner.namespace === undefined ? `"${ns}" (the object sets no namespace)` : `"${ns}"`;
-    const { policies, foreign } = policiesIn(ctx.index, ns);
-    const selecting = policies.filter((p) => selectorMatches(p.podSelector, pod.labels));
-    const isolated = (d: Direction) => selecting.some((p) => p.types.has(d));
-    const ingress = isolated('Ingress');
-    const egress = isolated('Egress');
+    const policies = np.world.policiesByNamespace.get(ns) ?? [];
+    const foreign = np.world.foreignFor(ns).map((f) => f.object);
+    const selecting = np.engine.selecting(me.cls);
+    const ingress = np.engine.isolating(me.cls, 'Ingress').length > 0;
+    const egress = np.engine.isolating(me.cls, 'Egress').length > 0;
     if (ingress && egress) return;
     const foreignNote = foreign.length
       ? `; the scan also has ${foreign.slice(0, 2).map((f) => `${f.kind} "${f.name}"`).join(', ')}${foreign.length > 2 ? ' and more' : ''}, which kubeharden does not evaluate and which may isolate it`
@@ -38,7 +39,8 @@ export const check: PodCheck = {
     } else if (selecting.length === 0) {
       message = `none of the ${policies.length} NetworkPolic${policies.length === 1 ? 'y' : 'ies'} of namespace ${nsText} selects this pod: all ingress and egress traffic is allowed`;
     } else {
-      const distinct = [...new Set(selecting.map((p) => p.object.name))];
+      // Sorted: the same policies listed by a cluster (by name) or read from files (in file order) read the same.
+      const distinct = [...new Set(selecting.map((p) => p.name))].sort();
       const names = distinct.slice(0, 3).map((n) => `"${n}"`).join(', ') + (distinct.length > 3 ? ` and ${distinct.length - 3} more` : '');
       if (!ingress) {
         message = `selected by NetworkPolic${distinct.length === 1 ? 'y' : 'ies'} ${names}, but none has Ingress in policyTypes: ingress is open to every pod${egress ? '' : ', and egress is open too'}`;

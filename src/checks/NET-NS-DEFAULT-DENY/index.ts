@@ -1,14 +1,7 @@
 import type { BundleCheck, RawFinding } from '../../engine/types.js';
 import type { LoadedObject } from '../../load/types.js';
-import { isEmptySelector, podNamespace, policiesIn, ruleAllowsAll, rulesOf, type Direction, type Policy } from '../../netpol/index.js';
+import { defaultDenies, netpolOf } from '../../netpol/index.js';
 import { CIS, NETWORK_POLICIES, NSA_CISA } from '../_lib/references.js';
-
-/** A policy that selects every pod of its namespace and isolates the direction without allowing all of it. */
-export function defaultDenies(policies: readonly Policy[], d: Direction): Policy | undefined {
-  const all = policies.filter((p) => isEmptySelector(p.podSelector) && p.types.has(d));
-  if (all.some((p) => rulesOf(p, d).some((r) => ruleAllowsAll(r, d)))) return undefined; // an allow-all rule undoes it
-  return all[0];
-}
 
 export const check: BundleCheck = {
   scope: 'bundle',
@@ -24,14 +17,14 @@ export const check: BundleCheck = {
     peers: { kubescape: ['C-0260'], checkov: ['CKV2_K8S_6'] },
   },
   *check(ctx) {
+    const np = netpolOf(ctx.index);
+    // NetworkPolicy does not apply to host-network pods: only the others count. The finding goes
+    // on an object of the input (a pod's owner may be known only by its ownerReference).
     const firstWorkload = new Map<string, LoadedObject>();
-    for (const pod of ctx.index.pods) {
-      if (pod.spec.hostNetwork === true) continue; // NetworkPolicy does not apply to host-network pods
-      const ns = podNamespace(pod.owner);
-      if (!firstWorkload.has(ns)) firstWorkload.set(ns, pod.owner);
-    }
+    for (const pod of np.world.pods) if (!firstWorkload.has(pod.namespace)) firstWorkload.set(pod.namespace, pod.source);
     for (const [ns, workload] of firstWorkload) {
-      const { policies, foreign } = policiesIn(ctx.index, ns);
+      const policies = np.world.policiesByNamespace.get(ns) ?? [];
+      const foreign = np.world.foreignFor(ns).map((f) => f.object);
       const missing = (['Ingress', 'Egress'] as const).filter((d) => !defaultDenies(policies, d));
       if (missing.length === 0) continue;
       const nsObject = ctx.index.namespace(ns);
