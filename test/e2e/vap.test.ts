@@ -387,7 +387,7 @@ if (!avail.ok) {
       await exportInto({ name: action, settings: {}, checks: ['CTR-PRIVILEGED', 'POD-HOST-PID'] }, ['--action', action], new Set(['Pod']));
       await makeNamespace(cluster, `vap-${action}`, { [GROUP_LABEL]: action });
     }
-    const pod = (ns: string) => stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'priv', namespace: ns }, spec: { hostPID: true, containers: [{ name: 'app', image: 'registry.example.com/app:1.0', securityContext: { privileged: true } }] } });
+    const pod = (ns: string, name = 'priv') => stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns }, spec: { hostPID: true, containers: [{ name: 'app', image: 'registry.example.com/app:1.0', securityContext: { privileged: true } }] } });
     let warned = '';
     await cluster.waitFor(async () => {
       const r = await cluster.apply(pod('vap-warn'), { dryRunServer: true });
@@ -396,13 +396,20 @@ if (!avail.ok) {
     }, 30_000);
     // Checks are named in the registry's order.
     assert.match(warned, /Warning: Validation failed for ValidatingAdmissionPolicy 'warn-pods' with binding 'warn-pods': kubeharden: 2 failed checks \[POD-HOST-PID, CTR-PRIVILEGED\]/);
-    const created = await cluster.apply(pod('vap-audit'));
-    assert.equal(created.code, 0, created.stderr);
+    // The API server loads a new binding asynchronously: a pod created before the audit binding is
+    // in effect carries no annotation, so create pods until one is audited with it.
     let annotations: Record<string, string> = {};
+    let attempt = 0;
     await cluster.waitFor(async () => {
-      const ev = (await cluster.auditEvents()).find((e) => e.objectRef?.namespace === 'vap-audit' && e.objectRef?.resource === 'pods' && e.verb === 'create' && e.stage === 'ResponseComplete');
-      annotations = (ev?.annotations ?? {}) as Record<string, string>;
-      return ev !== undefined;
+      const name = `priv-${attempt++}`;
+      const created = await cluster.apply(pod('vap-audit', name));
+      assert.equal(created.code, 0, created.stderr);
+      await cluster.waitFor(async () => {
+        const ev = (await cluster.auditEvents()).find((e) => e.objectRef?.namespace === 'vap-audit' && e.objectRef?.name === name && e.objectRef?.resource === 'pods' && e.verb === 'create' && e.stage === 'ResponseComplete');
+        annotations = (ev?.annotations ?? {}) as Record<string, string>;
+        return ev !== undefined;
+      }, 30_000);
+      return 'audit-pods/violations' in annotations;
     }, 30_000);
     assert.match(annotations['audit-pods/violations'] ?? '', /^kubeharden: 2 failed checks \[POD-HOST-PID, CTR-PRIVILEGED\]: POD-HOST-PID: hostPID: true shares .*; CTR-PRIVILEGED: container "app" sets securityContext.privileged=true$/);
     assert.match(annotations['validation.policy.admission.k8s.io/validation_failure'] ?? '', /"policy":"audit-pods"/);
