@@ -35,6 +35,26 @@ export function mappingsFor(catalogue: CatalogueCheck[], peers: PeerId[]): Mappi
   return out;
 }
 
+/** kubeharden's per-check Pod Security checks: PSS-<upstream check id> (not the bundle-level PSS-NAMESPACE-NO-ENFORCE). */
+const PSS_CHECK = /^PSS-([a-z][A-Za-z_]*)$/;
+
+/** The upstream Pod Security check ids kubeharden implements, which Kyverno's podSecurity rule reports. */
+export function kyvernoControls(catalogue: CatalogueCheck[]): string[] {
+  return catalogue.flatMap((c) => PSS_CHECK.exec(c.id)?.[1] ?? []);
+}
+
+/**
+ * Kyverno is mapped by construction, not through the catalogue's `peers`: its podSecurity rule
+ * runs the upstream Pod Security checks and names each failing one by its upstream id, which is
+ * the name of kubeharden's PSS-<id> check.
+ */
+export function kyvernoMappings(catalogue: CatalogueCheck[]): Mapping[] {
+  return catalogue.flatMap((c) => {
+    const id = PSS_CHECK.exec(c.id)?.[1];
+    return id ? [{ khCheck: c.id, scope: c.scope, peer: 'kyverno' as const, peerChecks: [id] }] : [];
+  });
+}
+
 function peerVerdict(m: Mapping, idx: VerdictIndex, key: string): { side: Side; containers: string[]; notes: string[] } {
   let side: Side = 'none';
   const containers = new Set<string>();

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseAllDocuments } from 'yaml';
+import { isMap, isScalar, isSeq, parseAllDocuments, visit, type Node } from 'yaml';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -79,6 +79,13 @@ export interface CorpusObject {
   key: string;
   object: JsonMap;
   pod: PodInfo | undefined;
+  /**
+   * 1-based first and last line of the object's text in its file (its document, or its item of a
+   * List), for tools that locate findings by line only (Trivy).
+   */
+  lines?: [number, number];
+  /** Its document repeats a mapping key (kubectl and kubeharden keep the last value; some tools skip the file). */
+  duplicateKeys?: boolean;
 }
 
 /** Object identity across tools: file (relative to the corpus), kind, namespace (absent = default), name. */
@@ -112,13 +119,53 @@ export function findPod(o: JsonMap): PodInfo | undefined {
   return undefined;
 }
 
-function* expand(doc: JsonMap): Generator<JsonMap> {
-  if (typeof doc.kind === 'string' && doc.kind.endsWith('List') && Array.isArray(doc.items)) {
-    for (const it of doc.items) {
-      const m = asMap(it);
-      if (m) yield m;
+/** Line number (1-based) of each offset: offsets of line starts, searched by bisection. */
+function lineIndex(text: string): (offset: number) => number {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
     }
-  } else yield doc;
+    return lo + 1;
+  };
+}
+
+/** Whether a mapping of the node repeats a key. */
+function hasDuplicateKeys(node: Node | null | undefined): boolean {
+  if (!node) return false;
+  let dup = false;
+  visit(node, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const it of map.items) {
+        const k = isScalar(it.key) ? it.key.value : it.key;
+        if (seen.has(k)) {
+          dup = true;
+          return visit.BREAK;
+        }
+        seen.add(k);
+      }
+      return undefined;
+    },
+  });
+  return dup;
+}
+
+/** A document's objects: itself, or the items of a `kind: *List`, each with its node (for its lines). */
+function* expand(doc: JsonMap, node: Node | null | undefined): Generator<{ o: JsonMap; node: Node | null | undefined }> {
+  if (typeof doc.kind === 'string' && doc.kind.endsWith('List') && Array.isArray(doc.items)) {
+    const itemsNode = isMap(node) ? node.get('items', true) : undefined;
+    const nodes = isSeq(itemsNode) ? itemsNode.items : [];
+    for (const [i, it] of doc.items.entries()) {
+      const m = asMap(it);
+      if (m) yield { o: m, node: (nodes[i] as Node | undefined) ?? node };
+    }
+  } else yield { o: doc, node };
 }
 
 /** All Kubernetes objects of the corpus manifests (files that do not parse are skipped). */
@@ -126,22 +173,26 @@ export function loadCorpus(root: string): Map<string, CorpusObject> {
   const out = new Map<string, CorpusObject>();
   for (const file of listFiles(root, isManifest)) {
     const text = readFileSync(join(root, file), 'utf8');
-    let docs: unknown[];
+    const lineOf = lineIndex(text);
+    let docs: Array<{ value: unknown; node: Node | null | undefined }>;
     try {
-      docs = file.endsWith('.json') ? [JSON.parse(text)] : parseAllDocuments(text, { uniqueKeys: false, logLevel: 'error' }).flatMap((d) => ('errors' in d && d.errors.length ? [] : [d.toJS({ maxAliasCount: -1 })]));
+      docs = file.endsWith('.json')
+        ? [{ value: JSON.parse(text), node: undefined }]
+        : parseAllDocuments(text, { uniqueKeys: false, logLevel: 'error' }).flatMap((d) => ('errors' in d && d.errors.length ? [] : [{ value: d.toJS({ maxAliasCount: -1 }), node: d.contents as Node | null }]));
     } catch {
       continue;
     }
     for (const d of docs) {
-      const m = asMap(d);
+      const m = asMap(d.value);
       if (!m) continue;
-      for (const o of expand(m)) {
+      for (const { o, node } of expand(m, d.node)) {
         if (typeof o.kind !== 'string' || typeof o.apiVersion !== 'string') continue;
         const md = asMap(o.metadata);
         const name = typeof md?.name === 'string' ? md.name : '';
         const ns = typeof md?.namespace === 'string' ? md.namespace : '';
         const key = objectKey(file, o.kind, ns, name);
-        out.set(key, { file, kind: o.kind, apiVersion: o.apiVersion, namespace: ns, name, key, object: o, pod: findPod(o) });
+        const lines: [number, number] = node?.range ? [lineOf(node.range[0]), lineOf(Math.max(node.range[0], node.range[1] - 1))] : [1, lineOf(text.length)];
+        out.set(key, { file, kind: o.kind, apiVersion: o.apiVersion, namespace: ns, name, key, object: o, pod: findPod(o), lines, duplicateKeys: hasDuplicateKeys(d.node) || undefined });
       }
     }
   }

@@ -4,7 +4,7 @@
  */
 import type { CorpusObject } from './corpus.js';
 
-export type PeerId = 'checkov' | 'kubeScore' | 'kubeLinter' | 'polaris';
+export type PeerId = 'checkov' | 'kubeScore' | 'kubeLinter' | 'polaris' | 'trivy' | 'kyverno';
 
 export interface CatalogueCheck {
   id: string;
@@ -19,6 +19,8 @@ export interface PeerContext {
   peerKinds: Set<string>;
   /** Files the peer gave any verdict on. */
   peerFiles: Set<string>;
+  /** Objects the peer reported an error on instead of a verdict, with its message. */
+  peerErrors?: ReadonlyMap<string, string>;
 }
 
 export interface Mapping {

@@ -267,14 +267,25 @@ export function grants(o: CorpusObject, verbs: string[], group: string, resource
   return { hit, wildcard: hit && wildcard };
 }
 
-function grantOracle(targets: Array<[string[], string, string]>): CrossOracle {
+/** verbs, API group, resource (or resource/subresource), and when the grant counts (default: in any Role or ClusterRole). */
+type GrantTarget = [string[], string, string, ((o: CorpusObject) => boolean)?];
+
+/** Cluster-scoped resources: only a ClusterRole can grant them. */
+const clusterOnly = (o: CorpusObject): boolean => o.kind === 'ClusterRole';
+
+function grantOracle(targets: GrantTarget[]): CrossOracle {
   return (o) => {
     if (!isRbacRole(o)) return undefined;
-    const hits = targets.filter(([v, g, r]) => grants(o, v, g, r).hit).map(([v, g, r]) => `${v.join('/')} on ${r}${g ? `.${g}` : ''}`);
-    const viaWildcard = targets.filter(([v, g, r]) => grants(o, v, g, r).hit).every(([v, g, r]) => grants(o, v, g, r).wildcard);
+    const hit = targets.filter(([v, g, r, when]) => (when?.(o) ?? true) && grants(o, v, g, r).hit);
+    const hits = hit.map(([v, g, r]) => `${v.join('/')} on ${r}${g ? `.${g}` : ''}`);
+    const viaWildcard = hit.every(([v, g, r]) => grants(o, v, g, r).wildcard);
     return { fail: hits.length > 0, containers: hits.length ? [''] : [], why: hits.length ? [`grants ${hits.join(', ')}${viaWildcard ? ' (through "*")' : ''}`] : [] };
   };
 }
+
+const WRITE = ['create', 'update', 'patch', 'delete'];
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+const ADMISSION_GROUP = 'admissionregistration.k8s.io';
 
 export const CROSS_ORACLES: Record<string, CrossOracle> = {
   // Long-running workloads only (not bare Pods, Jobs, CronJobs, run-to-completion templates); regular containers.
@@ -288,11 +299,73 @@ export const CROSS_ORACLES: Record<string, CrossOracle> = {
     [['create', 'get'], '', 'pods/attach'],
   ]),
   'RBAC-NODES-PROXY': grantOracle([[['get', 'create', 'update', 'patch', 'delete'], '', 'nodes/proxy']]),
+  // Catalogue: ConfigMaps count where cluster components read them (a ClusterRole, or kube-system);
+  // services/status, NetworkPolicies, Endpoints(Slices) and Ingresses anywhere.
   'RBAC-CONFIG-NET': grantOracle([
-    [['update', 'patch', 'create', 'delete'], '', 'configmaps'],
+    [['update', 'patch', 'create', 'delete'], '', 'configmaps', (o) => o.kind === 'ClusterRole' || o.namespace === 'kube-system'],
     [['update', 'patch'], '', 'services/status'],
-    [['create', 'update', 'patch', 'delete'], 'networking.k8s.io', 'networkpolicies'],
+    [WRITE, 'networking.k8s.io', 'networkpolicies'],
+    [WRITE, '', 'endpoints'],
+    [WRITE, 'discovery.k8s.io', 'endpointslices'],
+    [WRITE, 'networking.k8s.io', 'ingresses'],
   ]),
+  'RBAC-CREATE-WORKLOADS': grantOracle([
+    [['create'], '', 'pods'],
+    ...['deployments', 'daemonsets', 'statefulsets', 'replicasets'].map((r): GrantTarget => [['create', 'update', 'patch'], 'apps', r]),
+    [['create', 'update', 'patch'], '', 'replicationcontrollers'],
+    [['create', 'update', 'patch'], 'batch', 'jobs'],
+    [['create', 'update', 'patch'], 'batch', 'cronjobs'],
+  ]),
+  // Escalate/bind on roles, impersonation, writing bindings (RBAC's escalation check still applies to the last).
+  'RBAC-ESCALATION': grantOracle([
+    [['escalate', 'bind'], RBAC_GROUP, 'roles'],
+    [['escalate', 'bind'], RBAC_GROUP, 'clusterroles'],
+    [['impersonate'], '', 'users', clusterOnly],
+    [['impersonate'], '', 'groups', clusterOnly],
+    [['impersonate'], '', 'serviceaccounts'],
+    [['impersonate'], 'authentication.k8s.io', 'uids', clusterOnly],
+    [['impersonate'], 'authentication.k8s.io', 'userextras', clusterOnly],
+    [['create', 'update', 'patch'], RBAC_GROUP, 'rolebindings'],
+    [['create', 'update', 'patch'], RBAC_GROUP, 'clusterrolebindings', clusterOnly],
+  ]),
+  'RBAC-WEBHOOKCFG': grantOracle(
+    ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations', 'validatingadmissionpolicies', 'validatingadmissionpolicybindings', 'mutatingadmissionpolicies', 'mutatingadmissionpolicybindings'].map(
+      (r): GrantTarget => [[...WRITE, 'deletecollection'], ADMISSION_GROUP, r, clusterOnly],
+    ),
+  ),
+  // Events and pod logs (covering tracks), or delete on every resource ("*").
+  'RBAC-DELETE': grantOracle([
+    [['delete', 'deletecollection'], '', 'events'],
+    [['delete', 'deletecollection'], 'events.k8s.io', 'events'],
+    [['delete', 'deletecollection'], '', 'pods/log'],
+    [['delete', 'deletecollection'], '', '*'],
+  ]),
+  // A binding of cluster-admin, or of a role of the scan with every verb on every resource; the
+  // bootstrap binding of system:masters and bindings without subjects do not count.
+  'RBAC-CLUSTER-ADMIN': (o, all) => {
+    if (o.kind !== 'RoleBinding' && o.kind !== 'ClusterRoleBinding') return undefined;
+    const ref = asMap(o.object.roleRef) ?? {};
+    const subjects = asList(o.object.subjects).map((x) => asMap(x)).filter((x): x is JsonMap => !!x);
+    if (subjects.length === 0 || subjects.every((x) => x.kind === 'Group' && x.name === 'system:masters')) return { fail: false, containers: [], why: ['no subject but system:masters'] };
+    if (ref.kind === 'ClusterRole' && ref.name === 'cluster-admin') return { fail: true, containers: [''], why: ['binds ClusterRole cluster-admin'] };
+    const role = all.find((r) => r.kind === ref.kind && r.name === ref.name && (ref.kind === 'ClusterRole' || nsOf(r) === nsOf(o)));
+    const everything = !!role && rules(role).some((r) => ['verbs', 'apiGroups', 'resources'].every((f) => strs(r[f]).includes('*')) && strs(r.resourceNames).length === 0);
+    return { fail: everything, containers: everything ? [''] : [], why: [everything ? `binds ${String(ref.kind)} ${String(ref.name)}, which allows every verb on every resource` : `binds ${String(ref.kind)} ${String(ref.name)}`] };
+  },
+  // The API server's precedence: the pod's field when set, else its ServiceAccount's (when the
+  // scan has it), else the token is mounted.
+  'SA-AUTOMOUNT': (o, all) => {
+    if (!o.pod) return undefined;
+    const own = o.pod.spec.automountServiceAccountToken;
+    if (own === false) return { fail: false, containers: [], why: ['automountServiceAccountToken: false'] };
+    if (own === true) return { fail: true, containers: [''], why: ['automountServiceAccountToken: true'] };
+    const sa = String(o.pod.spec.serviceAccountName ?? o.pod.spec.serviceAccount ?? 'default');
+    // The corpus holds the same ServiceAccount in several files (kube-prometheus and an example both ship monitoring/prometheus-adapter): the one of the pod's file first.
+    const accounts = all.filter((x) => x.kind === 'ServiceAccount' && x.name === sa && nsOf(x) === nsOf(o));
+    const account = accounts.find((x) => x.file === o.file) ?? accounts[0];
+    if (account?.object.automountServiceAccountToken === false) return { fail: false, containers: [], why: [`ServiceAccount "${sa}" sets automountServiceAccountToken: false`] };
+    return { fail: true, containers: [''], why: [`the token of ServiceAccount "${sa}" is mounted (automountServiceAccountToken unset${account ? ' on the pod and the ServiceAccount' : ''})`] };
+  },
   'RES-CPU-REQ': resourceOracle('requests', 'cpu'),
   'RES-CPU-LIM': resourceOracle('limits', 'cpu'),
   'RES-MEM-REQ': resourceOracle('requests', 'memory'),

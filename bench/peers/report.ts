@@ -5,7 +5,7 @@
  */
 import type { PairResult } from './model.js';
 import type { Stats } from './measure.js';
-import type { BenchInput, Tool } from './tools.js';
+import { TRIVY_K8S_VERSION, type BenchInput, type Tool } from './tools.js';
 
 export interface Cell {
   tool: Tool['id'];
@@ -50,6 +50,8 @@ export interface ReportData {
   corpusFiles: number;
   corpusObjects: number;
   kubeScoreExcluded: string[];
+  /** Corpus files Kyverno aborts a whole run on (left out of its file list). */
+  kyvernoExcluded: string[];
   /** Hand-written profile findings (bench/peers/profile.md), appended as they are. */
   profile?: string;
 }
@@ -106,13 +108,17 @@ export function renderResults(d: ReportData): string {
   out.push('## Method', '');
   out.push(
     `- Inputs: \`../shared/corpus/realworld\` whole (${d.corpusFiles} manifest files, ${d.corpusObjects} objects), each of its sets, and the whole corpus copied ×10 and ×100 with renamed objects (every metadata.name suffixed \`-c<k>\`; flat file names so kube-score's argument list fits).`,
-    '- Every tool runs as a whole process in its JSON output mode, standard output to a file: `kubeharden scan . -o json`; `checkov -d . --framework kubernetes -o json --skip-download`; `kube-score score -o json --enable-optional-test container-seccomp-profile FILE...` (kube-score takes files only).',
+    `- Every tool runs as a whole process in its JSON output mode, standard output to a file: \`kubeharden scan . -o json\`; \`checkov -d . --framework kubernetes -o json --skip-download\`; \`kube-score score -o json --enable-optional-test container-seccomp-profile FILE...\` (kube-score takes files only); \`trivy config --format json --include-non-failures --misconfig-scanners kubernetes --k8s-version ${TRIVY_K8S_VERSION} --skip-check-update --skip-version-check --disable-telemetry --cache-dir CACHE .\` (offline: the checks embedded in the binary, no bundle download, no version check or telemetry; the Kubernetes version gives its removed-API check KSV107 something to compare with); \`kyverno apply bench/peers/kyverno-pss.yaml --resource=FILE... --policy-report --output-format json\` (Kyverno reads one directory level only, so it gets the files; the policy is its built-in podSecurity rule at restricted).`,
+    '- Each tool does its own amount of work: kubeharden runs its whole default catalogue, Kyverno the Pod Security Standards only, Trivy, Checkov and kube-score their built-in Kubernetes checks.',
     `- Wall time: median of ${d.runs} runs (fewer for long runs: 3 when the first run takes over 15 s, 1 when over 60 s, and at most 3 on ×100; \`n\` in each cell) with min–max. Tools are interleaved run by run so that machine load hits all of them alike. A run is killed after ${d.timeoutS} s and recorded as a timeout; a tool that timed out on ×10 is not run on ×100.`,
     '- Peak RSS: GNU time `%M` (largest resident set of any process of the run), median over the runs.',
     '- Ratio = kubeharden / peer: below 1× kubeharden is faster (or smaller).',
   );
   if (d.kubeScoreExcluded.length) {
     out.push(`- kube-score aborts the whole run on any file it cannot decode ("failed to parse files"), so these ${d.kubeScoreExcluded.length} corpus files (and their copies) are left out of its list: ${d.kubeScoreExcluded.map((f) => `\`${f}\``).join(', ')}. The other tools get them and report them as input errors.`);
+  }
+  if (d.kyvernoExcluded.length) {
+    out.push(`- Kyverno aborts the whole run on any file it cannot decode ("Error: failed to load resources"), so these ${d.kyvernoExcluded.length} corpus files (and their copies) are left out of its list: ${d.kyvernoExcluded.map((f) => `\`${f}\``).join(', ')}.`);
   }
   for (const n of d.notes) out.push(`- ${n}`);
   out.push('');
@@ -155,7 +161,7 @@ export function renderResults(d: ReportData): string {
   return `${out.join('\n')}\n`;
 }
 
-const LABEL: Record<string, string> = { checkov: 'Checkov', kubeScore: 'kube-score', kubeLinter: 'kube-linter', polaris: 'Polaris' };
+const LABEL: Record<string, string> = { checkov: 'Checkov', kubeScore: 'kube-score', kubeLinter: 'kube-linter', polaris: 'Polaris', trivy: 'Trivy', kyverno: 'Kyverno' };
 
 function renderAgreement(d: ReportData): string[] {
   const out: string[] = [];

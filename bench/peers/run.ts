@@ -9,7 +9,7 @@
  *   --timeout S        per-run limit in seconds (default 600)
  *   --factors 10,100   scaled copies to make (default 10,100; "" for none)
  *   --inputs LIST      subset: corpus,sets,scaled (default all)
- *   --tools LIST       subset of kubeharden,checkov,kubeScore,kubeLinter,polaris
+ *   --tools LIST       subset of kubeharden,checkov,kubeScore,kubeLinter,polaris,trivy,kyverno
  *   --no-build         do not rebuild kubeharden first
  *   --keep-scaled      keep the scaled copies (default: removed at the end)
  *   --report-only      redo the agreement and RESULTS.md from the last timing (bench/out/peers/timing.json)
@@ -21,15 +21,16 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
-import { compare, mappingsFor } from './agreement.js';
-import type { CatalogueCheck, PeerId } from './model.js';
+import { compare, kyvernoControls, kyvernoMappings, mappingsFor } from './agreement.js';
+import type { CatalogueCheck, Mapping, PeerId } from './model.js';
 import { corpusDir, isManifest, isYaml, listFiles, loadCorpus, REPO_ROOT, treeBytes, type CorpusObject } from './corpus.js';
 import { installAll, type InstallStatus } from './install.js';
 import { cacheDir } from './versions.js';
 import { haveGnuTime, outFile, runOnce, stats, type RunResult, type Stats } from './measure.js';
-import { parseCheckov, parseKubeharden, parseKubeLinter, parseKubeScore, type Verdict, type VerdictIndex } from './parse.js';
+import { parseCheckov, parseKubeharden, parseKubeLinter, parseKubeScore, parseTrivy, type Verdict, type VerdictIndex } from './parse.js';
 import { renderResults, type Cell, type Environment, type InputResult } from './report.js';
 import { makeScaled } from './scale.js';
+import { distinctBatches, identitiesByFile, kyvernoAgreementRuns, KYVERNO_PSS_VERSION, type AgreementRuns } from './kyverno.js';
 import { kubehardenTool, KUBE_SCORE_OPTIONAL, peerTools, type BenchInput, type Tool } from './tools.js';
 
 interface Options {
@@ -115,11 +116,23 @@ async function nodeFloor(outDir: string): Promise<Stats> {
   return stats(runs);
 }
 
+/** Verdicts of a tool run once per file, and the files it aborts a whole run on. */
+interface PerFile {
+  idx: VerdictIndex;
+  fatal: string[];
+}
+
+/** The agreement runs of the peers whose whole-corpus output is not enough (kube-score, Kyverno). */
+interface PeerRuns {
+  kubeScore?: PerFile;
+  kyverno?: AgreementRuns;
+}
+
 /**
  * kube-score once per corpus YAML file: the agreement needs the real file of each object (its
  * JSON names the Helm `# Source:` file instead), and files it cannot decode abort a whole run.
  */
-function kubeScorePerFile(bin: string, corpus: string, files: string[]): { idx: VerdictIndex; fatal: string[] } {
+function kubeScorePerFile(bin: string, corpus: string, files: string[]): PerFile {
   const idx: VerdictIndex = new Map();
   const fatal: string[] = [];
   for (const f of files) {
@@ -197,7 +210,7 @@ async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   if (o.reportOnly) {
     const timing = JSON.parse(readFileSync(o.timing, 'utf8')) as Timing;
-    report(o, timing, installAll(log));
+    report(o, timing, installAll(log, o.tools));
     return;
   }
   if (!haveGnuTime()) throw new Error('/usr/bin/time (GNU time) is required for peak RSS: apt-get install time');
@@ -206,7 +219,8 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
 
   log('installing peers (cached) ...');
-  const status = installAll(log);
+  // Only the peers this run times (--tools); the tool ids are the peer names.
+  const status = installAll(log, o.tools);
   for (const s of status) log(`${s.label} ${s.version}: ${s.ok ? `ok (${s.reported})` : `unavailable: ${s.reason}`}`);
 
   if (o.build) {
@@ -232,42 +246,62 @@ async function main(): Promise<void> {
   const runnable = tools.filter((t) => t.available);
   const notes: string[] = [];
 
-  // kube-score per file: agreement data, and the files it aborts on.
-  const yamlFiles = listFiles(corpus, isYaml);
-  let ksIdx: VerdictIndex = new Map();
-  let ksFatal: string[] = [];
-  const ks = status.find((s) => s.name === 'kubeScore' && s.ok);
-  if (ks && runnable.some((t) => t.id === 'kubeScore')) {
-    log('kube-score per file (agreement data) ...');
-    ({ idx: ksIdx, fatal: ksFatal } = kubeScorePerFile(ks.binary, corpus, yamlFiles));
-  }
-  const ksFiles = yamlFiles.filter((f) => !ksFatal.includes(f));
-
   log('loading the corpus model ...');
   const objects = loadCorpus(corpus);
 
+  // kube-score per file and Kyverno per batch: agreement data, and the files each aborts on.
+  const yamlFiles = listFiles(corpus, isYaml);
+  const perFile: PeerRuns = {};
+  const ks = status.find((s) => s.name === 'kubeScore' && s.ok);
+  if (ks && runnable.some((t) => t.id === 'kubeScore')) {
+    log('kube-score per file (agreement data) ...');
+    perFile.kubeScore = kubeScorePerFile(ks.binary, corpus, yamlFiles);
+  }
+  const ky = status.find((s) => s.name === 'kyverno' && s.ok);
+  if (ky && runnable.some((t) => t.id === 'kyverno')) {
+    log('Kyverno on the corpus in batches of distinct objects (agreement data) ...');
+    perFile.kyverno = kyvernoAgreementRuns(ky.binary, corpus, yamlFiles, objects, kyvernoControls(catalogue));
+  }
+  const ksFatal = perFile.kubeScore?.fatal ?? [];
+  const kyFatal = perFile.kyverno?.fatal ?? [];
+  const ksFiles = yamlFiles.filter((f) => !ksFatal.includes(f));
+  const kyFiles = yamlFiles.filter((f) => !kyFatal.includes(f));
+  const inSet = (files: string[], set: string): string[] => files.filter((f) => f.startsWith(`${set}/`)).map((f) => f.slice(set.length + 1));
+  // Kyverno panics on two objects of the same kind, namespace and name in one run: batches of distinct ones (kyverno.ts).
+  const ids = identitiesByFile(objects);
+  const kyBatches = (files: string[], prefix = ''): string[][] => distinctBatches(files, (f) => ids.get(`${prefix}${f}`) ?? []).map((b) => b.files);
+
   const inputs: BenchInput[] = [];
-  if (o.inputs.has('corpus')) inputs.push({ name: 'corpus', dir: corpus, yamlFiles: ksFiles, bytes: treeBytes(corpus), objects: objects.size, scaled: false });
+  if (o.inputs.has('corpus')) inputs.push({ name: 'corpus', dir: corpus, fileArgs: { kubeScore: ksFiles, kyverno: kyBatches(kyFiles) }, bytes: treeBytes(corpus), objects: objects.size, scaled: false });
   if (o.inputs.has('sets')) {
     for (const set of [...new Set(listFiles(corpus).map((f) => f.split('/')[0]).filter((f) => !f.includes('.')))]) {
       const dir = join(corpus, set);
       inputs.push({
         name: `set:${set}`,
         dir,
-        yamlFiles: ksFiles.filter((f) => f.startsWith(`${set}/`)).map((f) => f.slice(set.length + 1)),
+        fileArgs: { kubeScore: inSet(ksFiles, set), kyverno: kyBatches(inSet(kyFiles, set), `${set}/`) },
         bytes: treeBytes(dir),
         objects: [...objects.values()].filter((x) => x.file.startsWith(`${set}/`)).length,
         scaled: false,
       });
     }
   }
+  const kyCorpus = inputs.find((i) => i.name === 'corpus')?.fileArgs.kyverno.length ?? 0;
+  if (perFile.kyverno && kyCorpus > 1) {
+    const multi = inputs.filter((i) => i.fileArgs.kyverno.length > 1).map((i) => i.name);
+    notes.push(`Kyverno panics when two input objects share kind, namespace and name (it loads them all into a fake API client: "customresourcedefinitions … already exists"; argo-cd's install variants sit side by side in the corpus), so on ${multi.join(', ')} and the scaled copies it runs as several \`kyverno apply\` processes one after another (${kyCorpus} on the corpus), each on files whose objects are distinct, timed together as one run (bench/peers/kyverno.ts).`);
+  }
   const scaledBase = join(tmpdir(), 'kubeharden-bench-peers');
   const scaledInputs: BenchInput[] = [];
   if (o.inputs.has('scaled')) {
     for (const factor of o.factors) {
       const s = makeScaled(corpus, scaledBase, factor, log);
-      const files = [...s.origin].filter(([, orig]) => ksFiles.includes(orig)).map(([copy]) => copy);
-      scaledInputs.push({ name: `corpus ×${factor}`, dir: s.dir, yamlFiles: files, bytes: s.bytes, objects: objects.size * factor, scaled: true });
+      const copies = (files: string[]): string[] => {
+        const want = new Set(files);
+        return [...s.origin].filter(([, orig]) => want.has(orig)).map(([copy]) => copy);
+      };
+      // Copies are renamed per k, so the corpus batches (all copies of each) stay distinct.
+      scaledInputs.push({ name: `corpus ×${factor}`, dir: s.dir, fileArgs: { kubeScore: copies(ksFiles), kyverno: kyBatches(kyFiles).map(copies) }, bytes: s.bytes, objects: objects.size * factor, scaled: true });
     }
   }
 
@@ -281,11 +315,11 @@ async function main(): Promise<void> {
     }
   }
   env.loadAfter = loadavg().map((x) => x.toFixed(2)).join(' / ');
-  const timing: Timing = { env, tools: tools.map(({ command: _c, ...t }) => t), results, notes, ksFatal, outputs: Object.fromEntries(savedOutputs), runs: o.runs, timeoutS: o.timeoutS };
+  const timing: Timing = { env, tools: tools.map(({ command: _c, ...t }) => t), results, notes, ksFatal, kyFatal, outputs: Object.fromEntries(savedOutputs), runs: o.runs, timeoutS: o.timeoutS };
   writeFileSync(o.timing, JSON.stringify(timing, null, 1));
   if (!o.keepScaled) rmSync(scaledBase, { recursive: true, force: true });
   rmSync(snapshot, { recursive: true, force: true });
-  report(o, timing, status, ksIdx);
+  report(o, timing, status, perFile);
 }
 
 /** What the timing phase leaves for the report phase (bench/out/peers/timing.json). */
@@ -295,6 +329,8 @@ interface Timing {
   results: InputResult[];
   notes: string[];
   ksFatal: string[];
+  /** Corpus files Kyverno aborts a whole run on (absent in timings of older runs). */
+  kyFatal?: string[];
   /** First output of each tool on the whole corpus. */
   outputs: Record<string, string>;
   runs: number;
@@ -305,42 +341,71 @@ interface Timing {
  * Agreement and RESULTS.md. With --report-only this reruns on the timing of an earlier run:
  * kubeharden is rescanned (the catalogue may have grown since), peers' outputs are reused.
  */
-function report(o: Options, timing: Timing, status: InstallStatus[], perFileKs?: VerdictIndex): void {
+function report(o: Options, timing: Timing, status: InstallStatus[], perFile: PeerRuns = {}): void {
   const corpus = corpusDir();
   const outDir = join(REPO_ROOT, 'bench', 'out', 'peers');
   const main = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+  const fullCatalogue = JSON.parse(execFileSync(process.execPath, [main, 'checks', '-o', 'json'], { encoding: 'utf8' })) as CatalogueCheck[];
   // Opt-in checks and the PSS-* checks (active only with `scan --pss` or namespace labels) do not run in a default scan.
-  const catalogue = (JSON.parse(execFileSync(process.execPath, [main, 'checks', '-o', 'json'], { encoding: 'utf8' })) as CatalogueCheck[]).filter((c) => !c.optIn && !c.id.startsWith('PSS-'));
+  const catalogue = fullCatalogue.filter((c) => !c.optIn && !c.id.startsWith('PSS-'));
   const objects = loadCorpus(corpus);
+  const khScan = (out: string, extra: string[]): string => {
+    log(`kubeharden ${['scan', '.', ...extra].join(' ')} on the corpus (agreement data) ...`);
+    const r = spawnSync(process.execPath, [main, 'scan', '.', ...extra, '-o', 'json'], { cwd: corpus, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
+    writeFileSync(join(outDir, out), r.stdout);
+    return join(outDir, out);
+  };
   let khOut = timing.outputs.kubeharden;
-  if (o.reportOnly || !khOut) {
-    log('kubeharden on the corpus (agreement data) ...');
-    khOut = join(outDir, 'kubeharden.agreement.json');
-    const r = spawnSync(process.execPath, [main, 'scan', '.', '-o', 'json'], { cwd: corpus, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
-    writeFileSync(khOut, r.stdout);
-  }
+  if (o.reportOnly || !khOut) khOut = khScan('kubeharden.agreement.json', []);
   const notes = [...timing.notes];
+  // Peers are compared when they were part of the timed run (`--tools` may leave some out).
+  const timed = (id: Tool['id']): boolean => timing.tools.some((t) => t.id === id && t.available);
   log('agreement ...');
   const kh = parseKubeharden(readFileSync(khOut, 'utf8'));
   const peerIdx = new Map<PeerId, VerdictIndex>();
+  const tv = timing.outputs.trivy;
+  if (tv && existsSync(tv)) {
+    // The objects kubeharden fails on the checks each Trivy id maps to: kinds that id reads (see parseTrivy).
+    const related = new Map<string, CorpusObject[]>();
+    for (const m of mappingsFor(catalogue, ['trivy'])) {
+      const failed = [...(kh.idx.get(m.khCheck)?.keys() ?? [])].map((k) => objects.get(k)).filter((x): x is CorpusObject => !!x);
+      for (const id of m.peerChecks) related.set(id, [...(related.get(id) ?? []), ...failed]);
+    }
+    const t = parseTrivy(readFileSync(tv, 'utf8'), objects, (id) => related.get(id) ?? []);
+    peerIdx.set('trivy', t.idx);
+    if (t.unplaced.length) notes.push(`Trivy findings not placed on a corpus object (left out): ${t.unplaced.length}, e.g. ${t.unplaced.slice(0, 3).join('; ')}.`);
+  }
   const ck = timing.outputs.checkov;
   if (ck && existsSync(ck)) peerIdx.set('checkov', remapTemplatePods(parseCheckov(readFileSync(ck, 'utf8')), objects));
   const ks = status.find((s) => s.name === 'kubeScore' && s.ok);
   const ksWhole = timing.outputs.kubeScore;
-  if (ks) {
-    const perFile = perFileKs ?? kubeScorePerFile(ks.binary, corpus, listFiles(corpus, isYaml)).idx;
+  if (ks && timed('kubeScore')) {
+    const ksPerFile = perFile.kubeScore?.idx ?? kubeScorePerFile(ks.binary, corpus, listFiles(corpus, isYaml)).idx;
     const whole = ksWhole && existsSync(ksWhole) ? parseKubeScoreWhole(readFileSync(ksWhole, 'utf8'), corpus, objects) : new Map();
-    peerIdx.set('kubeScore', mergeKubeScore(perFile, whole));
+    peerIdx.set('kubeScore', mergeKubeScore(ksPerFile, whole));
+  }
+  // Kyverno's podSecurity rule is compared with kubeharden's PSS-* checks under the same policy.
+  const ky = status.find((s) => s.name === 'kyverno' && s.ok);
+  let khPss: ReturnType<typeof parseKubeharden> | undefined;
+  let kyRuns: AgreementRuns | undefined;
+  if (ky && timed('kyverno')) {
+    kyRuns = perFile.kyverno ?? kyvernoAgreementRuns(ky.binary, corpus, listFiles(corpus, isYaml), objects, kyvernoControls(fullCatalogue));
+    peerIdx.set('kyverno', kyRuns.idx);
+    khPss = parseKubeharden(readFileSync(khScan('kubeharden.pss.agreement.json', ['--pss', `restricted:${KYVERNO_PSS_VERSION}`]), 'utf8'));
+    notes.push(`Kyverno is compared on the Pod Security Standards: its podSecurity rule (bench/peers/kyverno-pss.yaml, restricted ${KYVERNO_PSS_VERSION}) against kubeharden's PSS-* checks under \`scan --pss restricted:${KYVERNO_PSS_VERSION}\`; each upstream check id Kyverno reports (properties.controls) is the PSS-<id> check of the same name. Its report names objects, not files: for this it runs on batches of files in which every object it evaluates is the only one of its kind, namespace and name.`);
   }
   const kl = timing.outputs.kubeLinter;
   if (kl && existsSync(kl)) peerIdx.set('kubeLinter', parseKubeLinter(readFileSync(kl, 'utf8')));
-  const allMappings = mappingsFor(catalogue, [...peerIdx.keys()]);
+  const allMappings: Mapping[] = [...mappingsFor(catalogue, [...peerIdx.keys()]), ...(peerIdx.has('kyverno') ? kyvernoMappings(fullCatalogue) : [])];
   const mappings = allMappings.filter((m) => m.peerChecks.some((id) => peerIdx.get(m.peer)?.has(id)));
   const silent = allMappings.filter((m) => !mappings.includes(m));
   if (silent.length) notes.push(`Mapped peer ids with no verdict at all on the corpus (not run by that invocation, or no object of their kind), so not compared: ${silent.map((m) => `${m.khCheck} ↔ ${m.peerChecks.join('/')}`).join('; ')}.`);
-  const agreement = mappings.map((m) => compare(m, kh.idx, kh.errorFiles, peerIdx.get(m.peer) ?? new Map(), objects, { peerKinds: kindsOf(peerIdx.get(m.peer)), peerFiles: filesOf(peerIdx.get(m.peer)) }));
-  const optIn = (JSON.parse(execFileSync(process.execPath, [main, 'checks', '-o', 'json'], { encoding: 'utf8' })) as CatalogueCheck[]).filter((c) => c.optIn).map((c) => c.id);
-  if (optIn.length) notes.push(`Opt-in kubeharden checks (off in a default scan, so not compared): ${optIn.join(', ')}. The PSS-* checks report only under \`scan --pss LEVEL\` or namespace pod-security labels, so they are not compared either; the catalogue checks they share peers with (CTR-*, POD-*) are.`);
+  const agreement = mappings.map((m) => {
+    const side = m.peer === 'kyverno' && khPss ? khPss : kh;
+    return compare(m, side.idx, side.errorFiles, peerIdx.get(m.peer) ?? new Map(), objects, { peerKinds: kindsOf(peerIdx.get(m.peer)), peerFiles: filesOf(peerIdx.get(m.peer)), peerErrors: m.peer === 'kyverno' ? kyRuns?.errors : undefined });
+  });
+  const optIn = fullCatalogue.filter((c) => c.optIn).map((c) => c.id);
+  if (optIn.length) notes.push(`Opt-in kubeharden checks (off in a default scan, so not compared): ${optIn.join(', ')}. The PSS-* checks report only under \`scan --pss LEVEL\` or namespace pod-security labels, so they are compared with Kyverno only (under \`--pss\`); with the other peers, the catalogue checks they share peers with (CTR-*, POD-*) are.`);
   if (!peerIdx.has('kubeLinter') || !peerIdx.has('polaris')) notes.push('kube-linter and Polaris ids in the catalogue are not compared in this run: the tools could not be installed (see Machine and versions).');
   notes.push('The agreement scans the corpus as one bundle, as a user running each tool on the whole directory would: objects without metadata.namespace from different sets all land in "default", so cross-object checks (NetworkPolicy coverage, Service targets) see them together in every tool. kube-score\'s per-object checks are read from one run per file (its JSON names the Helm `# Source:` template instead of the file); its cross-object checks from the whole-corpus run.');
   const toolsWithCommand: Tool[] = timing.tools.map((t) => ({ ...t, command: () => ({ cmd: '', args: [], cwd: '', okCodes: [] }) }));
@@ -355,6 +420,7 @@ function report(o: Options, timing: Timing, status: InstallStatus[], perFileKs?:
     corpusFiles: listFiles(corpus, isManifest).length,
     corpusObjects: objects.size,
     kubeScoreExcluded: timing.ksFatal,
+    kyvernoExcluded: timing.kyFatal ?? [],
     profile: existsSync(join(REPO_ROOT, 'bench', 'peers', 'profile.md')) ? readFileSync(join(REPO_ROOT, 'bench', 'peers', 'profile.md'), 'utf8') : undefined,
   });
   writeFileSync(o.output, md);

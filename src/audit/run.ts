@@ -148,6 +148,15 @@ export async function runAudit(source: AuditSource, opts: AuditOptions): Promise
     strings.set(v, v);
     return v;
   };
+  /** Structured fixes by their JSON: a cluster repeats a few dozen, each finding had its own copy. */
+  const fixes = new Map<string, NonNullable<Finding['fix']>>();
+  const internFix = (fix: NonNullable<Finding['fix']>) => {
+    const key = JSON.stringify(fix);
+    const known = fixes.get(key);
+    if (known) return known;
+    fixes.set(key, fix);
+    return fix;
+  };
 
   const progress = () => opts.onProgress?.({ namespacesDone, namespacesTotal, objects: objectsChecked, findings: findings.length });
 
@@ -168,6 +177,7 @@ export async function runAudit(source: AuditSource, opts: AuditOptions): Promise
       // Replicas of one template, and objects made from one chart, repeat messages and paths.
       f.message = intern(f.message);
       f.path = intern(f.path);
+      if (f.fix) f.fix = internFix(f.fix);
       findings.push(Object.assign(f, { origin: ref.origin }));
     }
     errors.push(...result.errors);

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { batched, jsonChunks, type SplitPath } from './json-chunks.js';
 
-// Batches of 2,000 here (20,000 in use) keep the inputs small.
+// Batches of 2,000 here (32 in use) test the splitting on few pieces.
 const join = (v: unknown, split: SplitPath) => [...jsonChunks(v, split, 2000)].join('');
 const many = (n: number) => Array.from({ length: n }, (_, i) => ({ i, text: `line\n${i}`, nested: { list: [i, { deep: [] }], empty: {} }, gone: undefined }));
 
@@ -31,5 +31,17 @@ describe('jsonChunks', () => {
     const out = [...batched(pieces, 4096)];
     assert.equal(out.join(''), pieces.join(''));
     assert.ok(out.length > 10 && out.every((b) => b.length < 4096 + 20));
+  });
+
+  it('with its defaults, keeps every string it makes below V8\'s large-object size (memory: docs/benchmarks.md)', () => {
+    // About the size of a real finding (message, remediation, references) once indented.
+    const finding = (i: number) => ({ check: 'CTR-PRIVILEGED', message: `container "app-${i}" `.padEnd(400, 'x'), remediation: 'r'.repeat(500), references: [{ title: 't'.repeat(60), url: 'u'.repeat(90) }], object: { apiVersion: 'apps/v1', kind: 'Deployment', name: `web-${i}` } });
+    const report = { version: 1, findings: Array.from({ length: 5000 }, (_, i) => finding(i)), summary: {} };
+    const pieces = [...jsonChunks(report, ['findings'])];
+    const writes = [...batched(pieces)];
+    const LARGE_OBJECT = 128 * 1024; // V8 puts bigger strings in large-object space, freed only by a full GC
+    assert.ok(pieces.every((p) => p.length < LARGE_OBJECT / 2), `largest piece ${Math.max(...pieces.map((p) => p.length))}`);
+    assert.ok(writes.every((w) => w.length < LARGE_OBJECT), `largest write ${Math.max(...writes.map((w) => w.length))}`);
+    assert.equal(writes.join(''), `${JSON.stringify(report, null, 2)}\n`);
   });
 });
