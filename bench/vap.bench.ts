@@ -33,17 +33,21 @@ function quantile(sorted: number[], q: number): number {
 
 async function startWebhook(dir: string, kubeconfig: string, policyFile: string): Promise<{ child: ChildProcess; port: number; caPem: string }> {
   const caFile = join(dir, 'ca.pem');
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'webhook', 'serve', '--listen', '127.0.0.1:0', '--tls-self-signed', '--tls-san', '127.0.0.1', '--ca-out', caFile, '--policy', policyFile, '--kubeconfig', kubeconfig, '--log-level', 'warn'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  // Log level info, as deployed: 'ready' (the port) is an info line, and allowed reviews log at debug only.
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'webhook', 'serve', '--listen', '127.0.0.1:0', '--tls-self-signed', '--tls-san', '127.0.0.1', '--ca-out', caFile, '--policy', policyFile, '--kubeconfig', kubeconfig, '--log-level', 'info'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     let buf = '';
     child.stdout?.setEncoding('utf8').on('data', (d: string) => {
       buf += d;
-      for (const line of buf.split('\n')) {
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
         try {
           const e = JSON.parse(line) as { msg?: string; port?: number };
           if (e.msg === 'ready') resolve(Number(e.port));
         } catch {
-          // partial or non-JSON line
+          // a non-JSON line
         }
       }
     });
