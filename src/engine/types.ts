@@ -7,9 +7,9 @@ import type { LoadedObject, Path } from '../load/types.js';
 import type { ObjectIndex } from './object-index.js';
 import type { PodTarget } from '../k8s/pod-spec.js';
 import type { CelForm } from '../k8s/cel.js';
+import { SEVERITIES, type Severity } from './severity.js';
 
-export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+export { SEVERITIES, type Severity };
 
 /** --fail-on: a severity, or 'none' to report without failing. */
 export type FailOn = Severity | 'none';

@@ -10,7 +10,7 @@
  * (no format(), sort() or two-variable comprehensions), so exported policies run on every
  * Kubernetes that serves admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy.
  */
-import type { Severity } from '../engine/types.js';
+import type { Severity } from '../engine/severity.js';
 import type { ContainerKind } from './pod-spec.js';
 
 /** A CEL expression, as source text. */

@@ -9,7 +9,7 @@ import { parseAllDocuments } from 'yaml';
 import { ALL_CHECKS } from '../checks/registry.js';
 import type { Check } from '../engine/types.js';
 import { lit } from '../k8s/cel.js';
-import { controlAtCel, staticPolicyCel } from '../pss/cel.js';
+import { controlAtCel, staticPolicyCel } from '../pss/policy-cel.js';
 import { cliBatch } from '../../test/cli/helpers.js';
 import { exportVap, globRegex, typeCheckProbes, type VapExportOptions } from './export.js';
 import { parseLabelSelector } from './selector.js';

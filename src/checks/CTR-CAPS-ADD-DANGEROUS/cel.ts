@@ -1,6 +1,6 @@
 import type { Severity } from '../../engine/types.js';
 import { bind, capList, grantedCapCel, lit, perContainerList, type CelForm, type CelPart } from '../../k8s/cel.js';
-import { DANGEROUS } from './index.js';
+import { DANGEROUS } from './constants.js';
 
 export const cel: CelForm = {
   form: 'pod',

@@ -1,5 +1,5 @@
 import { concat, lit, perContainerList, type CelForm } from '../../k8s/cel.js';
-import { COMMAND_LISTS } from './index.js';
+import { COMMAND_LISTS } from './constants.js';
 
 /** SUDO without the look-ahead RE2 lacks: the character after "sudo" is matched instead of looked at. */
 const SUDO_RE2 = `(^|[\\s;&|(\`'"])((/[\\w.-]+)*/)?sudo($|[\\s;&|)\`'"])`;

@@ -4,17 +4,10 @@ import { asList, asMap } from '../../k8s/json.js';
 import { NSA_CISA, SECURITY_CONTEXT } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
 import { cel } from './cel.js';
+import { COMMAND_LISTS } from './constants.js';
 
 /** `sudo` as a command word: alone, as a path (/usr/bin/sudo), or inside a shell string. Not visudo, sudoers or --sudo. */
 const SUDO = /(?:^|[\s;&|(`'"])(?:(?:\/[\w.-]+)*\/)?sudo(?=$|[\s;&|)`'"])/;
-
-/** Where a container runs commands: command, args, exec probes and exec lifecycle handlers. */
-export const COMMAND_LISTS: ReadonlyArray<readonly string[]> = [
-  ['command'],
-  ['args'],
-  ...['livenessProbe', 'readinessProbe', 'startupProbe'].map((probe) => [probe, 'exec', 'command']),
-  ...['postStart', 'preStop'].map((h) => ['lifecycle', h, 'exec', 'command']),
-];
 
 /** The list at `base` under the container spec (empty when any step is missing or not a map). */
 function listAt(spec: Record<string, unknown>, base: readonly string[]): readonly unknown[] {

@@ -1,5 +1,5 @@
 import { imageRecords, lit, strList, type Cel, type CelForm } from '../../k8s/cel.js';
-import { DOCKER_HUB_ALIASES } from './index.js';
+import { DOCKER_HUB_ALIASES } from './constants.js';
 
 type Settings = { readonly allowedRegistries: readonly string[]; readonly deniedRegistries: readonly string[] };
 

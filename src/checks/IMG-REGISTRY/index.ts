@@ -5,8 +5,7 @@ import { IMAGES, K8S_REGISTRY, NSA_CISA } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
 import { stringListSetting } from '../../engine/settings.js';
 import { cel } from './cel.js';
-
-export const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
+import { DOCKER_HUB_ALIASES } from './constants.js';
 
 /** `nginx` → `docker.io/library/nginx`; `quay.io/x/y` stays; hosts lower-cased. */
 export function normalizedImageName(image: string): { host: string; name: string } {

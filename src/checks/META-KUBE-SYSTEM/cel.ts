@@ -1,5 +1,5 @@
 import { inList, lit, when, type CelForm } from '../../k8s/cel.js';
-import { SYSTEM_NAMESPACES } from './index.js';
+import { SYSTEM_NAMESPACES } from './constants.js';
 
 export const cel: CelForm = {
   form: 'pod',

@@ -2,8 +2,7 @@ import type { PodCheck } from '../../engine/types.js';
 import { asString } from '../../k8s/json.js';
 import { NAMESPACES } from '../_lib/references.js';
 import { cel } from './cel.js';
-
-export const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
+import { SYSTEM_NAMESPACES } from './constants.js';
 
 export const check: PodCheck = {
   scope: 'pod',

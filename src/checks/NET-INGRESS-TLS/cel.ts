@@ -1,5 +1,5 @@
 import { strList, type CelForm } from '../../k8s/cel.js';
-import { OUT_OF_BAND_TLS } from './index.js';
+import { OUT_OF_BAND_TLS } from './constants.js';
 
 export const cel: CelForm = {
   form: 'object',

@@ -2,15 +2,7 @@ import type { ObjectCheck } from '../../engine/types.js';
 import { asList, asMap, asString, asStringList } from '../../k8s/json.js';
 import { INGRESS_TLS, NSA_CISA } from '../_lib/references.js';
 import { cel } from './cel.js';
-
-/** Annotations with which cloud controllers terminate TLS without spec.tls. */
-export const OUT_OF_BAND_TLS = [
-  'alb.ingress.kubernetes.io/certificate-arn',
-  'ingress.gcp.kubernetes.io/pre-shared-cert',
-  'networking.gke.io/managed-certificates',
-  'service.beta.kubernetes.io/aws-load-balancer-ssl-cert',
-  'appgw.ingress.kubernetes.io/appgw-ssl-certificate',
-];
+import { OUT_OF_BAND_TLS } from './constants.js';
 
 /** RFC 6125 style: "*.example.com" covers exactly one label to the left. */
 export function tlsHostCovers(tlsHost: string, host: string): boolean {

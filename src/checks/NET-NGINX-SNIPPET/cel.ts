@@ -1,5 +1,5 @@
 import { lit, strList, type CelForm } from '../../k8s/cel.js';
-import { CRITICAL } from './index.js';
+import { CRITICAL } from './constants.js';
 
 /** SNIPPET (case-insensitive): `<…nginx…>/<…snippet[s]>`; the part after the slash says whether it is server/location level. */
 const SNIPPET_RE2 = '(?i)^([^/]*nginx[^/]*)/([a-z-]*snippets?)$';

@@ -1,10 +1,10 @@
 import type { ObjectCheck } from '../../engine/types.js';
 import { CVE_2021_25742, INGRESS_NGINX_RETIREMENT } from '../_lib/references.js';
 import { cel } from './cel.js';
+import { CRITICAL } from './constants.js';
 
 /** `<prefix>/<name>-snippet(s)` where the prefix names an NGINX controller. */
 export const SNIPPET = /^([^/]*nginx[^/]*)\/([a-z-]*snippets?)$/i;
-export const CRITICAL = new Set(['server-snippet', 'configuration-snippet', 'server-snippets', 'location-snippets', 'stream-snippet']);
 
 export const check: ObjectCheck = {
   scope: 'object',

@@ -1,6 +1,6 @@
 import { concat, perContainerList, type CelForm } from '../../k8s/cel.js';
 import { HOST_ACTIONS } from '../../pss/checks/hostProbesAndHostLifecycle.js';
-import { HANDLER_PATHS } from './index.js';
+import { HANDLER_PATHS } from './constants.js';
 
 export const cel: CelForm = {
   form: 'pod',

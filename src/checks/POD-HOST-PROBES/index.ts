@@ -3,11 +3,9 @@ import { asMap } from '../../k8s/json.js';
 import { PROBES, PSS_BASELINE } from '../_lib/references.js';
 import { containerFinding, describeContainer } from '../_lib/pod.js';
 import { enforcesPssControls } from '../_lib/pss-control.js';
-import { actionHost, HOST_ACTIONS, LIFECYCLE_HANDLERS, PROBE_FIELDS } from '../../pss/index.js';
+import { actionHost, HOST_ACTIONS } from '../../pss/index.js';
 import { cel } from './cel.js';
-
-/** Probes (a container field) and lifecycle handlers (under `lifecycle`), in report order: the control's list. */
-export const HANDLER_PATHS: ReadonlyArray<readonly string[]> = [...PROBE_FIELDS.map((p) => [p]), ...LIFECYCLE_HANDLERS.map((h) => ['lifecycle', h])];
+import { HANDLER_PATHS } from './constants.js';
 
 export const check: PodCheck = {
   scope: 'pod',

@@ -1,5 +1,5 @@
 import { any, when, type CelForm } from '../../k8s/cel.js';
-import { HOST_NAMESPACES } from './index.js';
+import { HOST_NAMESPACES } from './constants.js';
 
 export const cel: CelForm = {
   form: 'pod',

@@ -3,8 +3,7 @@ import { LINUX_KERNEL_HARDENING, USER_NAMESPACES } from '../_lib/references.js';
 import { podPath } from '../_lib/pod.js';
 import { yamlFalse, yamlTrue } from '../../k8s/json.js';
 import { cel } from './cel.js';
-
-export const HOST_NAMESPACES = ['hostNetwork', 'hostPID', 'hostIPC'] as const;
+import { HOST_NAMESPACES } from './constants.js';
 
 export const check: PodCheck = {
   scope: 'pod',

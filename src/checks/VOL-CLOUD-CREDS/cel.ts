@@ -1,5 +1,5 @@
 import { bind, hostPathRecords, lit, strList, type CelForm } from '../../k8s/cel.js';
-import { CREDENTIALS, GENERIC } from './index.js';
+import { CREDENTIALS, GENERIC } from './constants.js';
 
 function seg(s: string): string {
   return s === '*' ? '[^/]+' : s.replace(/[\\^$.|+()[\]{}*?]/g, '\\$&');

@@ -1,6 +1,6 @@
 import type { Severity } from '../../engine/types.js';
 import { atOrUnder, hostPathRecords, lit, strList, type Cel, type CelForm, type CelPart } from '../../k8s/cel.js';
-import { BENIGN, BENIGN_READ_ONLY, SENSITIVE } from './index.js';
+import { BENIGN, BENIGN_READ_ONLY, SENSITIVE } from './constants.js';
 
 export const cel: CelForm = {
   form: 'pod',

@@ -1,6 +1,6 @@
 import { lit, type CelForm } from '../../k8s/cel.js';
 import { ALLOWED_VOLUME_TYPES, RESTRICTED_VOLUME_TYPES } from '../../pss/checks/restrictedVolumes.js';
-import { CONCERN } from './index.js';
+import { CONCERN } from './constants.js';
 
 /** restrictedVolumeType(): the first restricted source set on a volume none of whose sources is allowed; hostPath is VOL-HOSTPATH's. */
 export const cel: CelForm = {

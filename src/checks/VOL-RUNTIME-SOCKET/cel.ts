@@ -1,5 +1,5 @@
 import { HOST_PATH, mountSummary, perHostPathVolume, strList, VOL, type CelForm } from '../../k8s/cel.js';
-import { SOCKET_DIRS, SOCKETS } from './index.js';
+import { SOCKET_DIRS, SOCKETS } from './constants.js';
 
 export const cel: CelForm = {
   form: 'pod',

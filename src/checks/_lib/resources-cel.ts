@@ -6,7 +6,9 @@
  */
 import type { CelForm } from '../../k8s/cel.js';
 import { lit, perContainer } from '../../k8s/cel.js';
-import type { ResourceKind } from './resources.js';
+
+/** A container's resource map: requests or limits (here, beside the CEL form, so resources.ts builds on this file and not the other way round). */
+export type ResourceKind = 'requests' | 'limits';
 
 export const PODS_ONLY_REASON = 'LimitRange defaults: the API server applies them to Pods before admission, not to pod templates, and a policy cannot read the LimitRanges of the namespace (the Pods the templates create are judged)';
 

@@ -13,9 +13,7 @@ import { ObjectIndex } from '../../engine/object-index.js';
 import { asList, asMap, asString, isSet } from '../../k8s/json.js';
 import { describeContainer } from './pod.js';
 import { LIMIT_RANGES, RESOURCES } from './references.js';
-import { resourceCel } from './resources-cel.js';
-
-export type ResourceKind = 'requests' | 'limits';
+import { resourceCel, type ResourceKind } from './resources-cel.js';
 
 function has(list: unknown, resource: string): boolean {
   const m = asMap(list);

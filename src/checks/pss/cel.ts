@@ -8,7 +8,7 @@
 import type { CelForm, CelPart, Cel } from '../../k8s/cel.js';
 import { lit } from '../../k8s/cel.js';
 import { checkDefinition } from '../../pss/registry.js';
-import { controlAtCel, namespacePoliciesCel, staticPolicyCel, type PolicyCel } from '../../pss/cel.js';
+import { controlAtCel, namespacePoliciesCel, staticPolicyCel, type PolicyCel } from '../../pss/policy-cel.js';
 import type { PssPolicy } from '../../pss/types.js';
 import type { PssCheckSpec } from './meta.js';
 

@@ -6,8 +6,8 @@
  * ['rules', 2, 'resources', 0].
  */
 import type { LoadedObject, Path } from '../../load/types.js';
-import type { CheckContext, CheckMeta, ObjectCheck, RawFinding, Severity } from '../../engine/types.js';
-import { SEVERITIES, severityRank } from '../../engine/types.js';
+import type { CheckContext, CheckMeta, ObjectCheck, RawFinding } from '../../engine/types.js';
+import { severityRank } from '../../engine/types.js';
 import { asList, asMap, asString } from '../../k8s/json.js';
 import { apiGroupMatches, resourceMatches, verbMatches } from '../../rbac/match.js';
 import { buildPolicy, inputsFromLoaded, normaliseRule, type RbacPolicy } from '../../rbac/policy.js';
@@ -15,6 +15,10 @@ import type { PolicyRule } from '../../rbac/types.js';
 import type { Permission } from '../../rbac/catalogue.js';
 import type { ObjectIndex } from '../../engine/object-index.js';
 import { ruleCheckCel } from './cel.js';
+import { lowerSeverity, type Target } from './target.js';
+
+/** The rule checks name their targets through this library. */
+export type { Target };
 
 export const ROLE_KINDS = ['Role', 'ClusterRole'] as const;
 export const BINDING_KINDS = ['RoleBinding', 'ClusterRoleBinding'] as const;
@@ -36,22 +40,6 @@ export function effectiveRawRules(o: LoadedObject): RawRule[] {
     const raw = asMap(r);
     return raw ? [{ index, rule: normaliseRule(raw), raw }] : [];
   });
-}
-
-/** A permission to look for: any of `verbs` on group/resource[/subresource]. */
-export interface Target {
-  verbs: readonly string[];
-  group: string;
-  resource: string;
-  subresource?: string;
-  /** Human label, e.g. "secrets" or "pods/exec". */
-  label?: string;
-  /** Only meaningful in a ClusterRole (cluster-scoped resources). */
-  clusterOnly?: boolean;
-  /** Overrides the check's severity for this target. */
-  severity?: Severity;
-  /** Only counts when no earlier target matched the same resources entry (wider variants first). */
-  fallback?: boolean;
 }
 
 /**
@@ -115,10 +103,6 @@ export function ruleHits(r: RawRule, targets: readonly Target[], kind: string): 
     hits.push(h);
   }
   return hits;
-}
-
-export function lowerSeverity(s: Severity): Severity {
-  return SEVERITIES[Math.max(0, severityRank(s) - 1)];
 }
 
 export function roleLabel(o: LoadedObject): string {

@@ -1,7 +1,7 @@
 /** The RBAC checks' shared CEL: how a Role or binding is named in messages (_lib.ts roleLabel). */
 import type { CheckMeta } from '../../engine/types.js';
 import { bind, lit, type Cel, type CelForm } from '../../k8s/cel.js';
-import { lowerSeverity, type Target } from './_lib.js';
+import { lowerSeverity, type Target } from './target.js';
 
 export function roleLabelCel(kind: string): Cel {
   return `${lit(`${kind} "`)} + (object.metadata.?namespace.orValue('') != '' ? object.metadata.namespace + '/' : '') + object.metadata.name + '"'`;

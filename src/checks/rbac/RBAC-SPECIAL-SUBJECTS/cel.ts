@@ -1,7 +1,7 @@
 import type { Severity } from '../../../engine/types.js';
 import { lit, strList, type CelForm, type CelPart } from '../../../k8s/cel.js';
 import { roleLabelCel } from '../cel.js';
-import { DEFAULTS, SPECIAL } from './index.js';
+import { DEFAULTS, SPECIAL } from './constants.js';
 
 export const cel: CelForm = {
   form: 'object',
