@@ -7,7 +7,14 @@
 import { objectFromJson } from '../load/plain-object.js';
 import type { LoadedObject } from '../load/types.js';
 import { asList, asMap } from '../k8s/json.js';
-import type { Workload } from './world.js';
+
+/** The object that owns a pod: a workload (Deployment, StatefulSet, …) or the Pod itself. */
+export interface Workload {
+  kind: string;
+  name: string;
+  namespace: string;
+  object: LoadedObject;
+}
 
 export interface Ownership {
   /** The top workload of a pod with ownerReferences (undefined: the pod stands alone). */

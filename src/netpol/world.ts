@@ -15,7 +15,7 @@ import type { PodTarget } from '../k8s/pod-spec.js';
 import { parseAddress, type Address } from './ip.js';
 import { isProtocol, type Protocol } from './ports.js';
 import { isCoreNetworkPolicy, readPolicy, type NetPolicy } from './policy.js';
-import { ownership, type Ownership } from './owners.js';
+import { ownership, type Ownership, type Workload } from './owners.js';
 
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
@@ -25,13 +25,7 @@ export interface ContainerPort {
   protocol: Protocol;
 }
 
-/** The object that owns a pod: a workload (Deployment, StatefulSet, …) or the Pod itself. */
-export interface Workload {
-  kind: string;
-  name: string;
-  namespace: string;
-  object: LoadedObject;
-}
+export type { Workload } from './owners.js';
 
 export interface PodEndpoint {
   namespace: string;

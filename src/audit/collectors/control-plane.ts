@@ -21,7 +21,7 @@ import { ClusterError, statusMessage } from '../../cluster/errors.js';
 import type { ClusterClient } from '../../cluster/client.js';
 import { SERVER_VERSION_KIND } from '../../checks/_lib/cluster-facts.js';
 import type { Json } from '../source.js';
-import type { Collector } from './index.js';
+import type { Collector } from './types.js';
 
 /** Parallel /configz requests. */
 const CONCURRENCY = 8;
