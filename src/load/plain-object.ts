@@ -14,7 +14,8 @@ function strings(v: unknown): Record<string, string> {
   return out;
 }
 
-export function objectFromJson(value: KubeObject, file = '<object>'): LoadedObject {
+/** `position` is where every field is said to be (live objects have none: line 0, see cluster/objects.ts). */
+export function objectFromJson(value: KubeObject, file = '<object>', position: Region = NOWHERE): LoadedObject {
   const meta = (value.metadata && typeof value.metadata === 'object' ? value.metadata : {}) as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === 'string' ? v : '');
   return {
@@ -25,6 +26,6 @@ export function objectFromJson(value: KubeObject, file = '<object>'): LoadedObje
     labels: strings(meta.labels),
     annotations: strings(meta.annotations),
     object: value,
-    source: { file, documentIndex: 0, itemPath: [], locate: (_path: Path) => NOWHERE },
+    source: { file, documentIndex: 0, itemPath: [], locate: (_path: Path) => position },
   };
 }
