@@ -15,6 +15,7 @@ import { isMap } from '../k8s/json.js';
 import { inlineImageKeys, imageInstallNeeds } from './images.js';
 import { compilePolicy, DEFAULT_POLICY, type Mode, type PolicySpec } from './policy.js';
 import type { GeneratedCerts } from './tls.js';
+import { hardenedContainerSecurityContext, restrictedNamespace } from '../k8s/own-workloads.js';
 
 export const DEFAULT_NAMESPACE = 'kubeharden-system';
 export const NAME = 'kubeharden-webhook';
@@ -144,22 +145,7 @@ export function installManifests(o: InstallOptions): Obj[] {
 function accessObjects(policy: PolicySpec, { ns, meta }: Names): Obj[] {
   const policyYaml = stringify(policy, { lineWidth: 0 });
   return [
-    {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: {
-        name: ns,
-        labels: {
-          'kubernetes.io/metadata.name': ns,
-          'pod-security.kubernetes.io/enforce': 'restricted',
-          'pod-security.kubernetes.io/enforce-version': 'latest',
-          'pod-security.kubernetes.io/warn': 'restricted',
-          'pod-security.kubernetes.io/warn-version': 'latest',
-          'pod-security.kubernetes.io/audit': 'restricted',
-          'pod-security.kubernetes.io/audit-version': 'latest',
-        },
-      },
-    },
+    restrictedNamespace(ns),
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(NAME), automountServiceAccountToken: false },
     // The only API access: reading Namespace labels (the profiles kubeharden.io/<mode> labels pick).
     {
@@ -290,16 +276,7 @@ function deployment(o: InstallOptions, { tlsSecret, meta }: Names, images: Image
               startupProbe: probe('/readyz', 2, 30),
               readinessProbe: probe('/readyz', 5, 2),
               livenessProbe: probe('/healthz', 10, 3),
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                privileged: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: true,
-                runAsUser: 65532,
-                runAsGroup: 65532,
-                capabilities: { drop: ['ALL'] },
-                seccompProfile: { type: 'RuntimeDefault' },
-              },
+              securityContext: hardenedContainerSecurityContext(),
               volumeMounts: [
                 { name: 'tls', mountPath: '/etc/kubeharden/tls', readOnly: true },
                 { name: 'policy', mountPath: '/etc/kubeharden/policy', readOnly: true },

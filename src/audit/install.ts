@@ -10,6 +10,7 @@
 import { AUDITED, CRD_RESOURCE } from './catalogue.js';
 import { reportCrds } from './crds.js';
 import { REPORT_APIS, type ReportApi } from './policy-report.js';
+import { hardenedContainerSecurityContext, restrictedNamespace } from '../k8s/own-workloads.js';
 
 export const AUDIT_NAME = 'kubeharden-audit';
 /** The fine-grained kubelet permission for /configz alone (src/audit/collectors/control-plane.ts). */
@@ -71,23 +72,8 @@ export function auditInstallManifests(o: AuditInstallOptions): Obj[] {
   const meta = (name: string, extra: Obj = {}): Obj => ({ name, namespace: ns, labels: LABELS, ...extra });
   const out: Obj[] = [];
   if (o.crds) out.push(...reportCrds(o.api));
-  out.push({
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: {
-      name: ns,
-      labels: {
-        'kubernetes.io/metadata.name': ns,
-        'pod-security.kubernetes.io/enforce': 'restricted',
-        'pod-security.kubernetes.io/enforce-version': 'latest',
-        'pod-security.kubernetes.io/warn': 'restricted',
-        'pod-security.kubernetes.io/warn-version': 'latest',
-        // The same labels as `webhook install` gives the namespace (both can share one).
-        'pod-security.kubernetes.io/audit': 'restricted',
-        'pod-security.kubernetes.io/audit-version': 'latest',
-      },
-    },
-  });
+  // The same namespace as `webhook install` makes (both can share one).
+  out.push(restrictedNamespace(ns));
   out.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(AUDIT_NAME), automountServiceAccountToken: false });
   out.push({
     apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -133,16 +119,7 @@ export function auditInstallManifests(o: AuditInstallOptions): Obj[] {
                   args,
                   env: [{ name: 'NODE_OPTIONS', value: '--max-old-space-size=768' }],
                   resources: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
-                  securityContext: {
-                    allowPrivilegeEscalation: false,
-                    privileged: false,
-                    readOnlyRootFilesystem: true,
-                    runAsNonRoot: true,
-                    runAsUser: 65532,
-                    runAsGroup: 65532,
-                    capabilities: { drop: ['ALL'] },
-                    seccompProfile: { type: 'RuntimeDefault' },
-                  },
+                  securityContext: hardenedContainerSecurityContext(),
                   volumeMounts: [{ name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true }],
                 },
               ],
