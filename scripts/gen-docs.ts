@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ALL_CHECKS } from '../src/checks/registry.js';
-import { renderCheckPage, renderIndex } from '../src/checks/docs-page.js';
+import { renderCheckPage, renderIndex } from '../src/report/check-docs.js';
 
 const dir = fileURLToPath(new URL('../docs/checks/', import.meta.url));
 mkdirSync(dir, { recursive: true });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ALL_CHECKS } from './registry.js';
-import { renderCheckPage, renderIndex } from './docs-page.js';
+import { renderCheckPage, renderIndex } from '../report/check-docs.js';
 
 const DOCS = fileURLToPath(new URL('../../docs/checks/', import.meta.url));
 

@@ -9,7 +9,7 @@ import { UsageError } from '../exit.js';
 import { writeStdout } from '../output.js';
 import { stringify } from 'yaml';
 import { checkDocPath } from '../../checks/docs.js';
-import { nsaControlTitle } from '../../checks/docs-page.js';
+import { nsaControlTitle } from '../../report/check-docs.js';
 
 const PEER_NAMES: Readonly<Record<keyof PeerIds, string>> = { checkov: 'Checkov', kubescape: 'Kubescape', trivy: 'Trivy', kubeLinter: 'kube-linter', kubeScore: 'kube-score', polaris: 'Polaris', kubesec: 'kubesec' };
 

@@ -1,8 +1,8 @@
 /** The reference page of a check (docs/checks/<ID>.md), generated from its metadata and doc.md. */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Check, CheckMeta } from '../engine/types.js';
-import { checkDocPath } from './docs.js';
-import { FRAMEWORKS } from '../report/compliance/frameworks.js';
+import { checkDocPath } from '../checks/docs.js';
+import { FRAMEWORKS } from './compliance/frameworks.js';
 
 const PEER_NAMES: Record<string, string> = { checkov: 'Checkov', kubescape: 'Kubescape', trivy: 'Trivy', kubeLinter: 'kube-linter', kubeScore: 'kube-score', polaris: 'Polaris', kubesec: 'kubesec' };
 
