@@ -8,6 +8,7 @@
 //   dist/cli/kubeharden.cjs        the CLI, one CommonJS bundle (commands are still initialised on
 //                                  demand: esbuild turns src/cli/main.ts's import() into lazy inits)
 //   dist/cli/kubeharden.cjs.cache  V8 code cache, written by running a sample scan at build time
+//   dist/load/load-worker.cjs      the worker thread that reads and parses files of large scans
 //   dist/cli/vendor/*.cjs          heavy dependencies that only some commands use (Kubernetes
 //                                  client, webhook server, config schema), each its own bundle
 //                                  holding just the exports kubeharden.cjs uses; require()d on
@@ -86,6 +87,10 @@ try {
     .replace(/[\u0080-\u{10ffff}]/gu, (c) => '?'.repeat(c.length));
   writeFileSync(core, code);
   if (/(?<![\w$.])import\s*\(/.test(code)) throw new Error('kubeharden.cjs has an import() left: vm.Script cannot run it (bundle the module or add it to VENDOR)');
+
+  // The load worker (src/load/load-pool.ts), started as a worker thread by large scans: its own
+  // small bundle (the file reader and YAML parsers), found at dist/load/load-worker.cjs.
+  emit(await build({ ...common, entryPoints: [join(src, 'load', 'load-worker.ts')], outfile: inDist(join(out, 'load', 'load-worker.cjs')) }));
 
   // 2. Vendor bundles, each exporting what kubeharden.cjs reads from it (`<var>.<name>` after
   // `<var> = require("./vendor/<file>.cjs")`), or everything if it uses the module otherwise.
