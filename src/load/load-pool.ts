@@ -10,14 +10,20 @@ import { Worker } from 'node:worker_threads';
 import type { FileStep } from './file-step.js';
 import type { FileJob } from './load-worker.js';
 
-/** Below this much input, starting workers (~30 ms each) costs more than it saves. */
-const MIN_BYTES = 4 * 1024 * 1024;
+/**
+ * Below this much input the workers cost more than they save (measured in docs/benchmarks.md):
+ * each starts and warms up its own copy of the parsers, and every object is copied to the main
+ * thread (+16% CPU on the 110 MB ×10 corpus). Above it, parsing garbage that stays out of the
+ * main thread's large heap is what pays: 0.68× the peak memory on the 1.1 GB ×100 corpus.
+ */
+const MIN_BYTES = 256 * 1024 * 1024;
 /** Files in flight per worker: one parsing, one waiting, so a worker never idles on a message. */
 const IN_FLIGHT = 2;
 
 /**
  * Threads to load with: `requested` when given (1 = none), else one per core up to 4, and none on
- * one core (a worker there only adds copying) or below MIN_BYTES.
+ * one core (a worker there only adds copying; cores as the process may use them: taskset counts)
+ * or below MIN_BYTES.
  */
 export function loadThreads(requested: number | undefined, files: number, bytes: number, cores = availableParallelism()): number {
   if (requested !== undefined) return Math.max(1, Math.min(requested, files));

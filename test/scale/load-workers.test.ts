@@ -87,10 +87,12 @@ describe('loading in worker threads', () => {
   });
 
   test('threads: none on one core or for small inputs, one per core (at most 4) otherwise', () => {
-    assert.equal(loadThreads(undefined, 400, 100 << 20, 1), 1);
-    assert.equal(loadThreads(undefined, 3, 1 << 20, 8), 1);
-    assert.equal(loadThreads(undefined, 400, 100 << 20, 2), 2);
-    assert.equal(loadThreads(undefined, 400, 100 << 20, 16), 4);
+    const large = 1 << 30;
+    assert.equal(loadThreads(undefined, 400, large, 1), 1);
+    assert.equal(loadThreads(undefined, 400, 100 << 20, 8), 1);
+    assert.equal(loadThreads(undefined, 1, large, 8), 1);
+    assert.equal(loadThreads(undefined, 400, large, 2), 2);
+    assert.equal(loadThreads(undefined, 400, large, 16), 4);
     assert.equal(loadThreads(3, 2, 0, 1), 2, 'asked for: at most one per file');
   });
 });
