@@ -14,47 +14,22 @@ export interface EvaluateResult {
   errors: InputError[];
 }
 
-/**
- * What the findings of one evaluation share instead of each holding its own copy: equal messages
- * and paths (templated and copied manifests repeat them thousands of times; a path is also a
- * chain of concatenated pieces until it is shared flat) and one `object` per object. At the ×100
- * corpus (350,000 findings) this is a sixth of the findings' memory (docs/benchmarks.md).
- */
-export class SharedParts {
-  #strings = new Map<string, string>();
-  #objects = new Map<LoadedObject, Finding['object']>();
-
-  string(s: string): string {
-    const known = this.#strings.get(s);
-    if (known !== undefined) return known;
-    this.#strings.set(s, s);
-    return s;
-  }
-
-  objectOf(o: LoadedObject): Finding['object'] {
-    let ref = this.#objects.get(o);
-    if (!ref) this.#objects.set(o, (ref = { apiVersion: o.apiVersion, kind: o.kind, ...(o.namespace ? { namespace: o.namespace } : {}), name: o.name }));
-    return ref;
-  }
-}
-
-export function toFinding(check: Check, raw: RawFinding, object: LoadedObject, shared?: SharedParts): Finding {
+export function toFinding(check: Check, raw: RawFinding, object: LoadedObject): Finding {
   const region = object.source.locate(raw.path);
   const m = check.meta;
   const itemPath = object.source.itemPath;
-  const path = formatPath(itemPath.length ? [...itemPath, ...raw.path] : raw.path);
   const finding: Finding = {
     check: m.id,
     severity: raw.severity ?? m.severity,
     title: m.title,
-    message: shared ? shared.string(raw.message) : raw.message,
+    message: raw.message,
     file: object.source.file,
     line: region.line,
     column: region.column,
     endLine: region.endLine,
     endColumn: region.endColumn,
-    object: shared ? shared.objectOf(object) : { apiVersion: object.apiVersion, kind: object.kind, ...(object.namespace ? { namespace: object.namespace } : {}), name: object.name },
-    path: shared ? shared.string(path) : path,
+    object: { apiVersion: object.apiVersion, kind: object.kind, ...(object.namespace ? { namespace: object.namespace } : {}), name: object.name },
+    path: formatPath(itemPath.length ? [...itemPath, ...raw.path] : raw.path),
     remediation: m.remediation,
     references: m.references,
     category: m.category,
@@ -72,8 +47,6 @@ export interface EvaluateOptions {
    * whose deny and warn lines ignore them). The checks still run, so errors are the same.
    */
   minSeverity?: Severity;
-  /** Findings share equal parts (see SharedParts): for large scans, whose findings are kept until the report. */
-  shareParts?: boolean;
 }
 
 export function evaluate(
@@ -87,7 +60,6 @@ export function evaluate(
   const findings: Finding[] = [];
   const errors: InputError[] = [];
   const minRank = opts.minSeverity ? severityRank(opts.minSeverity) : 0;
-  const shared = opts.shareParts ? new SharedParts() : undefined;
 
   // Checks are called directly in the loops below, with no closure per call: this runs ~100
   // times per object, and the webhook runs it on every request.
@@ -95,7 +67,7 @@ export function evaluate(
     for (const raw of raws) {
       if (minRank > 0 && severityRank(raw.severity ?? check.meta.severity) < minRank) continue;
       const target = raw.object ?? object;
-      if (target) findings.push(toFinding(check, raw, target, shared));
+      if (target) findings.push(toFinding(check, raw, target));
     }
   };
   const failed = (check: Check, object: LoadedObject | undefined, e: unknown): void => {

@@ -59,14 +59,10 @@ function compareFindings(a: Finding, b: Finding): number {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.check < b.check ? -1 : a.check > b.check ? 1 : 0);
 }
 
-/** Scans of this many objects share equal parts of their findings (EvaluateOptions.shareParts); a webhook review does not. */
-const SHARE_PARTS_FROM = 1000;
-
 export function scanObjects(objects: readonly LoadedObject[], opts: ScanOptions): ScanResult {
   const run = 'run' in opts ? opts.run : prepareRun(opts);
   const index = opts.index ?? new ObjectIndex(objects);
-  const shareParts = objects.length >= SHARE_PARTS_FROM;
-  const { findings, errors } = evaluate(objects, run, index, { ...(opts.minSeverity ? { minSeverity: opts.minSeverity } : {}), ...(shareParts ? { shareParts } : {}) });
+  const { findings, errors } = evaluate(objects, run, index, opts.minSeverity ? { minSeverity: opts.minSeverity } : {});
   const suppressed = applySuppressions(findings, index, { annotationExemptions: run.annotationExemptions, exemptions: run.exemptions, catalog: run.catalog, now: opts.now });
   findings.sort(compareFindings);
   return { findings, errors, warnings: [...run.warnings, ...suppressed.warnings], summary: summarize(objects.length, findings) };

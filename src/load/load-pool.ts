@@ -38,8 +38,13 @@ function startWorker(): Worker {
 
 /** One promise per path, in order; the workers end when the last file is done. */
 export function readFilesInWorkers(paths: readonly string[], maxBytes: number, threads: number): Promise<FileStep>[] {
-  const resolvers: ((step: FileStep) => void)[] = [];
+  // A resolver is dropped once called: it holds its promise, and so the file's objects.
+  const resolvers: (((step: FileStep) => void) | undefined)[] = [];
   const steps = paths.map((_, i) => new Promise<FileStep>((resolve) => (resolvers[i] = resolve)));
+  const settle = (id: number, step: FileStep): void => {
+    resolvers[id]?.(step);
+    resolvers[id] = undefined;
+  };
   let next = 0;
   let live = threads;
   for (let t = 0; t < threads; t++) {
@@ -55,16 +60,16 @@ export function readFilesInWorkers(paths: readonly string[], maxBytes: number, t
     };
     worker.on('message', (m: { id: number; step: FileStep }) => {
       mine.delete(m.id);
-      resolvers[m.id]?.(m.step);
+      settle(m.id, m.step);
       send();
     });
     // A worker that dies (it is terminated when done; 'error' is followed by 'exit') hands its
     // files back to the main thread; the last one to go also hands back the files never sent.
     worker.on('error', () => {});
     worker.on('exit', () => {
-      for (const id of mine) resolvers[id]?.({ outcome: 'exact' });
+      for (const id of mine) settle(id, { outcome: 'exact' });
       mine.clear();
-      if (--live === 0) while (next < paths.length) resolvers[next++]?.({ outcome: 'exact' });
+      if (--live === 0) while (next < paths.length) settle(next++, { outcome: 'exact' });
     });
     send();
   }
