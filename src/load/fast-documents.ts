@@ -245,7 +245,38 @@ function parseWhole(text: string, file: string): unknown {
   }
   if (value === undefined) return null;
   if (typeof value === 'object' && value !== null && text.includes('*') && hasSharedCollections(value)) return undefined;
+  flattenLongStrings(value);
   return value;
+}
+
+/** Strings this long are flattened (see flattenLongStrings); shorter ones are rarely multi-line. */
+const LONG_STRING = 64;
+
+/**
+ * js-yaml builds a multi-line scalar (a block of JSON or a script in a ConfigMap, a long
+ * annotation) by concatenation: a chain of one node per line, each a slice of the text, about
+ * three times the string's own size (on the ×10 corpus, 900,000 such nodes: a third of the
+ * loaded objects' memory). Each long string becomes one flat copy, in place. A tree only: values
+ * with shared collections never get here.
+ */
+function flattenLongStrings(value: unknown): void {
+  if (typeof value !== 'object' || value === null) return;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (typeof v === 'string') {
+        if (v.length >= LONG_STRING) value[i] = detached(v);
+      } else flattenLongStrings(v);
+    }
+    return;
+  }
+  const map = value as Record<string, unknown>;
+  for (const k in map) {
+    const v = map[k];
+    if (typeof v === 'string') {
+      if (v.length >= LONG_STRING) map[k] = detached(v);
+    } else flattenLongStrings(v);
+  }
 }
 
 /** Documents larger than this get js-yaml's error position instead of the exact path's. */
