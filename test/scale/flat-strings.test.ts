@@ -27,7 +27,7 @@ test('the corpus: every object the fast path parses whole equals the exact path\
   if (!corpus) return t.skip('corpus not present');
   let compared = 0;
   for (const f of listFiles(corpus, isManifest)) {
-    const text = readFileSync(join(corpus, f), 'utf8');
+    const text: string = readFileSync(join(corpus, f), 'utf8');
     if (text.includes('kind: CustomResourceDefinition') || text.includes('{{')) continue; // CRDs: header only on the fast path
     const fast = parseManifestTextFast(text, f);
     if (!fast) continue;
