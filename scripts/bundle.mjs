@@ -91,6 +91,10 @@ try {
   // The load worker (src/load/load-pool.ts), started as a worker thread by large scans: its own
   // small bundle (the file reader and YAML parsers), found at dist/load/load-worker.cjs.
   emit(await build({ ...common, entryPoints: [join(src, 'load', 'load-worker.ts')], outfile: inDist(join(out, 'load', 'load-worker.cjs')) }));
+  // It must parse on its own (no node_modules next to dist/): one file, as the pool sends it.
+  const sampleFile = join(root, 'examples', 'insecure', 'web.yaml');
+  const workerCheck = spawnSync(process.execPath, ['-e', `const w = new (require('node:worker_threads').Worker)(${JSON.stringify(join(out, 'load', 'load-worker.cjs'))}); w.on('message', (m) => { if (m.step.outcome !== 'parsed') { console.error(JSON.stringify(m)); process.exit(1); } w.terminate(); }); w.postMessage({ id: 0, path: ${JSON.stringify(sampleFile)}, maxBytes: 1 << 20 });`], { encoding: 'utf8', cwd: '/' });
+  if (workerCheck.status !== 0) throw new Error(`load worker bundle: ${workerCheck.stderr}`);
 
   // 2. Vendor bundles, each exporting what kubeharden.cjs reads from it (`<var>.<name>` after
   // `<var> = require("./vendor/<file>.cjs")`), or everything if it uses the module otherwise.
