@@ -144,6 +144,12 @@ function runPhase(port: number, ca: string, rate: number, seconds: number, conne
   });
 }
 
+/** Servers started; any still running when the bench exits (one failed to start, say) are stopped. */
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill();
+});
+
 async function startChild(role: Role, certs: GeneratedCerts): Promise<{ proc: ChildProcess; port: number }> {
   const profileDir = arg('profile', '');
   const proc = fork(new URL(import.meta.url).pathname, ['--role', role, '--child', '--compare', arg('compare', '')], {
@@ -153,6 +159,7 @@ async function startChild(role: Role, certs: GeneratedCerts): Promise<{ proc: Ch
     env: { ...process.env, BENCH_CERTS: JSON.stringify(certs) },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
+  children.add(proc);
   if (process.platform === 'linux' && process.argv.includes('--pin')) {
     try {
       execFileSync('taskset', ['-a', '-p', '-c', '0', String(proc.pid)], { stdio: 'ignore' });
