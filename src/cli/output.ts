@@ -35,6 +35,35 @@ export function writeStdout(text: string): void {
   if (!isStdoutClosed()) process.stdout.write(text);
 }
 
+/**
+ * Writes pieces to a stream, waiting for it to drain whenever it holds more than its buffer.
+ * stdout on a pipe is asynchronous: once the reader falls behind, every write that follows is
+ * queued in memory, and a report written in one synchronous loop was held whole (a ×10 corpus
+ * scan piped through `cat` peaked at 1.48× the memory of the same scan written to a file).
+ * Pieces are produced as they are written (reports are generators), so memory stays at a piece.
+ */
+export async function writePieces(stream: NodeJS.WritableStream & { destroyed?: boolean }, pieces: Iterable<string>, closed: () => boolean = () => stream.destroyed === true): Promise<void> {
+  for (const piece of pieces) {
+    if (closed()) return;
+    if (!stream.write(piece)) await drained(stream);
+  }
+}
+
+/** Resolves on 'drain', or when the stream closes or fails (the writer then sees it closed). */
+function drained(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      stream.off('error', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+    stream.on('error', done);
+  });
+}
+
 /** Why a file could not be written, in words (never a stack trace). */
 export function fsErrorText(e: unknown, file: string, what = 'write'): string {
   const code = (e as NodeJS.ErrnoException).code;
@@ -60,6 +89,7 @@ export function fsErrorText(e: unknown, file: string, what = 'write'): string {
 /**
  * Writes pieces in order to `file`, or to stdout without one. The file's folder must exist (a
  * typo in a path should not silently create a tree of folders); problems are usage errors.
+ * For texts already in memory; a report produced piece by piece goes through streamOutput.
  */
 export function writeOutput(pieces: Iterable<string>, file: string | undefined): void {
   if (!file || file === '-') {
@@ -69,6 +99,19 @@ export function writeOutput(pieces: Iterable<string>, file: string | undefined):
     }
     return;
   }
+  writeFileOutput(pieces, file);
+}
+
+/**
+ * writeOutput for a report produced as it is written (a generator of pieces): to stdout it
+ * waits for the reader (see writePieces), so only a piece at a time is held.
+ */
+export async function streamOutput(pieces: Iterable<string>, file: string | undefined): Promise<void> {
+  if (!file || file === '-') await writePieces(process.stdout, pieces, isStdoutClosed);
+  else writeFileOutput(pieces, file);
+}
+
+function writeFileOutput(pieces: Iterable<string>, file: string): void {
   let fd: number;
   try {
     fd = openSync(file, 'w');

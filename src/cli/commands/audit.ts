@@ -19,7 +19,7 @@ import { readConfigFile } from '../config.js';
 import { checksWithPss, parseSetFlags, prepareCliRun } from '../run.js';
 import { parsePssFlag } from '../pss-flag.js';
 import { EXIT_OK, EXIT_USAGE, exitCode, UsageError } from '../exit.js';
-import { writeOutput } from '../output.js';
+import { streamOutput } from '../output.js';
 import { addCheckOptions, type CheckFlags } from '../settings-flag.js';
 import { addReportOptions, baselineLine, frameworkSettings, loadBaseline, parseFramework, reportExtras, writeBaselineFile, type ReportFlags } from '../report-extras.js';
 import { addImageOptions, compileImageGate, imagesOf, type ImageFlags } from '../../images/scan-options.js';
@@ -249,7 +249,7 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
   }
 
   if (cmd.format === 'policyreport') {
-    writeOutput(
+    await streamOutput(
       batched(reports.map((r) => `---\n${stringify(r, YAML_OPTIONS)}`)),
       cmd.outputFile,
     );
@@ -281,7 +281,7 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
         : cmd.format === 'text' && input.baseline
           ? [...reporter(input), baselineLine(input.baseline)]
           : reporter(input);
-    writeOutput(batched(pieces), cmd.outputFile);
+    await streamOutput(batched(pieces), cmd.outputFile);
     if (cmd.format === 'text' && !cmd.outputFile) process.stdout.write(`${auditLine(result)}\n`);
   }
   // Errors and warnings go to stderr in every format (the text report no longer carries them).

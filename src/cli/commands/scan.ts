@@ -15,7 +15,7 @@ import { parsePssFlag } from '../pss-flag.js';
 import { addCheckOptions } from '../settings-flag.js';
 import { checksWithPss, parseSetFlags, prepareCliRun } from '../run.js';
 import { exitCode, UsageError } from '../exit.js';
-import { printErrors, printWarnings, writeOutput } from '../output.js';
+import { printErrors, printWarnings, streamOutput } from '../output.js';
 import { parseNamespaceFlag } from '../namespace-flag.js';
 import { addReportOptions, baselineLine, frameworkSettings, inventoryOf, loadBaseline, parseFramework, parseRepoUrl, reportExtras, writeBaselineFile, type ReportFlags } from '../report-extras.js';
 import { addImageOptions, imageGateForScan, type ImageFlags } from '../../images/scan-options.js';
@@ -133,7 +133,7 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
       : flags.output === 'text' && input.baseline
         ? [...reporter(input), baselineLine(input.baseline)]
         : reporter(input);
-  writeOutput(batched(pieces), flags.outputFile);
+  await streamOutput(batched(pieces), flags.outputFile);
   // Errors and warnings go to stderr in every format (the report itself carries them for machines).
   printErrors(errors);
   printWarnings(warnings);
