@@ -6,9 +6,9 @@
 import { Command, Option } from 'commander';
 import { stringify } from 'yaml';
 import { failsAt, summarize, type ScanOptions } from '../../engine/scan.js';
-import { severityRank, type FailOn, type Severity } from '../../engine/types.js';
+import { SEVERITIES, severityRank, type FailOn, type Severity } from '../../engine/types.js';
 import type { InputError } from '../../load/types.js';
-import { OUTPUT_FORMATS, REPORT_CHUNKS, batched } from '../../report/index.js';
+import { FindingSpool, OUTPUT_FORMATS, REPORT_CHUNKS, STREAM_REPORTERS, batched, type StreamReporter } from '../../report/index.js';
 import { complianceText } from '../../report/compliance/text.js';
 import type { FrameworkId } from '../../report/compliance/frameworks.js';
 import type { AuditSource, Gap } from '../../audit/source.js';
@@ -158,7 +158,7 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
   const scanOpts: ScanOptions = { run };
   // Scores (html, markdown) and compliance count clean objects too.
   const inventory = cmd.format === 'html' || cmd.format === 'markdown' || cmd.framework !== undefined;
-  const { runAudit } = await import('../../audit/run.js');
+  const { runAudit, compareAudit } = await import('../../audit/run.js');
   const { progressBar } = await import('../../audit/progress.js');
 
   let source: AuditSource;
@@ -183,9 +183,12 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
   const dump = cmd.dump ? new DumpWriter(cmd.dump) : undefined;
   const bar = progressBar();
   const started = new Date();
+  // Findings wait on disk, pass by pass, until the report is written: memory grows with one pass.
+  const spool = new FindingSpool(compareAudit);
   let result: AuditResult;
   try {
     result = await runAudit(source, {
+      spool,
       scan: scanOpts,
       ...(cmd.namespaces ? { namespaces: cmd.namespaces } : {}),
       exclude: cmd.exclude,
@@ -210,6 +213,7 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
   } catch (e) {
     bar?.done();
     client?.close();
+    spool.close();
     dump?.finish(source.label, [...source.gaps, { what: 'finish the audit', reason: 'failed', message: (e as Error).message, consequence: 'this dump is incomplete' }], started);
     const { ClusterError } = await import('../../cluster/errors.js');
     if (e instanceof ClusterError) {
@@ -231,6 +235,40 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
     warnings.push(...gate.warnings);
   }
   const checks = run.checks;
+  // The formats that write findings as they are read back, when nothing needs them all at once
+  // (PolicyReports, --baseline, --framework, --min-severity's filter, --write-baseline).
+  const streamer: StreamReporter | undefined =
+    wantReports || baseline || cmd.framework || cmd.minSeverity || cmd.report.writeBaseline ? undefined : STREAM_REPORTERS[cmd.format];
+  if (streamer) {
+    writeOutput(
+      batched(
+        streamer({
+          findings: spool,
+          inventory: result.inventory ?? [],
+          errors,
+          warnings,
+          summary: result.summary,
+          title: `kubeharden audit ${result.label}`,
+          command: 'audit',
+          checks,
+          failOn,
+          toolVersion: VERSION,
+          color: cmd.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR),
+          showSuppressed: cmd.showSuppressed,
+        }),
+      ),
+      cmd.outputFile,
+    );
+    spool.close();
+    if (cmd.format === 'text' && !cmd.outputFile) process.stdout.write(`${auditLine(result)}\n`);
+    for (const e of errors) process.stderr.write(`error: ${e.file}: ${e.message}\n`);
+    for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+    client?.close();
+    return exitCode({ inputErrors: errors.length, failing: summaryFailsAt(result.summary, failOn), failOn });
+  }
+  // Every other report takes the findings as one array, read back in report order.
+  result.findings = [...spool] as AuditResult['findings'];
+  spool.close();
   const extras = reportExtras(cmd.report, cmd.framework, baseline, result.findings, checks, result.inventory ?? []);
 
   let reports: Record<string, unknown>[] = [];
@@ -298,6 +336,12 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
   client?.close();
   // An incomplete audit must never pass for a clean (or an ordinary failing) one: the exit table.
   return exitCode({ inputErrors: errors.length, failing: failsAt(extras.findings, failOn), failOn });
+}
+
+/** failsAt() from the counts: the summary counts unsuppressed findings by severity. */
+function summaryFailsAt(summary: AuditResult['summary'], failOn: FailOn): boolean {
+  if (failOn === 'none') return false;
+  return SEVERITIES.some((s) => severityRank(s) >= severityRank(failOn) && summary.bySeverity[s] > 0);
 }
 
 function auditLine(r: AuditResult): string {

@@ -1,0 +1,189 @@
+/**
+ * Findings kept on disk instead of the heap. An audit of 100,000 objects has ~570,000 findings;
+ * held until one sorted report is written, they (and V8's growth around them) are most of its
+ * memory. A FindingSpool takes the findings pass by pass as sorted runs (one line of JSON each
+ * in a temporary file) and gives them back in the order of one stable sort over all of them, by
+ * merging the runs; every walk reads the file again, so only a run's head is held per run.
+ *
+ * FindingBuckets give the other order some reports need: a stable sort by a key with few values
+ * (a check id), written to one temporary file per key and read back key by key.
+ */
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Finding } from '../engine/types.js';
+
+/** Findings a report walks more than once without holding them: each walk reads them again. */
+export interface FindingStream extends Iterable<Finding> {
+  /** How many a walk yields. */
+  readonly length: number;
+}
+
+/** Writes and reads below V8's large-object size (128 KiB), like the report writer's pieces. */
+const IO_SIZE = 1 << 16;
+const NEWLINE = 0x0a;
+
+/** Lines appended to a file, written in pieces of about IO_SIZE. */
+class LineWriter {
+  private pending: string[] = [];
+  private size = 0;
+  /** Bytes written so far (the offset of the next line once flushed). */
+  written = 0;
+  constructor(private readonly fd: number) {}
+
+  line(text: string): void {
+    this.pending.push(text, '\n');
+    this.size += text.length + 1;
+    if (this.size >= IO_SIZE) this.flush();
+  }
+
+  flush(): void {
+    if (!this.size) return;
+    this.written += writeSync(this.fd, this.pending.join(''));
+    this.pending = [];
+    this.size = 0;
+  }
+}
+
+/** The lines of bytes [start, end) of a file, decoded one by one (a chunk may end inside a character). */
+function* readLines(fd: number, start: number, end: number): Generator<string> {
+  const chunk = Buffer.allocUnsafe(IO_SIZE);
+  let carry: Buffer | undefined;
+  let at = start;
+  while (at < end) {
+    const n = readSync(fd, chunk, 0, Math.min(IO_SIZE, end - at), at);
+    if (n === 0) throw new Error(`finding spool: the temporary file ended early (at byte ${at} of ${end})`);
+    at += n;
+    let data = chunk.subarray(0, n);
+    if (carry) data = Buffer.concat([carry, data]);
+    let from = 0;
+    for (let nl = data.indexOf(NEWLINE, from); nl >= 0; nl = data.indexOf(NEWLINE, from)) {
+      yield data.toString('utf8', from, nl);
+      from = nl + 1;
+    }
+    carry = from < data.length ? Buffer.from(data.subarray(from)) : undefined;
+  }
+  if (carry) throw new Error('finding spool: the temporary file ends inside a line');
+}
+
+/** A temporary folder removed when the process exits, however it exits. */
+function temporaryDir(): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'kubeharden-findings-'));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  process.once('exit', remove);
+  return {
+    dir,
+    remove: () => {
+      process.off('exit', remove);
+      remove();
+    },
+  };
+}
+
+export class FindingSpool implements FindingStream {
+  private readonly tmp = temporaryDir();
+  private readonly fd = openSync(join(this.tmp.dir, 'runs.ndjson'), 'w+');
+  private readonly writer = new LineWriter(this.fd);
+  private readonly runs: Array<{ start: number; end: number }> = [];
+  private count = 0;
+  private closed = false;
+
+  constructor(private readonly compare: (a: Finding, b: Finding) => number) {}
+
+  get length(): number {
+    return this.count;
+  }
+
+  /** Adds one pass's findings (sorted here, stably: equal findings keep their order). */
+  addRun(findings: readonly Finding[]): void {
+    if (this.closed) throw new Error('finding spool: closed');
+    if (!findings.length) return;
+    const start = this.writer.written;
+    for (const f of [...findings].sort(this.compare)) this.writer.line(JSON.stringify(f));
+    this.writer.flush();
+    this.runs.push({ start, end: this.writer.written });
+    this.count += findings.length;
+  }
+
+  /**
+   * Every finding in the order of one stable sort of all runs in the order they were added:
+   * a merge whose ties go to the earlier run. Runs are few (one a pass), so the smallest head
+   * is found by looking at each.
+   */
+  *[Symbol.iterator](): Generator<Finding> {
+    if (this.closed) throw new Error('finding spool: closed');
+    const readers = this.runs.map((r) => readLines(this.fd, r.start, r.end));
+    const heads: Array<Finding | undefined> = readers.map((r) => next(r));
+    for (;;) {
+      let min = -1;
+      for (let i = 0; i < heads.length; i++) {
+        const h = heads[i];
+        if (h && (min < 0 || this.compare(h, heads[min] as Finding) < 0)) min = i;
+      }
+      if (min < 0) return;
+      yield heads[min] as Finding;
+      heads[min] = next(readers[min]);
+    }
+  }
+
+  /** Removes the temporary file. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.fd);
+    this.tmp.remove();
+  }
+}
+
+function next(lines: Iterator<string>): Finding | undefined {
+  const r = lines.next();
+  return r.done ? undefined : (JSON.parse(r.value) as Finding);
+}
+
+/**
+ * Groups of findings sorted stably by a key with few values (a check id): each group is one line
+ * of a temporary file for its key, read back key by key. Only the keys and counts are held.
+ */
+export class FindingBuckets {
+  private readonly tmp = temporaryDir();
+  private readonly buckets = new Map<string, { fd: number; writer: LineWriter; groups: number; findings: number }>();
+  private closed = false;
+
+  add(key: string, group: readonly Finding[]): void {
+    if (this.closed) throw new Error('finding buckets: closed');
+    let b = this.buckets.get(key);
+    if (!b) {
+      const fd = openSync(join(this.tmp.dir, String(this.buckets.size)), 'w+');
+      this.buckets.set(key, (b = { fd, writer: new LineWriter(fd), groups: 0, findings: 0 }));
+    }
+    b.writer.line(JSON.stringify(group));
+    b.groups++;
+    b.findings += group.length;
+  }
+
+  /** The keys that have groups, in the order `compare` gives. */
+  keys(compare: (a: string, b: string) => number): string[] {
+    return [...this.buckets.keys()].sort(compare);
+  }
+
+  /** How many findings the groups of `key` hold. */
+  findings(key: string): number {
+    return this.buckets.get(key)?.findings ?? 0;
+  }
+
+  /** The groups of `key` in the order they were added. */
+  *read(key: string): Generator<Finding[]> {
+    if (this.closed) throw new Error('finding buckets: closed');
+    const b = this.buckets.get(key);
+    if (!b) return;
+    b.writer.flush();
+    for (const line of readLines(b.fd, 0, b.writer.written)) yield JSON.parse(line) as Finding[];
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const b of this.buckets.values()) closeSync(b.fd);
+    this.tmp.remove();
+  }
+}
