@@ -185,10 +185,13 @@ export async function runAudit(source: AuditSource, opts: AuditOptions): Promise
         shared.set(key, (ref = { object: f.object, origin: { cluster: label, ...(uid ? { uid } : {}) } }));
       }
       f.object = ref.object;
-      // Replicas of one template, and objects made from one chart, repeat messages and paths.
-      f.message = intern(f.message);
-      f.path = intern(f.path);
-      if (f.fix) f.fix = internFix(f.fix);
+      if (!opts.spool) {
+        // Held to the end: replicas of one template, and objects made from one chart, repeat
+        // messages and paths. (A spool holds a pass's findings only, and shares fixes itself.)
+        f.message = intern(f.message);
+        f.path = intern(f.path);
+        if (f.fix) f.fix = internFix(f.fix);
+      }
       pass.push(Object.assign(f, { origin: ref.origin }));
     }
     found += pass.length;
