@@ -108,11 +108,19 @@ function uidOf(o: LoadedObject): string | undefined {
 
 /** Report order: namespace, kind, name, then the field and check. */
 export function compareAudit(a: Finding, b: Finding): number {
-  const k = (f: Finding) => [f.object.namespace ?? '', f.object.kind, f.object.name, f.path, f.check, f.message];
-  const x = k(a);
-  const y = k(b);
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
-  return 0;
+  // Field by field, without building keys: a large audit compares millions of times.
+  return (
+    order(a.object.namespace ?? '', b.object.namespace ?? '') ||
+    order(a.object.kind, b.object.kind) ||
+    order(a.object.name, b.object.name) ||
+    order(a.path, b.path) ||
+    order(a.check, b.check) ||
+    order(a.message, b.message)
+  );
+}
+
+function order(x: string, y: string): number {
+  return x === y ? 0 : x < y ? -1 : 1;
 }
 
 export async function runAudit(source: AuditSource, opts: AuditOptions): Promise<AuditResult> {

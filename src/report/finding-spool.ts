@@ -90,31 +90,39 @@ const SHARED: ReadonlySet<string> = new Set(['title', 'file', 'remediation', 're
 
 class SharedValues {
   readonly values: unknown[] = [];
-  private readonly byText = new Map<string, number>();
+  private readonly byString = new Map<string, number>();
+  private readonly byJson = new Map<string, number>();
   /** Objects met before (a check's references array): no JSON to key them again. Weak: fixes are made per finding. */
   private readonly byIdentity = new WeakMap<object, number>();
 
   id(value: unknown): number {
+    if (typeof value === 'string') return this.known(this.byString, value, value);
     const isObject = typeof value === 'object' && value !== null;
-    if (isObject) {
-      const known = this.byIdentity.get(value);
-      if (known !== undefined) return known;
-    }
-    const text = typeof value === 'string' ? `s${value}` : `j${JSON.stringify(value)}`;
-    let id = this.byText.get(text);
+    const seen = isObject ? this.byIdentity.get(value) : undefined;
+    if (seen !== undefined) return seen;
+    const id = this.known(this.byJson, JSON.stringify(value), value);
+    if (isObject) this.byIdentity.set(value, id);
+    return id;
+  }
+
+  private known(map: Map<string, number>, key: string, value: unknown): number {
+    let id = map.get(key);
     if (id === undefined) {
       id = this.values.length;
       this.values.push(value);
-      this.byText.set(text, id);
+      map.set(key, id);
     }
-    if (isObject) this.byIdentity.set(value, id);
     return id;
   }
 
   /** The finding as a line: its keys in their order, shared values as numbers. */
   encode(f: Finding): string {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(f)) out[k] = v !== undefined && SHARED.has(k) ? this.id(v) : v;
+    const from = f as unknown as Record<string, unknown>;
+    for (const k in from) {
+      const v = from[k];
+      out[k] = v !== undefined && SHARED.has(k) ? this.id(v) : v;
+    }
     return JSON.stringify(out);
   }
 
@@ -153,26 +161,43 @@ export class FindingSpool implements FindingStream {
 
   /**
    * Every finding in the order of one stable sort of all runs in the order they were added:
-   * a merge whose ties go to the earlier run. Runs are few (one a pass), so the smallest head
-   * is found by looking at each.
+   * a merge of the runs' heads in a binary heap whose ties go to the earlier run.
    */
   *[Symbol.iterator](): Generator<Finding> {
     if (this.closed) throw new Error('finding spool: closed');
-    const readers = this.runs.map((r) => readLines(this.fd, r.start, r.end));
-    const next = (lines: Iterator<string>): Finding | undefined => {
-      const r = lines.next();
-      return r.done ? undefined : this.shared.decode(r.value);
+    type Head = { finding: Finding; run: number; lines: Iterator<string> };
+    const before = (a: Head, b: Head) => {
+      const c = this.compare(a.finding, b.finding);
+      return c < 0 || (c === 0 && a.run < b.run);
     };
-    const heads: Array<Finding | undefined> = readers.map((r) => next(r));
-    for (;;) {
-      let min = -1;
-      for (let i = 0; i < heads.length; i++) {
-        const h = heads[i];
-        if (h && (min < 0 || this.compare(h, heads[min] as Finding) < 0)) min = i;
+    const heap: Head[] = [];
+    const siftDown = (i: number) => {
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && before(heap[l], heap[m])) m = l;
+        if (r < heap.length && before(heap[r], heap[m])) m = r;
+        if (m === i) return;
+        [heap[i], heap[m]] = [heap[m], heap[i]];
+        i = m;
       }
-      if (min < 0) return;
-      yield heads[min] as Finding;
-      heads[min] = next(readers[min]);
+    };
+    this.runs.forEach((r, run) => {
+      const lines = readLines(this.fd, r.start, r.end);
+      const first = lines.next();
+      if (!first.done) heap.push({ finding: this.shared.decode(first.value), run, lines });
+    });
+    for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(i);
+    while (heap.length) {
+      const top = heap[0];
+      yield top.finding;
+      const line = top.lines.next();
+      if (line.done) {
+        const last = heap.pop() as Head;
+        if (heap.length) heap[0] = last;
+      } else top.finding = this.shared.decode(line.value);
+      siftDown(0);
     }
   }
 
