@@ -82,11 +82,11 @@ function temporaryDir(): { dir: string; remove: () => void } {
 
 /**
  * Fields whose values repeat across many findings (a check's texts and references, the audited
- * cluster's label, a few dozen structured fixes): each distinct value is written once, in
- * memory, and a line holds its number. A line is a third of the finding's JSON, and the work
- * of writing and reading it shrinks with it.
+ * cluster's label, a few dozen structured fixes, the messages and paths of replicas of one
+ * template): each distinct value is kept once, in memory, and a line holds its number. A line is
+ * a fifth of the finding's JSON, and the work of writing and reading it shrinks with it.
  */
-const SHARED: ReadonlySet<string> = new Set(['title', 'file', 'remediation', 'references', 'category', 'fix']);
+const SHARED: ReadonlySet<string> = new Set(['title', 'message', 'file', 'path', 'remediation', 'references', 'category', 'fix']);
 
 class SharedValues {
   readonly values: unknown[] = [];
