@@ -29,7 +29,10 @@ class LineWriter {
   private size = 0;
   /** Bytes written so far (the offset of the next line once flushed). */
   written = 0;
-  constructor(private readonly fd: number) {}
+  constructor(
+    private readonly fd: number,
+    private readonly dir: string,
+  ) {}
 
   line(text: string): void {
     this.pending.push(text, '\n');
@@ -39,7 +42,8 @@ class LineWriter {
 
   flush(): void {
     if (!this.size) return;
-    this.written += writeSync(this.fd, this.pending.join(''));
+    const text = this.pending.join('');
+    this.written += onDisk(this.dir, 'write', () => writeSync(this.fd, text));
     this.pending = [];
     this.size = 0;
   }
@@ -66,9 +70,22 @@ function* readLines(fd: number, start: number, end: number): Generator<string> {
   if (carry) throw new Error('finding spool: the temporary file ends inside a line');
 }
 
+/** The temporary files could not be made, written or read (a full or read-only TMPDIR): the report cannot be. */
+export class SpoolError extends Error {}
+
+/** Runs fs work, naming the folder and the system's reason when it fails. */
+function onDisk<T>(dir: string, what: string, work: () => T): T {
+  try {
+    return work();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new SpoolError(`cannot ${what} the findings' temporary files in ${dir} (${code ?? (e as Error).message}); set TMPDIR to a writable folder with room`);
+  }
+}
+
 /** A temporary folder removed when the process exits, however it exits. */
 function temporaryDir(): { dir: string; remove: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'kubeharden-findings-'));
+  const dir = onDisk(tmpdir(), 'create', () => mkdtempSync(join(tmpdir(), 'kubeharden-findings-')));
   const remove = () => rmSync(dir, { recursive: true, force: true });
   process.once('exit', remove);
   return {
@@ -84,7 +101,8 @@ function temporaryDir(): { dir: string; remove: () => void } {
  * Fields whose values repeat across many findings (a check's texts and references, the audited
  * cluster's label, a few dozen structured fixes, the messages and paths of replicas of one
  * template): each distinct value is kept once, in memory, and a line holds its number. A line is
- * a fifth of the finding's JSON, and the work of writing and reading it shrinks with it.
+ * under a third of the finding's JSON (~370 bytes), and the work of writing and reading it shrinks
+ * with it.
  */
 const SHARED: ReadonlySet<string> = new Set(['title', 'message', 'file', 'path', 'remediation', 'references', 'category', 'fix']);
 
@@ -135,8 +153,8 @@ class SharedValues {
 
 export class FindingSpool implements FindingStream {
   private readonly tmp = temporaryDir();
-  private readonly fd = openSync(join(this.tmp.dir, 'runs.ndjson'), 'w+');
-  private readonly writer = new LineWriter(this.fd);
+  private readonly fd = onDisk(this.tmp.dir, 'create', () => openSync(join(this.tmp.dir, 'runs.ndjson'), 'w+'));
+  private readonly writer = new LineWriter(this.fd, this.tmp.dir);
   private readonly runs: Array<{ start: number; end: number }> = [];
   private readonly shared = new SharedValues();
   private count = 0;
@@ -223,8 +241,8 @@ export class FindingBuckets {
     if (this.closed) throw new Error('finding buckets: closed');
     let b = this.buckets.get(key);
     if (!b) {
-      const fd = openSync(join(this.tmp.dir, String(this.buckets.size)), 'w+');
-      this.buckets.set(key, (b = { fd, writer: new LineWriter(fd), groups: 0, findings: 0 }));
+      const fd = onDisk(this.tmp.dir, 'create', () => openSync(join(this.tmp.dir, String(this.buckets.size)), 'w+'));
+      this.buckets.set(key, (b = { fd, writer: new LineWriter(fd, this.tmp.dir), groups: 0, findings: 0 }));
     }
     b.writer.line(JSON.stringify(group));
     b.groups++;

@@ -7,7 +7,7 @@ import { htmlReport } from './html/index.js';
 import { markdownReporter } from './markdown.js';
 
 export type { ChunkedReporter, ReportInput, Reporter, StreamInput, StreamReporter } from './model.js';
-export { FindingSpool, type FindingStream } from './finding-spool.js';
+export { FindingSpool, SpoolError, type FindingStream } from './finding-spool.js';
 export { batched } from './json-chunks.js';
 
 /** Every format as pieces to write in order (the machine formats stream; text and JUnit are one piece). */
