@@ -5,7 +5,11 @@
  * server that parses the review and answers allowed:true. Latency is measured from the moment
  * each request was due, so a stalled server cannot hide its queue (no coordinated omission).
  *
- *   npm run bench:webhook [-- --rates 500,1000,2000 --duration 10 --connections 32 --pin]
+ *   npm run bench:webhook [-- --rates 500,1000,2000 --duration 10 --connections 32 --pin --profile DIR]
+ *                          [--rounds N] [--compare DIR]
+ *
+ * --rounds N: the servers take turns N times per rate; medians are reported. --compare DIR adds
+ * the server of another checkout (e.g. a worktree of main) as "before", measured in the same turns.
  *
  * Each server runs in its own single-threaded process, so it uses at most one core; with --pin
  * (on an otherwise idle machine) it is pinned to CPU 0 and the load generator to CPU 1.
@@ -17,12 +21,13 @@ import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { defaultPolicy } from '../src/admission/policy.js';
 import { review as reviewFn } from '../src/admission/review.js';
-import { startWebhookServer } from '../src/admission/server.js';
+import type { startWebhookServer } from '../src/admission/server.js';
 import { admissionReview, hardenedPodSpec, pod, unhardenedDeployment } from '../src/admission/testing.js';
 import { generateServingCerts, type GeneratedCerts } from '../src/admission/tls.js';
 import { parseAdmissionReview } from '../src/admission/types.js';
 
-type Role = 'kubeharden' | 'floor';
+/** kubeharden: this checkout's server; before: the server of the checkout given with --compare DIR; floor: bare node:https. */
+type Role = 'kubeharden' | 'before' | 'floor';
 
 const FIXTURES: { name: string; body: Buffer }[] = [
   { name: 'pod', body: Buffer.from(JSON.stringify(admissionReview(pod('api-7d9f', 'shop', hardenedPodSpec(1))))) },
@@ -38,9 +43,13 @@ function arg(name: string, def: string): string {
 // ---------------------------------------------------------------- server roles (child processes)
 
 async function serve(role: Role, certs: GeneratedCerts): Promise<number> {
-  if (role === 'kubeharden') {
+  if (role === 'kubeharden' || role === 'before') {
+    // "before" runs another checkout's server with that checkout's own policy code.
+    const from = role === 'kubeharden' ? '..' : arg('compare', '');
+    const server = (await import(`${from}/src/admission/server.ts`)) as { startWebhookServer: typeof startWebhookServer };
+    const policy = (await import(`${from}/src/admission/policy.ts`)) as { defaultPolicy: typeof defaultPolicy };
     // Logs go to stdout (ignored by the parent): denials are logged, as in production.
-    const s = await startWebhookServer({ host: '127.0.0.1', port: 0, policy: defaultPolicy({ webhookNamespace: 'kubeharden-system' }), tls: { pair: { cert: certs.cert, key: certs.key } }, logger: pino({ level: 'info' }) });
+    const s = await server.startWebhookServer({ host: '127.0.0.1', port: 0, policy: policy.defaultPolicy({ webhookNamespace: 'kubeharden-system' }), tls: { pair: { cert: certs.cert, key: certs.key } }, logger: pino({ level: 'info' }) });
     return s.port;
   }
   const server = createHttpsServer({ cert: certs.cert, key: certs.key, minVersion: 'TLSv1.2', keepAliveTimeout: 120_000 }, (req, res) => {
@@ -64,6 +73,8 @@ async function child(): Promise<void> {
   const port = await serve(role, certs);
   process.on('message', (m: { type: string }) => {
     if (m.type === 'cpu') process.send?.({ type: 'cpu', usage: process.cpuUsage() });
+    // A clean exit, so that --cpu-prof writes the server's profile (a signal would lose it).
+    if (m.type === 'exit') process.exit(0);
   });
   process.send?.({ type: 'port', port });
 }
@@ -133,12 +144,22 @@ function runPhase(port: number, ca: string, rate: number, seconds: number, conne
   });
 }
 
+/** Servers started; any still running when the bench exits (one failed to start, say) are stopped. */
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill();
+});
+
 async function startChild(role: Role, certs: GeneratedCerts): Promise<{ proc: ChildProcess; port: number }> {
-  const proc = fork(new URL(import.meta.url).pathname, ['--role', role, '--child'], {
-    execArgv: ['--import', 'tsx'],
+  const profileDir = arg('profile', '');
+  const proc = fork(new URL(import.meta.url).pathname, ['--role', role, '--child', '--compare', arg('compare', '')], {
+    // --profile DIR: a V8 CPU profile of each server under load (bench/webhook-profile.ts splits it).
+    // One profile per thread lands in DIR/<role>; tsx's loader thread writes one too, the main thread's is the largest.
+    execArgv: ['--import', 'tsx', ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', `${profileDir}/${role}`] : [])],
     env: { ...process.env, BENCH_CERTS: JSON.stringify(certs) },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
+  children.add(proc);
   if (process.platform === 'linux' && process.argv.includes('--pin')) {
     try {
       execFileSync('taskset', ['-a', '-p', '-c', '0', String(proc.pid)], { stdio: 'ignore' });
@@ -189,11 +210,23 @@ function computeOnly(): { name: string; us: number }[] {
   return FIXTURES.map((f) => ({ name: f.name, us: best.get(f.name) ?? NaN }));
 }
 
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** CPU µs per answered review in one phase. */
+function perReview(p: Phase): number {
+  return (p.cpu * p.seconds * 1e6) / Math.max(1, p.ok);
+}
+
 async function main(): Promise<void> {
   const rates = arg('rates', '500,1000,2000').split(',').map(Number);
   const seconds = Number(arg('duration', '10'));
   const warmup = Number(arg('warmup', '3'));
   const connections = Number(arg('connections', '32'));
+  const rounds = Number(arg('rounds', '1'));
+  const roles: Role[] = arg('compare', '') ? ['floor', 'before', 'kubeharden'] : ['floor', 'kubeharden'];
   if (process.argv.includes('--pin')) {
     try {
       execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
@@ -202,51 +235,81 @@ async function main(): Promise<void> {
     }
   }
   const certs = await generateServingCerts(['127.0.0.1']);
-  console.log(`# kubeharden webhook bench: node ${process.version}, ${connections} keep-alive connections, ${seconds}s per rate after ${warmup}s warm-up, fixtures: ${FIXTURES.map((f) => `${f.name} (${f.body.length} B)`).join(', ')}`);
+  console.log(`# kubeharden webhook bench: node ${process.version}, ${connections} keep-alive connections, ${seconds}s per rate after ${warmup}s warm-up, ${rounds} round(s), fixtures: ${FIXTURES.map((f) => `${f.name} (${f.body.length} B)`).join(', ')}`);
   console.log('\n## compute only (review() in-process, no HTTP/TLS)\n');
   for (const c of computeOnly()) console.log(`- ${c.name}: ${c.us.toFixed(0)} µs CPU/review`);
 
-  const results: Record<Role, Phase[]> = { floor: [], kubeharden: [] };
-  for (const role of ['floor', 'kubeharden'] as const) {
-    const { proc, port } = await startChild(role, certs);
-    for (const rate of rates) {
-      await runPhase(port, certs.caPem, rate, warmup, connections);
-      const cpu0 = await cpuOf(proc);
-      const r = await runPhase(port, certs.caPem, rate, seconds, connections);
-      const cpu1 = await cpuOf(proc);
-      results[role].push({
-        rate,
-        sent: r.sent,
-        ok: r.ok,
-        errors: r.errors,
-        seconds: r.elapsed,
-        p50: quantile(r.latencies, 0.5),
-        p99: quantile(r.latencies, 0.99),
-        p999: quantile(r.latencies, 0.999),
-        max: r.latencies[r.latencies.length - 1] ?? NaN,
-        cpu: (cpu1 - cpu0) / r.elapsed,
-      });
-      process.stderr.write(`${role} @ ${rate}/s done\n`);
+  // The servers take turns, round after round, so that what else runs on the machine weighs on
+  // each alike; the figures are the medians over the rounds.
+  const servers = new Map<Role, { proc: ChildProcess; port: number }>();
+  for (const role of roles) servers.set(role, await startChild(role, certs));
+  const results = new Map<string, Phase[]>();
+  for (const rate of rates) {
+    for (let round = 0; round < rounds; round++) {
+      for (const role of roles) {
+        const { proc, port } = servers.get(role)!;
+        await runPhase(port, certs.caPem, rate, warmup, connections);
+        const cpu0 = await cpuOf(proc);
+        const r = await runPhase(port, certs.caPem, rate, seconds, connections);
+        const cpu1 = await cpuOf(proc);
+        const key = `${role}@${rate}`;
+        results.set(key, [
+          ...(results.get(key) ?? []),
+          {
+            rate,
+            sent: r.sent,
+            ok: r.ok,
+            errors: r.errors,
+            seconds: r.elapsed,
+            p50: quantile(r.latencies, 0.5),
+            p99: quantile(r.latencies, 0.99),
+            p999: quantile(r.latencies, 0.999),
+            max: r.latencies[r.latencies.length - 1] ?? NaN,
+            cpu: (cpu1 - cpu0) / r.elapsed,
+          },
+        ]);
+        process.stderr.write(`${role} @ ${rate}/s round ${round + 1} done\n`);
+      }
     }
-    proc.kill('SIGTERM');
+  }
+  for (const { proc } of servers.values()) {
+    await new Promise((r) => {
+      proc.once('exit', r);
+      proc.send({ type: 'exit' });
+    });
   }
 
-  console.log('\n## over loopback TLS (latency from when each request was due)\n');
+  const med = (role: Role, rate: number, f: (p: Phase) => number): number => median(results.get(`${role}@${rate}`)!.map(f));
+  console.log(`\n## over loopback TLS (latency from when each request was due; medians of ${rounds} round(s))\n`);
   console.log('| server | target/s | achieved/s | errors | p50 ms | p99 ms | p99.9 ms | max ms | server CPU | CPU µs/review |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  const perReview = (p: Phase) => (p.cpu * p.seconds * 1e6) / Math.max(1, p.ok);
-  for (const role of ['floor', 'kubeharden'] as const) {
-    for (const p of results[role]) {
-      console.log(`| ${role} | ${p.rate} | ${(p.ok / p.seconds).toFixed(0)} | ${p.errors} | ${p.p50.toFixed(2)} | ${p.p99.toFixed(2)} | ${p.p999.toFixed(2)} | ${p.max.toFixed(1)} | ${(p.cpu * 100).toFixed(0)}% | ${perReview(p).toFixed(0)} |`);
+  for (const role of roles) {
+    for (const rate of rates) {
+      const m = (f: (p: Phase) => number) => med(role, rate, f);
+      console.log(`| ${role} | ${rate} | ${m((p) => p.ok / p.seconds).toFixed(0)} | ${m((p) => p.errors)} | ${m((p) => p.p50).toFixed(2)} | ${m((p) => p.p99).toFixed(2)} | ${m((p) => p.p999).toFixed(2)} | ${m((p) => p.max).toFixed(1)} | ${m((p) => p.cpu * 100).toFixed(0)}% | ${m(perReview).toFixed(0)} |`);
     }
   }
-  console.log('\n## kubeharden / floor\n');
-  console.log('| target/s | throughput ratio | p50 ratio | p99 ratio | CPU per review ratio |');
-  console.log('|---:|---:|---:|---:|---:|');
-  results.kubeharden.forEach((k, i) => {
-    const f = results.floor[i];
-    console.log(`| ${k.rate} | ${(k.ok / k.seconds / (f.ok / f.seconds)).toFixed(2)} | ${(k.p50 / f.p50).toFixed(2)}× | ${(k.p99 / f.p99).toFixed(2)}× | ${(perReview(k) / perReview(f)).toFixed(2)}× |`);
-  });
+  for (const role of roles.filter((r) => r !== 'floor')) {
+    console.log(`\n## ${role} / floor (median of the per-round ratios)\n`);
+    console.log('| target/s | throughput ratio | p50 ratio | p99 ratio | CPU per review ratio |');
+    console.log('|---:|---:|---:|---:|---:|');
+    for (const rate of rates) {
+      const k = results.get(`${role}@${rate}`)!;
+      const f = results.get(`floor@${rate}`)!;
+      const ratio = (g: (p: Phase) => number) => median(k.map((p, i) => g(p) / g(f[i])));
+      console.log(`| ${rate} | ${ratio((p) => p.ok / p.seconds).toFixed(2)} | ${ratio((p) => p.p50).toFixed(2)}× | ${ratio((p) => p.p99).toFixed(2)}× | ${ratio(perReview).toFixed(2)}× |`);
+    }
+  }
+  if (roles.includes('before')) {
+    console.log('\n## kubeharden / before (median of the per-round ratios)\n');
+    console.log('| target/s | CPU per review ratio | p99 ratio |');
+    console.log('|---:|---:|---:|');
+    for (const rate of rates) {
+      const k = results.get(`kubeharden@${rate}`)!;
+      const b = results.get(`before@${rate}`)!;
+      console.log(`| ${rate} | ${median(k.map((p, i) => perReview(p) / perReview(b[i]))).toFixed(2)}× | ${median(k.map((p, i) => p.p99 / b[i].p99)).toFixed(2)}× |`);
+    }
+  }
   console.log(`\nload average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${availableParallelism()} CPUs (latency figures are only meaningful on an otherwise idle machine)`);
 }
 

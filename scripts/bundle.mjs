@@ -75,6 +75,22 @@ try {
           b.onResolve({ filter: /^[@a-z]/ }, (a) => (Object.hasOwn(VENDOR, a.path) ? { path: `./vendor/${VENDOR[a.path]}.cjs`, external: true } : undefined));
         },
       },
+      {
+        // commander requires node:child_process at load, for executable subcommands kubeharden
+        // has none of; child_process pulls in net and the stream modules (~5 ms of every start).
+        // Its three uses are `childProcess.spawn(`: the module is required on first use instead.
+        name: 'commander-lazy-child-process',
+        setup(b) {
+          b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (a) => {
+            const eager = "const childProcess = require('node:child_process');";
+            const code = readFileSync(a.path, 'utf8');
+            if (!code.includes(eager) || (code.match(/childProcess\./g) ?? []).length !== (code.match(/childProcess\.spawn\(/g) ?? []).length) {
+              throw new Error(`${a.path}: commander no longer requires child_process as this build expects; update the commander-lazy-child-process plugin`);
+            }
+            return { contents: code.replace(eager, "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };"), loader: 'js' };
+          });
+        },
+      },
     ],
   }));
   // The launcher wraps the code in a function: a hashbang line would be a syntax error there.

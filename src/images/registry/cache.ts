@@ -5,9 +5,13 @@
  * restarts and registry outages. An expired entry is still returned (marked stale): the caller
  * refreshes it, and uses it only when the registry cannot be reached.
  */
-import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
+// node:crypto and node:fs/promises are loaded on first use: every scan loads the image checks,
+// few use this cache, and the two modules (with the stream modules they pull in) cost ~5 ms of
+// a small scan's start-up.
+const crypto = () => process.getBuiltinModule('node:crypto');
+const fsp = () => process.getBuiltinModule('node:fs/promises');
 
 export interface CacheEntry<T> {
   value: T;
@@ -21,7 +25,7 @@ const FORMAT = 1;
 const MAX_ENTRIES = 20_000;
 
 function fileName(key: string): string {
-  return `${createHash('sha256').update(key).digest('hex')}.json`;
+  return `${crypto().createHash('sha256').update(key).digest('hex')}.json`;
 }
 
 export class DigestCache {
@@ -65,12 +69,12 @@ export class DigestCache {
   async #write(key: string, entry: CacheEntry<unknown>): Promise<void> {
     const dir = this.#dir as string;
     try {
-      this.#dirReady ??= mkdir(dir, { recursive: true, mode: 0o700 });
+      this.#dirReady ??= fsp().mkdir(dir, { recursive: true, mode: 0o700 });
       await this.#dirReady;
       const file = join(dir, fileName(key));
       const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-      await writeFile(tmp, JSON.stringify({ format: FORMAT, key, ...entry }), { mode: 0o600 });
-      await rename(tmp, file);
+      await fsp().writeFile(tmp, JSON.stringify({ format: FORMAT, key, ...entry }), { mode: 0o600 });
+      await fsp().rename(tmp, file);
     } catch (e) {
       if (this.writeErrors.length < 20) this.writeErrors.push(`image cache ${dir}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
@@ -89,7 +93,7 @@ export class DigestCache {
     if (!this.#dir) return { loaded: 0, skipped: 0 };
     let names: string[];
     try {
-      names = await readdir(this.#dir);
+      names = await fsp().readdir(this.#dir);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { loaded: 0, skipped: 0 };
       throw new Error(`image cache ${this.#dir}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
@@ -99,7 +103,7 @@ export class DigestCache {
     for (const name of names) {
       if (!/^[a-f0-9]{64}\.json$/.test(name)) continue;
       try {
-        const doc = JSON.parse(await readFile(join(this.#dir, name), 'utf8')) as { format?: number; key?: unknown; value?: unknown; expires?: unknown; stored?: unknown };
+        const doc = JSON.parse(await fsp().readFile(join(this.#dir, name), 'utf8')) as { format?: number; key?: unknown; value?: unknown; expires?: unknown; stored?: unknown };
         if (doc.format !== FORMAT || typeof doc.key !== 'string' || fileName(doc.key) !== name || typeof doc.expires !== 'number' || typeof doc.stored !== 'number') {
           skipped++;
           continue;

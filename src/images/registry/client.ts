@@ -5,7 +5,6 @@
  * size cap on every body. Everything fetched by digest is checked against the digest: a mirror
  * or registry that serves other bytes is an integrity error, never a result.
  */
-import { createHash } from 'node:crypto';
 import { apiHost, type ImageName } from '../reference.js';
 import { basicAuthorization, parseChallenges, TokenCache, type Credential, type CredentialStore } from './auth.js';
 
@@ -69,7 +68,7 @@ export function isIndex(m: { mediaType: string }): boolean {
 }
 
 function digestOf(body: Buffer, algorithm: string): string {
-  return `${algorithm}:${createHash(algorithm).update(body).digest('hex')}`;
+  return `${algorithm}:${process.getBuiltinModule('node:crypto').createHash(algorithm).update(body).digest('hex')}`;
 }
 
 /** Reads a response body, refusing more than `max` bytes (an attacker-controlled server could send gigabytes). */

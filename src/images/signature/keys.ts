@@ -2,7 +2,7 @@
  * Public keys a signature rule trusts: PEM files (relative to the policy file) or PEM text in
  * the policy. Each gets a short label for messages: the file name, or the key's fingerprint.
  */
-import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 
@@ -35,12 +35,12 @@ export function loadKey(ref: string, baseDir: string): TrustedKey {
   if (!pem) throw new Error(`key ${inline ? name : ref}: no PEM public key in it (cosign.pub holds one)${/PRIVATE KEY/.test(text) ? '; it holds a private key, which must never be in a policy' : ''}`);
   let key: KeyObject;
   try {
-    key = createPublicKey(pem);
+    key = process.getBuiltinModule('node:crypto').createPublicKey(pem);
   } catch (e) {
     throw new Error(`key ${inline ? name : ref}: not a public key (${(e as Error).message})`, { cause: e });
   }
   const type = key.asymmetricKeyType;
   if (type !== 'ec' && type !== 'rsa' && type !== 'ed25519') throw new Error(`key ${inline ? name : ref}: ${type} keys are not supported (ECDSA, RSA or Ed25519)`);
-  const fingerprint = createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex');
+  const fingerprint = process.getBuiltinModule('node:crypto').createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex');
   return { key, label: `${name} (sha256:${fingerprint.slice(0, 12)})`, fingerprint };
 }

@@ -7,7 +7,6 @@
  * in-toto subject must be the image's digest. Transparency-log entries are not checked (no Rekor,
  * no TUF: fully offline, like `cosign verify --insecure-ignore-tlog`).
  */
-import { verify as cryptoVerify } from 'node:crypto';
 import type { SignatureFormat } from '../policy.js';
 import type { TrustedKey } from './keys.js';
 import type { CosignSignatureLayer, SignatureMaterial } from './material.js';
@@ -32,7 +31,7 @@ export type BundleCheck = { ok: true; key: string } | { ok: false; reason: 'wron
 function signatureValid(layer: CosignSignatureLayer, payload: Buffer, key: TrustedKey): boolean {
   const sig = Buffer.from(layer.signature, 'base64');
   try {
-    return cryptoVerify(key.key.asymmetricKeyType === 'ed25519' ? null : 'sha256', payload, key.key, sig);
+    return process.getBuiltinModule('node:crypto').verify(key.key.asymmetricKeyType === 'ed25519' ? null : 'sha256', payload, key.key, sig);
   } catch {
     return false;
   }
