@@ -49,6 +49,17 @@ describe('FindingSpool', () => {
     spool.close();
   });
 
+  test('past 50,000 distinct shared values, new ones are written in full and still come back', () => {
+    const all = Array.from({ length: 50_100 }, (_, i) => f('C', `n${String(i).padStart(6, '0')}`, 'x', `unique ${i}`));
+    const spool = new FindingSpool(byName);
+    spool.addRun(all);
+    const back = [...spool];
+    assert.equal(back.length, all.length);
+    assert.deepEqual(back.slice(-3), all.slice(-3));
+    assert.equal((spool as unknown as { shared: { values: unknown[] } }).shared.values.length, 50_000);
+    spool.close();
+  });
+
   test('close removes the temporary file; a closed spool refuses to be read', () => {
     const spool = new FindingSpool(byName);
     spool.addRun([f('C', 'a', 'x')]);

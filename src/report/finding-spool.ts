@@ -105,6 +105,8 @@ function temporaryDir(): { dir: string; remove: () => void } {
  * with it.
  */
 const SHARED: ReadonlySet<string> = new Set(['title', 'message', 'file', 'path', 'remediation', 'references', 'category', 'fix']);
+/** Distinct values kept at most: past it new ones are written in full, so messages that name their object cannot grow memory with the findings. */
+const MAX_SHARED = 50_000;
 
 class SharedValues {
   readonly values: unknown[] = [];
@@ -113,19 +115,21 @@ class SharedValues {
   /** Objects met before (a check's references array): no JSON to key them again. Weak: fixes are made per finding. */
   private readonly byIdentity = new WeakMap<object, number>();
 
-  id(value: unknown): number {
+  /** The number of a value, or undefined when it is new and the table is full. */
+  id(value: unknown): number | undefined {
     if (typeof value === 'string') return this.known(this.byString, value, value);
     const isObject = typeof value === 'object' && value !== null;
     const seen = isObject ? this.byIdentity.get(value) : undefined;
     if (seen !== undefined) return seen;
     const id = this.known(this.byJson, JSON.stringify(value), value);
-    if (isObject) this.byIdentity.set(value, id);
+    if (isObject && id !== undefined) this.byIdentity.set(value, id);
     return id;
   }
 
-  private known(map: Map<string, number>, key: string, value: unknown): number {
+  private known(map: Map<string, number>, key: string, value: unknown): number | undefined {
     let id = map.get(key);
     if (id === undefined) {
+      if (this.values.length >= MAX_SHARED) return undefined;
       id = this.values.length;
       this.values.push(value);
       map.set(key, id);
@@ -133,13 +137,13 @@ class SharedValues {
     return id;
   }
 
-  /** The finding as a line: its keys in their order, shared values as numbers. */
+  /** The finding as a line: its keys in their order, shared values as numbers (none of these fields is a number itself). */
   encode(f: Finding): string {
     const out: Record<string, unknown> = {};
     const from = f as unknown as Record<string, unknown>;
     for (const k in from) {
       const v = from[k];
-      out[k] = v !== undefined && SHARED.has(k) ? this.id(v) : v;
+      out[k] = v !== undefined && SHARED.has(k) ? (this.id(v) ?? v) : v;
     }
     return JSON.stringify(out);
   }
