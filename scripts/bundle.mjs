@@ -8,6 +8,7 @@
 //   dist/cli/kubeharden.cjs        the CLI, one CommonJS bundle (commands are still initialised on
 //                                  demand: esbuild turns src/cli/main.ts's import() into lazy inits)
 //   dist/cli/kubeharden.cjs.cache  V8 code cache, written by running a sample scan at build time
+//   dist/load/load-worker.cjs      the worker thread that reads and parses files of large scans
 //   dist/cli/vendor/*.cjs          heavy dependencies that only some commands use (Kubernetes
 //                                  client, webhook server, config schema), each its own bundle
 //                                  holding just the exports kubeharden.cjs uses; require()d on
@@ -102,6 +103,14 @@ try {
     .replace(/[\u0080-\u{10ffff}]/gu, (c) => '?'.repeat(c.length));
   writeFileSync(core, code);
   if (/(?<![\w$.])import\s*\(/.test(code)) throw new Error('kubeharden.cjs has an import() left: vm.Script cannot run it (bundle the module or add it to VENDOR)');
+
+  // The load worker (src/load/load-pool.ts), started as a worker thread by large scans: its own
+  // small bundle (the file reader and YAML parsers), found at dist/load/load-worker.cjs.
+  emit(await build({ ...common, entryPoints: [join(src, 'load', 'load-worker.ts')], outfile: inDist(join(out, 'load', 'load-worker.cjs')) }));
+  // It must parse on its own (no node_modules next to dist/): one file, as the pool sends it.
+  const sampleFile = join(root, 'examples', 'insecure', 'web.yaml');
+  const workerCheck = spawnSync(process.execPath, ['-e', `const w = new (require('node:worker_threads').Worker)(${JSON.stringify(join(out, 'load', 'load-worker.cjs'))}); w.on('message', (m) => { if (m.step.outcome !== 'parsed') { console.error(JSON.stringify(m)); process.exit(1); } w.terminate(); }); w.postMessage({ id: 0, path: ${JSON.stringify(sampleFile)}, maxBytes: 1 << 20 });`], { encoding: 'utf8', cwd: '/' });
+  if (workerCheck.status !== 0) throw new Error(`load worker bundle: ${workerCheck.stderr}`);
 
   // 2. Vendor bundles, each exporting what kubeharden.cjs reads from it (`<var>.<name>` after
   // `<var> = require("./vendor/<file>.cjs")`), or everything if it uses the module otherwise.

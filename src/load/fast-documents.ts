@@ -149,23 +149,41 @@ function describe(v: unknown): string {
 }
 
 /**
+ * A file parsed on the fast path, as plain data: structured-cloneable, so a load worker
+ * (load-pool.ts) can parse and the main thread build the objects (`materialize`).
+ */
+export interface FastParse {
+  /** Each document: its offset and first line, its text unless it was let go (CRDs of a file that can be re-read). */
+  documents: { start: number; line: number; length: number; text?: string }[];
+  /** Each object's value (for a CRD, only its header: `crd`) and where it is in the file. */
+  objects: { value: Record<string, unknown>; document: number; itemPath: Path; crd: boolean }[];
+  errors: InputError[];
+}
+
+/**
  * With `reread` (the file can be read again), the text of CRD documents is let go once their
  * header is parsed and read again from the file only if a position or the body is asked for; the
  * other documents of such a file get their own copy of their text (see reread.ts).
  */
 export function parseManifestTextFast(text: string, file: string, reread?: Reread): { objects: LoadedObject[]; errors: InputError[] } | undefined {
+  const parsed = parseFast(text, file, reread !== undefined);
+  return parsed && materialize(parsed, file, reread);
+}
+
+/** The fast parse of `text`, or undefined when only the exact path may read it. */
+export function parseFast(text: string, file: string, canReread: boolean): FastParse | undefined {
   if (DIRECTIVE.test(text)) return undefined;
-  const objects: LoadedObject[] = [];
+  const objects: FastParse['objects'] = [];
   const errors: InputError[] = [];
   const parts = slices(text);
-  const letGo = reread !== undefined && mayHoldCrds(text);
-  const released: Slice[] = [];
+  const letGo = canReread && mayHoldCrds(text);
+  const released = new Set<number>();
   for (let documentIndex = 0; documentIndex < parts.length; documentIndex++) {
     const slice = parts[documentIndex];
     const header = crdHeader(slice.text, file);
     if (header) {
-      objects.push(loadedObject(header, slice, file, documentIndex, [], () => parseWhole(slice.text, file) ?? header));
-      if (letGo) released.push(slice);
+      objects.push({ value: header, document: documentIndex, itemPath: [], crd: true });
+      if (letGo) released.add(documentIndex);
       continue;
     }
     // Parsed values are slices of the text they were parsed from: parse a detached copy, or they
@@ -187,16 +205,33 @@ export function parseManifestTextFast(text: string, file: string, reread?: Rerea
       errors.push({ file, line: at.line, column: at.column, message: `document ${documentIndex + 1} is ${describe(value)}, not a Kubernetes object` });
       continue;
     }
-    collect(value, slice, file, documentIndex, [], objects, errors);
+    collect(value, slice, documentIndex, [], objects, errors, file);
   }
-  if (reread) for (const slice of released) release(slice, reread);
-  return { objects, errors };
+  const documents = parts.map((p, i) => ({ start: p.start, line: p.line, length: p.text.length, ...(released.has(i) ? {} : { text: p.text }) }));
+  return { documents, objects, errors };
+}
+
+/** The located objects of a fast parse; `reread` reads the text of released documents again. */
+export function materialize(parsed: FastParse, file: string, reread?: Reread): { objects: LoadedObject[]; errors: InputError[] } {
+  const documents = parsed.documents.map((d): Slice => {
+    if (d.text !== undefined) return { start: d.start, line: d.line, text: d.text };
+    const slice = { start: d.start, line: d.line, text: '' };
+    if (reread) release(slice, reread, d.length);
+    return slice;
+  });
+  const objects = parsed.objects.map((o) => {
+    const slice = documents[o.document];
+    return o.crd
+      ? loadedObject(o.value, slice, file, o.document, o.itemPath, () => parseWhole(slice.text, file) ?? o.value)
+      : loadedObject(o.value, slice, file, o.document, o.itemPath);
+  });
+  return { objects, errors: parsed.errors };
 }
 
 /** From now on the slice's text is read from the file when needed. */
-function release(slice: Slice, reread: Reread): void {
+function release(slice: Slice, reread: Reread, length: number): void {
   const { start } = slice;
-  const end = start + slice.text.length;
+  const end = start + length;
   Object.defineProperty(slice, 'text', { get: () => reread()?.slice(start, end) ?? '', enumerable: true });
 }
 
@@ -210,7 +245,38 @@ function parseWhole(text: string, file: string): unknown {
   }
   if (value === undefined) return null;
   if (typeof value === 'object' && value !== null && text.includes('*') && hasSharedCollections(value)) return undefined;
+  flattenLongStrings(value);
   return value;
+}
+
+/** Strings this long are flattened (see flattenLongStrings); shorter ones are rarely multi-line. */
+const LONG_STRING = 64;
+
+/**
+ * js-yaml builds a multi-line scalar (a block of JSON or a script in a ConfigMap, a long
+ * annotation) by concatenation: a chain of one node per line, each a slice of the text, about
+ * three times the string's own size (on the ×10 corpus, 900,000 such nodes: a third of the
+ * loaded objects' memory). Each long string becomes one flat copy, in place. A tree only: values
+ * with shared collections never get here.
+ */
+function flattenLongStrings(value: unknown): void {
+  if (typeof value !== 'object' || value === null) return;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (typeof v === 'string') {
+        if (v.length >= LONG_STRING) value[i] = detached(v);
+      } else flattenLongStrings(v);
+    }
+    return;
+  }
+  const map = value as Record<string, unknown>;
+  for (const k in map) {
+    const v = map[k];
+    if (typeof v === 'string') {
+      if (v.length >= LONG_STRING) map[k] = detached(v);
+    } else flattenLongStrings(v);
+  }
 }
 
 /** Documents larger than this get js-yaml's error position instead of the exact path's. */
@@ -250,13 +316,13 @@ function crdHeader(text: string, file: string): Record<string, unknown> | undefi
   return isMap(value) && scalar(value.apiVersion) && scalar(value.kind) === 'CustomResourceDefinition' ? value : undefined;
 }
 
-function collect(value: Record<string, unknown>, slice: Slice, file: string, documentIndex: number, itemPath: Path, objects: LoadedObject[], errors: InputError[]): void {
+function collect(value: Record<string, unknown>, slice: Slice, document: number, itemPath: Path, objects: FastParse['objects'], errors: InputError[], file: string): void {
   const kind = scalar(value.kind);
   const apiVersion = scalar(value.apiVersion);
   if (kind && kind.endsWith('List') && Array.isArray(value.items)) {
     value.items.forEach((item, i) => {
       const path = [...itemPath, 'items', i];
-      if (isMap(item)) collect(item, slice, file, documentIndex, path, objects, errors);
+      if (isMap(item)) collect(item, slice, document, path, objects, errors, file);
       else {
         const at = lazyLocator(slice, [])(path);
         errors.push({ file, line: at.line, column: at.column, message: `${kind} item ${i} is ${describe(item)}, not a Kubernetes object` });
@@ -270,7 +336,7 @@ function collect(value: Record<string, unknown>, slice: Slice, file: string, doc
     errors.push({ file, line: at.line, column: at.column, message: `object without ${missing}; skipped`, ...(!kind && !apiVersion ? { code: 'not-kubernetes' as const } : {}) });
     return;
   }
-  objects.push(loadedObject(value, slice, file, documentIndex, itemPath));
+  objects.push({ value, document, itemPath, crd: false });
 }
 
 /**

@@ -2,7 +2,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { append } from './append.js';
 import { parseManifestText } from './documents.js';
-import { expandInputs, notRegularText, statErrorText } from './files.js';
+import { materialize } from './fast-documents.js';
+import type { FileStep } from './file-step.js';
+import { expandInputs, notRegularText, statErrorText, type InputItem } from './files.js';
+import { loadThreads, readFilesInWorkers } from './load-pool.js';
 import { renderKustomize } from './kustomize.js';
 import { rereadFile } from './reread.js';
 import { decodeText, helmLine, looksLikeHelmTemplate } from './text.js';
@@ -51,12 +54,51 @@ function readAgain(path: string): string | undefined {
   }
 }
 
+/** The files to read in load workers (see load-pool.ts), each with the promise of its step. */
+function startWorkers(items: readonly InputItem[], maxBytes: number, threads: number | undefined): Map<InputItem, Promise<FileStep>> {
+  const onDisk = items.filter((i): i is Extract<InputItem, { type: 'file' }> => i.type === 'file');
+  let bytes = 0;
+  for (const i of onDisk) {
+    try {
+      bytes += statSync(i.path).size;
+    } catch {
+      // read (and reported) below
+    }
+  }
+  const n = loadThreads(threads, onDisk.length, bytes);
+  if (n < 2) return new Map();
+  const steps = readFilesInWorkers(onDisk.map((i) => i.path), maxBytes, n);
+  return new Map(onDisk.map((item, k) => [item, steps[k] as Promise<FileStep>]));
+}
+
 export async function loadInputs(paths: string[], opts: LoadOptions = {}): Promise<LoadResult> {
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const { items, errors, warnings } = expandInputs(paths, opts);
   const objects: LoadedObject[] = [];
   const files: string[] = [];
+  const inWorkers = startWorkers(items, maxBytes, opts.threads);
+  const accept = (item: InputItem, file: string, r: { objects: LoadedObject[]; errors: InputError[] }): void => {
+    // A YAML file met while walking a directory that holds no Kubernetes document at all is
+    // some other tool's config (CI workflows, app settings): skip it without failing the run.
+    if (item.type === 'file' && item.walked && r.objects.length === 0 && r.errors.length > 0 && r.errors.every((e) => e.code === 'not-kubernetes')) {
+      warnings.push(`${file}: not a Kubernetes manifest (no apiVersion or kind); skipped`);
+      return;
+    }
+    append(objects, r.objects);
+    append(errors, r.errors);
+  };
   for (const item of items) {
+    const step = await inWorkers.get(item);
+    if (item.type === 'file' && step && step.outcome !== 'exact') {
+      if (step.outcome === 'unreadable') {
+        errors.push(step.error);
+        continue;
+      }
+      files.push(item.path);
+      const path = item.path;
+      accept(item, path, step.outcome === 'rejected' ? { objects: [], errors: step.errors } : materialize(step.parsed, path, rereadFile(() => readAgain(path), step.length)));
+      continue;
+    }
     if (item.type === 'kustomize') {
       const r = renderKustomize(item.dir);
       append(objects, r.objects);
@@ -88,15 +130,7 @@ export async function loadInputs(paths: string[], opts: LoadOptions = {}): Promi
       continue;
     }
     files.push(file);
-    const r = loadText(bytes, file, item.type === 'file' ? item.path : undefined);
-    // A YAML file met while walking a directory that holds no Kubernetes document at all is
-    // some other tool's config (CI workflows, app settings): skip it without failing the run.
-    if (item.type === 'file' && item.walked && r.objects.length === 0 && r.errors.length > 0 && r.errors.every((e) => e.code === 'not-kubernetes')) {
-      warnings.push(`${file}: not a Kubernetes manifest (no apiVersion or kind); skipped`);
-      continue;
-    }
-    append(objects, r.objects);
-    append(errors, r.errors);
+    accept(item, file, loadText(bytes, file, item.type === 'file' ? item.path : undefined));
   }
   return { objects, errors, files, warnings };
 }

@@ -77,6 +77,8 @@ export interface LoadOptions {
   skipNames?: readonly string[];
   /** Text to read for the path '-' (defaults to reading process.stdin). */
   stdinText?: string;
+  /** Threads reading and parsing files, 1 = the main thread only (default: by cores and input size, load-pool.ts). */
+  threads?: number;
 }
 
 export interface LoadResult {
