@@ -92,7 +92,12 @@ export async function dumpSource(path: string, opts: DumpOptions = {}): Promise<
     warnings,
     async *chunks(): AsyncGenerator<SourceChunk> {
       yield { scope: 'global', objects: global };
-      for (const ns of [...byNamespace.keys()].sort(compareNamespaces)) yield { scope: 'namespace', namespace: ns, objects: byNamespace.get(ns) as Json[] };
+      for (const ns of [...byNamespace.keys()].sort(compareNamespaces)) {
+        // Handed over once: the audit holds a namespace's objects while it checks them, not the dump all along.
+        const objects = byNamespace.get(ns) as Json[];
+        byNamespace.delete(ns);
+        yield { scope: 'namespace', namespace: ns, objects };
+      }
     },
   };
 }

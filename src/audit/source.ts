@@ -23,6 +23,7 @@ export interface Gap {
 export interface AuditSource {
   /** Names the audited cluster or file in reports: `cluster:<context>` or the dump's path. */
   readonly label: string;
+  /** Walked once: a source may let go of what it has handed over. */
   chunks(): AsyncIterable<SourceChunk>;
   /** Filled while reading. */
   readonly gaps: Gap[];

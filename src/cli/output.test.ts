@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { Writable } from 'node:stream';
-import { writePieces } from './output.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { streamOutput, writePieces } from './output.js';
 
 /** A reader slower than the writer: each chunk is taken a timer tick later. */
 function slowSink(highWaterMark: number): Writable & { received: string[]; maxQueued: number } {
@@ -65,5 +68,20 @@ describe('writePieces', () => {
     const lines = Buffer.concat(chunks).toString().split('\n').filter(Boolean);
     assert.equal(lines.length, 2000);
     assert.equal(lines[1999], '1999'.padStart(64, '.'));
+  });
+
+  it('to --output-file, an error producing a piece is not reported as a failed write of the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kh-output-'));
+    try {
+      const file = join(dir, 'report.json');
+      function* pieces(): Generator<string> {
+        yield 'first\n';
+        throw new Error('cannot read the findings\' temporary files');
+      }
+      await assert.rejects(streamOutput(pieces(), file), (e: Error) => e.message === 'cannot read the findings\' temporary files');
+      assert.equal(readFileSync(file, 'utf8'), 'first\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

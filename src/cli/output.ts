@@ -119,9 +119,14 @@ function writeFileOutput(pieces: Iterable<string>, file: string): void {
     throw new UsageError(fsErrorText(e, file));
   }
   try {
-    for (const piece of pieces) writeSync(fd, piece);
-  } catch (e) {
-    throw new UsageError(fsErrorText(e, file));
+    // Only a failed write is this file's problem: an error producing a piece is the producer's own.
+    for (const piece of pieces) {
+      try {
+        writeSync(fd, piece);
+      } catch (e) {
+        throw new UsageError(fsErrorText(e, file));
+      }
+    }
   } finally {
     closeSync(fd);
   }

@@ -1,12 +1,13 @@
 import { jsonReport } from './json.js';
-import { junitReport } from './junit.js';
-import type { ChunkedReporter, ReportInput, Reporter } from './model.js';
+import { junitReport, junitReportStream } from './junit.js';
+import type { ChunkedReporter, ReportInput, Reporter, StreamReporter } from './model.js';
 import { sarifReport } from './sarif.js';
-import { textReport } from './text.js';
+import { textReport, textReportStream } from './text.js';
 import { htmlReport } from './html/index.js';
 import { markdownReporter } from './markdown.js';
 
-export type { ChunkedReporter, ReportInput, Reporter } from './model.js';
+export type { ChunkedReporter, ReportInput, Reporter, StreamInput, StreamReporter } from './model.js';
+export { FindingSpool, SpoolError, type FindingStream } from './finding-spool.js';
 export { batched } from './json-chunks.js';
 
 /** Every format as pieces to write in order (the machine formats stream; text and JUnit are one piece). */
@@ -17,6 +18,18 @@ export const REPORT_CHUNKS: Record<string, ChunkedReporter> = {
   junit: (r: ReportInput) => [junitReport(r)],
   html: (r: ReportInput) => [htmlReport(r)],
   markdown: (r: ReportInput) => [markdownReporter(r)],
+};
+
+/**
+ * The formats that can write findings read back from disk (FindingSpool) without holding them,
+ * byte-identical to REPORT_CHUNKS (finding-spool.test.ts). HTML and Markdown rank and chart all
+ * findings at once: they take an array.
+ */
+export const STREAM_REPORTERS: Readonly<Partial<Record<string, StreamReporter>>> = {
+  text: textReportStream,
+  json: jsonReport,
+  sarif: sarifReport,
+  junit: junitReportStream,
 };
 
 /** The formats `scan -o` accepts, from the table above (one list, not repeated elsewhere). */

@@ -21,6 +21,19 @@ describe('jsonChunks', () => {
     for (const [v, split] of cases) assert.equal(join(v, split), `${JSON.stringify(v, null, 2)}\n`, `${split.join('.')} of ${JSON.stringify(v).slice(0, 60)}`);
   });
 
+  it('writes any iterable at the split path as the array it holds (findings read back from disk)', () => {
+    const lazy = (items: unknown[]) => ({ *[Symbol.iterator]() { yield* items; } });
+    for (const n of [0, 1, 1999, 2000, 2001, 4000, 4001, 5000]) {
+      const items = many(n);
+      for (const [v, expected, split] of [
+        [{ version: 1, findings: lazy(items), errors: [] }, { version: 1, findings: items, errors: [] }, ['findings']],
+        [{ runs: [{ results: lazy(items), columnKind: 'u' }] }, { runs: [{ results: items, columnKind: 'u' }] }, ['runs', 0, 'results']],
+      ] as Array<[unknown, unknown, SplitPath]>) {
+        assert.equal(join(v, split), `${JSON.stringify(expected, null, 2)}\n`, `${n} items at ${split.join('.')}`);
+      }
+    }
+  });
+
   it('writes a long array in several pieces, a short one in one', () => {
     assert.ok([...jsonChunks({ findings: many(10_000) }, ['findings'], 2000)].length >= 5);
     assert.equal([...jsonChunks({ findings: many(10) }, ['findings'], 2000)].length, 1);

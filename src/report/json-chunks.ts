@@ -49,24 +49,49 @@ function itemsText(batch: unknown[], depth: number): string {
   return s.slice(start, end);
 }
 
+/** The items of `items` in groups of `size`. */
+function* groupsOf<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  let group: T[] = [];
+  for (const item of items) {
+    group.push(item);
+    if (group.length === size) {
+      yield group;
+      group = [];
+    }
+  }
+  if (group.length) yield group;
+}
+
 /**
  * Pieces of JSON.stringify(value, null, 2) + '\n'. The array at `split` (e.g. ['findings']) is
- * written `batch` items at a time; a value whose array is short is written in one piece.
+ * written `batch` items at a time; a value whose array is short is written in one piece. The
+ * array may also be any other iterable (findings read back from disk), written as an array.
  */
 export function* jsonChunks(value: unknown, split: SplitPath, batch = BATCH): Generator<string> {
   const items = at(value, split);
-  if (!Array.isArray(items) || items.length <= batch) {
+  if (Array.isArray(items) ? items.length <= batch : !isIterable(items)) {
     yield `${JSON.stringify(value, null, 2)}\n`;
+    return;
+  }
+  const groups = groupsOf(items as Iterable<unknown>, batch);
+  const first = groups.next();
+  const second = first.done ? first : groups.next();
+  if (second.done) {
+    yield `${JSON.stringify(replacedAt(value, split, first.done ? [] : first.value), null, 2)}\n`;
     return;
   }
   const skeleton = JSON.stringify(replacedAt(value, split, PLACEHOLDER), null, 2);
   const mark = skeleton.indexOf(JSON.stringify(PLACEHOLDER));
   const depth = split.length + 1; // containers around each item: the value's own, then one per step
   yield `${skeleton.slice(0, mark)}[\n`;
-  for (let i = 0; i < items.length; i += batch) {
-    yield `${i ? ',\n' : ''}${itemsText(items.slice(i, i + batch), depth)}`;
-  }
+  yield itemsText(first.value as unknown[], depth);
+  yield `,\n${itemsText(second.value, depth)}`;
+  for (const group of groups) yield `,\n${itemsText(group, depth)}`;
   yield `\n${'  '.repeat(depth - 1)}]${skeleton.slice(mark + JSON.stringify(PLACEHOLDER).length)}\n`;
+}
+
+function isIterable(v: unknown): v is Iterable<unknown> {
+  return v !== null && typeof v === 'object' && typeof (v as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
 }
 
 /**

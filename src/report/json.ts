@@ -3,12 +3,12 @@
  * or rename them. Secret values never appear: checks describe fields, they do not copy values.
  */
 import { jsonChunks } from './json-chunks.js';
-import type { ChunkedReporter } from './model.js';
+import type { ReportInput, StreamInput } from './model.js';
 
 export const JSON_SCHEMA_VERSION = 1;
 
-/** Findings are written in batches (a huge scan's report does not fit one string). */
-export const jsonReport: ChunkedReporter = (r) =>
+/** Findings are written in batches (a huge scan's report does not fit one string), from an array or read back from disk. */
+export const jsonReport = (r: ReportInput | StreamInput): Iterable<string> =>
   jsonChunks(
     {
       version: JSON_SCHEMA_VERSION,

@@ -3,6 +3,7 @@ import type { ScanResult } from '../engine/scan.js';
 import type { Check, FailOn, Severity } from '../engine/types.js';
 import type { BaselineOutcome } from './baseline.js';
 import type { ComplianceReport } from './compliance/evaluate.js';
+import type { FindingStream } from './finding-spool.js';
 import type { ObjectRef } from './overview.js';
 
 export interface ReportInput extends ScanResult {
@@ -36,3 +37,15 @@ export type Reporter = (input: ReportInput) => string;
 
 /** A reporter whose output is written piece by piece (reports of huge scans exceed a string). */
 export type ChunkedReporter = (input: ReportInput) => Iterable<string>;
+
+/**
+ * A report's input whose findings are read back from disk as they are written (an audit too
+ * large to hold them; src/report/finding-spool.ts). Its output is byte-identical to the same
+ * reporter's on the findings as an array.
+ */
+export interface StreamInput extends Omit<ReportInput, 'findings'> {
+  findings: FindingStream;
+}
+
+/** A format that can write a StreamInput. */
+export type StreamReporter = (input: StreamInput) => Iterable<string>;

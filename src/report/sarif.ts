@@ -4,9 +4,9 @@
  */
 import { dirname, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Severity } from '../engine/types.js';
+import type { Finding, Severity } from '../engine/types.js';
 import { jsonChunks } from './json-chunks.js';
-import type { ChunkedReporter } from './model.js';
+import type { ReportInput, StreamInput } from './model.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '1.0' };
@@ -55,8 +55,14 @@ function artifactLocation(file: string, root: string): { uri: string; uriBaseId?
   return { uri: encodePath(relative(root, resolve(file))), uriBaseId: SRCROOT };
 }
 
-export const sarifReport: ChunkedReporter = (r) => {
-  const root = scanRoot([...r.findings.filter((f) => f.line).map((f) => f.file), ...r.errors.map((e) => e.file)]);
+/** The files that findings and errors point into (a walk of findings read back from disk reads them again). */
+function* filesOf(r: ReportInput | StreamInput): Generator<string> {
+  for (const f of r.findings) if (f.line) yield f.file;
+  for (const e of r.errors) yield e.file;
+}
+
+export const sarifReport = (r: ReportInput | StreamInput): Iterable<string> => {
+  const root = scanRoot(filesOf(r));
   const rootUri = pathToFileURL(root.endsWith(sep) ? root : root + sep).href;
   const ruleIds = new Map<string, number>();
   const rules = r.checks.map((c, i) => {
@@ -73,7 +79,7 @@ export const sarifReport: ChunkedReporter = (r) => {
       properties: { tags: ['security', 'kubernetes', c.meta.category], 'security-severity': SECURITY_SEVERITY[c.meta.severity], precision: 'very-high' },
     };
   });
-  const results = r.findings.map((f) => {
+  const result = (f: Finding) => {
     const ruleIndex = ruleIds.get(f.check);
     return {
       ruleId: f.check,
@@ -91,7 +97,13 @@ export const sarifReport: ChunkedReporter = (r) => {
       properties: { severity: f.severity, object: f.object, path: f.path, ...(f.container ? { container: f.container } : {}) },
       ...(f.suppressed ? { suppressions: [{ kind: f.suppressed.by === 'config' ? 'external' : 'inSource', justification: f.suppressed.reason, status: 'accepted' }] } : {}),
     };
-  });
+  };
+  // Made as jsonChunks writes them: a result lives only as long as its batch of text.
+  const results: Iterable<ReturnType<typeof result>> = {
+    *[Symbol.iterator]() {
+      for (const f of r.findings) yield result(f);
+    },
+  };
   const notifications = r.errors.map((e) => ({
     level: 'error',
     message: { text: e.message },

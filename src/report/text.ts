@@ -4,7 +4,8 @@
  * not part of it: the CLI writes them to stderr, so a report piped to a file holds only the report.
  */
 import { SEVERITIES, severityRank, type Finding, type Severity } from '../engine/types.js';
-import type { Reporter } from './model.js';
+import { FindingBuckets } from './finding-spool.js';
+import type { ReportInput, Reporter, StreamInput } from './model.js';
 
 const COLORS: Record<Severity, string> = { critical: '\x1b[1;35m', high: '\x1b[31m', medium: '\x1b[33m', low: '\x1b[36m', info: '\x1b[2m' };
 const RESET = '\x1b[0m';
@@ -52,30 +53,55 @@ function table(rows: string[][], rightAligned: ReadonlySet<number>): string[] {
   return rows.map((r) => r.map((cell, i) => (rightAligned.has(i) ? cell.padStart(widths[i]) : i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('   '));
 }
 
-export const textReport: Reporter = (r) => {
-  const c = (code: string, s: string) => (r.color ? code + s + RESET : s);
-  const out: string[] = [];
-  const shown = r.findings.filter((f) => r.showSuppressed || !f.suppressed);
+type Paint = (code: string, s: string) => string;
+
+/** Unsuppressed findings counted by severity and by check (with the check's worst severity): the summary tables. */
+interface ActiveTally {
+  bySeverity: Map<Severity, number>;
+  byCheck: Map<string, { n: number; severity: Severity }>;
+}
+
+function newTally(): ActiveTally {
+  return { bySeverity: new Map(), byCheck: new Map() };
+}
+
+function count(t: ActiveTally, f: Finding): void {
+  if (f.suppressed) return;
+  t.bySeverity.set(f.severity, (t.bySeverity.get(f.severity) ?? 0) + 1);
+  const e = t.byCheck.get(f.check);
+  if (!e) t.byCheck.set(f.check, { n: 1, severity: f.severity });
+  else {
+    e.n++;
+    if (severityRank(f.severity) > severityRank(e.severity)) e.severity = f.severity;
+  }
+}
+
+/** Findings grouped by file, then object, in report order. */
+type Grouped = Iterable<[file: string, objects: Iterable<[object: string, findings: readonly Finding[]]>]>;
+
+/** The report's lines, each to be followed by a newline; the tally is read once the groups are written. */
+function* textLines(r: Omit<ReportInput, 'findings'>, files: Grouped, tally: ActiveTally): Generator<string> {
+  const c: Paint = (code, s) => (r.color ? code + s + RESET : s);
   // The remediation is printed the first time a check appears: enough to act, not a wall of text.
   const explained = new Set<string>();
-  for (const [file, objects] of groupFindings(shown)) {
-    out.push(c(BOLD, file));
+  for (const [file, objects] of files) {
+    yield c(BOLD, file);
     for (const [object, findings] of objects) {
-      out.push(`  ${object}`);
+      yield `  ${object}`;
       for (const f of findings) {
         const sev = c(COLORS[f.severity], f.severity.toUpperCase().padEnd(8));
         const sup = f.suppressed ? c(DIM, ` [suppressed by ${f.suppressed.by}: ${f.suppressed.reason}]`) : '';
         // Findings about live objects (audit) have no file position: the field path locates them.
-        out.push(`    ${f.line ? `${f.line}:${f.column}` : f.path}  ${sev} ${f.check}  ${f.message}${sup}`);
+        yield `    ${f.line ? `${f.line}:${f.column}` : f.path}  ${sev} ${f.check}  ${f.message}${sup}`;
         if (!explained.has(f.check)) {
           explained.add(f.check);
-          out.push(c(DIM, `          fix: ${f.remediation}`));
+          yield c(DIM, `          fix: ${f.remediation}`);
         }
       }
     }
-    out.push('');
+    yield '';
   }
-  out.push(...summaryTables(r.findings, c));
+  yield* summaryTables(tally, c);
   const s = r.summary;
   const counts = SEVERITIES.slice()
     .reverse()
@@ -86,27 +112,81 @@ export const textReport: Reporter = (r) => {
     r.hiddenBelowMinSeverity ? `${r.hiddenBelowMinSeverity} below --min-severity ${r.minSeverity} not shown` : '',
     r.errors.length ? `${plural(r.errors.length, 'input error')} (on stderr): the scan is incomplete` : '',
   ].filter(Boolean);
-  out.push(
-    `${plural(s.objects, 'object')} scanned: ${plural(s.findings, 'finding')}${counts.length ? ` (${counts.join(', ')})` : ''}${notes.length ? `, ${notes.join(', ')}` : ''}`,
-  );
-  return out.join('\n') + '\n';
+  yield `${plural(s.objects, 'object')} scanned: ${plural(s.findings, 'finding')}${counts.length ? ` (${counts.join(', ')})` : ''}${notes.length ? `, ${notes.join(', ')}` : ''}`;
+}
+
+export const textReport: Reporter = (r) => {
+  const tally = newTally();
+  for (const f of r.findings) count(tally, f);
+  const shown = r.findings.filter((f) => r.showSuppressed || !f.suppressed);
+  return [...textLines(r, groupFindings(shown), tally)].join('\n') + '\n';
 };
 
-/** Counts by severity and the checks with most findings (unsuppressed), as two small tables. */
-function summaryTables(findings: readonly Finding[], c: (code: string, s: string) => string): string[] {
-  const active = findings.filter((f) => !f.suppressed);
-  if (active.length === 0) return [];
-  const bySeverity = new Map<Severity, number>();
-  const byCheck = new Map<string, { n: number; severity: Severity }>();
-  for (const f of active) {
-    bySeverity.set(f.severity, (bySeverity.get(f.severity) ?? 0) + 1);
-    const e = byCheck.get(f.check);
-    if (!e) byCheck.set(f.check, { n: 1, severity: f.severity });
-    else {
-      e.n++;
-      if (severityRank(f.severity) > severityRank(e.severity)) e.severity = f.severity;
+/**
+ * The text report of findings read back from disk, byte-identical to textReport's. It takes
+ * findings without file positions (an audit's) that come object by object, which is the
+ * audit's order: an object's findings are then ordered by check, and objects by their first
+ * check (groupFindings with every line 0), a stable sort done in FindingBuckets.
+ */
+export function* textReportStream(r: StreamInput): Generator<string> {
+  const tally = newTally();
+  const buckets = new FindingBuckets();
+  try {
+    const fileIndex = new Map<string, number>();
+    const seen = new Set<string>();
+    let group: Finding[] = [];
+    let groupKey = '';
+    const put = () => {
+      if (!group.length) return;
+      if (seen.has(groupKey)) throw new Error(`internal: the findings of ${groupKey} do not come together`);
+      seen.add(groupKey);
+      group.sort(byCheck);
+      buckets.add(`${String(fileIndex.get(group[0].file)).padStart(10, '0')}\u0000${group[0].check}`, group);
+      group = [];
+    };
+    for (const f of r.findings) {
+      count(tally, f);
+      if (!(r.showSuppressed || !f.suppressed)) continue;
+      if (f.line || f.column) throw new Error(`internal: the streamed text report takes findings without positions (${f.file}:${f.line}:${f.column})`);
+      if (!fileIndex.has(f.file)) fileIndex.set(f.file, fileIndex.size);
+      const key = `${f.file}\u0000${objectName(f.object)}`;
+      if (key !== groupKey) {
+        put();
+        groupKey = key;
+      }
+      group.push(f);
     }
+    put();
+    const files = [...fileIndex.keys()];
+    const keys = buckets.keys((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const grouped: Grouped = {
+      *[Symbol.iterator]() {
+        for (let i = 0; i < files.length; i++) {
+          const prefix = `${String(i).padStart(10, '0')}\u0000`;
+          const mine = keys.filter((k) => k.startsWith(prefix));
+          yield [
+            files[i],
+            {
+              *[Symbol.iterator]() {
+                for (const k of mine) for (const g of buckets.read(k)) yield [objectName(g[0].object), g] as [string, Finding[]];
+              },
+            },
+          ];
+        }
+      },
+    };
+    for (const line of textLines(r, grouped, tally)) yield `${line}\n`;
+  } finally {
+    buckets.close();
   }
+}
+
+const byCheck = (a: Finding, b: Finding) => (a.check < b.check ? -1 : a.check > b.check ? 1 : 0);
+
+/** Counts by severity and the checks with most findings (unsuppressed), as two small tables. */
+function summaryTables(t: ActiveTally, c: Paint): string[] {
+  const { bySeverity, byCheck } = t;
+  if (bySeverity.size === 0) return [];
   const sevRows = [['SEVERITY', 'FINDINGS'], ...SEVERITIES.slice().reverse().filter((s) => bySeverity.has(s)).map((s) => [s, String(bySeverity.get(s))])];
   const checks = [...byCheck].sort(([a, x], [b, y]) => y.n - x.n || severityRank(y.severity) - severityRank(x.severity) || (a < b ? -1 : 1));
   const title = checks.length > TOP_CHECKS ? `CHECK (top ${TOP_CHECKS} of ${checks.length})` : 'CHECK';

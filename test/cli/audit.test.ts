@@ -89,3 +89,14 @@ test('--from a kubectl List: findings name objects and fields (no file position)
     report.findings.map((f) => [f.path, f.message]),
   );
 });
+
+test('findings wait in TMPDIR: one that cannot be written is exit 2 naming it, no report', () => {
+  const list = { apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'shop' }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } }] };
+  const file = join(dir, 'tmpdir-list.json');
+  writeFileSync(file, JSON.stringify(list));
+  const missing = join(dir, 'no-such-folder');
+  const r = kubeharden(['audit', '--from', file, '-o', 'json'], { env: { TMPDIR: missing } });
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, new RegExp(`^error: cannot create the findings' temporary files in ${missing} \\(ENOENT\\); set TMPDIR`, 'm'));
+  assert.equal(r.stdout, '');
+});

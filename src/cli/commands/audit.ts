@@ -6,9 +6,9 @@
 import { Command, Option } from 'commander';
 import { stringify } from 'yaml';
 import { failsAt, summarize, type ScanOptions } from '../../engine/scan.js';
-import { severityRank, type FailOn, type Severity } from '../../engine/types.js';
+import { SEVERITIES, severityRank, type FailOn, type Severity } from '../../engine/types.js';
 import type { InputError } from '../../load/types.js';
-import { OUTPUT_FORMATS, REPORT_CHUNKS, batched } from '../../report/index.js';
+import { FindingSpool, OUTPUT_FORMATS, REPORT_CHUNKS, STREAM_REPORTERS, SpoolError, batched, type StreamReporter } from '../../report/index.js';
 import { complianceText } from '../../report/compliance/text.js';
 import type { FrameworkId } from '../../report/compliance/frameworks.js';
 import type { AuditSource, Gap } from '../../audit/source.js';
@@ -158,7 +158,7 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
   const scanOpts: ScanOptions = { run };
   // Scores (html, markdown) and compliance count clean objects too.
   const inventory = cmd.format === 'html' || cmd.format === 'markdown' || cmd.framework !== undefined;
-  const { runAudit } = await import('../../audit/run.js');
+  const { runAudit, compareAudit } = await import('../../audit/run.js');
   const { progressBar } = await import('../../audit/progress.js');
 
   let source: AuditSource;
@@ -183,9 +183,18 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
   const dump = cmd.dump ? new DumpWriter(cmd.dump) : undefined;
   const bar = progressBar();
   const started = new Date();
+  // Findings wait on disk, pass by pass, until the report is written: memory grows with one pass.
+  let spool: FindingSpool;
+  try {
+    spool = new FindingSpool(compareAudit);
+  } catch (e) {
+    if (e instanceof SpoolError) throw new UsageError(e.message);
+    throw e;
+  }
   let result: AuditResult;
   try {
     result = await runAudit(source, {
+      spool,
       scan: scanOpts,
       ...(cmd.namespaces ? { namespaces: cmd.namespaces } : {}),
       exclude: cmd.exclude,
@@ -210,9 +219,10 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
   } catch (e) {
     bar?.done();
     client?.close();
+    spool.close();
     dump?.finish(source.label, [...source.gaps, { what: 'finish the audit', reason: 'failed', message: (e as Error).message, consequence: 'this dump is incomplete' }], started);
     const { ClusterError } = await import('../../cluster/errors.js');
-    if (e instanceof ClusterError) {
+    if (e instanceof ClusterError || e instanceof SpoolError) {
       process.stderr.write(`error: cannot audit: ${e.message}\n`);
       return EXIT_USAGE;
     }
@@ -231,59 +241,91 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
     warnings.push(...gate.warnings);
   }
   const checks = run.checks;
-  const extras = reportExtras(cmd.report, cmd.framework, baseline, result.findings, checks, result.inventory ?? []);
-
+  // The formats that write findings as they are read back, when nothing needs them all at once
+  // (PolicyReports, --baseline, --framework, --min-severity's filter, --write-baseline).
+  const streamer: StreamReporter | undefined =
+    wantReports || baseline || cmd.framework || cmd.minSeverity || cmd.report.writeBaseline ? undefined : STREAM_REPORTERS[cmd.format];
   let reports: Record<string, unknown>[] = [];
-  if (wantReports) {
-    const { buildReports } = await import('../../audit/policy-report.js');
-    reports = buildReports({
-      findings: result.findings,
-      checked,
-      gaps: result.gaps,
-      acceptedGaps: cmd.skipForbidden,
-      checkErrors: result.errors.map((e) => e.message),
-      api: cmd.reportApi,
-      now: started,
-      clusterReport: !cmd.namespaces,
-    });
-  }
-
-  if (cmd.format === 'policyreport') {
-    await streamOutput(
-      batched(reports.map((r) => `---\n${stringify(r, YAML_OPTIONS)}`)),
+  let failing: boolean;
+  if (streamer) {
+    await writeStreamed(
+      batched(
+        streamer({
+          findings: spool,
+          inventory: result.inventory ?? [],
+          errors,
+          warnings,
+          summary: result.summary,
+          title: `kubeharden audit ${result.label}`,
+          command: 'audit',
+          checks,
+          failOn,
+          toolVersion: VERSION,
+          color: cmd.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR),
+          showSuppressed: cmd.showSuppressed,
+        }),
+      ),
       cmd.outputFile,
     );
+    failing = summaryFailsAt(result.summary, failOn);
   } else {
-    // --min-severity decides what is shown; --fail-on still sees every finding (that --baseline keeps).
-    const min = cmd.minSeverity ? severityRank(cmd.minSeverity) : -1;
-    const shown = min < 0 ? extras.findings : extras.findings.filter((f) => severityRank(f.severity) >= min);
-    const hidden = extras.findings.length - shown.length;
-    const input = {
-      ...extras,
-      findings: shown,
-      errors,
-      warnings,
-      summary: extras.baseline || hidden ? summarize(result.summary.objects, shown) : result.summary,
-      title: `kubeharden audit ${result.label}`,
-      command: 'audit' as const,
-      checks,
-      failOn,
-      toolVersion: VERSION,
-      color: cmd.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR),
-      showSuppressed: cmd.showSuppressed,
-      ...(cmd.minSeverity ? { minSeverity: cmd.minSeverity, hiddenBelowMinSeverity: hidden } : {}),
-    };
-    if (cmd.report.writeBaseline) writeBaselineFile(cmd.report.writeBaseline, { ...input, findings: result.findings, summary: result.summary });
-    const reporter = REPORT_CHUNKS[cmd.format] as (typeof REPORT_CHUNKS)[string];
-    const pieces: Iterable<string> =
-      cmd.format === 'text' && input.compliance
-        ? [complianceText(input.compliance, result.findings, input.color)]
-        : cmd.format === 'text' && input.baseline
-          ? [...reporter(input), baselineLine(input.baseline)]
-          : reporter(input);
-    await streamOutput(batched(pieces), cmd.outputFile);
-    if (cmd.format === 'text' && !cmd.outputFile) process.stdout.write(`${auditLine(result)}\n`);
+    // Every other report takes the findings as one array, read back in report order.
+    result.findings = [...spool] as AuditResult['findings'];
+    const extras = reportExtras(cmd.report, cmd.framework, baseline, result.findings, checks, result.inventory ?? []);
+
+    if (wantReports) {
+      const { buildReports } = await import('../../audit/policy-report.js');
+      reports = buildReports({
+        findings: result.findings,
+        checked,
+        gaps: result.gaps,
+        acceptedGaps: cmd.skipForbidden,
+        checkErrors: result.errors.map((e) => e.message),
+        api: cmd.reportApi,
+        now: started,
+        clusterReport: !cmd.namespaces,
+      });
+    }
+
+    if (cmd.format === 'policyreport') {
+      await streamOutput(
+        batched(reports.map((r) => `---\n${stringify(r, YAML_OPTIONS)}`)),
+        cmd.outputFile,
+      );
+    } else {
+      // --min-severity decides what is shown; --fail-on still sees every finding (that --baseline keeps).
+      const min = cmd.minSeverity ? severityRank(cmd.minSeverity) : -1;
+      const shown = min < 0 ? extras.findings : extras.findings.filter((f) => severityRank(f.severity) >= min);
+      const hidden = extras.findings.length - shown.length;
+      const input = {
+        ...extras,
+        findings: shown,
+        errors,
+        warnings,
+        summary: extras.baseline || hidden ? summarize(result.summary.objects, shown) : result.summary,
+        title: `kubeharden audit ${result.label}`,
+        command: 'audit' as const,
+        checks,
+        failOn,
+        toolVersion: VERSION,
+        color: cmd.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR),
+        showSuppressed: cmd.showSuppressed,
+        ...(cmd.minSeverity ? { minSeverity: cmd.minSeverity, hiddenBelowMinSeverity: hidden } : {}),
+      };
+      if (cmd.report.writeBaseline) writeBaselineFile(cmd.report.writeBaseline, { ...input, findings: result.findings, summary: result.summary });
+      const reporter = REPORT_CHUNKS[cmd.format] as (typeof REPORT_CHUNKS)[string];
+      const pieces: Iterable<string> =
+        cmd.format === 'text' && input.compliance
+          ? [complianceText(input.compliance, result.findings, input.color)]
+          : cmd.format === 'text' && input.baseline
+            ? [...reporter(input), baselineLine(input.baseline)]
+            : reporter(input);
+      await streamOutput(batched(pieces), cmd.outputFile);
+    }
+    failing = failsAt(extras.findings, failOn);
   }
+  spool.close();
+  if (cmd.format === 'text' && !cmd.outputFile) process.stdout.write(`${auditLine(result)}\n`);
   // Errors and warnings go to stderr in every format (the text report no longer carries them).
   for (const e of errors) process.stderr.write(`error: ${e.file}: ${e.message}\n`);
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
@@ -297,7 +339,23 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
   }
   client?.close();
   // An incomplete audit must never pass for a clean (or an ordinary failing) one: the exit table.
-  return exitCode({ inputErrors: errors.length, failing: failsAt(extras.findings, failOn), failOn });
+  return exitCode({ inputErrors: errors.length, failing, failOn });
+}
+
+/** streamOutput, where writing the report also reads (and may write) the findings' temporary files: their failure is a usage error naming them. */
+async function writeStreamed(pieces: Iterable<string>, file: string | undefined): Promise<void> {
+  try {
+    await streamOutput(pieces, file);
+  } catch (e) {
+    if (e instanceof SpoolError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** failsAt() from the counts: the summary counts unsuppressed findings by severity. */
+function summaryFailsAt(summary: AuditResult['summary'], failOn: FailOn): boolean {
+  if (failOn === 'none') return false;
+  return SEVERITIES.some((s) => severityRank(s) >= severityRank(failOn) && summary.bySeverity[s] > 0);
 }
 
 function auditLine(r: AuditResult): string {
