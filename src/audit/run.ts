@@ -16,7 +16,6 @@
 import { ObjectIndex } from '../engine/object-index.js';
 import { scanObjects, summarize, type ScanOptions, type ScanResult, type Summary } from '../engine/scan.js';
 import type { Finding } from '../engine/types.js';
-import type { FindingSpool } from '../report/finding-spool.js';
 import type { InputError, LoadedObject } from '../load/types.js';
 import { liveObject } from '../cluster/objects.js';
 import { GLOBAL_KINDS } from './catalogue.js';
@@ -72,7 +71,12 @@ export interface AuditOptions {
    * Receives each pass's findings (made with compareAudit) instead of the result: memory then
    * holds one pass's findings, not all (result.findings is empty; the summary counts them).
    */
-  spool?: FindingSpool;
+  spool?: FindingSink;
+}
+
+/** Where each pass's findings go when the audit does not keep them (the CLI gives report/finding-spool.ts's FindingSpool). */
+export interface FindingSink {
+  addRun(findings: readonly AuditFinding[]): void;
 }
 
 const BOOTSTRAP_LABEL = 'kubernetes.io/bootstrapping';

@@ -14,6 +14,7 @@ import { evaluateFramework, type ComplianceReport } from '../report/compliance/e
 import { FRAMEWORK_IDS, FRAMEWORKS, type FrameworkId } from '../report/compliance/frameworks.js';
 import { batched } from '../report/json-chunks.js';
 import { jsonReport } from '../report/json.js';
+import { complianceText } from '../report/compliance/text.js';
 import type { ReportInput } from '../report/model.js';
 import type { ObjectRef } from '../report/overview.js';
 import { parsePssFlag } from './pss-flag.js';
@@ -133,4 +134,14 @@ export function writeBaselineFile(file: string, input: ReportInput): void {
 /** The line text output ends with when a baseline filtered the findings. */
 export function baselineLine(b: BaselineOutcome): string {
   return `baseline ${b.file}: ${b.new} new finding${b.new === 1 ? '' : 's'} shown; ${b.unchanged} already in the baseline not shown; ${b.fixed} fixed since\n`;
+}
+
+/**
+ * The pieces of a report in `format` made by `reporter`: as text, --framework shows the
+ * compliance view (of every finding, `all`) and --baseline ends with what it filtered.
+ */
+export function reportPieces(format: string, reporter: (input: ReportInput) => Iterable<string>, input: ReportInput, all: readonly Finding[]): Iterable<string> {
+  if (format === 'text' && input.compliance) return [complianceText(input.compliance, all, input.color === true)];
+  if (format === 'text' && input.baseline) return [...reporter(input), baselineLine(input.baseline)];
+  return reporter(input);
 }

@@ -9,7 +9,6 @@ import { failsAt, summarize, type ScanOptions } from '../../engine/scan.js';
 import { SEVERITIES, severityRank, type FailOn, type Severity } from '../../engine/types.js';
 import type { InputError } from '../../load/types.js';
 import { FindingSpool, OUTPUT_FORMATS, REPORT_CHUNKS, STREAM_REPORTERS, SpoolError, batched, type StreamReporter } from '../../report/index.js';
-import { complianceText } from '../../report/compliance/text.js';
 import type { FrameworkId } from '../../report/compliance/frameworks.js';
 import type { AuditSource, Gap } from '../../audit/source.js';
 import type { AuditResult } from '../../audit/run.js';
@@ -21,7 +20,7 @@ import { parsePssFlag } from '../pss-flag.js';
 import { EXIT_OK, EXIT_USAGE, exitCode, UsageError } from '../exit.js';
 import { streamOutput } from '../output.js';
 import { addCheckOptions, type CheckFlags } from '../settings-flag.js';
-import { addReportOptions, baselineLine, frameworkSettings, loadBaseline, parseFramework, reportExtras, writeBaselineFile, type ReportFlags } from '../report-extras.js';
+import { addReportOptions, frameworkSettings, loadBaseline, parseFramework, reportExtras, reportPieces, writeBaselineFile, type ReportFlags } from '../report-extras.js';
 import { addImageOptions, compileImageGate, imagesOf, type ImageFlags } from '../../images/scan-options.js';
 
 /** scan's report formats, and PolicyReports. */
@@ -314,12 +313,7 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
       };
       if (cmd.report.writeBaseline) writeBaselineFile(cmd.report.writeBaseline, { ...input, findings: result.findings, summary: result.summary });
       const reporter = REPORT_CHUNKS[cmd.format] as (typeof REPORT_CHUNKS)[string];
-      const pieces: Iterable<string> =
-        cmd.format === 'text' && input.compliance
-          ? [complianceText(input.compliance, result.findings, input.color)]
-          : cmd.format === 'text' && input.baseline
-            ? [...reporter(input), baselineLine(input.baseline)]
-            : reporter(input);
+      const pieces = reportPieces(cmd.format, reporter, input, result.findings);
       await streamOutput(batched(pieces), cmd.outputFile);
     }
     failing = failsAt(extras.findings, failOn);

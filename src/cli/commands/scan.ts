@@ -8,7 +8,6 @@ import { failsAt, scanObjects, summarize } from '../../engine/scan.js';
 import { severityRank, type FailOn, type Severity } from '../../engine/types.js';
 import { fieldTypeFindings } from '../../k8s/field-types.js';
 import { OUTPUT_FORMATS, REPORT_CHUNKS, batched } from '../../report/index.js';
-import { complianceText } from '../../report/compliance/text.js';
 import { VERSION } from '../version.js';
 import { readConfigFile } from '../config.js';
 import { parsePssFlag } from '../pss-flag.js';
@@ -17,7 +16,7 @@ import { checksWithPss, parseSetFlags, prepareCliRun } from '../run.js';
 import { exitCode, UsageError } from '../exit.js';
 import { printErrors, printWarnings, streamOutput } from '../output.js';
 import { parseNamespaceFlag } from '../namespace-flag.js';
-import { addReportOptions, baselineLine, frameworkSettings, inventoryOf, loadBaseline, parseFramework, parseRepoUrl, reportExtras, writeBaselineFile, type ReportFlags } from '../report-extras.js';
+import { addReportOptions, frameworkSettings, inventoryOf, loadBaseline, parseFramework, parseRepoUrl, reportExtras, reportPieces, writeBaselineFile, type ReportFlags } from '../report-extras.js';
 import { addImageOptions, imageGateForScan, type ImageFlags } from '../../images/scan-options.js';
 import { addControlPlaneOptions, controlPlaneInputs, hasControlPlaneInputs, type ControlPlaneScanFlags } from './scan-control-plane.js';
 
@@ -127,12 +126,7 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
     ...(flags.minSeverity ? { minSeverity: flags.minSeverity, hiddenBelowMinSeverity: hidden } : {}),
   };
   if (flags.writeBaseline) writeBaselineFile(flags.writeBaseline, { ...input, findings: result.findings, summary: result.summary });
-  const pieces: Iterable<string> =
-    flags.output === 'text' && input.compliance
-      ? [complianceText(input.compliance, result.findings, input.color)]
-      : flags.output === 'text' && input.baseline
-        ? [...reporter(input), baselineLine(input.baseline)]
-        : reporter(input);
+  const pieces = reportPieces(flags.output, reporter, input, result.findings);
   await streamOutput(batched(pieces), flags.outputFile);
   // Errors and warnings go to stderr in every format (the report itself carries them for machines).
   printErrors(errors);
