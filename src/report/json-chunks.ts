@@ -83,10 +83,16 @@ export function* jsonChunks(value: unknown, split: SplitPath, batch = BATCH): Ge
   const skeleton = JSON.stringify(replacedAt(value, split, PLACEHOLDER), null, 2);
   const mark = skeleton.indexOf(JSON.stringify(PLACEHOLDER));
   const depth = split.length + 1; // containers around each item: the value's own, then one per step
+  // Each batch's text is yielded apart from the separators: a slice of JSON.stringify's output
+  // that batched() passes to the write as it is, where `,\n${text}` would be a copy to make.
   yield `${skeleton.slice(0, mark)}[\n`;
   yield itemsText(first.value as unknown[], depth);
-  yield `,\n${itemsText(second.value, depth)}`;
-  for (const group of groups) yield `,\n${itemsText(group, depth)}`;
+  yield ',\n';
+  yield itemsText(second.value, depth);
+  for (const group of groups) {
+    yield ',\n';
+    yield itemsText(group, depth);
+  }
   yield `\n${'  '.repeat(depth - 1)}]${skeleton.slice(mark + JSON.stringify(PLACEHOLDER).length)}\n`;
 }
 
@@ -96,12 +102,20 @@ function isIterable(v: unknown): v is Iterable<unknown> {
 
 /**
  * Groups small pieces into writes of about `size` characters: 64 Ki keeps the joined strings (and
- * the write's Buffer) below V8's large-object size, like BATCH above.
+ * the write's Buffer) below V8's large-object size, like BATCH above. A piece of a quarter of that
+ * or more is its own write (after what is grouped before it): joining it would only copy it.
  */
 export function* batched(pieces: Iterable<string>, size = 1 << 16): Generator<string> {
   let buf: string[] = [];
   let length = 0;
   for (const p of pieces) {
+    if (p.length >= size / 4) {
+      if (length) yield buf.join('');
+      buf = [];
+      length = 0;
+      yield p;
+      continue;
+    }
     buf.push(p);
     length += p.length;
     if (length >= size) {
