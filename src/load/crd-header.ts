@@ -28,43 +28,35 @@ export function mayHoldCrds(text: string): boolean {
  * The text of a CRD document without its `spec` and `status` entries, or undefined when the
  * document is not a CRD in the plain layout. The result has the same lines as `text` up to the
  * first skipped entry (so a parse error in the header still points at the right line).
- *
- * Lines are `text.split('\n')`'s, but visited in place: only a top-level line (one that does not
- * start with a space, a tab or `#`, and is not blank) is read as a string, and the kept lines are
- * cut out in runs of consecutive lines (a CRD's schema is thousands of lines, all skipped).
  */
 export function crdHeaderText(text: string): string | undefined {
   if (!CRD_KIND.test(text)) return undefined;
-  const runs: string[] = []; // runs of consecutive kept lines, joined by '\n' at the end
-  let runStart = -1; // offset of the current run's first line; -1 while lines are skipped
+  const lines = text.split('\n');
+  const kept: string[] = [];
   let skipping = false;
   let sawSkipped = false;
-  for (let start = 0; start <= text.length; ) {
-    const newline = text.indexOf('\n', start);
-    const end = newline < 0 ? text.length : newline;
-    const first = text.charCodeAt(start);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const first = line.charCodeAt(0);
     const indented = first === 32 /* space */ || first === 9 /* tab */;
-    const blank = end === start || (end === start + 1 && first === 13) /* '\r' */;
+    const blank = line.length === 0 || line === '\r';
     if (!indented && !blank && first !== 35 /* # */) {
-      const line = text.slice(start, end);
-      if (start === 0 && line.startsWith('---')) {
+      if (i === 0 && line.startsWith('---')) {
         if (!BARE_MARKER.test(line)) return undefined; // `--- !tag`, `--- {…}`: not the plain layout
-      } else {
-        const key = TOP_LEVEL_KEY.exec(line);
-        if (!key) return undefined;
-        skipping = SKIPPED.has(key[1]);
-        if (skipping) sawSkipped = true;
-        // A tag, anchor or flow collection on a top-level value could refer into a skipped entry.
-        else if (/^[^:]*:[ \t]*[&*!]/.test(line)) return undefined;
+        kept.push(line);
+        continue;
       }
+      const key = TOP_LEVEL_KEY.exec(line);
+      if (!key) return undefined;
+      skipping = SKIPPED.has(key[1]);
+      if (skipping) {
+        sawSkipped = true;
+        continue;
+      }
+      // A tag, anchor or flow collection on a top-level value could refer into a skipped entry.
+      if (/^[^:]*:[ \t]*[&*!]/.test(line)) return undefined;
     }
-    if (!skipping && runStart < 0) runStart = start;
-    else if (skipping && runStart >= 0) {
-      runs.push(text.slice(runStart, start - 1)); // up to the '\n' ending the run's last line
-      runStart = -1;
-    }
-    start = end + 1;
+    if (!skipping) kept.push(line);
   }
-  if (runStart >= 0) runs.push(text.slice(runStart));
-  return sawSkipped ? runs.join('\n') : undefined;
+  return sawSkipped ? kept.join('\n') : undefined;
 }

@@ -46,6 +46,12 @@ describe('jsonChunks', () => {
     assert.ok(out.length > 10 && out.every((b) => b.length < 4096 + 20));
   });
 
+  it('writes a piece of a quarter batch or more as it is, after the small ones grouped before it', () => {
+    // Report batches are slices of JSON.stringify's text: joining them to a separator would copy them.
+    const big = 'x'.repeat(1024);
+    assert.deepEqual([...batched(['a', 'b', big, 'c', '', big, 'd'], 4096)], ['ab', big, 'c', big, 'd']);
+  });
+
   it('with its defaults, keeps every string it makes below V8\'s large-object size (memory: docs/benchmarks.md)', () => {
     // About the size of a real finding (message, remediation, references) once indented.
     const finding = (i: number) => ({ check: 'CTR-PRIVILEGED', message: `container "app-${i}" `.padEnd(400, 'x'), remediation: 'r'.repeat(500), references: [{ title: 't'.repeat(60), url: 'u'.repeat(90) }], object: { apiVersion: 'apps/v1', kind: 'Deployment', name: `web-${i}` } });
