@@ -16,30 +16,21 @@ export function modelOf(ctx: CheckContext): ControlPlaneModel {
   return ctx.index.derived(controlPlaneModel);
 }
 
-const NO_FINDINGS: readonly RawFinding[] = [];
-
 export function processCheck(
   meta: CheckMeta,
   components: readonly Component[],
   run: (p: ComponentProcess, ctx: CheckContext, model: ControlPlaneModel) => Iterable<RawFinding>,
 ): ObjectCheck {
-  function* findings(processes: readonly ComponentProcess[], ctx: CheckContext, model: ControlPlaneModel): Generator<RawFinding> {
-    for (const p of processes) {
-      if (!components.includes(p.component)) continue;
-      for (const f of run(p, ctx, model)) yield p.container && f.container === undefined ? { ...f, container: p.container.name } : f;
-    }
-  }
   return {
     scope: 'object',
     kinds: '*',
     meta,
-    // Any kind may hold a pod that runs a component, so these run on every object, and almost
-    // every object runs none: those are answered without starting a generator (the 25 process
-    // checks were half of the engine's check calls on a large scan).
-    check(o, ctx) {
+    *check(o, ctx) {
       const model = modelOf(ctx);
-      const processes = model.processesOf(o);
-      return processes.length === 0 ? NO_FINDINGS : findings(processes, ctx, model);
+      for (const p of model.processesOf(o)) {
+        if (!components.includes(p.component)) continue;
+        for (const f of run(p, ctx, model)) yield p.container && f.container === undefined ? { ...f, container: p.container.name } : f;
+      }
     },
   };
 }
