@@ -17,6 +17,8 @@ interface SaIndex {
   namespacesWithAccounts: Set<string>;
   /** ns\0name → bindings whose subjects name that ServiceAccount directly. */
   bindings: Map<string, LoadedObject[]>;
+  /** ns\0name → describeObjects of those bindings, filled on first use (describeBindings). */
+  described: Map<string, string>;
 }
 
 function key(ns: string, name: string): string {
@@ -29,7 +31,7 @@ export function saIndex(index: ObjectIndex): SaIndex {
 }
 
 function buildSaIndex(index: ObjectIndex): SaIndex {
-  const s: SaIndex = { accounts: new Map(), namespacesWithAccounts: new Set(), bindings: new Map() };
+  const s: SaIndex = { accounts: new Map(), namespacesWithAccounts: new Set(), bindings: new Map(), described: new Map() };
   for (const sa of index.ofKind('ServiceAccount')) {
     const ns = ObjectIndex.effectiveNamespace(sa) ?? 'default';
     s.accounts.set(key(ns, sa.name), sa);
@@ -95,7 +97,20 @@ export function automountState(pod: PodTarget, acct: PodAccount): AutomountState
 }
 
 /** `Kind "name"` for each distinct object (the same object may come from several files). */
-export function describeObjects(objects: readonly LoadedObject[], max = 3): string {
+function describeObjects(objects: readonly LoadedObject[], max = 3): string {
   const names = [...new Set(objects.map((o) => `${o.kind} "${o.name}"`))];
   return names.slice(0, max).join(', ') + (names.length > max ? ` and ${names.length - max} more` : '');
+}
+
+/**
+ * describeObjects(acct.bindings), once per ServiceAccount and scan: the messages of every pod name
+ * their account's bindings, and an account that each copy of a set binds again (hundreds of
+ * bindings, thousands of pods on a ×100 scan) made that quadratic.
+ */
+export function describeBindings(acct: PodAccount, index: ObjectIndex): string {
+  const s = saIndex(index);
+  const k = key(acct.namespace, acct.name);
+  let text = s.described.get(k);
+  if (text === undefined) s.described.set(k, (text = describeObjects(acct.bindings)));
+  return text;
 }
