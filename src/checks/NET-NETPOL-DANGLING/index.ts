@@ -25,7 +25,11 @@ function customResourcesByNamespace(index: ObjectIndex): Map<string, LoadedObjec
 /** Pod labels of every pod spec of the scan (host-network pods included), by namespace. */
 function podLabelsByNamespace(world: World): Map<string, Labels[]> {
   const m = new Map<string, Labels[]>();
-  for (const p of [...world.pods, ...world.hostNetworkPods]) m.set(p.namespace, [...(m.get(p.namespace) ?? []), p.labels]);
+  for (const p of [...world.pods, ...world.hostNetworkPods]) {
+    let labels = m.get(p.namespace);
+    if (!labels) m.set(p.namespace, (labels = []));
+    labels.push(p.labels);
+  }
   return m;
 }
 

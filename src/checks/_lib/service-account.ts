@@ -46,7 +46,8 @@ function buildSaIndex(index: ObjectIndex): SaIndex {
         if (!name || !ns) continue;
         const k = key(ns, name);
         const list = s.bindings.get(k) ?? [];
-        if (!list.includes(b)) list.push(b);
+        // A binding naming the account twice is listed once: only its own last entry can be it.
+        if (list[list.length - 1] !== b) list.push(b);
         s.bindings.set(k, list);
       }
     }
@@ -94,8 +95,20 @@ export function automountState(pod: PodTarget, acct: PodAccount): AutomountState
   return { mounted: acct.name === 'default' ? 'default-account' : 'unknown' };
 }
 
+/**
+ * The descriptions made so far, by list: every pod of a ServiceAccount gets the same list of its
+ * bindings (saIndex), and describing a list takes all of it (a namespace's "default" account can
+ * be bound by hundreds, and then each of its pods paid for all of them).
+ */
+const described = new WeakMap<readonly LoadedObject[], string>();
+
 /** `Kind "name"` for each distinct object (the same object may come from several files). */
 export function describeObjects(objects: readonly LoadedObject[], max = 3): string {
+  const key = max === 3 ? objects : undefined;
+  const known = key && described.get(key);
+  if (known !== undefined) return known;
   const names = [...new Set(objects.map((o) => `${o.kind} "${o.name}"`))];
-  return names.slice(0, max).join(', ') + (names.length > max ? ` and ${names.length - max} more` : '');
+  const text = names.slice(0, max).join(', ') + (names.length > max ? ` and ${names.length - max} more` : '');
+  if (key) described.set(key, text);
+  return text;
 }
