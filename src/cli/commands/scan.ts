@@ -114,6 +114,8 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
     if (gate) append(append(errors, gate.errors), gate.registryErrors());
     append(warnings, typed.warnings);
     append(warnings, result.warnings);
+    // Positions are taken as findings are made: a file that changed since it was read says so now.
+    append(warnings, loaded.lateWarnings);
     if (gate) append(warnings, gate.warnings);
     const nothingScanned = objects.length === 0;
     if (nothingScanned) warnings.push(`no Kubernetes object found in ${targets.join(', ')}: nothing was scanned`);
