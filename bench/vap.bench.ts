@@ -8,8 +8,8 @@
  *
  *   npm run bench:vap [-- --requests 400 --containers 1]
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -18,6 +18,7 @@ import { hardenedPodSpec, pod } from '../src/admission/testing.js';
 import { ALL_CHECKS } from '../src/checks/registry.js';
 import { placementOf } from '../src/vap/targets.js';
 import { startCluster, type Cluster } from '../test/cluster/index.js';
+import { startWebhookProcess } from '../test/cluster/webhook-process.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = join(ROOT, 'src/cli/main.ts');
@@ -31,30 +32,6 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
-async function startWebhook(dir: string, kubeconfig: string, policyFile: string): Promise<{ child: ChildProcess; port: number; caPem: string }> {
-  const caFile = join(dir, 'ca.pem');
-  // Log level info, as deployed: 'ready' (the port) is an info line, and allowed reviews log at debug only.
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'webhook', 'serve', '--listen', '127.0.0.1:0', '--tls-self-signed', '--tls-san', '127.0.0.1', '--ca-out', caFile, '--policy', policyFile, '--kubeconfig', kubeconfig, '--log-level', 'info'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    let buf = '';
-    child.stdout?.setEncoding('utf8').on('data', (d: string) => {
-      buf += d;
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        try {
-          const e = JSON.parse(line) as { msg?: string; port?: number };
-          if (e.msg === 'ready') resolve(Number(e.port));
-        } catch {
-          // a non-JSON line
-        }
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`webhook exited (${code})`)));
-  });
-  return { child, port, caPem: readFileSync(caFile, 'utf8') };
-}
 
 async function main(): Promise<void> {
   const requests = Number(arg('requests', '400'));
@@ -74,7 +51,8 @@ async function main(): Promise<void> {
     await cluster.kubectl(['apply', '--server-side', '-f', join(dir, 'vap.yaml')]);
     const policyFile = join(dir, 'policy.yaml');
     writeFileSync(policyFile, stringify({ profiles: { bench: { checks: { only: ids }, failOn: 'info', warnOn: 'none' } }, rules: [{ name: 'bench', enforce: 'bench' }], exemptions: { namespaces: ['kube-system'], usernames: [] } }));
-    const wh = await startWebhook(dir, cluster.kubeconfig, policyFile);
+    // Log level info, as deployed: allowed reviews log at debug only.
+    const wh = await startWebhookProcess({ dir, kubeconfig: cluster.kubeconfig, policyFile, logLevel: 'info', stderr: 'inherit' });
     webhook = wh.child;
     const config = {
       apiVersion: 'admissionregistration.k8s.io/v1',

@@ -14,7 +14,7 @@
  * held by the partition test in run.test.ts. Pods are folded into their controllers first.
  */
 import { ObjectIndex } from '../engine/object-index.js';
-import { scanObjects, summarize, type ScanOptions, type ScanResult, type Summary } from '../engine/scan.js';
+import { RunsSummary, scanObjects, summarize, type FindingSink, type ScanOptions, type ScanResult } from '../engine/scan.js';
 import type { Finding } from '../engine/types.js';
 import type { InputError, LoadedObject } from '../load/types.js';
 import { liveObject } from '../cluster/objects.js';
@@ -71,13 +71,9 @@ export interface AuditOptions {
    * Receives each pass's findings (made with compareAudit) instead of the result: memory then
    * holds one pass's findings, not all (result.findings is empty; the summary counts them).
    */
-  spool?: FindingSink;
+  spool?: FindingSink<AuditFinding>;
 }
 
-/** Where each pass's findings go when the audit does not keep them (the CLI gives report/finding-spool.ts's FindingSpool). */
-export interface FindingSink {
-  addRun(findings: readonly AuditFinding[]): void;
-}
 
 const BOOTSTRAP_LABEL = 'kubernetes.io/bootstrapping';
 
@@ -170,7 +166,7 @@ export async function runAudit(source: AuditSource, opts: AuditOptions): Promise
   };
 
   let found = 0;
-  const spooled = opts.spool ? new SpooledSummary() : undefined;
+  const spooled = opts.spool ? new RunsSummary(compareAudit) : undefined;
   const progress = () => opts.onProgress?.({ namespacesDone, namespacesTotal, objects: objectsChecked, findings: found });
   const inventory: ObjectRef[] | undefined = opts.inventory ? [] : undefined;
   const record = (objects: readonly LoadedObject[], index: ObjectIndex) => {
@@ -321,35 +317,4 @@ export async function runAudit(source: AuditSource, opts: AuditOptions): Promise
     gaps: source.gaps,
     ...(inventory ? { inventory } : {}),
   };
-}
-
-/**
- * The summary of findings given pass by pass, equal to summarize() over them sorted by
- * compareAudit: its counts are sums, and its byCheck lists checks in the order they first
- * appear in that sort (a JSON report prints the order), so each check's first finding is kept.
- */
-class SpooledSummary {
-  private readonly total = summarize(0, []);
-  private readonly first = new Map<string, Finding>();
-
-  add(pass: readonly Finding[]): void {
-    const s = summarize(0, pass);
-    this.total.findings += s.findings;
-    this.total.suppressed += s.suppressed;
-    for (const [sev, n] of Object.entries(s.bySeverity)) this.total.bySeverity[sev as keyof Summary['bySeverity']] += n;
-    for (const f of pass) {
-      if (f.suppressed) continue;
-      const known = this.first.get(f.check);
-      // An earlier pass wins a tie, as in one stable sort of the passes in order.
-      if (!known || compareAudit(f, known) < 0) this.first.set(f.check, f);
-    }
-    for (const [check, n] of Object.entries(s.byCheck)) this.total.byCheck[check] = (this.total.byCheck[check] ?? 0) + n;
-  }
-
-  summary(objects: number): Summary {
-    const order = [...this.first].sort(([, a], [, b]) => compareAudit(a, b));
-    const byCheck: Record<string, number> = {};
-    for (const [check] of order) byCheck[check] = this.total.byCheck[check];
-    return { ...this.total, objects, byCheck };
-  }
 }

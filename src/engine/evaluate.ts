@@ -55,69 +55,108 @@ export function evaluate(
   index = new ObjectIndex(objects),
   opts: EvaluateOptions = {},
 ): EvaluateResult {
-  const ctx: CheckContext<SettingsSchema> = { index, settings: run.settings, known: run.catalog };
-  const p = run.plan;
-  const findings: Finding[] = [];
-  const errors: InputError[] = [];
-  const minRank = opts.minSeverity ? severityRank(opts.minSeverity) : 0;
+  const evaluation = new Evaluation(run, index, opts);
+  evaluation.objects(objects);
+  evaluation.bundle();
+  return evaluation.take();
+}
+
+/**
+ * An evaluation that can be taken in parts: the object checks of some objects, then of others,
+ * then the bundle checks once, each part's findings taken before the next (a scan too large to
+ * hold its findings hands them on pass by pass: scan.ts). The parts in order give exactly what
+ * evaluate() gives at once.
+ */
+export class Evaluation {
+  private readonly ctx: CheckContext<SettingsSchema>;
+  private readonly plan: PreparedRun['plan'];
+  private readonly minRank: number;
+  private findings: Finding[] = [];
+  private errors: InputError[] = [];
+
+  constructor(
+    run: Pick<PreparedRun, 'plan' | 'settings' | 'catalog'>,
+    private readonly index: ObjectIndex,
+    opts: EvaluateOptions = {},
+  ) {
+    this.ctx = { index, settings: run.settings, known: run.catalog };
+    this.plan = run.plan;
+    this.minRank = opts.minSeverity ? severityRank(opts.minSeverity) : 0;
+  }
+
+  /** The findings and errors since the last take. */
+  take(): EvaluateResult {
+    const taken = { findings: this.findings, errors: this.errors };
+    this.findings = [];
+    this.errors = [];
+    return taken;
+  }
 
   // Checks are called directly in the loops below, with no closure per call: this runs ~100
   // times per object, and the webhook runs it on every request.
-  const collect = (check: Check, raws: Iterable<RawFinding>, object: LoadedObject | undefined): void => {
+  private collect(check: Check, raws: Iterable<RawFinding>, object: LoadedObject | undefined): void {
     for (const raw of raws) {
-      if (minRank > 0 && severityRank(raw.severity ?? check.meta.severity) < minRank) continue;
+      if (this.minRank > 0 && severityRank(raw.severity ?? check.meta.severity) < this.minRank) continue;
       const target = raw.object ?? object;
-      if (target) findings.push(toFinding(check, raw, target));
+      if (target) this.findings.push(toFinding(check, raw, target));
     }
-  };
-  const failed = (check: Check, object: LoadedObject | undefined, e: unknown): void => {
+  }
+
+  private failed(check: Check, object: LoadedObject | undefined, e: unknown): void {
     const at = object?.source.locate([]);
-    errors.push({
+    this.errors.push({
       file: object?.source.file ?? '<scan>',
       ...(at ? { line: at.line, column: at.column } : {}),
       message: `check ${check.meta.id} could not evaluate ${object ? `${object.kind} ${object.namespace ? `${object.namespace}/` : ''}${object.name}` : 'the scan'}: ${(e as Error).message}`,
     });
-  };
+  }
 
-  const runObjectChecks = (list: readonly ObjectCheck<SettingsSchema>[], object: LoadedObject): void => {
+  private runObjectChecks(list: readonly ObjectCheck<SettingsSchema>[], object: LoadedObject): void {
     for (const c of list) {
       try {
-        collect(c, c.check(object, ctx), object);
+        this.collect(c, c.check(object, this.ctx), object);
       } catch (e) {
-        failed(c, object, e);
+        this.failed(c, object, e);
       }
     }
-  };
+  }
 
-  for (const object of objects) {
-    if (p.pod.length) {
-      let pods: readonly PodTarget[] = [];
-      try {
-        pods = index.podsOf(object);
-      } catch (e) {
-        const at = object.source.locate([]);
-        errors.push({ file: object.source.file, line: at.line, column: at.column, message: `cannot read ${object.kind} ${object.namespace ? `${object.namespace}/` : ''}${object.name}: ${(e as Error).message}` });
-      }
-      for (const pod of pods) {
-        for (const c of p.pod) {
-          try {
-            collect(c, c.check(pod, ctx), object);
-          } catch (e) {
-            failed(c, object, e);
+  /** The pod and object checks of `objects`. */
+  objects(objects: readonly LoadedObject[]): void {
+    const p = this.plan;
+    for (const object of objects) {
+      if (p.pod.length) {
+        let pods: readonly PodTarget[] = [];
+        try {
+          pods = this.index.podsOf(object);
+        } catch (e) {
+          const at = object.source.locate([]);
+          this.errors.push({ file: object.source.file, line: at.line, column: at.column, message: `cannot read ${object.kind} ${object.namespace ? `${object.namespace}/` : ''}${object.name}: ${(e as Error).message}` });
+        }
+        for (const pod of pods) {
+          for (const c of p.pod) {
+            try {
+              this.collect(c, c.check(pod, this.ctx), object);
+            } catch (e) {
+              this.failed(c, object, e);
+            }
           }
         }
       }
-    }
-    runObjectChecks(p.anyKind, object);
-    const byKind = p.byKind.get(object.kind);
-    if (byKind) runObjectChecks(byKind, object);
-  }
-  for (const c of p.bundle) {
-    try {
-      collect(c, c.check(ctx), undefined);
-    } catch (e) {
-      failed(c, undefined, e);
+      this.runObjectChecks(p.anyKind, object);
+      const byKind = p.byKind.get(object.kind);
+      if (byKind) this.runObjectChecks(byKind, object);
     }
   }
-  return { findings, errors };
+
+  /** The checks of the whole set (once, after every object's). */
+  bundle(): void {
+    for (const c of this.plan.bundle) {
+      try {
+        this.collect(c, c.check(this.ctx), undefined);
+      } catch (e) {
+        this.failed(c, undefined, e);
+      }
+    }
+  }
 }

@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import { loadText } from '../load/index.js';
 import type { LoadedObject } from '../load/types.js';
 import { ObjectIndex } from './object-index.js';
-import { scanObjects, type ScanOptions } from './scan.js';
+import { compareFindings, scanObjects, scanObjectsInPasses, summaryFailsAt, failsAt, type ScanOptions } from './scan.js';
 import { severityRank, type Finding } from './types.js';
 import type { z } from 'zod';
 import { configSchema, type Config } from './config.js';
@@ -102,5 +102,66 @@ describe('scanObjects fast paths', () => {
     a.derived(counted);
     a.derived(counted);
     assert.equal(undefinedCalls, 1, 'an undefined result is remembered too');
+  });
+});
+
+describe('scanObjectsInPasses', () => {
+  /** Every fixture object in one scan, so that passes cut across files, kinds and cross-object facts. */
+  const ALL = FIXTURES.flatMap((f) => f.objects);
+  const annotated = loadText(
+    Buffer.from(
+      [
+        // An ignore annotation with a former check id (a deprecation note) and one with the current id.
+        'apiVersion: audit.kubeharden.io/v1alpha1\nkind: AnonymousAuthProbe\nmetadata:\n  name: old-id\n  annotations:\n    ignore.kubeharden.io/APISERVER-ANONYMOUS-PROBE: lab\nserver: https://203.0.113.10:6443\nobservedAt: "2026-12-07T10:00:00Z"\nassessable: true\nresults:\n- {path: /api, status: 200}\n',
+        'apiVersion: v1\nkind: Pod\nmetadata:\n  name: late\n  annotations:\n    ignore.kubeharden.io/CTR-RUN-AS-ROOT: test\nspec:\n  containers:\n  - name: c\n    image: x\n',
+      ].join('---\n'),
+    ),
+    'annotated.yaml',
+  ).objects;
+  const objects = [...annotated.slice(0, 1), ...ALL, ...annotated.slice(1)];
+  const options: ScanOptions[] = [
+    { checks: ALL_CHECKS, settings: PSS, now: NOW },
+    {
+      checks: ALL_CHECKS,
+      now: NOW,
+      config: cfg({
+        pss: 'baseline:v1.25',
+        exemptions: [
+          { checks: ['CTR-*'], namespace: 'kube-system', reason: 'platform' },
+          { checks: ['IMG-TAG'], reason: 'expired', expires: '2025-06-01' },
+        ],
+      }),
+    },
+  ];
+
+  test('passes of any size give what one scan gives: findings in one stable order, summary, errors, warnings', () => {
+    for (const [i, opts] of options.entries()) {
+      const whole = scanObjects(objects, opts);
+      assert.ok(whole.findings.length > 500 && whole.findings.some((f) => f.suppressed), 'the fixtures give findings, some suppressed');
+      for (const size of [1, 7, 100, objects.length + 1]) {
+        const runs: Finding[][] = [];
+        const passed = scanObjectsInPasses(objects, opts, { addRun: (run) => void runs.push([...run]) }, size);
+        assert.equal(runs.length >= Math.ceil(objects.length / size), true, `every pass is handed on (size ${size})`);
+        // One stable sort of the runs in order is what a FindingSpool's merge yields.
+        const merged = runs.flat().sort(compareFindings);
+        assert.deepEqual(plain(merged), plain(whole.findings), `options ${i}, passes of ${size}`);
+        assert.deepEqual(passed.findings, []);
+        assert.deepEqual(passed.summary, whole.summary, `options ${i}, passes of ${size}: summary (byCheck order included)`);
+        assert.deepEqual(Object.keys(passed.summary.byCheck), Object.keys(whole.summary.byCheck));
+        assert.deepEqual(passed.errors, whole.errors);
+        assert.deepEqual(passed.warnings, whole.warnings, `options ${i}, passes of ${size}: warnings`);
+        for (const failOn of ['info', 'low', 'medium', 'high', 'critical', 'none'] as const) {
+          assert.equal(summaryFailsAt(passed.summary, failOn), failsAt(whole.findings, failOn), `fail-on ${failOn}`);
+        }
+      }
+    }
+  });
+
+  test('the warnings a pass repeats are given once, in the order of one scan', () => {
+    const whole = scanObjects(objects, options[1]);
+    assert.ok(whole.warnings.some((w) => w.includes('expired on 2025-06-01')), whole.warnings.join('\n'));
+    assert.ok(whole.warnings.some((w) => w.includes('APISERVER-ANONYMOUS-PROBE uses a deprecated check id')), whole.warnings.join('\n'));
+    const passed = scanObjectsInPasses(objects, options[1], { addRun: () => {} }, 3);
+    assert.deepEqual(passed.warnings, whole.warnings);
   });
 });

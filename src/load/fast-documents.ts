@@ -48,8 +48,6 @@ export interface Slice {
   start: number;
   line: number;
   text: string;
-  /** The exact AST, built the first time a finding in this document needs a position. */
-  ast?: { doc: Document; counter: LineCounter };
 }
 
 /**
@@ -99,8 +97,33 @@ export function slices(text: string): Slice[] {
   return out;
 }
 
-/** One text locator per document, shared by its objects (kept off Slice: built on first use). */
-const textLocators = new WeakMap<Slice, TextLocator>();
+/** What locating in a document builds on first use, shared by its objects (the items of a List). */
+interface Locators {
+  text?: TextLocator;
+  /** The exact AST, for what the text walk does not model. */
+  ast?: { doc: Document; counter: LineCounter };
+}
+
+/** The locators of documents that keep their text, for as long as the document lives. */
+const keptLocators = new WeakMap<Slice, Locators>();
+/** Documents whose text was let go (see release()). */
+const releasedSlices = new WeakSet<Slice>();
+/**
+ * The locators of the one released document located last. Its text is a slice of the re-read
+ * file, which a locator would keep alive whole: holding one per document would bring back all the
+ * text that was let go. Findings are located in input order, so one is enough.
+ */
+let lastReleased: { slice: Slice; locators: Locators } | undefined;
+
+function locatorsOf(slice: Slice): Locators {
+  if (releasedSlices.has(slice)) {
+    if (lastReleased?.slice !== slice) lastReleased = { slice, locators: {} };
+    return lastReleased.locators;
+  }
+  let l = keptLocators.get(slice);
+  if (!l) keptLocators.set(slice, (l = {}));
+  return l;
+}
 
 /**
  * Region locator over one document. Regions come from a walk over the document text; only
@@ -110,15 +133,15 @@ const textLocators = new WeakMap<Slice, TextLocator>();
 function lazyLocator(slice: Slice, itemPath: Path): (path: Path) => Region {
   return (path: Path): Region => {
     const shift = slice.line - 1;
-    let text = textLocators.get(slice);
-    if (!text) textLocators.set(slice, (text = new TextLocator(slice.text)));
+    const locators = locatorsOf(slice);
+    const text = (locators.text ??= new TextLocator(slice.text));
     const t = text.locate(itemPath, path);
     if (t) return { line: t.line + shift, column: t.column, endLine: t.endLine + shift, endColumn: t.endColumn };
-    if (!slice.ast) {
+    if (!locators.ast) {
       const counter = new LineCounter();
-      slice.ast = { doc: parseDocument(slice.text, { lineCounter: counter, uniqueKeys: false, logLevel: 'error' }), counter };
+      locators.ast = { doc: parseDocument(slice.text, { lineCounter: counter, uniqueKeys: false, logLevel: 'error' }), counter };
     }
-    const { doc, counter } = slice.ast;
+    const { doc, counter } = locators.ast;
     const root = doc.contents && itemPath.length ? (doc.getIn(itemPath, true) as never) : doc.contents;
     const r = locateInDocument(doc, root, path, counter);
     return { line: r.line + shift, column: r.column, endLine: r.endLine + shift, endColumn: r.endColumn };
@@ -161,25 +184,38 @@ export interface FastParse {
 }
 
 /**
+ * Which documents' text a fast parse lets go of, to be read again from the file (reread.ts) only
+ * if a position or a CRD's body is asked for:
+ * - `none`: the file cannot be read again (stdin, rendered Kustomize output);
+ * - `crds`: CustomResourceDefinitions (most of the bytes of large manifest sets, rarely read);
+ * - `all`: every document, for a load worker (load-pool.ts): its parsed values reach the main
+ *   thread as copies that share nothing with the text, so the text is the only thing holding it,
+ *   and on the inputs large enough for workers it is a third of the live heap (~230 MB of text
+ *   on the 1.1 GB ×100 corpus). Findings are located in input order, so each file is read again
+ *   about once.
+ */
+export type TextRelease = 'none' | 'crds' | 'all';
+
+/**
  * With `reread` (the file can be read again), the text of CRD documents is let go once their
- * header is parsed and read again from the file only if a position or the body is asked for; the
- * other documents of such a file get their own copy of their text (see reread.ts).
+ * header is parsed; the other documents of such a file get their own copy of their text.
  */
 export function parseManifestTextFast(text: string, file: string, reread?: Reread): { objects: LoadedObject[]; errors: InputError[] } | undefined {
-  const parsed = parseFast(text, file, reread !== undefined);
+  const parsed = parseFast(text, file, reread ? 'crds' : 'none');
   return parsed && materialize(parsed, file, reread);
 }
 
 /** The fast parse of `text`, or undefined when only the exact path may read it. */
-export function parseFast(text: string, file: string, canReread: boolean): FastParse | undefined {
+export function parseFast(text: string, file: string, release: TextRelease): FastParse | undefined {
   if (DIRECTIVE.test(text)) return undefined;
   const objects: FastParse['objects'] = [];
   const errors: InputError[] = [];
   const parts = slices(text);
-  const letGo = canReread && mayHoldCrds(text);
+  const letGo = release === 'crds' && mayHoldCrds(text);
   const released = new Set<number>();
   for (let documentIndex = 0; documentIndex < parts.length; documentIndex++) {
     const slice = parts[documentIndex];
+    if (release === 'all') released.add(documentIndex);
     const header = crdHeader(slice.text, file);
     if (header) {
       objects.push({ value: header, document: documentIndex, itemPath: [], crd: true });
@@ -230,6 +266,7 @@ export function materialize(parsed: FastParse, file: string, reread?: Reread): {
 
 /** From now on the slice's text is read from the file when needed. */
 function release(slice: Slice, reread: Reread, length: number): void {
+  releasedSlices.add(slice);
   const { start } = slice;
   const end = start + length;
   Object.defineProperty(slice, 'text', { get: () => reread()?.slice(start, end) ?? '', enumerable: true });

@@ -44,7 +44,8 @@ export function readFileStep(path: string, maxBytes: number): FileStep {
   // What parseManifestText does besides the fast parse (nesting too deep, a stack overflow) is
   // left to it, on the main thread.
   if (tooDeepDocuments(text).length > 0) return { outcome: 'exact' };
-  const parsed = parseFast(text, path, true);
+  // Every document's text stays here: the main thread reads the file again for positions.
+  const parsed = parseFast(text, path, 'all');
   if (!parsed || parsed.errors.some((e) => STACK_OVERFLOW.test(e.message))) return { outcome: 'exact' };
   return { outcome: 'parsed', parsed, length: text.length };
 }

@@ -32,7 +32,7 @@ async function readStdin(): Promise<Buffer> {
  * Parses one file's bytes; a bad file yields errors, never an exception. `path`: the file on disk,
  * read again if a document whose text was let go is needed (see reread.ts).
  */
-export function loadText(bytes: Uint8Array, file: string, path?: string): { objects: LoadedObject[]; errors: InputError[] } {
+export function loadText(bytes: Uint8Array, file: string, path?: string, onLost?: () => void): { objects: LoadedObject[]; errors: InputError[] } {
   const decoded = decodeText(bytes);
   if (!decoded.ok) return { objects: [], errors: [{ file, message: decoded.message }] };
   if (looksLikeHelmTemplate(decoded.text)) {
@@ -41,7 +41,7 @@ export function loadText(bytes: Uint8Array, file: string, path?: string): { obje
       errors: [{ file, line: helmLine(decoded.text), column: 1, message: 'unrendered Helm template ({{ }}): render it first with `helm template` and scan the output' }],
     };
   }
-  const reread = path === undefined ? undefined : rereadFile(() => readAgain(path), decoded.text.length);
+  const reread = path === undefined ? undefined : rereadFile(() => readAgain(path), decoded.text.length, onLost);
   return parseManifestText(decoded.text, file, reread);
 }
 
@@ -77,6 +77,8 @@ export async function loadInputs(paths: string[], opts: LoadOptions = {}): Promi
   const objects: LoadedObject[] = [];
   const files: string[] = [];
   const inWorkers = startWorkers(items, maxBytes, opts.threads);
+  const lateWarnings: string[] = [];
+  const lost = (file: string) => () => lateWarnings.push(`${file} changed or could not be read again while it was scanned: positions in it point at the first line of their document`);
   const accept = (item: InputItem, file: string, r: { objects: LoadedObject[]; errors: InputError[] }): void => {
     // A YAML file met while walking a directory that holds no Kubernetes document at all is
     // some other tool's config (CI workflows, app settings): skip it without failing the run.
@@ -96,7 +98,7 @@ export async function loadInputs(paths: string[], opts: LoadOptions = {}): Promi
       }
       files.push(item.path);
       const path = item.path;
-      accept(item, path, step.outcome === 'rejected' ? { objects: [], errors: step.errors } : materialize(step.parsed, path, rereadFile(() => readAgain(path), step.length)));
+      accept(item, path, step.outcome === 'rejected' ? { objects: [], errors: step.errors } : materialize(step.parsed, path, rereadFile(() => readAgain(path), step.length, lost(path))));
       continue;
     }
     if (item.type === 'kustomize') {
@@ -130,7 +132,7 @@ export async function loadInputs(paths: string[], opts: LoadOptions = {}): Promi
       continue;
     }
     files.push(file);
-    accept(item, file, loadText(bytes, file, item.type === 'file' ? item.path : undefined));
+    accept(item, file, loadText(bytes, file, item.type === 'file' ? item.path : undefined, lost(file)));
   }
-  return { objects, errors, files, warnings };
+  return { objects, errors, files, warnings, lateWarnings };
 }

@@ -66,6 +66,52 @@ describe('letting go of CRD text', () => {
     }
   });
 
+  it('a file changed since the scan read it is a late warning naming it, once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kh-reread-'));
+    try {
+      const file = join(dir, 'crd.yaml');
+      writeFileSync(file, CRD);
+      const loaded = await loadInputs([file]);
+      assert.deepEqual(loaded.lateWarnings, []);
+      writeFileSync(file, `${CRD}# edited meanwhile\n`);
+      const crd = loaded.objects[0];
+      crd.source.locate(['spec', 'group']);
+      crd.source.locate(['spec', 'names']);
+      assert.deepEqual(loaded.lateWarnings, [`${file} changed or could not be read again while it was scanned: positions in it point at the first line of their document`]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('documents parsed in load workers keep no text: their positions are read again, equal to the main thread\'s', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kh-reread-'));
+    try {
+      // Two files, so that two workers load them; positions asked across documents and files in turn.
+      const a = `# header\n---\n${DEPLOY}---\n${CRD}---\n${DEPLOY.replace('name: web}', 'name: api}')}`;
+      writeFileSync(join(dir, 'a.yaml'), a);
+      writeFileSync(join(dir, 'b.yaml'), `apiVersion: v1\nkind: List\nitems:\n- ${DEPLOY.trimEnd().replaceAll('\n', '\n  ')}\n`);
+      const alone = await loadInputs([dir], { threads: 1 });
+      const pooled = await loadInputs([dir], { threads: 2 });
+      assert.equal(pooled.objects.length, 4);
+      const paths = [[], ['spec'], ['spec', 'template', 'spec', 'containers', 0, 'image'], ['metadata', 'name'], ['spec', 'group']];
+      for (const round of [0, 1]) {
+        for (const path of paths) {
+          for (const [i, o] of pooled.objects.entries()) {
+            assert.deepEqual(o.source.locate(path), alone.objects[i].source.locate(path), `round ${round}: ${o.source.file} ${o.name} ${path.join('.')}`);
+          }
+        }
+      }
+      assert.deepEqual(pooled.lateWarnings, []);
+      writeFileSync(join(dir, 'b.yaml'), '');
+      pooled.objects[0].source.locate(['spec']); // another document's locator is the one kept now
+      pooled.objects[3].source.locate(['spec']);
+      assert.equal(pooled.lateWarnings.length, 1, 'a file emptied since is said once');
+      assert.equal(pooled.objects[3].source.locate(['spec']).line, 1, 'the position falls back to the first line of its document');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('re-reads a file once while the same file is asked for again', () => {
     let reads = 0;
     const a = rereadFile(() => (reads++, 'abc'), 3);

@@ -13,13 +13,20 @@ let last: { reread: Reread; text: string | undefined } | undefined;
 /**
  * `read` returns the file's decoded text (undefined when it cannot be read). A file whose text
  * has changed length since the scan read it gives undefined: its positions would be wrong.
+ * `onLost` is called (once) when the text cannot be had again: positions in the file then point
+ * at the first line of their document, and the user must be told.
  */
-export function rereadFile(read: () => string | undefined, expectedLength: number): Reread {
+export function rereadFile(read: () => string | undefined, expectedLength: number, onLost?: () => void): Reread {
+  let lost = false;
   const reread: Reread = () => {
     if (last?.reread !== reread) {
       let text = read();
       if (text !== undefined && text.length !== expectedLength) text = undefined;
       last = { reread, text };
+      if (text === undefined && !lost) {
+        lost = true;
+        onLost?.();
+      }
     }
     return last.text;
   };

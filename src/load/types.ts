@@ -88,4 +88,9 @@ export interface LoadResult {
   files: string[];
   /** Things worth saying that are not errors (e.g. non-Kubernetes YAML skipped in a directory). */
   warnings: string[];
+  /**
+   * Files whose text was let go (reread.ts) and could not be read again the same when a position
+   * in them was asked for: filled while findings are located, after loading (read it then).
+   */
+  lateWarnings: string[];
 }

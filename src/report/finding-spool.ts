@@ -21,6 +21,9 @@ export interface FindingStream extends Iterable<Finding> {
 
 /** Writes and reads below V8's large-object size (128 KiB), like the report writer's pieces. */
 const IO_SIZE = 1 << 16;
+/** What a merge's read buffers may take together, and the smallest buffer of one run. */
+const MERGE_BUFFERS = 16 << 20;
+const MIN_CHUNK = 4096;
 const NEWLINE = 0x0a;
 
 /** Lines appended to a file, written in pieces of about IO_SIZE. */
@@ -50,12 +53,12 @@ class LineWriter {
 }
 
 /** The lines of bytes [start, end) of a file, decoded one by one (a chunk may end inside a character). */
-function* readLines(fd: number, start: number, end: number): Generator<string> {
-  const chunk = Buffer.allocUnsafe(IO_SIZE);
+function* readLines(fd: number, start: number, end: number, chunkSize = IO_SIZE): Generator<string> {
+  const chunk = Buffer.allocUnsafe(Math.min(chunkSize, Math.max(1, end - start)));
   let carry: Buffer | undefined;
   let at = start;
   while (at < end) {
-    const n = readSync(fd, chunk, 0, Math.min(IO_SIZE, end - at), at);
+    const n = readSync(fd, chunk, 0, Math.min(chunk.length, end - at), at);
     if (n === 0) throw new Error(`finding spool: the temporary file ended early (at byte ${at} of ${end})`);
     at += n;
     let data = chunk.subarray(0, n);
@@ -205,8 +208,10 @@ export class FindingSpool implements FindingStream {
         i = m;
       }
     };
+    // One read buffer per run: many runs (a scan's passes are small) share MERGE_BUFFERS.
+    const chunkSize = Math.max(MIN_CHUNK, Math.min(IO_SIZE, Math.floor(MERGE_BUFFERS / this.runs.length)));
     this.runs.forEach((r, run) => {
-      const lines = readLines(this.fd, r.start, r.end);
+      const lines = readLines(this.fd, r.start, r.end, chunkSize);
       const first = lines.next();
       if (!first.done) heap.push({ finding: this.shared.decode(first.value), run, lines });
     });

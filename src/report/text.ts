@@ -123,12 +123,44 @@ export const textReport: Reporter = (r) => {
 };
 
 /**
- * The text report of findings read back from disk, byte-identical to textReport's. It takes
- * findings without file positions (an audit's) that come object by object, which is the
- * audit's order: an object's findings are then ordered by check, and objects by their first
- * check (groupFindings with every line 0), a stable sort done in FindingBuckets.
+ * The text report of findings read back from disk, byte-identical to textReport's. A scan's
+ * findings come sorted by file (compareFindings), so each file's are grouped as textReport
+ * groups them, holding one file's findings at a time. An audit's have no file positions and come
+ * object by object: see auditTextStream.
  */
 export function* textReportStream(r: StreamInput): Generator<string> {
+  if (r.command === 'audit') {
+    yield* auditTextStream(r);
+    return;
+  }
+  const tally = newTally();
+  const byFile: Grouped = {
+    *[Symbol.iterator]() {
+      const done = new Set<string>();
+      let file: Finding[] = [];
+      for (const f of r.findings) {
+        count(tally, f);
+        if (!(r.showSuppressed || !f.suppressed)) continue;
+        if (file.length && f.file !== file[0].file) {
+          yield* groupFindings(file);
+          done.add(file[0].file);
+          file = [];
+        }
+        if (done.has(f.file)) throw new Error(`internal: the findings of ${f.file} do not come together`);
+        file.push(f);
+      }
+      if (file.length) yield* groupFindings(file);
+    },
+  };
+  for (const line of textLines(r, byFile, tally)) yield `${line}\n`;
+}
+
+/**
+ * The text report of an audit's findings read back from disk: without file positions, object by
+ * object, which is the audit's order: an object's findings are then ordered by check, and objects
+ * by their first check (groupFindings with every line 0), a stable sort done in FindingBuckets.
+ */
+function* auditTextStream(r: StreamInput): Generator<string> {
   const tally = newTally();
   const buckets = new FindingBuckets();
   try {

@@ -7,8 +7,7 @@
 // within the budget; open: admitted); a restarted webhook answers from the disk cache that
 // `images prefetch` filled; metrics count verifications, cache lookups and registry latency.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { get } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,53 +15,16 @@ import { after, before, describe, test } from 'node:test';
 import { stringify } from 'yaml';
 import { installManifests } from '../../src/admission/install.js';
 import { controlPlaneAvailable, startCluster, type Cluster } from '../cluster/index.js';
+import { startWebhookProcess, type WebhookProcess } from '../cluster/webhook-process.js';
 import { cliBatch } from '../cli/helpers.js';
 import { pushImage } from '../images/images.js';
 import { startRegistry, type TestRegistry } from '../images/registry.js';
 import { must } from '../images/tools.js';
 
-const repoRoot = new URL('../..', import.meta.url).pathname;
 const WEBHOOK_NS = 'kh-system';
 
-interface Webhook {
-  child: ChildProcess;
-  port: number;
-  caPem: string;
-  logs: Record<string, unknown>[];
-  exited: Promise<number | null>;
-}
-
-async function startWebhook(dir: string, policyFile: string, kubeconfig: string): Promise<Webhook> {
-  const caFile = join(dir, `ca-${Date.now()}.pem`);
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'webhook', 'serve', '--listen', '127.0.0.1:0', '--tls-self-signed', '--tls-san', '127.0.0.1', '--ca-out', caFile, '--policy', policyFile, '--kubeconfig', kubeconfig, '--webhook-namespace', WEBHOOK_NS, '--log-level', 'debug'],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const logs: Record<string, unknown>[] = [];
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const port = await new Promise<number>((resolve, reject) => {
-    let buf = '';
-    child.stdout?.setEncoding('utf8').on('data', (d: string) => {
-      buf += d;
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        try {
-          const entry = JSON.parse(line) as Record<string, unknown>;
-          logs.push(entry);
-          if (entry.msg === 'ready') resolve(Number(entry.port));
-        } catch {
-          // not JSON
-        }
-      }
-    });
-    void exited.then((code) => reject(new Error(`webhook exited (${code}) before it was ready\n${stderr}`)));
-  });
-  return { child, port, caPem: await readFile(caFile, 'utf8'), logs, exited };
+function startWebhook(dir: string, policyFile: string, kubeconfig: string): Promise<WebhookProcess> {
+  return startWebhookProcess({ dir, policyFile, kubeconfig, webhookNamespace: WEBHOOK_NS, logLevel: 'debug' });
 }
 
 function webhookConfigurations(port: number, caPem: string): string {
@@ -108,7 +70,7 @@ if (!avail.ok) {
     let c: Cluster;
     let dir: string;
     let reg: TestRegistry;
-    let wh: Webhook | undefined;
+    let wh: WebhookProcess | undefined;
     let policyFile: string;
     const img: Record<string, string> = {};
 

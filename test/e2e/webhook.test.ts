@@ -3,16 +3,15 @@
 // configurations are those `kubeharden webhook install` prints. If the control plane is not
 // built this file FAILS (it never skips): run `bash scripts/build-control-plane.sh`.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { stringify } from 'yaml';
 import { installManifests, VALIDATING_WEBHOOK } from '../../src/admission/install.js';
 import { controlPlaneAvailable, startCluster, type Cluster } from '../cluster/index.js';
+import { startWebhookProcess, type WebhookProcess } from '../cluster/webhook-process.js';
 
-const repoRoot = new URL('../..', import.meta.url).pathname;
 const WEBHOOK_NS = 'kh-system';
 
 const POLICY = `apiVersion: kubeharden.io/v1alpha1
@@ -87,48 +86,11 @@ spec:
       image: registry.k8s.io/pause:3.10
 ${extra}`;
 
-interface Webhook {
-  child: ChildProcess;
-  port: number;
-  caPem: string;
-  logs: Record<string, unknown>[];
-  exited: Promise<number | null>;
-}
-
-/** Starts `kubeharden webhook serve` and waits for its "ready" log line. */
-async function startWebhook(dir: string, kubeconfig: string): Promise<Webhook> {
-  const caFile = join(dir, 'ca.pem');
+/** Starts `kubeharden webhook serve` with POLICY and waits for it to be ready. */
+async function startWebhook(dir: string, kubeconfig: string): Promise<WebhookProcess> {
   const policyFile = join(dir, 'policy.yaml');
   await writeFile(policyFile, POLICY);
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'webhook', 'serve', '--listen', '127.0.0.1:0', '--tls-self-signed', '--tls-san', '127.0.0.1', '--ca-out', caFile, '--policy', policyFile, '--kubeconfig', kubeconfig, '--webhook-namespace', WEBHOOK_NS, '--log-level', 'debug'],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const logs: Record<string, unknown>[] = [];
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const port = await new Promise<number>((resolve, reject) => {
-    let buf = '';
-    child.stdout?.setEncoding('utf8').on('data', (d: string) => {
-      buf += d;
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        try {
-          const entry = JSON.parse(line) as Record<string, unknown>;
-          logs.push(entry);
-          if (entry.msg === 'ready') resolve(Number(entry.port));
-        } catch {
-          // not JSON: ignore
-        }
-      }
-    });
-    void exited.then((code) => reject(new Error(`webhook exited (${code}) before it was ready\n${stderr}`)));
-  });
-  return { child, port, caPem: await readFile(caFile, 'utf8'), logs, exited };
+  return startWebhookProcess({ dir, policyFile, kubeconfig, webhookNamespace: WEBHOOK_NS, logLevel: 'debug' });
 }
 
 /** The install output, with clientConfig pointing at the local process instead of the Service. */
@@ -163,7 +125,7 @@ if (!avail.ok) {
   describe('admission webhook on the real kube-apiserver', () => {
     let c: Cluster;
     let dir: string;
-    let wh: Webhook | undefined;
+    let wh: WebhookProcess | undefined;
 
     before(async () => {
       dir = await mkdtemp(join(tmpdir(), 'kubeharden-webhook-e2e-'));

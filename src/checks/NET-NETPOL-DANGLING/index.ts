@@ -22,28 +22,13 @@ function customResourcesByNamespace(index: ObjectIndex): Map<string, LoadedObjec
   return m;
 }
 
-/** The pod specs of a namespace: how many, and their distinct label sets. */
-interface NamespacePods {
-  count: number;
-  labelSets: Labels[];
-}
-
-/**
- * The pod specs of the scan (host-network pods included), by namespace. A selector's verdict
- * depends on the labels alone, so each distinct label set is matched once: the replicas of a set
- * scanned several times (or one pod template per environment) repeat theirs, and every policy
- * was matched against every pod of its namespace: quadratic in the copies of a set.
- */
-function podLabelsByNamespace(world: World): Map<string, NamespacePods> {
-  const m = new Map<string, NamespacePods & { seen: Set<string> }>();
+/** Pod labels of every pod spec of the scan (host-network pods included), by namespace. */
+function podLabelsByNamespace(world: World): Map<string, Labels[]> {
+  const m = new Map<string, Labels[]>();
   for (const p of [...world.pods, ...world.hostNetworkPods]) {
-    let ns = m.get(p.namespace);
-    if (!ns) m.set(p.namespace, (ns = { count: 0, labelSets: [], seen: new Set() }));
-    ns.count++;
-    const key = JSON.stringify(Object.entries(p.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    if (ns.seen.has(key)) continue;
-    ns.seen.add(key);
-    ns.labelSets.push(p.labels);
+    let labels = m.get(p.namespace);
+    if (!labels) m.set(p.namespace, (labels = []));
+    labels.push(p.labels);
   }
   return m;
 }
@@ -70,14 +55,14 @@ export const check: ObjectCheck = {
     if (!p) return;
     // With no pod of this namespace in the scan, the bundle is clearly partial: nothing to compare.
     const pods = ctx.index.derived(podLabelsOf).get(p.namespace);
-    if (!pods || pods.count === 0) return;
-    if (!p.podSelector.empty && !pods.labelSets.some((labels) => p.podSelector.matches(labels))) {
+    if (!pods || pods.length === 0) return;
+    if (!p.podSelector.empty && !pods.some((labels) => p.podSelector.matches(labels))) {
       // Operators create pods from custom resources (Prometheus, Alertmanager…) without a pod
       // template in the manifests: then the policy may well match them.
       const cr = ctx.index.derived(customResourcesByNamespace).get(p.namespace);
       yield cr
-        ? { message: `podSelector of NetworkPolicy "${o.name}" matches none of the ${pods.count} pod template(s) of namespace "${p.namespace}" in the scanned set; the namespace has custom resources (${cr.kind} "${cr.name}") whose operator may create the matching pods`, path: ['spec', 'podSelector'], severity: 'info' }
-        : { message: `podSelector of NetworkPolicy "${o.name}" matches none of the ${pods.count} pod template(s) of namespace "${p.namespace}" in the scanned set: it may protect nothing (a label typo?)`, path: ['spec', 'podSelector'] };
+        ? { message: `podSelector of NetworkPolicy "${o.name}" matches none of the ${pods.length} pod template(s) of namespace "${p.namespace}" in the scanned set; the namespace has custom resources (${cr.kind} "${cr.name}") whose operator may create the matching pods`, path: ['spec', 'podSelector'], severity: 'info' }
+        : { message: `podSelector of NetworkPolicy "${o.name}" matches none of the ${pods.length} pod template(s) of namespace "${p.namespace}" in the scanned set: it may protect nothing (a label typo?)`, path: ['spec', 'podSelector'] };
     }
     const out: RawFinding[] = [];
     for (const d of DIRECTIONS) {
@@ -87,7 +72,7 @@ export const check: ObjectCheck = {
           // namespaceSelector peers select pods of other namespaces; ipBlock peers are not pods.
           if (peer.kind !== 'pods' || peer.namespaceSelector || !peer.podSelector) continue;
           const sel = peer.podSelector;
-          if (pods.labelSets.some((labels) => sel.matches(labels))) continue;
+          if (pods.some((labels) => sel.matches(labels))) continue;
           out.push({ message: `${field} peer podSelector of NetworkPolicy "${o.name}" matches no pod template of namespace "${p.namespace}" in the scanned set: this rule may allow nothing`, path: [...peer.path, 'podSelector'], severity: 'info' });
         }
       }

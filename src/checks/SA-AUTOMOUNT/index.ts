@@ -1,7 +1,7 @@
 import type { PodCheck, RawFinding, StructuredRemediation } from '../../engine/types.js';
 import { CIS, NSA_CISA, SA_TOKENS, SERVICE_ACCOUNTS } from '../_lib/references.js';
 import { podPath } from '../_lib/pod.js';
-import { automountState, describeBindings, podAccount } from '../_lib/service-account.js';
+import { automountState, describeObjects, podAccount } from '../_lib/service-account.js';
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -29,7 +29,7 @@ export const check: PodCheck = {
     if (acct.bindings.length > 0) {
       // The account is bound to roles in the scan: the workload most likely calls the API. A
       // mounted token is then expected; removing it automatically would break the workload.
-      const names = describeBindings(acct, ctx.index);
+      const names = describeObjects(acct.bindings);
       yield {
         message: `the API token of ${sa} is mounted; the account is bound by ${names}, so the workload presumably uses the API: prefer a projected token with a short expiry mounted only where needed`,
         path: field,

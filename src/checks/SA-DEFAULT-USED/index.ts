@@ -1,7 +1,7 @@
 import type { PodCheck } from '../../engine/types.js';
 import { CIS, SERVICE_ACCOUNTS } from '../_lib/references.js';
 import { podPath } from '../_lib/pod.js';
-import { automountState, describeBindings, podAccount } from '../_lib/service-account.js';
+import { automountState, describeObjects, podAccount } from '../_lib/service-account.js';
 
 export const check: PodCheck = {
   scope: 'pod',
@@ -25,7 +25,7 @@ export const check: PodCheck = {
     const explicit = typeof pod.spec.serviceAccountName === 'string' && pod.spec.serviceAccountName !== '';
     const path = explicit ? podPath(pod, 'serviceAccountName') : typeof pod.spec.serviceAccount === 'string' ? podPath(pod, 'serviceAccount') : pod.specPath;
     yield {
-      message: `${explicit ? 'serviceAccountName is "default"' : 'no serviceAccountName is set'}: the pod runs as the namespace's shared "default" ServiceAccount and its token is mounted${acct.bindings.length ? ` (the scan binds ${describeBindings(acct, ctx.index)} to it)` : ''}`,
+      message: `${explicit ? 'serviceAccountName is "default"' : 'no serviceAccountName is set'}: the pod runs as the namespace's shared "default" ServiceAccount and its token is mounted${acct.bindings.length ? ` (the scan binds ${describeObjects(acct.bindings)} to it)` : ''}`,
       path,
     };
   },

@@ -17,8 +17,6 @@ interface SaIndex {
   namespacesWithAccounts: Set<string>;
   /** ns\0name → bindings whose subjects name that ServiceAccount directly. */
   bindings: Map<string, LoadedObject[]>;
-  /** ns\0name → describeObjects of those bindings, filled on first use (describeBindings). */
-  described: Map<string, string>;
 }
 
 function key(ns: string, name: string): string {
@@ -31,7 +29,7 @@ export function saIndex(index: ObjectIndex): SaIndex {
 }
 
 function buildSaIndex(index: ObjectIndex): SaIndex {
-  const s: SaIndex = { accounts: new Map(), namespacesWithAccounts: new Set(), bindings: new Map(), described: new Map() };
+  const s: SaIndex = { accounts: new Map(), namespacesWithAccounts: new Set(), bindings: new Map() };
   for (const sa of index.ofKind('ServiceAccount')) {
     const ns = ObjectIndex.effectiveNamespace(sa) ?? 'default';
     s.accounts.set(key(ns, sa.name), sa);
@@ -48,7 +46,8 @@ function buildSaIndex(index: ObjectIndex): SaIndex {
         if (!name || !ns) continue;
         const k = key(ns, name);
         const list = s.bindings.get(k) ?? [];
-        if (!list.includes(b)) list.push(b);
+        // A binding naming the account twice is listed once: only its own last entry can be it.
+        if (list[list.length - 1] !== b) list.push(b);
         s.bindings.set(k, list);
       }
     }
@@ -96,21 +95,20 @@ export function automountState(pod: PodTarget, acct: PodAccount): AutomountState
   return { mounted: acct.name === 'default' ? 'default-account' : 'unknown' };
 }
 
-/** `Kind "name"` for each distinct object (the same object may come from several files). */
-function describeObjects(objects: readonly LoadedObject[], max = 3): string {
-  const names = [...new Set(objects.map((o) => `${o.kind} "${o.name}"`))];
-  return names.slice(0, max).join(', ') + (names.length > max ? ` and ${names.length - max} more` : '');
-}
-
 /**
- * describeObjects(acct.bindings), once per ServiceAccount and scan: the messages of every pod name
- * their account's bindings, and an account that each copy of a set binds again (hundreds of
- * bindings, thousands of pods on a ×100 scan) made that quadratic.
+ * The descriptions made so far, by list: every pod of a ServiceAccount gets the same list of its
+ * bindings (saIndex), and describing a list takes all of it (a namespace's "default" account can
+ * be bound by hundreds, and then each of its pods paid for all of them).
  */
-export function describeBindings(acct: PodAccount, index: ObjectIndex): string {
-  const s = saIndex(index);
-  const k = key(acct.namespace, acct.name);
-  let text = s.described.get(k);
-  if (text === undefined) s.described.set(k, (text = describeObjects(acct.bindings)));
+const described = new WeakMap<readonly LoadedObject[], string>();
+
+/** `Kind "name"` for each distinct object (the same object may come from several files). */
+export function describeObjects(objects: readonly LoadedObject[], max = 3): string {
+  const key = max === 3 ? objects : undefined;
+  const known = key && described.get(key);
+  if (known !== undefined) return known;
+  const names = [...new Set(objects.map((o) => `${o.kind} "${o.name}"`))];
+  const text = names.slice(0, max).join(', ') + (names.length > max ? ` and ${names.length - max} more` : '');
+  if (key) described.set(key, text);
   return text;
 }

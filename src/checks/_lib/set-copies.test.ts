@@ -1,5 +1,5 @@
 /**
- * Cross-object checks that remember per scan what they compare with (the label sets of a
+ * Cross-object checks that remember per scan what they compare with (the pod labels of a
  * namespace's pods, the description of an account's bindings) must read as if they compared
  * every object: counts include repeated pods, and every pod of an account names its bindings.
  */
@@ -27,7 +27,7 @@ spec:
 `;
 
 describe('checks over repeated pods and bindings', () => {
-  it('NET-NETPOL-DANGLING counts every pod template, and matches peers against each distinct label set', () => {
+  it('NET-NETPOL-DANGLING counts every pod template and matches peers against the labels of each', () => {
     const yaml = [
       deployment('web-1', 'web'),
       deployment('web-2', 'web'),

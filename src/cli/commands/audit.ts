@@ -5,8 +5,8 @@
  */
 import { Command, Option } from 'commander';
 import { stringify } from 'yaml';
-import { failsAt, summarize, type ScanOptions } from '../../engine/scan.js';
-import { SEVERITIES, severityRank, type FailOn, type Severity } from '../../engine/types.js';
+import { failsAt, summarize, summaryFailsAt, type ScanOptions } from '../../engine/scan.js';
+import { severityRank, type FailOn, type Severity } from '../../engine/types.js';
 import type { InputError } from '../../load/types.js';
 import { FindingSpool, OUTPUT_FORMATS, REPORT_CHUNKS, STREAM_REPORTERS, SpoolError, batched, type StreamReporter } from '../../report/index.js';
 import type { FrameworkId } from '../../report/compliance/frameworks.js';
@@ -344,12 +344,6 @@ async function writeStreamed(pieces: Iterable<string>, file: string | undefined)
     if (e instanceof SpoolError) throw new UsageError(e.message);
     throw e;
   }
-}
-
-/** failsAt() from the counts: the summary counts unsuppressed findings by severity. */
-function summaryFailsAt(summary: AuditResult['summary'], failOn: FailOn): boolean {
-  if (failOn === 'none') return false;
-  return SEVERITIES.some((s) => severityRank(s) >= severityRank(failOn) && summary.bySeverity[s] > 0);
 }
 
 function auditLine(r: AuditResult): string {

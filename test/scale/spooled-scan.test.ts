@@ -1,0 +1,77 @@
+/**
+ * A scan of many objects hands its findings to a temporary file pass by pass (FindingSpool) and
+ * writes the report from there: its reports must be byte for byte those of the scan that holds
+ * every finding in memory (which --write-baseline still takes), in every streamed format.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { cliBatch, kubeharden } from '../cli/helpers.js';
+
+/** Past the CLI's SPOOL_FROM_OBJECTS (20,000). */
+const OBJECTS = 20_600;
+
+const dir = mkdtempSync(join(tmpdir(), 'kh-spooled-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const pod = (i: number) =>
+  [
+    `  - apiVersion: v1`,
+    `    kind: Pod`,
+    `    metadata:`,
+    `      name: p${i}`,
+    `      namespace: ns${i % 3}`,
+    // Every other pod asks to ignore one of its findings: suppressed findings in every pass.
+    ...(i % 80 === 0 ? [`      annotations: {ignore.kubeharden.io/CTR-RUN-AS-NON-ROOT: "test pods"}`] : []),
+    `    spec:`,
+    `      containers:`,
+    `      - name: c`,
+    `        image: ${i % 2 ? 'nginx:latest' : 'registry.example/app@sha256:' + 'a'.repeat(64)}`,
+    ...(i % 120 === 0 ? [`        securityContext: {privileged: true}`] : []),
+  ].join('\n');
+const configMap = (i: number) => `  - {apiVersion: v1, kind: ConfigMap, metadata: {name: cm${i}, namespace: ns${i % 3}}, data: {k: v}}`;
+const list = (items: string[]) => `apiVersion: v1\nkind: List\nitems:\n${items.join('\n')}\n`;
+
+// Three files (findings sort by file first), pods spread over the passes between config maps.
+const files = ['a.yaml', 'b.yaml', 'c.yaml'].map((name, f) => {
+  const items: string[] = [];
+  for (let i = f; i < OBJECTS; i += 3) items.push(i % 40 === 0 ? pod(i) : configMap(i));
+  const file = join(dir, name);
+  writeFileSync(file, list(items));
+  return file;
+});
+
+describe(`a scan of ${OBJECTS} objects writes its findings through a temporary file`, () => {
+  test('json, sarif, text and junit reports equal those of the scan that holds its findings', () => {
+    const formats = ['json', 'sarif', 'text', 'junit'];
+    const runs = cliBatch(
+      ...formats.flatMap((format) => [
+        ['scan', ...files, '-o', format, '--output-file', join(dir, `spooled.${format}`)],
+        ['scan', ...files, '-o', format, '--output-file', join(dir, `held.${format}`), '--write-baseline', join(dir, `baseline.${format}.json`)],
+      ]),
+    );
+    for (const [i, format] of formats.entries()) {
+      const [spooled, held] = [runs[2 * i], runs[2 * i + 1]];
+      assert.equal(spooled.code, 1, `${format}: high findings fail the scan`);
+      assert.equal(held.code, spooled.code);
+      assert.equal(spooled.stderr, held.stderr, `${format}: the same errors and warnings`);
+      const a = readFileSync(join(dir, `spooled.${format}`), 'utf8');
+      const b = readFileSync(join(dir, `held.${format}`), 'utf8');
+      assert.ok(a.length > 100_000, `${format}: a report of many findings`);
+      assert.equal(a, b, `${format}: byte-identical`);
+    }
+    const json = JSON.parse(readFileSync(join(dir, 'spooled.json'), 'utf8')) as { summary: { objects: number; suppressed: number; findings: number } };
+    assert.equal(json.summary.objects, OBJECTS);
+    assert.ok(json.summary.suppressed > 50 && json.summary.findings > 2000, JSON.stringify(json.summary));
+  });
+
+  test('a TMPDIR the findings cannot go to is exit 2 naming it, and no report', () => {
+    const missing = join(dir, 'no-such-folder');
+    const r = kubeharden(['scan', ...files, '-o', 'json'], { env: { TMPDIR: missing } });
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, new RegExp(`^error: cannot create the findings' temporary files in ${missing} \\(ENOENT\\); set TMPDIR`, 'm'));
+  });
+});
