@@ -5,7 +5,7 @@ import { parseManifestText } from './documents.js';
 import { materialize } from './fast-documents.js';
 import type { FileStep } from './file-step.js';
 import { expandInputs, notRegularText, statErrorText, type InputItem } from './files.js';
-import { loadThreads, readFilesInWorkers } from './load-pool.js';
+import { isLargeInput, loadThreads, readFileHere, readFilesInWorkers } from './load-pool.js';
 import { renderKustomize } from './kustomize.js';
 import { rereadFile } from './reread.js';
 import { decodeText, helmLine, looksLikeHelmTemplate } from './text.js';
@@ -54,8 +54,11 @@ function readAgain(path: string): string | undefined {
   }
 }
 
-/** The files to read in load workers (see load-pool.ts), each with the promise of its step. */
-function startWorkers(items: readonly InputItem[], maxBytes: number, threads: number | undefined): Map<InputItem, Promise<FileStep>> {
+/**
+ * The files read as a load worker reads them (see load-pool.ts), each with its step: from worker
+ * threads, or made on this thread when the input is large and no worker runs (one core).
+ */
+function fileSteps(items: readonly InputItem[], maxBytes: number, opts: LoadOptions): Map<InputItem, () => FileStep | Promise<FileStep>> {
   const onDisk = items.filter((i): i is Extract<InputItem, { type: 'file' }> => i.type === 'file');
   let bytes = 0;
   for (const i of onDisk) {
@@ -65,10 +68,13 @@ function startWorkers(items: readonly InputItem[], maxBytes: number, threads: nu
       // read (and reported) below
     }
   }
-  const n = loadThreads(threads, onDisk.length, bytes);
-  if (n < 2) return new Map();
-  const steps = readFilesInWorkers(onDisk.map((i) => i.path), maxBytes, n);
-  return new Map(onDisk.map((item, k) => [item, steps[k] as Promise<FileStep>]));
+  const n = loadThreads(opts.threads, onDisk.length, bytes);
+  if (n >= 2) {
+    const steps = readFilesInWorkers(onDisk.map((i) => i.path), maxBytes, n);
+    return new Map(onDisk.map((item, k) => [item, () => steps[k] as Promise<FileStep>]));
+  }
+  if (opts.letGoText ?? (opts.threads === undefined && isLargeInput(bytes))) return new Map(onDisk.map((item) => [item, () => readFileHere(item.path, maxBytes)]));
+  return new Map();
 }
 
 export async function loadInputs(paths: string[], opts: LoadOptions = {}): Promise<LoadResult> {
@@ -76,7 +82,7 @@ export async function loadInputs(paths: string[], opts: LoadOptions = {}): Promi
   const { items, errors, warnings } = expandInputs(paths, opts);
   const objects: LoadedObject[] = [];
   const files: string[] = [];
-  const inWorkers = startWorkers(items, maxBytes, opts.threads);
+  const stepOf = fileSteps(items, maxBytes, opts);
   const lateWarnings: string[] = [];
   const lost = (file: string) => () => lateWarnings.push(`${file} changed or could not be read again while it was scanned: positions in it point at the first line of their document`);
   const accept = (item: InputItem, file: string, r: { objects: LoadedObject[]; errors: InputError[] }): void => {
@@ -90,7 +96,7 @@ export async function loadInputs(paths: string[], opts: LoadOptions = {}): Promi
     append(errors, r.errors);
   };
   for (const item of items) {
-    const step = await inWorkers.get(item);
+    const step = await stepOf.get(item)?.();
     if (item.type === 'file' && step && step.outcome !== 'exact') {
       if (step.outcome === 'unreadable') {
         errors.push(step.error);

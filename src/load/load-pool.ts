@@ -7,7 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import type { FileStep } from './file-step.js';
+import { readFileStep, type FileStep } from './file-step.js';
 import type { FileJob } from './load-worker.js';
 
 /**
@@ -29,6 +29,21 @@ export function loadThreads(requested: number | undefined, files: number, bytes:
   if (requested !== undefined) return Math.max(1, Math.min(requested, files));
   if (cores < 2 || files < 2 || bytes < MIN_BYTES) return 1;
   return Math.min(cores, 4, files);
+}
+
+/** True when an input is large enough that its documents' text is let go (workers or not). */
+export function isLargeInput(bytes: number): boolean {
+  return bytes >= MIN_BYTES;
+}
+
+/**
+ * A file's step made on this thread, as a worker makes it: the parsed values are copied (what
+ * posting them to the main thread does), so they share nothing with the file text, which is let
+ * go. For large inputs on one core, where the text would otherwise stay for positions.
+ */
+export function readFileHere(path: string, maxBytes: number): FileStep {
+  const step = readFileStep(path, maxBytes);
+  return step.outcome === 'parsed' ? { ...step, parsed: structuredClone(step.parsed) } : step;
 }
 
 /** The worker: dist/load/load-worker.cjs in the bundle; in the source tree, through tsx. */

@@ -79,6 +79,12 @@ export interface LoadOptions {
   stdinText?: string;
   /** Threads reading and parsing files, 1 = the main thread only (default: by cores and input size, load-pool.ts). */
   threads?: number;
+  /**
+   * Parse files on this thread as a load worker does: values copied apart from the file text and
+   * every document's text let go, to be read again for positions (default: for inputs large
+   * enough for workers when none runs, e.g. on one core; see load-pool.ts).
+   */
+  letGoText?: boolean;
 }
 
 export interface LoadResult {

@@ -16,8 +16,8 @@ import { ALL_CHECKS } from '../../src/checks/registry.js';
 import { sharedPath } from '../shared.js';
 
 /** The scan's report as JSON, with every object's body and positions (what a report is made of). */
-async function report(paths: string[], threads: number, maxFileBytes?: number): Promise<string> {
-  const loaded = await loadInputs(paths, { threads, ...(maxFileBytes ? { maxFileBytes } : {}) });
+async function report(paths: string[], threads: number, maxFileBytes?: number, letGoText?: boolean): Promise<string> {
+  const loaded = await loadInputs(paths, { threads, ...(maxFileBytes ? { maxFileBytes } : {}), ...(letGoText ? { letGoText } : {}) });
   const result = scanObjects(loaded.objects, { run: prepareRun({ checks: ALL_CHECKS }) });
   const objects = loaded.objects.map((o) => ({ kind: o.kind, name: o.name, namespace: o.namespace, labels: o.labels, annotations: o.annotations, file: o.source.file, doc: o.source.documentIndex, item: o.source.itemPath, at: o.source.locate([]), object: o.object }));
   return JSON.stringify({ ...result, loadErrors: loaded.errors, loadWarnings: loaded.warnings, files: loaded.files, objects });
@@ -31,6 +31,8 @@ describe('loading in worker threads', () => {
     const pooled = await report([corpus], 2);
     assert.ok(alone.length > 1_000_000);
     assert.equal(pooled, alone);
+    // One core with a large input: the same steps as a worker's, made on this thread.
+    assert.equal(await report([corpus], 1, undefined, true), alone);
   });
 
   test('NetworkPolicy, Namespace, ServiceAccount and RBAC in files after the workload they affect', async () => {
@@ -58,6 +60,7 @@ describe('loading in worker threads', () => {
       execFileSync('mkfifo', [join(dir, 'h-fifo.yaml')]);
       const alone = await report([dir, join(dir, 'missing.yaml')], 1, 4096);
       assert.equal(await report([dir, join(dir, 'missing.yaml')], 3, 4096), alone);
+      assert.equal(await report([dir, join(dir, 'missing.yaml')], 1, 4096, true), alone);
 
       // The later files did count: the pooled scan sees them as the lone scan does.
       const r = JSON.parse(alone) as { findings: { check: string; object: { name: string } }[]; loadErrors: { file: string; message: string }[]; loadWarnings: string[] };
