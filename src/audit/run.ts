@@ -74,7 +74,6 @@ export interface AuditOptions {
   spool?: FindingSink<AuditFinding>;
 }
 
-
 const BOOTSTRAP_LABEL = 'kubernetes.io/bootstrapping';
 
 /** An object the API server maintains (the bootstrap RBAC policy). */

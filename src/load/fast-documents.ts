@@ -225,7 +225,8 @@ export function parseFast(text: string, file: string, release: TextRelease): Fas
     // Parsed values are slices of the text they were parsed from: parse a detached copy, or they
     // would keep the whole file (CRDs included) alive.
     if (letGo) slice.text = detached(slice.text);
-    let value = parseWhole(slice.text, file);
+    // Text let go ('all'): the values are copied apart from it (load-pool.ts), flat as they are copied.
+    let value = parseWhole(slice.text, file, release !== 'all');
     if (value === undefined && slice.text.length > LARGE_DOCUMENT) {
       // The exact path needs ~35 bytes per byte of a huge document with an error (432 MB for one
       // 10 MB line) and is quadratic on long flow collections: js-yaml's own position is used.
@@ -272,8 +273,11 @@ function release(slice: Slice, reread: Reread, length: number): void {
   Object.defineProperty(slice, 'text', { get: () => reread()?.slice(start, end) ?? '', enumerable: true });
 }
 
-/** The document's value (null when empty), or undefined when only the exact path may read it. */
-function parseWhole(text: string, file: string): unknown {
+/**
+ * The document's value (null when empty), or undefined when only the exact path may read it.
+ * `flatten`: false when the value is copied anyway (a load worker's, posted to the main thread).
+ */
+function parseWhole(text: string, file: string, flatten = true): unknown {
   let value: unknown;
   try {
     value = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA, filename: file });
@@ -282,7 +286,7 @@ function parseWhole(text: string, file: string): unknown {
   }
   if (value === undefined) return null;
   if (typeof value === 'object' && value !== null && text.includes('*') && hasSharedCollections(value)) return undefined;
-  flattenLongStrings(value);
+  if (flatten) flattenLongStrings(value);
   return value;
 }
 

@@ -3,11 +3,10 @@
  * main thread (load-pool.ts). Anything the fast path cannot parse comes back as `exact`, and the
  * main thread loads that file the usual way, so positions and errors are the same on both paths.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { parseFast, type FastParse } from './fast-documents.js';
-import { notRegularText, statErrorText } from './files.js';
+import { readListedFile } from './files.js';
 import { STACK_OVERFLOW, tooDeepDocuments } from './nesting.js';
-import { decodeText, helmLine, looksLikeHelmTemplate } from './text.js';
+import { manifestText } from './text.js';
 import type { InputError } from './types.js';
 
 export type FileStep =
@@ -21,26 +20,11 @@ export type FileStep =
   | { outcome: 'exact' };
 
 export function readFileStep(path: string, maxBytes: number): FileStep {
-  let bytes: Uint8Array;
-  try {
-    const st = statSync(path);
-    if (!st.isFile()) return { outcome: 'unreadable', error: { file: path, message: notRegularText(st) } };
-    if (st.size > maxBytes) {
-      return { outcome: 'unreadable', error: { file: path, message: `file is ${(st.size / 1048576).toFixed(1)} MiB, above the ${(maxBytes / 1048576).toFixed(0)} MiB limit (--max-file-size); skipped` } };
-    }
-    bytes = readFileSync(path);
-  } catch (e) {
-    return { outcome: 'unreadable', error: { file: path, message: statErrorText(e) } };
-  }
-  const decoded = decodeText(bytes);
-  if (!decoded.ok) return { outcome: 'rejected', errors: [{ file: path, message: decoded.message }] };
-  const text = decoded.text;
-  if (looksLikeHelmTemplate(text)) {
-    return {
-      outcome: 'rejected',
-      errors: [{ file: path, line: helmLine(text), column: 1, message: 'unrendered Helm template ({{ }}): render it first with `helm template` and scan the output' }],
-    };
-  }
+  const read = readListedFile(path, maxBytes);
+  if (!read.ok) return { outcome: 'unreadable', error: read.error };
+  const manifest = manifestText(read.bytes, path);
+  if (!manifest.ok) return { outcome: 'rejected', errors: [manifest.error] };
+  const text = manifest.text;
   // What parseManifestText does besides the fast parse (nesting too deep, a stack overflow) is
   // left to it, on the main thread.
   if (tooDeepDocuments(text).length > 0) return { outcome: 'exact' };

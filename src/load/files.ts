@@ -3,7 +3,7 @@
  * read (a FIFO named x.yaml would block the scan forever); each real file and folder is visited
  * once, so symbolic-link loops end and a file reached through two links is not scanned twice.
  */
-import { lstatSync, readdirSync, realpathSync, statSync, existsSync, type Dirent, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, existsSync, type Dirent, type Stats } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { minimatch } from 'minimatch';
 import type { InputError } from './types.js';
@@ -68,6 +68,23 @@ function fileTypeName(st: Stats): string {
 /** Only regular files are read: others could block forever (FIFOs) or never end (devices). */
 export function notRegularText(st: Stats): string {
   return `${fileTypeName(st)}, not a regular file: skipped (only regular files are read; to read a stream, pipe it to \`kubeharden scan -\`)`;
+}
+
+/**
+ * The bytes of a listed file, or why they are not read (not a regular file, above `maxBytes`,
+ * unreadable). Checked again as it is read: the path may have been replaced since it was listed.
+ */
+export function readListedFile(path: string, maxBytes: number): { ok: true; bytes: Buffer } | { ok: false; error: InputError } {
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) return { ok: false, error: { file: path, message: notRegularText(st) } };
+    if (st.size > maxBytes) {
+      return { ok: false, error: { file: path, message: `file is ${(st.size / 1048576).toFixed(1)} MiB, above the ${(maxBytes / 1048576).toFixed(0)} MiB limit (--max-file-size); skipped` } };
+    }
+    return { ok: true, bytes: readFileSync(path) };
+  } catch (e) {
+    return { ok: false, error: { file: path, message: statErrorText(e) } };
+  }
 }
 
 function isWithin(child: string, parent: string): boolean {

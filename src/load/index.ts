@@ -4,11 +4,11 @@ import { append } from './append.js';
 import { parseManifestText } from './documents.js';
 import { materialize } from './fast-documents.js';
 import type { FileStep } from './file-step.js';
-import { expandInputs, notRegularText, statErrorText, type InputItem } from './files.js';
+import { expandInputs, readListedFile, statErrorText, type InputItem } from './files.js';
 import { isLargeInput, loadThreads, readFileHere, readFilesInWorkers } from './load-pool.js';
 import { renderKustomize } from './kustomize.js';
 import { rereadFile } from './reread.js';
-import { decodeText, helmLine, looksLikeHelmTemplate } from './text.js';
+import { decodeText, manifestText } from './text.js';
 import type { InputError, LoadOptions, LoadResult, LoadedObject } from './types.js';
 
 export type * from './types.js';
@@ -33,16 +33,10 @@ async function readStdin(): Promise<Buffer> {
  * read again if a document whose text was let go is needed (see reread.ts).
  */
 export function loadText(bytes: Uint8Array, file: string, path?: string, onLost?: () => void): { objects: LoadedObject[]; errors: InputError[] } {
-  const decoded = decodeText(bytes);
-  if (!decoded.ok) return { objects: [], errors: [{ file, message: decoded.message }] };
-  if (looksLikeHelmTemplate(decoded.text)) {
-    return {
-      objects: [],
-      errors: [{ file, line: helmLine(decoded.text), column: 1, message: 'unrendered Helm template ({{ }}): render it first with `helm template` and scan the output' }],
-    };
-  }
-  const reread = path === undefined ? undefined : rereadFile(() => readAgain(path), decoded.text.length, onLost);
-  return parseManifestText(decoded.text, file, reread);
+  const manifest = manifestText(bytes, file);
+  if (!manifest.ok) return { objects: [], errors: [manifest.error] };
+  const reread = path === undefined ? undefined : rereadFile(() => readAgain(path), manifest.text.length, onLost);
+  return parseManifestText(manifest.text, file, reread);
 }
 
 function readAgain(path: string): string | undefined {
@@ -116,26 +110,20 @@ export async function loadInputs(paths: string[], opts: LoadOptions = {}): Promi
     }
     const file = item.type === 'stdin' ? '<stdin>' : item.path;
     let bytes: Uint8Array;
-    try {
-      if (item.type === 'stdin') {
+    if (item.type === 'stdin') {
+      try {
         bytes = opts.stdinText !== undefined ? Buffer.from(opts.stdinText) : await readStdin();
-      } else {
-        // Checked again as it is read: the path may have been replaced since it was listed.
-        const st = statSync(item.path);
-        if (!st.isFile()) {
-          errors.push({ file, message: notRegularText(st) });
-          continue;
-        }
-        const size = st.size;
-        if (size > maxBytes) {
-          errors.push({ file, message: `file is ${(size / 1048576).toFixed(1)} MiB, above the ${(maxBytes / 1048576).toFixed(0)} MiB limit (--max-file-size); skipped` });
-          continue;
-        }
-        bytes = readFileSync(item.path);
+      } catch (e) {
+        errors.push({ file, message: statErrorText(e) });
+        continue;
       }
-    } catch (e) {
-      errors.push({ file, message: statErrorText(e) });
-      continue;
+    } else {
+      const read = readListedFile(item.path, maxBytes);
+      if (!read.ok) {
+        errors.push(read.error);
+        continue;
+      }
+      bytes = read.bytes;
     }
     files.push(file);
     accept(item, file, loadText(bytes, file, item.type === 'file' ? item.path : undefined, lost(file)));

@@ -31,10 +31,28 @@ spec:
         image: nginx:1.27
 `;
 
+/** Runs `fn` with a fresh temporary folder, removed afterwards. */
+async function inTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'kh-reread-'));
+  try {
+    await fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A CRD file loaded, then edited before any of its text is read again. */
+async function loadedThenEdited(dir: string): Promise<{ file: string; loaded: Awaited<ReturnType<typeof loadInputs>> }> {
+  const file = join(dir, 'crd.yaml');
+  writeFileSync(file, CRD);
+  const loaded = await loadInputs([file]);
+  writeFileSync(file, `${CRD}# edited meanwhile\n`);
+  return { file, loaded };
+}
+
 describe('letting go of CRD text', () => {
   it('reads a CRD document again from its file for its body and positions, identical to keeping it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kh-reread-'));
-    try {
+    await inTempDir(async (dir) => {
       const text = `# header\n---\n${DEPLOY}---\n${CRD}---\n${DEPLOY.replace('name: web}', 'name: api}')}`;
       writeFileSync(join(dir, 'all.yaml'), text);
       const loaded = await loadInputs([join(dir, 'all.yaml')]);
@@ -46,46 +64,31 @@ describe('letting go of CRD text', () => {
           assert.deepEqual(o.source.locate(path), exact.objects[i].source.locate(path), `${o.name} ${path.join('.')}`);
         }
       }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('a file changed since the scan read it gives the header, not a wrong body or a crash', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kh-reread-'));
-    try {
-      const file = join(dir, 'crd.yaml');
-      writeFileSync(file, CRD);
-      const loaded = await loadInputs([file]);
-      writeFileSync(file, `${CRD}# edited meanwhile\n`);
+    await inTempDir(async (dir) => {
+      const { loaded } = await loadedThenEdited(dir);
       const crd = loaded.objects[0];
       assert.deepEqual(Object.keys(crd.object), ['apiVersion', 'kind', 'metadata']);
       assert.equal(typeof crd.source.locate(['spec', 'group']).line, 'number');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('a file changed since the scan read it is a late warning naming it, once', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kh-reread-'));
-    try {
-      const file = join(dir, 'crd.yaml');
-      writeFileSync(file, CRD);
-      const loaded = await loadInputs([file]);
-      assert.deepEqual(loaded.lateWarnings, []);
-      writeFileSync(file, `${CRD}# edited meanwhile\n`);
+    await inTempDir(async (dir) => {
+      const { file, loaded } = await loadedThenEdited(dir);
+      assert.deepEqual(loaded.lateWarnings, [], 'nothing is said before a position is asked for');
       const crd = loaded.objects[0];
       crd.source.locate(['spec', 'group']);
       crd.source.locate(['spec', 'names']);
       assert.deepEqual(loaded.lateWarnings, [`${file} changed or could not be read again while it was scanned: positions in it point at the first line of their document`]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('documents parsed in load workers keep no text: their positions are read again, equal to the main thread\'s', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kh-reread-'));
-    try {
+    await inTempDir(async (dir) => {
       // Two files, so that two workers load them; positions asked across documents and files in turn.
       const a = `# header\n---\n${DEPLOY}---\n${CRD}---\n${DEPLOY.replace('name: web}', 'name: api}')}`;
       writeFileSync(join(dir, 'a.yaml'), a);
@@ -107,9 +110,7 @@ describe('letting go of CRD text', () => {
       pooled.objects[3].source.locate(['spec']);
       assert.equal(pooled.lateWarnings.length, 1, 'a file emptied since is said once');
       assert.equal(pooled.objects[3].source.locate(['spec']).line, 1, 'the position falls back to the first line of its document');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('re-reads a file once while the same file is asked for again', () => {

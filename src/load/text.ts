@@ -1,6 +1,7 @@
 /** Reading input bytes as text, refusing what is not text (binary, invalid UTF-8). */
 
 import { Buffer, isUtf8 } from 'node:buffer';
+import type { InputError } from './types.js';
 
 export type TextResult = { ok: true; text: string } | { ok: false; message: string };
 
@@ -24,6 +25,19 @@ const HELM_VALUE = /:[ \t]+\{\{[^\n]*\}\}[ \t]*$/m;
 export function looksLikeHelmTemplate(text: string): boolean {
   if (!text.includes('{{')) return false;
   return HELM_LINE.test(text) || HELM_VALUE.test(text);
+}
+
+/**
+ * Input bytes as manifest text, or why they are not: binary, invalid UTF-8, or an unrendered
+ * Helm template (reported at its first directive).
+ */
+export function manifestText(bytes: Uint8Array, file: string): { ok: true; text: string } | { ok: false; error: InputError } {
+  const decoded = decodeText(bytes);
+  if (!decoded.ok) return { ok: false, error: { file, message: decoded.message } };
+  if (looksLikeHelmTemplate(decoded.text)) {
+    return { ok: false, error: { file, line: helmLine(decoded.text), column: 1, message: 'unrendered Helm template ({{ }}): render it first with `helm template` and scan the output' } };
+  }
+  return decoded;
 }
 
 export function helmLine(text: string): number {

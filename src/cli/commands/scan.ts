@@ -7,7 +7,7 @@ import { isClusterScoped, ObjectIndex } from '../../engine/object-index.js';
 import { compareFindings, failsAt, scanObjects, scanObjectsInPasses, summarize, summaryFailsAt, type ScanResult } from '../../engine/scan.js';
 import { severityRank, type FailOn, type Severity } from '../../engine/types.js';
 import { fieldTypeFindings } from '../../k8s/field-types.js';
-import { FindingSpool, OUTPUT_FORMATS, REPORT_CHUNKS, STREAM_REPORTERS, SpoolError, batched, type ReportInput, type StreamReporter } from '../../report/index.js';
+import { FindingSpool, OUTPUT_FORMATS, REPORT_CHUNKS, STREAM_REPORTERS, SpoolError, batched, type ChunkedReporter, type ReportInput, type StreamReporter } from '../../report/index.js';
 import { VERSION } from '../version.js';
 import { readConfigFile } from '../config.js';
 import { parsePssFlag } from '../pss-flag.js';
@@ -133,7 +133,7 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
     if (spool && streamer) {
       await streamOutput(batched(streamer({ ...report, findings: spool, summary: result.summary })), flags.outputFile);
       failing = summaryFailsAt(result.summary, failOn);
-    } else failing = await writeReport(result, report);
+    } else failing = await writeReport(result, report, reporter);
     // Errors and warnings go to stderr in every format (the report itself carries them for machines).
     printErrors(errors);
     printWarnings(warnings);
@@ -147,7 +147,7 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
   }
 
   /** The report of findings held in memory, with what --framework, --baseline and --min-severity add; true when failing. */
-  async function writeReport(result: ScanResult, report: Pick<ReportInput, 'title' | 'errors' | 'warnings' | 'checks' | 'failOn' | 'toolVersion' | 'color' | 'showSuppressed'>): Promise<boolean> {
+  async function writeReport(result: ScanResult, report: Pick<ReportInput, 'title' | 'errors' | 'warnings' | 'checks' | 'failOn' | 'toolVersion' | 'color' | 'showSuppressed'>, chunks: ChunkedReporter): Promise<boolean> {
     const extras = reportExtras(flags, framework, baseline, result.findings, run.checks, inventoryOf(objects, index));
     // --min-severity decides what is shown; --fail-on still sees every finding (that --baseline keeps).
     const min = flags.minSeverity ? severityRank(flags.minSeverity) : -1;
@@ -161,7 +161,7 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
       ...(flags.minSeverity ? { minSeverity: flags.minSeverity, hiddenBelowMinSeverity: hidden } : {}),
     };
     if (flags.writeBaseline) writeBaselineFile(flags.writeBaseline, { ...input, findings: result.findings, summary: result.summary });
-    const pieces = reportPieces(flags.output, reporter as NonNullable<typeof reporter>, input, result.findings);
+    const pieces = reportPieces(flags.output, chunks, input, result.findings);
     await streamOutput(batched(pieces), flags.outputFile);
     return failsAt(extras.findings, failOn);
   }
