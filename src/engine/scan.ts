@@ -149,6 +149,38 @@ export class RunsSummary {
   }
 }
 
+/**
+ * A sink that passes on to `next` only the findings at or above `min` (what --min-severity
+ * shows), with the summary of those (in the order `compare` gives the report) and the number of
+ * the others: what the report of all findings held in memory, filtered, would give.
+ */
+export class AtLeastSink<F extends Finding = Finding> implements FindingSink<F> {
+  hidden = 0;
+  private readonly shownSummary: RunsSummary;
+  private readonly minRank: number;
+
+  constructor(
+    private readonly next: FindingSink<F>,
+    min: Severity,
+    compare: (a: F, b: F) => number = compareFindings,
+  ) {
+    this.minRank = severityRank(min);
+    this.shownSummary = new RunsSummary(compare as (a: Finding, b: Finding) => number);
+  }
+
+  addRun(findings: readonly F[]): void {
+    const shown = findings.filter((f) => severityRank(f.severity) >= this.minRank);
+    this.hidden += findings.length - shown.length;
+    this.shownSummary.add(shown);
+    this.next.addRun(shown);
+  }
+
+  /** The summary of the findings passed on. */
+  summary(objects: number): Summary {
+    return this.shownSummary.summary(objects);
+  }
+}
+
 /** failsAt from a summary alone (findings handed to a sink): an unsuppressed count at or above `failOn`. */
 export function summaryFailsAt(summary: Summary, failOn: FailOn): boolean {
   if (failOn === 'none') return false;

@@ -95,6 +95,26 @@ describe('audit with the options of scan', () => {
     assert.match(pdf.stderr, /unknown format "pdf" \(text, json, sarif, junit, html, markdown, policyreport\)/);
   });
 
+  it('--min-severity on a streamed report equals the report of the findings held in memory', () => {
+    const formats = ['text', 'json', 'sarif', 'junit'];
+    const runs = cliBatch(
+      ...formats.flatMap((format) => [
+        ['audit', '--from', cluster, '--min-severity', 'high', '-o', format, '--no-color'],
+        // --write-baseline holds every finding in memory (the path --min-severity took before)
+        ['audit', '--from', cluster, '--min-severity', 'high', '-o', format, '--no-color', '--write-baseline', join(dir, `held-${format}.json`)],
+      ]),
+    );
+    for (const [i, format] of formats.entries()) {
+      const [streamed, held] = [runs[2 * i], runs[2 * i + 1]];
+      assert.equal(streamed.code, 1, `${format}: ${streamed.stderr}`);
+      assert.equal(held.code, streamed.code);
+      assert.equal(streamed.stdout, held.stdout, `${format}: byte-identical`);
+    }
+    assert.match(runs[0].stdout, /\d+ below --min-severity high not shown/);
+    const shown = (JSON.parse(runs[2].stdout) as { findings: Array<{ severity: string }> }).findings;
+    assert.ok(shown.length > 0 && shown.every((f) => f.severity === 'high' || f.severity === 'critical'), JSON.stringify(shown));
+  });
+
   it('-o markdown and -o html locate findings by source and field path, never as line 0', () => {
     const [md, html] = cliBatch(
       ['audit', '--from', cluster, '--checks', 'CTR-PRIVILEGED', '-o', 'markdown'],

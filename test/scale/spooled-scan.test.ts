@@ -67,11 +67,40 @@ describe(`a scan of ${OBJECTS} objects writes its findings through a temporary f
     assert.ok(json.summary.suppressed > 50 && json.summary.findings > 2000, JSON.stringify(json.summary));
   });
 
+  test('with --min-severity, the reports equal those of the scan that holds its findings', () => {
+    const formats = ['text', 'json', 'sarif'];
+    const runs = cliBatch(
+      ...formats.flatMap((format) => [
+        ['scan', ...files, '-o', format, '--min-severity', 'high', '--output-file', join(dir, `spooled-min.${format}`)],
+        ['scan', ...files, '-o', format, '--min-severity', 'high', '--output-file', join(dir, `held-min.${format}`), '--write-baseline', join(dir, `baseline-min.${format}.json`)],
+      ]),
+    );
+    for (const [i, format] of formats.entries()) {
+      const [spooled, held] = [runs[2 * i], runs[2 * i + 1]];
+      assert.equal(spooled.code, 1, `${format}: high findings fail the scan`);
+      assert.equal(held.code, spooled.code);
+      assert.equal(spooled.stderr, held.stderr, `${format}: the same errors and warnings`);
+      assert.equal(readFileSync(join(dir, `spooled-min.${format}`), 'utf8'), readFileSync(join(dir, `held-min.${format}`), 'utf8'), `${format}: byte-identical`);
+    }
+    const text = readFileSync(join(dir, 'spooled-min.text'), 'utf8');
+    assert.match(text, /\d+ below --min-severity high not shown/);
+    const json = JSON.parse(readFileSync(join(dir, 'spooled-min.json'), 'utf8')) as { findings: { severity: string }[]; summary: { bySeverity: Record<string, number> } };
+    assert.ok(json.findings.length > 0 && json.findings.every((f) => f.severity === 'high' || f.severity === 'critical'));
+    assert.equal(json.summary.bySeverity.medium, 0);
+    // Only --fail-on low sees the hidden findings: it fails even where none is shown below high.
+    const failLow = kubeharden(['scan', ...files, '-o', 'json', '--min-severity', 'critical', '--fail-on', 'low', '--output-file', join(dir, 'fail-low.json')]);
+    assert.equal(failLow.code, 1);
+  });
+
   test('a TMPDIR the findings cannot go to is exit 2 naming it, and no report', () => {
     const missing = join(dir, 'no-such-folder');
     const r = kubeharden(['scan', ...files, '-o', 'json'], { env: { TMPDIR: missing } });
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, new RegExp(`^error: cannot create the findings' temporary files in ${missing} \\(ENOENT\\); set TMPDIR`, 'm'));
+    // --min-severity takes the same path: its findings go to disk too.
+    const min = kubeharden(['scan', ...files, '-o', 'json', '--min-severity', 'high'], { env: { TMPDIR: missing } });
+    assert.equal(min.code, 2);
+    assert.match(min.stderr, /cannot create the findings' temporary files/);
   });
 });

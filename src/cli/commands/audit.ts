@@ -5,7 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import { stringify } from 'yaml';
-import { failsAt, summarize, summaryFailsAt, type ScanOptions } from '../../engine/scan.js';
+import { AtLeastSink, failsAt, summarize, summaryFailsAt, type ScanOptions } from '../../engine/scan.js';
 import { severityRank, type FailOn, type Severity } from '../../engine/types.js';
 import type { InputError } from '../../load/types.js';
 import { FindingSpool, OUTPUT_FORMATS, REPORT_CHUNKS, STREAM_REPORTERS, SpoolError, batched, type StreamReporter } from '../../report/index.js';
@@ -190,10 +190,15 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
     if (e instanceof SpoolError) throw new UsageError(e.message);
     throw e;
   }
+  // The formats that write findings as they are read back, when nothing needs them all at once
+  // (PolicyReports, --baseline, --framework, --write-baseline).
+  const streamer: StreamReporter | undefined = wantReports || baseline || cmd.framework || cmd.report.writeBaseline ? undefined : STREAM_REPORTERS[cmd.format];
+  // --min-severity on a streamed report: the spool gets what it shows; the audit's summary still counts every finding (--fail-on).
+  const shown = streamer && cmd.minSeverity ? new AtLeastSink(spool, cmd.minSeverity, compareAudit) : undefined;
   let result: AuditResult;
   try {
     result = await runAudit(source, {
-      spool,
+      spool: shown ?? spool,
       scan: scanOpts,
       ...(cmd.namespaces ? { namespaces: cmd.namespaces } : {}),
       exclude: cmd.exclude,
@@ -240,10 +245,6 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
     warnings.push(...gate.warnings);
   }
   const checks = run.checks;
-  // The formats that write findings as they are read back, when nothing needs them all at once
-  // (PolicyReports, --baseline, --framework, --min-severity's filter, --write-baseline).
-  const streamer: StreamReporter | undefined =
-    wantReports || baseline || cmd.framework || cmd.minSeverity || cmd.report.writeBaseline ? undefined : STREAM_REPORTERS[cmd.format];
   let reports: Record<string, unknown>[] = [];
   let failing: boolean;
   if (streamer) {
@@ -262,6 +263,7 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
           toolVersion: VERSION,
           color: cmd.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR),
           showSuppressed: cmd.showSuppressed,
+          ...(shown && cmd.minSeverity ? { summary: shown.summary(result.summary.objects), minSeverity: cmd.minSeverity, hiddenBelowMinSeverity: shown.hidden } : {}),
         }),
       ),
       cmd.outputFile,

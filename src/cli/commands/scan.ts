@@ -4,7 +4,7 @@ import { append, loadInputs } from '../../load/index.js';
 import { applyNamespace, namespaceConflictText } from '../../load/namespace.js';
 import { CONFIG_NAMES } from '../../engine/config-file.js';
 import { isClusterScoped, ObjectIndex } from '../../engine/object-index.js';
-import { compareFindings, failsAt, scanObjects, scanObjectsInPasses, summarize, summaryFailsAt, type ScanResult } from '../../engine/scan.js';
+import { AtLeastSink, compareFindings, failsAt, scanObjects, scanObjectsInPasses, summarize, summaryFailsAt, type ScanResult } from '../../engine/scan.js';
 import { severityRank, type FailOn, type Severity } from '../../engine/types.js';
 import { fieldTypeFindings } from '../../k8s/field-types.js';
 import { FindingSpool, OUTPUT_FORMATS, REPORT_CHUNKS, STREAM_REPORTERS, SpoolError, batched, type ChunkedReporter, type ReportInput, type StreamReporter } from '../../report/index.js';
@@ -105,11 +105,13 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
   const index = new ObjectIndex(objects);
   // The formats that write findings read back from disk, when nothing needs them all at once.
   const streamer: StreamReporter | undefined =
-    objects.length >= SPOOL_FROM_OBJECTS && !baseline && !framework && !flags.minSeverity && !flags.writeBaseline ? STREAM_REPORTERS[flags.output] : undefined;
+    objects.length >= SPOOL_FROM_OBJECTS && !baseline && !framework && !flags.writeBaseline ? STREAM_REPORTERS[flags.output] : undefined;
   let spool: FindingSpool | undefined;
   try {
     spool = streamer ? new FindingSpool(compareFindings) : undefined;
-    const result = spool ? scanObjectsInPasses(objects, { run, index }, spool) : scanObjects(objects, { run, index });
+    // --min-severity: the spool gets what the report shows; the result still counts every finding (--fail-on).
+    const shown = spool && flags.minSeverity ? new AtLeastSink(spool, flags.minSeverity) : undefined;
+    const result = spool ? scanObjectsInPasses(objects, { run, index }, shown ?? spool) : scanObjects(objects, { run, index });
     const errors = append(append(append([], loaded.errors), typed.errors), result.errors);
     if (gate) append(append(errors, gate.errors), gate.registryErrors());
     append(warnings, typed.warnings);
@@ -131,7 +133,8 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
     };
     let failing: boolean;
     if (spool && streamer) {
-      await streamOutput(batched(streamer({ ...report, findings: spool, summary: result.summary })), flags.outputFile);
+      const belowMin = shown && flags.minSeverity ? { summary: shown.summary(objects.length), minSeverity: flags.minSeverity, hiddenBelowMinSeverity: shown.hidden } : {};
+      await streamOutput(batched(streamer({ ...report, findings: spool, summary: result.summary, ...belowMin })), flags.outputFile);
       failing = summaryFailsAt(result.summary, failOn);
     } else failing = await writeReport(result, report, reporter);
     // Errors and warnings go to stderr in every format (the report itself carries them for machines).
