@@ -15,13 +15,12 @@
  */
 import { ObjectIndex } from '../engine/object-index.js';
 import { RunsSummary, scanObjects, summarize, type FindingSink, type ScanOptions, type ScanResult } from '../engine/scan.js';
-import type { Finding } from '../engine/types.js';
+import type { Finding, ObjectRef } from '../engine/types.js';
 import type { InputError, LoadedObject } from '../load/types.js';
 import { liveObject } from '../cluster/objects.js';
 import { GLOBAL_KINDS } from './catalogue.js';
 import { foldIntoControllers } from './fold.js';
 import { isControlPlaneObject } from '../controlplane/model.js';
-import type { ObjectRef } from '../report/overview.js';
 import type { AuditSource, Gap, Json } from './source.js';
 
 /** A finding about an object read from a cluster (or a dump of one): no file position. */

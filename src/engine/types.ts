@@ -253,6 +253,21 @@ export interface Suppression {
   expires?: string;
 }
 
+/**
+ * One scanned object, as reports need it (the findings name only objects that have some): the
+ * inventory a scan or an audit hands to HTML, Markdown and compliance reports.
+ */
+export interface ObjectRef {
+  kind: string;
+  namespace?: string;
+  name: string;
+  file?: string;
+  /** It has a pod spec (pod checks examine it). */
+  workload?: boolean;
+  /** It runs a control-plane component or is control-plane/kubelet configuration (the control-plane checks examine it). */
+  controlPlane?: boolean;
+}
+
 /** A finding as reported (JSON schema v1; later features extend it, never break it). */
 export interface Finding {
   check: string;

@@ -8,19 +8,9 @@
  * the overall score are the mean over their objects, clean objects included: ten clean
  * Deployments and one privileged one score 94.5, not 60.
  */
-import { SEVERITIES, severityRank, type Finding, type Severity } from '../engine/types.js';
+import { SEVERITIES, severityRank, type Finding, type ObjectRef, type Severity } from '../engine/types.js';
 
-/** One scanned object, as the reports need it (the findings name only objects that have some). */
-export interface ObjectRef {
-  kind: string;
-  namespace?: string;
-  name: string;
-  file?: string;
-  /** It has a pod spec (pod checks examine it). */
-  workload?: boolean;
-  /** It runs a control-plane component or is control-plane/kubelet configuration (the control-plane checks examine it). */
-  controlPlane?: boolean;
-}
+export type { ObjectRef } from '../engine/types.js';
 
 export const SCORE_PENALTY: Readonly<Record<Severity, number>> = { critical: 40, high: 20, medium: 8, low: 3, info: 0 };
 
