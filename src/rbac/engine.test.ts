@@ -188,6 +188,18 @@ subjects: [{kind: User, name: new}]
   assert.match(p.warnings.join('\n'), /defined more than once/);
 });
 
+test('a RoleBinding applied twice replaces the first in place; same names in other namespaces or of the other kind are other objects', () => {
+  const rb = (name: string, ns: string, user: string, kind = 'RoleBinding') =>
+    `kind: ${kind}\nmetadata: {name: ${name}, namespace: ${ns}}\nroleRef: {kind: ClusterRole, name: r}\nsubjects: [{kind: User, name: ${user}}]\n`;
+  const p = policyFromYaml([rb('a', 'x', 'u1'), rb('b', 'x', 'u2'), rb('a', 'y', 'u3'), rb('a', 'x', 'u4'), rb('a', 'x', 'u5', 'ClusterRoleBinding')].join('---\n'));
+  const users = (list: readonly { subjects: readonly { name: string }[] }[]) => list.map((b) => b.subjects[0].name);
+  assert.deepEqual(users(p.roleBindings), ['u4', 'u2', 'u3']);
+  assert.deepEqual(users(p.roleBindingsByNamespace.get('x') ?? []), ['u4', 'u2']);
+  assert.deepEqual(users(p.roleBindingsByNamespace.get('y') ?? []), ['u3']);
+  assert.deepEqual(users(p.clusterRoleBindings), ['u5']);
+  assert.equal(p.warnings.filter((w) => /defined more than once/.test(w)).length, 1);
+});
+
 describe('aggregation', () => {
   test('nested aggregation of the bootstrap roles reaches a fixpoint: view ⊂ edit ⊂ admin', () => {
     const p = policyFromYaml(

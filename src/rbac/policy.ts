@@ -155,6 +155,8 @@ export class RbacPolicy {
   /** Labels of Namespace objects (Pod Security enforcement levels live there). */
   readonly namespaceLabels = new Map<string, Readonly<Record<string, string>>>();
   readonly warnings: string[] = [];
+  /** Named bindings by kind, namespace and name: a binding applied again replaces the earlier one without a search. */
+  readonly #bindingByKey = new Map<string, RbacBinding>();
   readonly superUser: string | undefined;
   /** True when the policy holds every Role/ClusterRole of a cluster (live, lists allowed). */
   complete = false;
@@ -275,29 +277,25 @@ export class RbacPolicy {
         const labels = stringRecord(meta.labels);
         if (Object.keys(labels).length > 0) b.labels = labels;
         if (input.loaded) b.loaded = input.loaded;
-        // The same binding applied twice is one object in a cluster: the last definition wins.
-        const replace = (list: RbacBinding[]): boolean => {
-          if (!b.name) return false; // nameless objects (test tables) are all distinct
-          const i = list.findIndex((x) => x.name === b.name && x.namespace === b.namespace);
-          if (i < 0) return false;
-          list[i] = b;
-          return true;
+        if (kind === 'RoleBinding') b.namespace = namespace;
+        // The same binding applied twice is one object in a cluster: the last definition wins, in
+        // the place of the first. Nameless objects (test tables) are all distinct.
+        const key = b.name ? objectKey(kind, b.namespace, b.name) : undefined;
+        const prev = key === undefined ? undefined : this.#bindingByKey.get(key);
+        if (key !== undefined) this.#bindingByKey.set(key, b);
+        const put = (list: RbacBinding[]): void => {
+          if (prev) list[list.indexOf(prev)] = b;
+          else list.push(b);
         };
+        if (prev) this.warnings.push(`${where} is defined more than once; the last definition (${input.origin}) wins`);
         if (kind === 'RoleBinding') {
-          b.namespace = namespace;
           const ns = namespace as string;
           let list = this.roleBindingsByNamespace.get(ns);
           if (!list) this.roleBindingsByNamespace.set(ns, (list = []));
-          if (replace(list)) {
-            replace(this.roleBindings);
-            this.warnings.push(`${where} is defined more than once; the last definition (${input.origin}) wins`);
-          } else {
-            list.push(b);
-            this.roleBindings.push(b);
-          }
+          put(list);
+          put(this.roleBindings);
           this.namespaces.add(ns);
-        } else if (replace(this.clusterRoleBindings)) this.warnings.push(`${where} is defined more than once; the last definition (${input.origin}) wins`);
-        else this.clusterRoleBindings.push(b);
+        } else put(this.clusterRoleBindings);
         for (const s of b.subjects) if (s.kind === 'ServiceAccount' && (s.namespace || b.namespace)) this.namespaces.add((s.namespace || b.namespace) as string);
         return;
       }
