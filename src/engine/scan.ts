@@ -121,13 +121,13 @@ export function scanObjectsInPasses(objects: readonly LoadedObject[], opts: Scan
  * the order they first appear in that sort (a JSON report prints the order), so each check's
  * first finding is kept.
  */
-export class RunsSummary {
+export class RunsSummary<F extends Finding = Finding> {
   private readonly total = summarize(0, []);
-  private readonly first = new Map<string, Finding>();
+  private readonly first = new Map<string, F>();
 
-  constructor(private readonly compare: (a: Finding, b: Finding) => number) {}
+  constructor(private readonly compare: (a: F, b: F) => number) {}
 
-  add(pass: readonly Finding[]): void {
+  add(pass: readonly F[]): void {
     const s = summarize(0, pass);
     this.total.findings += s.findings;
     this.total.suppressed += s.suppressed;
@@ -156,7 +156,7 @@ export class RunsSummary {
  */
 export class AtLeastSink<F extends Finding = Finding> implements FindingSink<F> {
   hidden = 0;
-  private readonly shownSummary: RunsSummary;
+  private readonly shownSummary: RunsSummary<F>;
   private readonly minRank: number;
 
   constructor(
@@ -165,7 +165,7 @@ export class AtLeastSink<F extends Finding = Finding> implements FindingSink<F> 
     compare: (a: F, b: F) => number = compareFindings,
   ) {
     this.minRank = severityRank(min);
-    this.shownSummary = new RunsSummary(compare as (a: Finding, b: Finding) => number);
+    this.shownSummary = new RunsSummary(compare);
   }
 
   addRun(findings: readonly F[]): void {
