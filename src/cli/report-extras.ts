@@ -15,7 +15,7 @@ import { FRAMEWORK_IDS, FRAMEWORKS, type FrameworkId } from '../report/complianc
 import { batched } from '../report/json-chunks.js';
 import { jsonReport } from '../report/json.js';
 import { complianceText } from '../report/compliance/text.js';
-import type { ReportInput } from '../report/model.js';
+import type { ReportInput, StreamInput } from '../report/model.js';
 import { parsePssFlag } from './pss-flag.js';
 import { UsageError } from './exit.js';
 import { isControlPlaneObject } from '../controlplane/model.js';
@@ -139,8 +139,11 @@ export function baselineLine(b: BaselineOutcome): string {
  * The pieces of a report in `format` made by `reporter`: as text, --framework shows the
  * compliance view (of every finding, `all`) and --baseline ends with what it filtered.
  */
-export function reportPieces(format: string, reporter: (input: ReportInput) => Iterable<string>, input: ReportInput, all: readonly Finding[]): Iterable<string> {
-  if (format === 'text' && input.compliance) return [complianceText(input.compliance, all, input.color === true)];
-  if (format === 'text' && input.baseline) return [...reporter(input), baselineLine(input.baseline)];
-  return reporter(input);
+export function* reportPieces<I extends ReportInput | StreamInput>(format: string, reporter: (input: I) => Iterable<string>, input: I, all: readonly Finding[]): Generator<string> {
+  if (format === 'text' && input.compliance) {
+    yield complianceText(input.compliance, all, input.color === true);
+    return;
+  }
+  yield* reporter(input);
+  if (format === 'text' && input.baseline) yield baselineLine(input.baseline);
 }

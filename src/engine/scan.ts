@@ -40,11 +40,14 @@ export interface ScanResult {
   summary: Summary;
 }
 
-export function summarize(objects: number, findings: readonly Finding[]): Summary {
+/** The summary of findings in report order (an array, or findings read back from disk: one walk). */
+export function summarize(objects: number, findings: Iterable<Finding>): Summary {
   const bySeverity: Record<Severity, number> = { info: 0, low: 0, medium: 0, high: 0, critical: 0 };
   const byCheck: Record<string, number> = {};
   let suppressed = 0;
+  let count = 0;
   for (const f of findings) {
+    count++;
     if (f.suppressed) {
       suppressed++;
       continue;
@@ -52,7 +55,7 @@ export function summarize(objects: number, findings: readonly Finding[]): Summar
     bySeverity[f.severity]++;
     byCheck[f.check] = (byCheck[f.check] ?? 0) + 1;
   }
-  return { objects, findings: findings.length - suppressed, suppressed, bySeverity, byCheck };
+  return { objects, findings: count - suppressed, suppressed, bySeverity, byCheck };
 }
 
 /** The order of a scan's findings: by file, position, then check. */

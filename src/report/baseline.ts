@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Finding } from '../engine/types.js';
+import type { FindingStream } from './finding-spool.js';
 
 /** The SARIF `kubeharden/v1` partial fingerprint of a finding. */
 export function fingerprint(f: Pick<Finding, 'check' | 'path'> & { object: { kind: string; namespace?: string; name: string } }): string {
@@ -78,30 +79,73 @@ export function readBaseline(file: string): Map<string, number> {
 }
 
 /**
+ * The baseline's verdict on each finding, met in report order: kept (new, or suppressed as
+ * before) or accepted. Matching counts duplicates, so the verdicts depend on the order: the same
+ * findings in the same order get the same verdicts.
+ */
+class BaselineMatch {
+  private readonly left: Map<string, number>;
+  private unchanged = 0;
+  private fresh = 0;
+
+  constructor(baseline: ReadonlyMap<string, number>) {
+    this.left = new Map(baseline);
+  }
+
+  keeps(f: Finding): boolean {
+    if (f.suppressed) return true;
+    const k = fingerprint(f);
+    const n = this.left.get(k) ?? 0;
+    if (n > 0) {
+      this.left.set(k, n - 1);
+      this.unchanged++;
+      return false;
+    }
+    this.fresh++;
+    return true;
+  }
+
+  outcome(file: string): BaselineOutcome {
+    let fixed = 0;
+    for (const n of this.left.values()) fixed += n;
+    return { file, unchanged: this.unchanged, fixed, new: this.fresh };
+  }
+}
+
+/**
  * Splits a scan's findings into those to report (new ones, and suppressed ones as before) and the
  * count of those the baseline accepts. The input order is kept.
  */
 export function applyBaseline(findings: readonly Finding[], baseline: ReadonlyMap<string, number>, file: string): { findings: Finding[]; outcome: BaselineOutcome } {
-  const left = new Map(baseline);
-  const kept: Finding[] = [];
-  let unchanged = 0;
-  let fresh = 0;
-  for (const f of findings) {
-    if (f.suppressed) {
-      kept.push(f);
-      continue;
-    }
-    const k = fingerprint(f);
-    const n = left.get(k) ?? 0;
-    if (n > 0) {
-      left.set(k, n - 1);
-      unchanged++;
-    } else {
-      kept.push(f);
-      fresh++;
-    }
-  }
-  let fixed = 0;
-  for (const n of left.values()) fixed += n;
-  return { findings: kept, outcome: { file, unchanged, fixed, new: fresh } };
+  const match = new BaselineMatch(baseline);
+  return { findings: findings.filter((f) => match.keeps(f)), outcome: match.outcome(file) };
+}
+
+/**
+ * applyBaseline over findings read back from disk in report order, without holding them. One walk
+ * is made here: it counts, gives the baseline's outcome, and hands the kept findings to
+ * `summarizeKept` (the report's summary of them). Every later walk of the result matches the
+ * findings again from the start, so it gives the same findings.
+ */
+export function applyBaselineToStream<S>(
+  findings: FindingStream,
+  baseline: ReadonlyMap<string, number>,
+  file: string,
+  summarizeKept: (kept: Iterable<Finding>) => S,
+): { findings: FindingStream; outcome: BaselineOutcome; summary: S } {
+  const keptOf = function* (match: BaselineMatch): Generator<Finding> {
+    for (const f of findings) if (match.keeps(f)) yield f;
+  };
+  const match = new BaselineMatch(baseline);
+  let length = 0;
+  const summary = summarizeKept(
+    (function* () {
+      for (const f of keptOf(match)) {
+        length++;
+        yield f;
+      }
+    })(),
+  );
+  const kept: FindingStream = { length, [Symbol.iterator]: () => keptOf(new BaselineMatch(baseline)) };
+  return { findings: kept, outcome: match.outcome(file), summary };
 }

@@ -92,15 +92,46 @@ describe(`a scan of ${OBJECTS} objects writes its findings through a temporary f
     assert.equal(failLow.code, 1);
   });
 
+  test('with --baseline, the reports equal those of the scan that holds its findings', () => {
+    // The baseline: the first two files (accepted findings) and pods the scan no longer has (fixed).
+    const gone = join(dir, 'gone.yaml');
+    writeFileSync(gone, list([0, 40, 80].map((i) => pod(i).replace(`name: p${i}`, `name: gone${i}`))));
+    const baselineFile = join(dir, 'accepted.json');
+    const made = kubeharden(['scan', files[0], files[1], gone, '-o', 'json', '--output-file', baselineFile]);
+    assert.equal(made.code, 1, made.stderr);
+    const formats = ['text', 'json', 'sarif'];
+    const runs = cliBatch(
+      ...formats.flatMap((format) => [
+        ['scan', ...files, '-o', format, '--baseline', baselineFile, '--output-file', join(dir, `spooled-bl.${format}`)],
+        // --write-baseline holds every finding in memory
+        ['scan', ...files, '-o', format, '--baseline', baselineFile, '--output-file', join(dir, `held-bl.${format}`), '--write-baseline', join(dir, `rewritten-bl.${format}.json`)],
+      ]),
+    );
+    for (const [i, format] of formats.entries()) {
+      const [spooled, held] = [runs[2 * i], runs[2 * i + 1]];
+      assert.equal(spooled.code, 1, `${format}: new high findings fail the scan: ${spooled.stderr}`);
+      assert.equal(held.code, spooled.code);
+      assert.equal(spooled.stderr, held.stderr, `${format}: the same errors and warnings`);
+      assert.equal(readFileSync(join(dir, `spooled-bl.${format}`), 'utf8'), readFileSync(join(dir, `held-bl.${format}`), 'utf8'), `${format}: byte-identical`);
+    }
+    const json = JSON.parse(readFileSync(join(dir, 'spooled-bl.json'), 'utf8')) as { findings: { file: string }[]; baseline: { new: number; unchanged: number; fixed: number } };
+    assert.ok(json.baseline.unchanged > 1000 && json.baseline.new > 500 && json.baseline.fixed > 0, JSON.stringify(json.baseline));
+    const third = json.findings.filter((f) => f.file === files[2]).length;
+    assert.ok(third > json.findings.length / 2, `the third file, not in the baseline, has most of what is shown: ${third} of ${json.findings.length}`);
+    assert.match(readFileSync(join(dir, 'spooled-bl.text'), 'utf8'), /baseline .*accepted\.json: \d+ new findings shown; \d+ already in the baseline not shown; \d+ fixed since\n$/);
+  });
+
   test('a TMPDIR the findings cannot go to is exit 2 naming it, and no report', () => {
     const missing = join(dir, 'no-such-folder');
     const r = kubeharden(['scan', ...files, '-o', 'json'], { env: { TMPDIR: missing } });
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, new RegExp(`^error: cannot create the findings' temporary files in ${missing} \\(ENOENT\\); set TMPDIR`, 'm'));
-    // --min-severity takes the same path: its findings go to disk too.
-    const min = kubeharden(['scan', ...files, '-o', 'json', '--min-severity', 'high'], { env: { TMPDIR: missing } });
-    assert.equal(min.code, 2);
-    assert.match(min.stderr, /cannot create the findings' temporary files/);
+    // --min-severity and --baseline take the same path: their findings go to disk too.
+    for (const flag of [['--min-severity', 'high'], ['--baseline', join(dir, 'accepted.json')]]) {
+      const r2 = kubeharden(['scan', ...files, '-o', 'json', ...flag], { env: { TMPDIR: missing } });
+      assert.equal(r2.code, 2, flag.join(' '));
+      assert.match(r2.stderr, /cannot create the findings' temporary files/);
+    }
   });
 });

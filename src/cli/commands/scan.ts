@@ -7,7 +7,8 @@ import { isClusterScoped, ObjectIndex } from '../../engine/object-index.js';
 import { AtLeastSink, compareFindings, failsAt, scanObjects, scanObjectsInPasses, summarize, summaryFailsAt, type ScanResult } from '../../engine/scan.js';
 import { severityRank, type FailOn, type Severity } from '../../engine/types.js';
 import { fieldTypeFindings } from '../../k8s/field-types.js';
-import { FindingSpool, OUTPUT_FORMATS, REPORT_CHUNKS, STREAM_REPORTERS, SpoolError, batched, type ChunkedReporter, type ReportInput, type StreamReporter } from '../../report/index.js';
+import { FindingSpool, OUTPUT_FORMATS, REPORT_CHUNKS, STREAM_REPORTERS, SpoolError, batched, type ChunkedReporter, type ReportInput, type StreamInput, type StreamReporter } from '../../report/index.js';
+import { applyBaselineToStream } from '../../report/baseline.js';
 import { VERSION } from '../version.js';
 import { readConfigFile } from '../config.js';
 import { parsePssFlag } from '../pss-flag.js';
@@ -52,6 +53,9 @@ function parseSize(s: string): number {
   const unit = (m[2] ?? '').toLowerCase()[0];
   return Math.round(Number(m[1]) * (unit === 'k' ? 1024 : unit === 'm' ? 1048576 : unit === 'g' ? 1073741824 : 1));
 }
+
+/** What every scan report has besides its findings and summary. */
+type ReportHead = Pick<ReportInput, 'title' | 'errors' | 'warnings' | 'checks' | 'failOn' | 'toolVersion' | 'color' | 'showSuppressed'>;
 
 export async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   const { config, file: configFile } = await readConfigFile(flags.config);
@@ -105,7 +109,7 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
   const index = new ObjectIndex(objects);
   // The formats that write findings read back from disk, when nothing needs them all at once.
   const streamer: StreamReporter | undefined =
-    objects.length >= SPOOL_FROM_OBJECTS && !baseline && !framework && !flags.writeBaseline ? STREAM_REPORTERS[flags.output] : undefined;
+    objects.length >= SPOOL_FROM_OBJECTS && !framework && !flags.writeBaseline && !(baseline && flags.minSeverity) ? STREAM_REPORTERS[flags.output] : undefined;
   let spool: FindingSpool | undefined;
   try {
     spool = streamer ? new FindingSpool(compareFindings) : undefined;
@@ -132,11 +136,8 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
       showSuppressed: flags.showSuppressed,
     };
     let failing: boolean;
-    if (spool && streamer) {
-      const belowMin = shown && flags.minSeverity ? { summary: shown.summary(objects.length), minSeverity: flags.minSeverity, hiddenBelowMinSeverity: shown.hidden } : {};
-      await streamOutput(batched(streamer({ ...report, findings: spool, summary: result.summary, ...belowMin })), flags.outputFile);
-      failing = summaryFailsAt(result.summary, failOn);
-    } else failing = await writeReport(result, report, reporter);
+    if (spool && streamer) failing = await writeSpooledReport(spool, result, report, streamer, shown);
+    else failing = await writeReport(result, report, reporter);
     // Errors and warnings go to stderr in every format (the report itself carries them for machines).
     printErrors(errors);
     printWarnings(warnings);
@@ -149,8 +150,26 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
     spool?.close();
   }
 
+  /**
+   * The report of findings read back from disk, with what --min-severity and --baseline change
+   * (never both here: the baseline must see the findings --min-severity leaves out); true when failing.
+   */
+  async function writeSpooledReport(spool: FindingSpool, result: ScanResult, report: ReportHead, streamer: StreamReporter, shown: AtLeastSink | undefined): Promise<boolean> {
+    let input: StreamInput = { ...report, findings: spool, summary: result.summary };
+    // --fail-on sees every finding but those the baseline accepts.
+    let failSummary = result.summary;
+    if (shown && flags.minSeverity) input = { ...input, summary: shown.summary(objects.length), minSeverity: flags.minSeverity, hiddenBelowMinSeverity: shown.hidden };
+    if (baseline && flags.baseline) {
+      const kept = applyBaselineToStream(spool, baseline, flags.baseline, (walk) => summarize(result.summary.objects, walk));
+      input = { ...input, findings: kept.findings, summary: kept.summary, baseline: kept.outcome };
+      failSummary = kept.summary;
+    }
+    await streamOutput(batched(reportPieces(flags.output, streamer, input, [] /* no compliance view on this path */)), flags.outputFile);
+    return summaryFailsAt(failSummary, failOn);
+  }
+
   /** The report of findings held in memory, with what --framework, --baseline and --min-severity add; true when failing. */
-  async function writeReport(result: ScanResult, report: Pick<ReportInput, 'title' | 'errors' | 'warnings' | 'checks' | 'failOn' | 'toolVersion' | 'color' | 'showSuppressed'>, chunks: ChunkedReporter): Promise<boolean> {
+  async function writeReport(result: ScanResult, report: ReportHead, chunks: ChunkedReporter): Promise<boolean> {
     const extras = reportExtras(flags, framework, baseline, result.findings, run.checks, inventoryOf(objects, index));
     // --min-severity decides what is shown; --fail-on still sees every finding (that --baseline keeps).
     const min = flags.minSeverity ? severityRank(flags.minSeverity) : -1;
