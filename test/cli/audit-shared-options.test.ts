@@ -115,6 +115,26 @@ describe('audit with the options of scan', () => {
     assert.ok(shown.length > 0 && shown.every((f) => f.severity === 'high' || f.severity === 'critical'), JSON.stringify(shown));
   });
 
+  it('--baseline on a streamed report equals the report of the findings held in memory', () => {
+    const accepted = join(dir, 'accepted-privileged.json');
+    const [made] = cliBatch(['audit', '--from', cluster, '--checks', 'CTR-PRIVILEGED', '-o', 'json', '--output-file', accepted]);
+    assert.equal(made.code, 1, made.stderr);
+    const formats = ['text', 'json', 'sarif', 'junit'];
+    const runs = cliBatch(
+      ...formats.flatMap((format) => [
+        ['audit', '--from', cluster, '--baseline', accepted, '-o', format, '--no-color'],
+        ['audit', '--from', cluster, '--baseline', accepted, '-o', format, '--no-color', '--write-baseline', join(dir, `held-bl-${format}.json`)],
+      ]),
+    );
+    for (const [i, format] of formats.entries()) {
+      const [streamed, held] = [runs[2 * i], runs[2 * i + 1]];
+      assert.equal(streamed.code, held.code, `${format}: ${streamed.stderr}`);
+      assert.equal(streamed.stdout, held.stdout, `${format}: byte-identical`);
+    }
+    assert.match(runs[0].stdout, /baseline .*accepted-privileged\.json: \d+ new findings? shown; 1 already in the baseline not shown; 0 fixed since/);
+    assert.ok(!findings(runs[2].stdout).some((f) => f.check === 'CTR-PRIVILEGED'), 'the accepted finding is not shown');
+  });
+
   it('-o markdown and -o html locate findings by source and field path, never as line 0', () => {
     const [md, html] = cliBatch(
       ['audit', '--from', cluster, '--checks', 'CTR-PRIVILEGED', '-o', 'markdown'],

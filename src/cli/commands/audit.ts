@@ -8,7 +8,8 @@ import { stringify } from 'yaml';
 import { AtLeastSink, failsAt, summarize, summaryFailsAt, type ScanOptions } from '../../engine/scan.js';
 import { severityRank, type FailOn, type Severity } from '../../engine/types.js';
 import type { InputError } from '../../load/types.js';
-import { FindingSpool, OUTPUT_FORMATS, REPORT_CHUNKS, STREAM_REPORTERS, SpoolError, batched, type StreamReporter } from '../../report/index.js';
+import { FindingSpool, OUTPUT_FORMATS, REPORT_CHUNKS, STREAM_REPORTERS, SpoolError, batched, type StreamInput, type StreamReporter } from '../../report/index.js';
+import { applyBaselineToStream } from '../../report/baseline.js';
 import type { FrameworkId } from '../../report/compliance/frameworks.js';
 import type { AuditSource, Gap } from '../../audit/source.js';
 import type { AuditResult } from '../../audit/run.js';
@@ -191,8 +192,10 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
     throw e;
   }
   // The formats that write findings as they are read back, when nothing needs them all at once
-  // (PolicyReports, --baseline, --framework, --write-baseline).
-  const streamer: StreamReporter | undefined = wantReports || baseline || cmd.framework || cmd.report.writeBaseline ? undefined : STREAM_REPORTERS[cmd.format];
+  // (PolicyReports, --framework, --write-baseline; --baseline with --min-severity, as the baseline
+  // must see the findings --min-severity leaves out).
+  const streamer: StreamReporter | undefined =
+    wantReports || cmd.framework || cmd.report.writeBaseline || (baseline && cmd.minSeverity) ? undefined : STREAM_REPORTERS[cmd.format];
   // --min-severity on a streamed report: the spool gets what it shows; the audit's summary still counts every finding (--fail-on).
   const shown = streamer && cmd.minSeverity ? new AtLeastSink(spool, cmd.minSeverity, compareAudit) : undefined;
   let result: AuditResult;
@@ -248,27 +251,30 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
   let reports: Record<string, unknown>[] = [];
   let failing: boolean;
   if (streamer) {
-    await writeStreamed(
-      batched(
-        streamer({
-          findings: spool,
-          inventory: result.inventory ?? [],
-          errors,
-          warnings,
-          summary: result.summary,
-          title: `kubeharden audit ${result.label}`,
-          command: 'audit',
-          checks,
-          failOn,
-          toolVersion: VERSION,
-          color: cmd.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR),
-          showSuppressed: cmd.showSuppressed,
-          ...(shown && cmd.minSeverity ? { summary: shown.summary(result.summary.objects), minSeverity: cmd.minSeverity, hiddenBelowMinSeverity: shown.hidden } : {}),
-        }),
-      ),
-      cmd.outputFile,
-    );
-    failing = summaryFailsAt(result.summary, failOn);
+    let input: StreamInput = {
+      findings: spool,
+      inventory: result.inventory ?? [],
+      errors,
+      warnings,
+      summary: result.summary,
+      title: `kubeharden audit ${result.label}`,
+      command: 'audit',
+      checks,
+      failOn,
+      toolVersion: VERSION,
+      color: cmd.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR),
+      showSuppressed: cmd.showSuppressed,
+      ...(shown && cmd.minSeverity ? { summary: shown.summary(result.summary.objects), minSeverity: cmd.minSeverity, hiddenBelowMinSeverity: shown.hidden } : {}),
+    };
+    // --fail-on sees every finding but those the baseline accepts.
+    let failSummary = result.summary;
+    if (baseline && cmd.report.baseline) {
+      const kept = applyBaselineToStream(spool, baseline, cmd.report.baseline, (walk) => summarize(result.summary.objects, walk));
+      input = { ...input, findings: kept.findings, summary: kept.summary, baseline: kept.outcome };
+      failSummary = kept.summary;
+    }
+    await writeStreamed(batched(reportPieces(cmd.format, streamer, input, [] /* no compliance view on this path */)), cmd.outputFile);
+    failing = summaryFailsAt(failSummary, failOn);
   } else {
     // Every other report takes the findings as one array, read back in report order.
     result.findings = [...spool] as AuditResult['findings'];
