@@ -9,7 +9,8 @@ import type { LoadedObject } from '../load/types.js';
 import { ALL_CHECKS } from '../checks/registry.js';
 import { ObjectIndex } from '../engine/object-index.js';
 import type { Check, Finding, ObjectRef } from '../engine/types.js';
-import { applyBaseline, BaselineError, readBaseline, type BaselineOutcome } from '../report/baseline.js';
+import { applyBaseline, applyBaselineToStream, BaselineError, readBaseline, type BaselineOutcome } from '../report/baseline.js';
+import type { AtLeastSink, Summary } from '../engine/scan.js';
 import { evaluateFramework, type ComplianceReport } from '../report/compliance/evaluate.js';
 import { FRAMEWORK_IDS, FRAMEWORKS, type FrameworkId } from '../report/compliance/frameworks.js';
 import { batched } from '../report/json-chunks.js';
@@ -146,4 +147,21 @@ export function* reportPieces<I extends ReportInput | StreamInput>(format: strin
   }
   yield* reporter(input);
   if (format === 'text' && input.baseline) yield baselineLine(input.baseline);
+}
+
+/**
+ * A report of findings read back from disk (a FindingSpool) with what --min-severity (its sink's
+ * count and summary) or --baseline (matched as the findings are read back) change, never both:
+ * the baseline must see what --min-severity leaves out. `failSummary` is what --fail-on reads:
+ * every finding but those the baseline accepts.
+ */
+export function spooledReportInput<F extends Finding>(
+  input: StreamInput,
+  shown: AtLeastSink<F> | undefined,
+  baseline: { counts: ReadonlyMap<string, number>; file: string } | undefined,
+): { input: StreamInput; failSummary: Summary } {
+  if (shown) return { input: { ...input, summary: shown.summary(input.summary.objects), minSeverity: shown.min, hiddenBelowMinSeverity: shown.hidden }, failSummary: input.summary };
+  if (!baseline) return { input, failSummary: input.summary };
+  const kept = applyBaselineToStream(input.findings, baseline.counts, baseline.file, input.summary.objects);
+  return { input: { ...input, findings: kept.findings, summary: kept.summary, baseline: kept.outcome }, failSummary: kept.summary };
 }

@@ -164,7 +164,7 @@ export class AtLeastSink<F extends Finding = Finding> implements FindingSink<F> 
 
   constructor(
     private readonly next: FindingSink<F>,
-    min: Severity,
+    readonly min: Severity,
     compare: (a: F, b: F) => number = compareFindings,
   ) {
     this.minRank = severityRank(min);

@@ -8,6 +8,7 @@
  * counts duplicates: two identical fingerprints in the baseline accept two findings, not more.
  */
 import { readFileSync } from 'node:fs';
+import { summarize, type Summary } from '../engine/scan.js';
 import type { Finding } from '../engine/types.js';
 import type { FindingStream } from './finding-spool.js';
 
@@ -122,30 +123,16 @@ export function applyBaseline(findings: readonly Finding[], baseline: ReadonlyMa
 }
 
 /**
- * applyBaseline over findings read back from disk in report order, without holding them. One walk
- * is made here: it counts, gives the baseline's outcome, and hands the kept findings to
- * `summarizeKept` (the report's summary of them). Every later walk of the result matches the
- * findings again from the start, so it gives the same findings.
+ * applyBaseline over findings read back from disk in report order, without holding them, with the
+ * summary of what it keeps. One walk is made here, for the summary and the outcome; every later
+ * walk of the result matches the findings again from the start, so it gives the same findings.
  */
-export function applyBaselineToStream<S>(
-  findings: FindingStream,
-  baseline: ReadonlyMap<string, number>,
-  file: string,
-  summarizeKept: (kept: Iterable<Finding>) => S,
-): { findings: FindingStream; outcome: BaselineOutcome; summary: S } {
+export function applyBaselineToStream(findings: FindingStream, baseline: ReadonlyMap<string, number>, file: string, objects: number): { findings: FindingStream; outcome: BaselineOutcome; summary: Summary } {
   const keptOf = function* (match: BaselineMatch): Generator<Finding> {
     for (const f of findings) if (match.keeps(f)) yield f;
   };
   const match = new BaselineMatch(baseline);
-  let length = 0;
-  const summary = summarizeKept(
-    (function* () {
-      for (const f of keptOf(match)) {
-        length++;
-        yield f;
-      }
-    })(),
-  );
-  const kept: FindingStream = { length, [Symbol.iterator]: () => keptOf(new BaselineMatch(baseline)) };
+  const summary = summarize(objects, keptOf(match));
+  const kept: FindingStream = { length: summary.findings + summary.suppressed, [Symbol.iterator]: () => keptOf(new BaselineMatch(baseline)) };
   return { findings: kept, outcome: match.outcome(file), summary };
 }

@@ -8,8 +8,7 @@ import { stringify } from 'yaml';
 import { AtLeastSink, failsAt, summarize, summaryFailsAt, type ScanOptions } from '../../engine/scan.js';
 import { severityRank, type FailOn, type Severity } from '../../engine/types.js';
 import type { InputError } from '../../load/types.js';
-import { FindingSpool, OUTPUT_FORMATS, REPORT_CHUNKS, STREAM_REPORTERS, SpoolError, batched, type StreamInput, type StreamReporter } from '../../report/index.js';
-import { applyBaselineToStream } from '../../report/baseline.js';
+import { FindingSpool, OUTPUT_FORMATS, REPORT_CHUNKS, STREAM_REPORTERS, SpoolError, batched, type StreamReporter } from '../../report/index.js';
 import type { FrameworkId } from '../../report/compliance/frameworks.js';
 import type { AuditSource, Gap } from '../../audit/source.js';
 import type { AuditResult } from '../../audit/run.js';
@@ -21,7 +20,7 @@ import { parsePssFlag } from '../pss-flag.js';
 import { EXIT_OK, EXIT_USAGE, exitCode, UsageError } from '../exit.js';
 import { streamOutput } from '../output.js';
 import { addCheckOptions, type CheckFlags } from '../settings-flag.js';
-import { addReportOptions, frameworkSettings, loadBaseline, parseFramework, reportExtras, reportPieces, writeBaselineFile, type ReportFlags } from '../report-extras.js';
+import { addReportOptions, frameworkSettings, loadBaseline, parseFramework, reportExtras, reportPieces, spooledReportInput, writeBaselineFile, type ReportFlags } from '../report-extras.js';
 import { addImageOptions, compileImageGate, imagesOf, type ImageFlags } from '../../images/scan-options.js';
 
 /** scan's report formats, and PolicyReports. */
@@ -251,28 +250,24 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
   let reports: Record<string, unknown>[] = [];
   let failing: boolean;
   if (streamer) {
-    let input: StreamInput = {
-      findings: spool,
-      inventory: result.inventory ?? [],
-      errors,
-      warnings,
-      summary: result.summary,
-      title: `kubeharden audit ${result.label}`,
-      command: 'audit',
-      checks,
-      failOn,
-      toolVersion: VERSION,
-      color: cmd.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR),
-      showSuppressed: cmd.showSuppressed,
-      ...(shown && cmd.minSeverity ? { summary: shown.summary(result.summary.objects), minSeverity: cmd.minSeverity, hiddenBelowMinSeverity: shown.hidden } : {}),
-    };
-    // --fail-on sees every finding but those the baseline accepts.
-    let failSummary = result.summary;
-    if (baseline && cmd.report.baseline) {
-      const kept = applyBaselineToStream(spool, baseline, cmd.report.baseline, (walk) => summarize(result.summary.objects, walk));
-      input = { ...input, findings: kept.findings, summary: kept.summary, baseline: kept.outcome };
-      failSummary = kept.summary;
-    }
+    const { input, failSummary } = spooledReportInput(
+      {
+        findings: spool,
+        inventory: result.inventory ?? [],
+        errors,
+        warnings,
+        summary: result.summary,
+        title: `kubeharden audit ${result.label}`,
+        command: 'audit',
+        checks,
+        failOn,
+        toolVersion: VERSION,
+        color: cmd.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR),
+        showSuppressed: cmd.showSuppressed,
+      },
+      shown,
+      baseline && cmd.report.baseline ? { counts: baseline, file: cmd.report.baseline } : undefined,
+    );
     await writeStreamed(batched(reportPieces(cmd.format, streamer, input, [] /* no compliance view on this path */)), cmd.outputFile);
     failing = summaryFailsAt(failSummary, failOn);
   } else {

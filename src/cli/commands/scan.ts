@@ -7,8 +7,7 @@ import { isClusterScoped, ObjectIndex } from '../../engine/object-index.js';
 import { AtLeastSink, compareFindings, failsAt, scanObjects, scanObjectsInPasses, summarize, summaryFailsAt, type ScanResult } from '../../engine/scan.js';
 import { severityRank, type FailOn, type Severity } from '../../engine/types.js';
 import { fieldTypeFindings } from '../../k8s/field-types.js';
-import { FindingSpool, OUTPUT_FORMATS, REPORT_CHUNKS, STREAM_REPORTERS, SpoolError, batched, type ChunkedReporter, type ReportInput, type StreamInput, type StreamReporter } from '../../report/index.js';
-import { applyBaselineToStream } from '../../report/baseline.js';
+import { FindingSpool, OUTPUT_FORMATS, REPORT_CHUNKS, STREAM_REPORTERS, SpoolError, batched, type ChunkedReporter, type ReportInput, type StreamReporter } from '../../report/index.js';
 import { VERSION } from '../version.js';
 import { readConfigFile } from '../config.js';
 import { parsePssFlag } from '../pss-flag.js';
@@ -17,7 +16,7 @@ import { checksWithPss, parseSetFlags, prepareCliRun } from '../run.js';
 import { exitCode, UsageError } from '../exit.js';
 import { printErrors, printWarnings, streamOutput } from '../output.js';
 import { parseNamespaceFlag } from '../namespace-flag.js';
-import { addReportOptions, frameworkSettings, inventoryOf, loadBaseline, parseFramework, parseRepoUrl, reportExtras, reportPieces, writeBaselineFile, type ReportFlags } from '../report-extras.js';
+import { addReportOptions, frameworkSettings, inventoryOf, loadBaseline, parseFramework, parseRepoUrl, reportExtras, reportPieces, spooledReportInput, writeBaselineFile, type ReportFlags } from '../report-extras.js';
 import { addImageOptions, imageGateForScan, type ImageFlags } from '../../images/scan-options.js';
 import { addControlPlaneOptions, controlPlaneInputs, hasControlPlaneInputs, type ControlPlaneScanFlags } from './scan-control-plane.js';
 
@@ -155,15 +154,7 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
    * (never both here: the baseline must see the findings --min-severity leaves out); true when failing.
    */
   async function writeSpooledReport(spool: FindingSpool, result: ScanResult, report: ReportHead, streamer: StreamReporter, shown: AtLeastSink | undefined): Promise<boolean> {
-    let input: StreamInput = { ...report, findings: spool, summary: result.summary };
-    // --fail-on sees every finding but those the baseline accepts.
-    let failSummary = result.summary;
-    if (shown && flags.minSeverity) input = { ...input, summary: shown.summary(objects.length), minSeverity: flags.minSeverity, hiddenBelowMinSeverity: shown.hidden };
-    if (baseline && flags.baseline) {
-      const kept = applyBaselineToStream(spool, baseline, flags.baseline, (walk) => summarize(result.summary.objects, walk));
-      input = { ...input, findings: kept.findings, summary: kept.summary, baseline: kept.outcome };
-      failSummary = kept.summary;
-    }
+    const { input, failSummary } = spooledReportInput({ ...report, findings: spool, summary: result.summary }, shown, baseline && flags.baseline ? { counts: baseline, file: flags.baseline } : undefined);
     await streamOutput(batched(reportPieces(flags.output, streamer, input, [] /* no compliance view on this path */)), flags.outputFile);
     return summaryFailsAt(failSummary, failOn);
   }
