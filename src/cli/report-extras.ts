@@ -8,17 +8,19 @@ import type { Command } from 'commander';
 import type { LoadedObject } from '../load/types.js';
 import { ALL_CHECKS } from '../checks/registry.js';
 import { ObjectIndex } from '../engine/object-index.js';
-import type { Check, Finding, ObjectRef } from '../engine/types.js';
+import { severityRank, type Check, type Finding, type ObjectRef, type Severity } from '../engine/types.js';
 import { applyBaseline, applyBaselineToStream, BaselineError, readBaseline, type BaselineOutcome } from '../report/baseline.js';
-import type { AtLeastSink, Summary } from '../engine/scan.js';
+import { summarize, type AtLeastSink, type Summary } from '../engine/scan.js';
 import { evaluateFramework, type ComplianceReport } from '../report/compliance/evaluate.js';
 import { FRAMEWORK_IDS, FRAMEWORKS, type FrameworkId } from '../report/compliance/frameworks.js';
 import { batched } from '../report/json-chunks.js';
 import { jsonReport } from '../report/json.js';
 import { complianceText } from '../report/compliance/text.js';
 import type { ReportInput, StreamInput } from '../report/model.js';
+import type { FindingStream } from '../report/finding-spool.js';
 import { parsePssFlag } from './pss-flag.js';
 import { UsageError } from './exit.js';
+import { didYouMean } from '../engine/did-you-mean.js';
 import { isControlPlaneObject } from '../controlplane/model.js';
 
 export interface ReportFlags {
@@ -116,8 +118,8 @@ export function reportExtras(
   };
 }
 
-/** --write-baseline: the JSON report of every finding of this scan (before any --baseline filter). */
-export function writeBaselineFile(file: string, input: ReportInput): void {
+/** --write-baseline: the JSON report of every finding of this scan (before any --baseline filter), held or read back from disk. */
+export function writeBaselineFile(file: string, input: ReportInput | StreamInput): void {
   let fd: number;
   try {
     fd = openSync(file, 'w');
@@ -129,6 +131,36 @@ export function writeBaselineFile(file: string, input: ReportInput): void {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * `KUBEHARDEN_SPOOL_FINDINGS`: where a report's findings wait until it is written. `auto` (the
+ * default): on disk for an audit, and for a scan from SPOOL_FROM_OBJECTS objects; `always`: on
+ * disk; `never`: in memory. For a machine short of memory (always) or of temporary space (never),
+ * and for the tests that compare both. Read once, at the command's start.
+ */
+export type SpoolMode = 'auto' | 'always' | 'never';
+const SPOOL_MODES: readonly SpoolMode[] = ['auto', 'always', 'never'];
+export const SPOOL_ENV = 'KUBEHARDEN_SPOOL_FINDINGS';
+
+export function spoolMode(env: NodeJS.ProcessEnv = process.env): SpoolMode {
+  const v = env[SPOOL_ENV];
+  if (v === undefined || v === '') return 'auto';
+  if ((SPOOL_MODES as readonly string[]).includes(v)) return v as SpoolMode;
+  throw new UsageError(`${SPOOL_ENV}: unknown value "${v}"${didYouMean(v, SPOOL_MODES)} (${SPOOL_MODES.join(', ')})`);
+}
+
+/** Whether a report can be written from findings read back from disk: not with --framework, whose compliance view takes every finding at once. */
+export function canStreamReport(flags: Pick<ReportFlags, 'framework'>): boolean {
+  return !flags.framework;
+}
+
+/**
+ * Whether the spool of a streamed report can keep only the findings --min-severity shows (an
+ * AtLeastSink in front of it): not when --baseline or --write-baseline must see them all.
+ */
+export function spoolOnlyShown(flags: Pick<ReportFlags, 'baseline' | 'writeBaseline'> & { minSeverity?: string }): boolean {
+  return flags.minSeverity !== undefined && !flags.baseline && !flags.writeBaseline;
 }
 
 /** The line text output ends with when a baseline filtered the findings. */
@@ -150,18 +182,58 @@ export function* reportPieces<I extends ReportInput | StreamInput>(format: strin
 }
 
 /**
- * A report of findings read back from disk (a FindingSpool) with what --min-severity (its sink's
- * count and summary) or --baseline (matched as the findings are read back) change, never both:
- * the baseline must see what --min-severity leaves out. `failSummary` is what --fail-on reads:
- * every finding but those the baseline accepts.
+ * A report of findings held in memory with what `extras` (--baseline, --framework…) and
+ * --min-severity change: the findings shown, the summary of them, and how many --min-severity
+ * hid (they still count for --fail-on, which reads `extras.findings`).
+ */
+export function heldReportInput<H extends Omit<ReportInput, 'findings' | 'summary' | keyof Extras>>(head: H, extras: Extras, summary: Summary, minSeverity: Severity | undefined): H & Extras & Pick<ReportInput, 'summary' | 'minSeverity' | 'hiddenBelowMinSeverity'> {
+  const min = minSeverity ? severityRank(minSeverity) : -1;
+  const shown = min < 0 ? extras.findings : extras.findings.filter((f) => severityRank(f.severity) >= min);
+  const hidden = extras.findings.length - shown.length;
+  return {
+    ...head,
+    ...extras,
+    findings: shown,
+    summary: extras.baseline || hidden ? summarize(summary.objects, shown) : summary,
+    ...(minSeverity ? { minSeverity, hiddenBelowMinSeverity: hidden } : {}),
+  };
+}
+
+/**
+ * A report of findings read back from disk (a FindingSpool) with what --min-severity and
+ * --baseline change. --min-severity alone has a sink in front of the spool (`shown`: only the
+ * findings the report shows were written); with --baseline or --write-baseline the spool has every
+ * finding, so the baseline matches them all as they are read back and --min-severity filters what
+ * it keeps. `failSummary` is what --fail-on reads: every finding but those the baseline accepts.
  */
 export function spooledReportInput<F extends Finding>(
   input: StreamInput,
   shown: AtLeastSink<F> | undefined,
   baseline: { counts: ReadonlyMap<string, number>; file: string } | undefined,
+  minSeverity: Severity | undefined,
 ): { input: StreamInput; failSummary: Summary } {
   if (shown) return { input: { ...input, summary: shown.summary(input.summary.objects), minSeverity: shown.min, hiddenBelowMinSeverity: shown.hidden }, failSummary: input.summary };
-  if (!baseline) return { input, failSummary: input.summary };
-  const kept = applyBaselineToStream(input.findings, baseline.counts, baseline.file, input.summary.objects);
-  return { input: { ...input, findings: kept.findings, summary: kept.summary, baseline: kept.outcome }, failSummary: kept.summary };
+  let out = input;
+  if (baseline) {
+    const kept = applyBaselineToStream(input.findings, baseline.counts, baseline.file, input.summary.objects);
+    out = { ...out, findings: kept.findings, summary: kept.summary, baseline: kept.outcome };
+  }
+  const failSummary = out.summary;
+  if (minSeverity) {
+    const atLeast = atLeastOf(out.findings, minSeverity, out.summary.objects);
+    const hidden = out.findings.length - atLeast.findings.length;
+    // As heldReportInput: a summary of what is shown once anything is filtered.
+    out = { ...out, findings: atLeast.findings, summary: out.baseline || hidden ? atLeast.summary : out.summary, minSeverity, hiddenBelowMinSeverity: hidden };
+  }
+  return { input: out, failSummary };
+}
+
+/** The findings of a walk at or above `min` and their summary (one walk counts them; each later walk filters again). */
+function atLeastOf(findings: FindingStream, min: Severity, objects: number): { findings: FindingStream; summary: Summary } {
+  const rank = severityRank(min);
+  const walk = function* () {
+    for (const f of findings) if (severityRank(f.severity) >= rank) yield f;
+  };
+  const summary = summarize(objects, walk());
+  return { findings: { length: summary.findings + summary.suppressed, [Symbol.iterator]: walk }, summary };
 }

@@ -13,10 +13,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Finding } from '../engine/types.js';
 
-/** Findings a report walks more than once without holding them: each walk reads them again. */
-export interface FindingStream extends Iterable<Finding> {
+/** Items a report walks more than once without holding them (an array, or a file read again per walk). */
+export interface Walkable<T> extends Iterable<T> {
   /** How many a walk yields. */
   readonly length: number;
+}
+
+/** Findings a report walks more than once without holding them: each walk reads them again. */
+export type FindingStream = Walkable<Finding>;
+
+/** A walkable whose items are mapped as each walk reads them (nothing is held). */
+export function mapWalkable<T, U>(items: Walkable<T>, map: (item: T) => U): Walkable<U> {
+  return {
+    length: items.length,
+    *[Symbol.iterator]() {
+      for (const item of items) yield map(item);
+    },
+  };
 }
 
 /** Writes and reads below V8's large-object size (128 KiB), like the report writer's pieces. */
@@ -234,6 +247,37 @@ export class FindingSpool implements FindingStream {
     this.closed = true;
     closeSync(this.fd);
     this.tmp.remove();
+  }
+}
+
+/**
+ * Findings a sorted run holds while re-ordering a stream. Runs this short die in V8's young
+ * generation; runs of 10,000 outlived scavenges and were promoted, and the ×100 corpus's HTML
+ * report peaked ~100 MiB higher (1,034 vs 928 MiB; 20 gave no less and took longer to merge).
+ */
+const SORT_RUN = 100;
+
+/**
+ * `findings` in the order of one stable sort by `compare`, on disk: runs of SORT_RUN sorted in
+ * memory, merged as they are read back (a report whose order differs from the spool's, such as
+ * worst first). Close it after use.
+ */
+export function spoolSorted(findings: Iterable<Finding>, compare: (a: Finding, b: Finding) => number): FindingSpool {
+  const spool = new FindingSpool(compare);
+  try {
+    let run: Finding[] = [];
+    for (const f of findings) {
+      run.push(f);
+      if (run.length === SORT_RUN) {
+        spool.addRun(run);
+        run = [];
+      }
+    }
+    spool.addRun(run);
+    return spool;
+  } catch (e) {
+    spool.close();
+    throw e;
   }
 }
 

@@ -9,7 +9,7 @@ import { scanObjects, prepareRun } from '../engine/scan.js';
 import { ALL_CHECKS } from '../checks/registry.js';
 import type { Finding } from '../engine/types.js';
 import { REPORTERS, type ReportInput } from './index.js';
-import { markdownReport, GITHUB_COMMENT_LIMIT } from './markdown.js';
+import { firstSorted, markdownReport, GITHUB_COMMENT_LIMIT } from './markdown.js';
 import { applyBaseline, fingerprint, readBaseline, BaselineError } from './baseline.js';
 import { overview } from './overview.js';
 import { evaluateFramework } from './compliance/evaluate.js';
@@ -80,6 +80,15 @@ describe('markdown report', () => {
     assert.equal(shown + Number(m[1]), many.length);
     // Folded sections are closed even when cut inside one.
     assert.equal((md.match(/<details>/g) ?? []).length, (md.match(/<\/details>/g) ?? []).length);
+  });
+
+  it('takes the worst rows that fit from a bounded selection equal to a full stable sort', () => {
+    // Few distinct keys: many ties, which must keep their input order.
+    const items = Array.from({ length: 5000 }, (_, i) => ({ key: (i * 7919) % 13, at: i }));
+    const byKey = (a: { key: number }, b: { key: number }) => a.key - b.key;
+    const full = [...items].sort(byKey);
+    for (const k of [1, 7, 100, 2499, 2500, 4999, 5000, 9000]) assert.deepEqual(firstSorted(items, byKey, k), full.slice(0, k), `k=${k}`);
+    assert.deepEqual(firstSorted([], byKey, 3), []);
   });
 });
 

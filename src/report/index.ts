@@ -3,7 +3,7 @@ import { junitReport, junitReportStream } from './junit.js';
 import type { ChunkedReporter, ReportInput, Reporter, StreamReporter } from './model.js';
 import { sarifReport } from './sarif.js';
 import { textReport, textReportStream } from './text.js';
-import { htmlReport } from './html/index.js';
+import { htmlReport, htmlReportStream } from './html/index.js';
 import { markdownReporter } from './markdown.js';
 
 export type { ChunkedReporter, ReportInput, Reporter, StreamInput, StreamReporter } from './model.js';
@@ -16,20 +16,22 @@ export const REPORT_CHUNKS: Record<string, ChunkedReporter> = {
   json: jsonReport,
   sarif: sarifReport,
   junit: (r: ReportInput) => [junitReport(r)],
-  html: (r: ReportInput) => [htmlReport(r)],
-  markdown: (r: ReportInput) => [markdownReporter(r)],
+  html: htmlReport,
+  markdown: markdownReporter,
 };
 
 /**
  * The formats that can write findings read back from disk (FindingSpool) without holding them,
- * byte-identical to REPORT_CHUNKS (finding-spool.test.ts). HTML and Markdown rank and chart all
- * findings at once: they take an array.
+ * byte-identical to REPORT_CHUNKS (finding-spool.test.ts). HTML lists the worst first: it
+ * puts them in that order in a second temporary file; Markdown keeps only the worst that fit.
  */
 export const STREAM_REPORTERS: Readonly<Partial<Record<string, StreamReporter>>> = {
   text: textReportStream,
   json: jsonReport,
   sarif: sarifReport,
   junit: junitReportStream,
+  html: htmlReportStream,
+  markdown: markdownReporter,
 };
 
 /** The formats `scan -o` accepts, from the table above (one list, not repeated elsewhere). */

@@ -6,7 +6,7 @@
  */
 import { SEVERITIES, type Finding, type Severity } from '../engine/types.js';
 import { findingLocation, lineUrl, repoPath } from './links.js';
-import type { Reporter, ReportInput } from './model.js';
+import type { ReportInput, StreamInput } from './model.js';
 import { compareWorstFirst, overview } from './overview.js';
 import type { ComplianceReport, ControlResult } from './compliance/evaluate.js';
 
@@ -31,8 +31,16 @@ function counts(bySeverity: Record<Severity, number>): string {
   return parts.length ? parts.join(', ') : 'none';
 }
 
-export function markdownReport(r: ReportInput, limit = GITHUB_COMMENT_LIMIT): string {
+/**
+ * Every row has at least its 16 characters of table syntax (`| \`` … `\` | ` … ` | ` … ` | ` … ` |\n`),
+ * so no more than limit / 16 rows fit in a comment: the report needs only that many of the worst.
+ */
+const MIN_ROW = 16;
+
+/** The comment on findings held in memory or read back from disk (walked twice, never held). */
+export function markdownReport(r: ReportInput | StreamInput, limit = GITHUB_COMMENT_LIMIT): string {
   const ov = overview(r.findings, r.inventory);
+  const worst = firstSorted(unsuppressed(r.findings), compareWorstFirst, Math.ceil(limit / MIN_ROW));
   const head: string[] = [];
   const total = ov.findings;
   head.push(`## kubeharden: ${total === 0 ? 'no findings' : `${total} finding${total === 1 ? '' : 's'} (${counts(ov.bySeverity)})`}${r.errors.length ? ` — ⚠️ ${r.errors.length} input error${r.errors.length === 1 ? '' : 's'}` : ''}`);
@@ -63,17 +71,15 @@ export function markdownReport(r: ReportInput, limit = GITHUB_COMMENT_LIMIT): st
     errors.push('');
   }
 
-  const shown = r.findings.filter((f) => !f.suppressed).sort(compareWorstFirst);
   const footer = (left: number) =>
     left > 0 ? `\n> ✂️ **${left} more finding${left === 1 ? '' : 's'} not shown**: a pull-request comment holds at most ${limit.toLocaleString('en-US')} characters. The full report: \`kubeharden ${r.command ?? 'scan'} -o html\` or \`-o json\`.\n` : '';
   // Room kept for the longest possible footer and the closing of an open <details>.
-  const reserve = footer(shown.length).length + 40;
+  const reserve = footer(total).length + 40;
   let out = [...head, ...errors].join('\n');
   let i = 0;
   let open: Severity | undefined;
   const close = () => (open && !OPEN.has(open) ? '\n</details>\n' : '');
-  while (i < shown.length) {
-    const f = shown[i];
+  for (const f of worst) {
     let piece = '';
     if (f.severity !== open) {
       piece += close();
@@ -91,7 +97,7 @@ export function markdownReport(r: ReportInput, limit = GITHUB_COMMENT_LIMIT): st
     i++;
   }
   out += close();
-  out += footer(shown.length - i);
+  out += footer(total - i);
   if (total === 0 && !r.errors.length) out += '\n✅ Nothing to report.\n';
   out += `\n<sub>kubeharden ${r.toolVersion}</sub>\n`;
   return out;
@@ -113,4 +119,23 @@ function complianceTable(c: ComplianceReport): string[] {
   return out;
 }
 
-export const markdownReporter: Reporter = (r) => markdownReport(r);
+export const markdownReporter = (r: ReportInput | StreamInput): string[] => [markdownReport(r)];
+
+function* unsuppressed(findings: Iterable<Finding>): Generator<Finding> {
+  for (const f of findings) if (!f.suppressed) yield f;
+}
+
+/**
+ * The first `k` items in the order of a stable sort by `compare`, holding at most 2k: the kept
+ * ones are sorted and cut to k whenever they reach 2k. An item among the first k overall is
+ * never cut (fewer than k kept ones come before it), and items added later come later among
+ * equals, so the sort stays stable.
+ */
+export function firstSorted<T>(items: Iterable<T>, compare: (a: T, b: T) => number, k: number): T[] {
+  let kept: T[] = [];
+  for (const item of items) {
+    kept.push(item);
+    if (kept.length >= 2 * k) kept = kept.sort(compare).slice(0, k);
+  }
+  return kept.sort(compare).slice(0, k);
+}

@@ -83,7 +83,7 @@ export function compareWorstFirst(a: OverviewFinding, b: OverviewFinding): numbe
  * `inventory` lists every scanned object (clean ones count in scores); without it only objects
  * with findings are known, and scores cover those alone.
  */
-export function overview(findings: readonly OverviewFinding[], inventory?: readonly ObjectRef[]): Overview {
+export function overview(findings: Iterable<OverviewFinding>, inventory?: readonly ObjectRef[]): Overview {
   const objects = new Map<string, ScoredObject>();
   const add = (o: ObjectRef) => {
     const k = objectKey(o);
@@ -96,11 +96,13 @@ export function overview(findings: readonly OverviewFinding[], inventory?: reado
   const byCategory = new Map<string, number>();
   const byCheck = new Map<string, { check: string; title: string; severity: Severity; count: number }>();
   let suppressed = 0;
+  let unsuppressed = 0;
   for (const f of findings) {
     if (f.suppressed) {
       suppressed++;
       continue;
     }
+    unsuppressed++;
     bySeverity[f.severity]++;
     byCategory.set(f.category, (byCategory.get(f.category) ?? 0) + 1);
     const c = byCheck.get(f.check);
@@ -123,7 +125,6 @@ export function overview(findings: readonly OverviewFinding[], inventory?: reado
     n.total += o.score;
     for (const s of SEVERITIES) n.bySeverity[s] += o.bySeverity[s];
   }
-  const unsuppressed = findings.length - suppressed;
   return {
     findings: unsuppressed,
     suppressed,

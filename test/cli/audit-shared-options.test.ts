@@ -2,14 +2,14 @@
 // same answers: the image gate from --vuln-reports, --framework, --baseline, --min-severity, and
 // html/markdown reports of findings that have no file position (objects read from a cluster).
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Command } from 'commander';
 import { registerAuditCommand } from '../../src/cli/commands/audit.js';
 import { registerScanCommand } from '../../src/cli/commands/scan.js';
-import { cliBatch } from './helpers.js';
+import { cliBatch, type BatchInvocation } from './helpers.js';
 
 const REPORTS = new URL('../../src/images/vuln/fixtures/reports/', import.meta.url).pathname;
 const WEB = 'ghcr.io/acme/web@sha256:7a0b98f2bf30d605fe58cd614a3029892c5c55fbb42b819af636e2aac295a90b';
@@ -31,6 +31,9 @@ writeFileSync(
 // The same Deployment as a file, for scan.
 const manifest = join(dir, 'web.yaml');
 writeFileSync(manifest, `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: ${WEB}\n          securityContext: {privileged: true}\n`);
+
+/** The same audit with its findings held in memory until the report is written. */
+const held = (...args: string[]): BatchInvocation => ({ args, env: { KUBEHARDEN_SPOOL_FINDINGS: 'never' } });
 
 type JsonReport = { findings: Array<{ check: string; message: string; path: string; line: number }>; compliance?: { framework: string } };
 const findings = (stdout: string) => (JSON.parse(stdout) as JsonReport).findings;
@@ -95,20 +98,37 @@ describe('audit with the options of scan', () => {
     assert.match(pdf.stderr, /unknown format "pdf" \(text, json, sarif, junit, html, markdown, policyreport\)/);
   });
 
-  it('--min-severity on a streamed report equals the report of the findings held in memory', () => {
-    const formats = ['text', 'json', 'sarif', 'junit'];
+  it('every format and --write-baseline: a streamed report equals the report of the findings held in memory', () => {
+    const formats = ['text', 'json', 'sarif', 'junit', 'html', 'markdown'];
     const runs = cliBatch(
       ...formats.flatMap((format) => [
-        ['audit', '--from', cluster, '--min-severity', 'high', '-o', format, '--no-color'],
-        // --write-baseline holds every finding in memory (the path --min-severity took before)
-        ['audit', '--from', cluster, '--min-severity', 'high', '-o', format, '--no-color', '--write-baseline', join(dir, `held-${format}.json`)],
+        ['audit', '--from', cluster, '-o', format, '--no-color', '--write-baseline', join(dir, `streamed-all-${format}.json`)],
+        held('audit', '--from', cluster, '-o', format, '--no-color', '--write-baseline', join(dir, `held-all-${format}.json`)),
       ]),
     );
     for (const [i, format] of formats.entries()) {
-      const [streamed, held] = [runs[2 * i], runs[2 * i + 1]];
+      const [streamed, inMemory] = [runs[2 * i], runs[2 * i + 1]];
       assert.equal(streamed.code, 1, `${format}: ${streamed.stderr}`);
-      assert.equal(held.code, streamed.code);
-      assert.equal(streamed.stdout, held.stdout, `${format}: byte-identical`);
+      assert.equal(inMemory.code, streamed.code);
+      assert.equal(streamed.stdout, inMemory.stdout, `${format}: byte-identical`);
+      assert.equal(readFileSync(join(dir, `streamed-all-${format}.json`), 'utf8'), readFileSync(join(dir, `held-all-${format}.json`), 'utf8'), `${format}: the same baseline file`);
+    }
+    assert.match(runs[8].stdout, /<span class="n">3<\/span><span class="l">objects<\/span>/, 'clean objects count in the score');
+  });
+
+  it('--min-severity on a streamed report equals the report of the findings held in memory', () => {
+    const formats = ['text', 'json', 'sarif', 'junit', 'html', 'markdown'];
+    const runs = cliBatch(
+      ...formats.flatMap((format) => [
+        ['audit', '--from', cluster, '--min-severity', 'high', '-o', format, '--no-color'],
+        held('audit', '--from', cluster, '--min-severity', 'high', '-o', format, '--no-color'),
+      ]),
+    );
+    for (const [i, format] of formats.entries()) {
+      const [streamed, inMemory] = [runs[2 * i], runs[2 * i + 1]];
+      assert.equal(streamed.code, 1, `${format}: ${streamed.stderr}`);
+      assert.equal(inMemory.code, streamed.code);
+      assert.equal(streamed.stdout, inMemory.stdout, `${format}: byte-identical`);
     }
     assert.match(runs[0].stdout, /\d+ below --min-severity high not shown/);
     const shown = (JSON.parse(runs[2].stdout) as { findings: Array<{ severity: string }> }).findings;
@@ -119,20 +139,35 @@ describe('audit with the options of scan', () => {
     const accepted = join(dir, 'accepted-privileged.json');
     const [made] = cliBatch(['audit', '--from', cluster, '--checks', 'CTR-PRIVILEGED', '-o', 'json', '--output-file', accepted]);
     assert.equal(made.code, 1, made.stderr);
-    const formats = ['text', 'json', 'sarif', 'junit'];
+    const formats = ['text', 'json', 'sarif', 'junit', 'html', 'markdown'];
     const runs = cliBatch(
       ...formats.flatMap((format) => [
         ['audit', '--from', cluster, '--baseline', accepted, '-o', format, '--no-color'],
-        ['audit', '--from', cluster, '--baseline', accepted, '-o', format, '--no-color', '--write-baseline', join(dir, `held-bl-${format}.json`)],
+        held('audit', '--from', cluster, '--baseline', accepted, '-o', format, '--no-color'),
       ]),
     );
     for (const [i, format] of formats.entries()) {
-      const [streamed, held] = [runs[2 * i], runs[2 * i + 1]];
-      assert.equal(streamed.code, held.code, `${format}: ${streamed.stderr}`);
-      assert.equal(streamed.stdout, held.stdout, `${format}: byte-identical`);
+      const [streamed, inMemory] = [runs[2 * i], runs[2 * i + 1]];
+      assert.equal(streamed.code, inMemory.code, `${format}: ${streamed.stderr}`);
+      assert.equal(streamed.stdout, inMemory.stdout, `${format}: byte-identical`);
     }
     assert.match(runs[0].stdout, /baseline .*accepted-privileged\.json: \d+ new findings? shown; 1 already in the baseline not shown; 0 fixed since/);
     assert.ok(!findings(runs[2].stdout).some((f) => f.check === 'CTR-PRIVILEGED'), 'the accepted finding is not shown');
+  });
+
+  it('--baseline and --write-baseline with --min-severity on a streamed report equal the report of the findings held in memory', () => {
+    const accepted = join(dir, 'accepted-privileged.json'); // written by the test before
+    const formats = ['text', 'json', 'markdown'];
+    const args = (format: string, run: string) => ['audit', '--from', cluster, '--baseline', accepted, '--min-severity', 'medium', '-o', format, '--no-color', '--write-baseline', join(dir, `${run}-blmin-${format}.json`)];
+    const runs = cliBatch(...formats.flatMap((format) => [args(format, 'streamed'), held(...args(format, 'held'))]));
+    for (const [i, format] of formats.entries()) {
+      const [streamed, inMemory] = [runs[2 * i], runs[2 * i + 1]];
+      assert.equal(streamed.code, inMemory.code, `${format}: ${streamed.stderr}`);
+      assert.equal(streamed.stdout, inMemory.stdout, `${format}: byte-identical`);
+      assert.equal(readFileSync(join(dir, `streamed-blmin-${format}.json`), 'utf8'), readFileSync(join(dir, `held-blmin-${format}.json`), 'utf8'), `${format}: the same baseline file`);
+    }
+    assert.match(runs[0].stdout, /\d+ below --min-severity medium not shown/);
+    assert.match(runs[0].stdout, /1 already in the baseline not shown/);
   });
 
   it('-o markdown and -o html locate findings by source and field path, never as line 0', () => {

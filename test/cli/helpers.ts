@@ -25,22 +25,31 @@ export function kubeharden(args: string[], opts: { input?: string; cwd?: string;
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** One invocation of cliBatch: its arguments, and environment variables set for it alone. */
+export type BatchInvocation = string[] | { args: string[]; env: Record<string, string> };
+
 /**
  * Runs CLI invocations in order in one child process through `main()` from the sources (no
  * build needed), capturing each one's output and exit code. node:test reports on this process's
  * stdout, so the CLI cannot write to it here.
  */
-export function cliBatch(...invocations: string[][]): Run[] {
+export function cliBatch(...invocations: BatchInvocation[]): Run[] {
+  const runs = invocations.map((i) => (Array.isArray(i) ? { args: i, env: {} } : i));
   const script = `
     const { main } = await import(${JSON.stringify(`${ROOT}src/cli/main.ts`)});
     const results = [];
-    for (const args of ${JSON.stringify(invocations)}) {
+    for (const { args, env } of ${JSON.stringify(runs)}) {
       let stdout = '', stderr = '';
       const o = process.stdout.write.bind(process.stdout), e = process.stderr.write.bind(process.stderr);
+      const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+      Object.assign(process.env, env);
       process.stdout.write = (s) => ((stdout += String(s)), true);
       process.stderr.write = (s) => ((stderr += String(s)), true);
       let code;
-      try { code = await main(['node', 'kubeharden', ...args]); } finally { process.stdout.write = o; process.stderr.write = e; process.exitCode = undefined; }
+      try { code = await main(['node', 'kubeharden', ...args]); } finally {
+        process.stdout.write = o; process.stderr.write = e; process.exitCode = undefined;
+        for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+      }
       results.push({ code, stdout, stderr });
     }
     process.stdout.write(JSON.stringify(results));`;

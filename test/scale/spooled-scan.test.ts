@@ -1,19 +1,22 @@
 /**
  * A scan of many objects hands its findings to a temporary file pass by pass (FindingSpool) and
  * writes the report from there: its reports must be byte for byte those of the scan that holds
- * every finding in memory (which --write-baseline still takes), in every streamed format.
+ * every finding in memory (KUBEHARDEN_SPOOL_FINDINGS=never), in every format.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { cliBatch, kubeharden } from '../cli/helpers.js';
+import { cliBatch, kubeharden, type BatchInvocation } from '../cli/helpers.js';
 
 /** Past the CLI's SPOOL_FROM_OBJECTS (20,000). */
 const OBJECTS = 20_600;
 
 const dir = mkdtempSync(join(tmpdir(), 'kh-spooled-'));
+/** The same scan with its findings held in memory. */
+const held = (...args: string[]): BatchInvocation => ({ args, env: { KUBEHARDEN_SPOOL_FINDINGS: 'never' } });
+const REPO = ['--repo-url', 'https://github.com/o/r/blob/abc'];
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const pod = (i: number) =>
@@ -44,42 +47,50 @@ const files = ['a.yaml', 'b.yaml', 'c.yaml'].map((name, f) => {
 });
 
 describe(`a scan of ${OBJECTS} objects writes its findings through a temporary file`, () => {
-  test('json, sarif, text and junit reports equal those of the scan that holds its findings', () => {
-    const formats = ['json', 'sarif', 'text', 'junit'];
+  test('every format, and --write-baseline, equals those of the scan that holds its findings', () => {
+    const formats = ['json', 'sarif', 'text', 'junit', 'html', 'markdown'];
+    // Links (html, markdown) and the baseline file (json) ride along.
+    const extra = (format: string, run: string) =>
+      format === 'html' || format === 'markdown' ? REPO : format === 'json' ? ['--write-baseline', join(dir, `${run}.baseline.json`)] : [];
     const runs = cliBatch(
       ...formats.flatMap((format) => [
-        ['scan', ...files, '-o', format, '--output-file', join(dir, `spooled.${format}`)],
-        ['scan', ...files, '-o', format, '--output-file', join(dir, `held.${format}`), '--write-baseline', join(dir, `baseline.${format}.json`)],
+        ['scan', ...files, '-o', format, '--output-file', join(dir, `spooled.${format}`), ...extra(format, 'spooled')],
+        held('scan', ...files, '-o', format, '--output-file', join(dir, `held.${format}`), ...extra(format, 'held')),
       ]),
     );
     for (const [i, format] of formats.entries()) {
-      const [spooled, held] = [runs[2 * i], runs[2 * i + 1]];
+      const [spooled, inMemory] = [runs[2 * i], runs[2 * i + 1]];
       assert.equal(spooled.code, 1, `${format}: high findings fail the scan`);
-      assert.equal(held.code, spooled.code);
-      assert.equal(spooled.stderr, held.stderr, `${format}: the same errors and warnings`);
+      assert.equal(inMemory.code, spooled.code);
+      assert.equal(spooled.stderr, inMemory.stderr, `${format}: the same errors and warnings`);
       const a = readFileSync(join(dir, `spooled.${format}`), 'utf8');
       const b = readFileSync(join(dir, `held.${format}`), 'utf8');
-      assert.ok(a.length > 100_000, `${format}: a report of many findings`);
+      assert.ok(a.length > (format === 'markdown' ? 30_000 : 100_000), `${format}: a report of many findings`);
       assert.equal(a, b, `${format}: byte-identical`);
     }
+    assert.equal(readFileSync(join(dir, 'spooled.baseline.json'), 'utf8'), readFileSync(join(dir, 'held.baseline.json'), 'utf8'), '--write-baseline: byte-identical');
     const json = JSON.parse(readFileSync(join(dir, 'spooled.json'), 'utf8')) as { summary: { objects: number; suppressed: number; findings: number } };
     assert.equal(json.summary.objects, OBJECTS);
     assert.ok(json.summary.suppressed > 50 && json.summary.findings > 2000, JSON.stringify(json.summary));
+    // The pages carry what only the held path had before: clean objects in the score, links to lines.
+    const html = readFileSync(join(dir, 'spooled.html'), 'utf8');
+    assert.match(html, new RegExp(`<span class="n">${OBJECTS.toLocaleString('en-US')}</span><span class="l">objects</span>`));
+    assert.match(readFileSync(join(dir, 'spooled.markdown'), 'utf8'), /\]\(https:\/\/github\.com\/o\/r\/blob\/abc\/[^)]*#L\d+\)/);
   });
 
   test('with --min-severity, the reports equal those of the scan that holds its findings', () => {
-    const formats = ['text', 'json', 'sarif'];
+    const formats = ['text', 'json', 'sarif', 'html'];
     const runs = cliBatch(
       ...formats.flatMap((format) => [
         ['scan', ...files, '-o', format, '--min-severity', 'high', '--output-file', join(dir, `spooled-min.${format}`)],
-        ['scan', ...files, '-o', format, '--min-severity', 'high', '--output-file', join(dir, `held-min.${format}`), '--write-baseline', join(dir, `baseline-min.${format}.json`)],
+        held('scan', ...files, '-o', format, '--min-severity', 'high', '--output-file', join(dir, `held-min.${format}`)),
       ]),
     );
     for (const [i, format] of formats.entries()) {
-      const [spooled, held] = [runs[2 * i], runs[2 * i + 1]];
+      const [spooled, inMemory] = [runs[2 * i], runs[2 * i + 1]];
       assert.equal(spooled.code, 1, `${format}: high findings fail the scan`);
-      assert.equal(held.code, spooled.code);
-      assert.equal(spooled.stderr, held.stderr, `${format}: the same errors and warnings`);
+      assert.equal(inMemory.code, spooled.code);
+      assert.equal(spooled.stderr, inMemory.stderr, `${format}: the same errors and warnings`);
       assert.equal(readFileSync(join(dir, `spooled-min.${format}`), 'utf8'), readFileSync(join(dir, `held-min.${format}`), 'utf8'), `${format}: byte-identical`);
     }
     const text = readFileSync(join(dir, 'spooled-min.text'), 'utf8');
@@ -99,19 +110,18 @@ describe(`a scan of ${OBJECTS} objects writes its findings through a temporary f
     const baselineFile = join(dir, 'accepted.json');
     const made = kubeharden(['scan', files[0], files[1], gone, '-o', 'json', '--output-file', baselineFile]);
     assert.equal(made.code, 1, made.stderr);
-    const formats = ['text', 'json', 'sarif'];
+    const formats = ['text', 'json', 'sarif', 'markdown'];
     const runs = cliBatch(
       ...formats.flatMap((format) => [
         ['scan', ...files, '-o', format, '--baseline', baselineFile, '--output-file', join(dir, `spooled-bl.${format}`)],
-        // --write-baseline holds every finding in memory
-        ['scan', ...files, '-o', format, '--baseline', baselineFile, '--output-file', join(dir, `held-bl.${format}`), '--write-baseline', join(dir, `rewritten-bl.${format}.json`)],
+        held('scan', ...files, '-o', format, '--baseline', baselineFile, '--output-file', join(dir, `held-bl.${format}`)),
       ]),
     );
     for (const [i, format] of formats.entries()) {
-      const [spooled, held] = [runs[2 * i], runs[2 * i + 1]];
+      const [spooled, inMemory] = [runs[2 * i], runs[2 * i + 1]];
       assert.equal(spooled.code, 1, `${format}: new high findings fail the scan: ${spooled.stderr}`);
-      assert.equal(held.code, spooled.code);
-      assert.equal(spooled.stderr, held.stderr, `${format}: the same errors and warnings`);
+      assert.equal(inMemory.code, spooled.code);
+      assert.equal(spooled.stderr, inMemory.stderr, `${format}: the same errors and warnings`);
       assert.equal(readFileSync(join(dir, `spooled-bl.${format}`), 'utf8'), readFileSync(join(dir, `held-bl.${format}`), 'utf8'), `${format}: byte-identical`);
     }
     const json = JSON.parse(readFileSync(join(dir, 'spooled-bl.json'), 'utf8')) as { findings: { file: string }[]; baseline: { new: number; unchanged: number; fixed: number } };
@@ -121,17 +131,49 @@ describe(`a scan of ${OBJECTS} objects writes its findings through a temporary f
     assert.match(readFileSync(join(dir, 'spooled-bl.text'), 'utf8'), /baseline .*accepted\.json: \d+ new findings shown; \d+ already in the baseline not shown; \d+ fixed since\n$/);
   });
 
+  test('--baseline and --write-baseline with --min-severity: the reports equal those of the scan that holds its findings', () => {
+    const baselineFile = join(dir, 'accepted.json'); // written by the test before
+    const formats = ['text', 'json', 'markdown'];
+    const args = (format: string, run: string) => ['scan', ...files, '-o', format, '--baseline', baselineFile, '--min-severity', 'high', '--output-file', join(dir, `${run}-blmin.${format}`), '--write-baseline', join(dir, `${run}-blmin.${format}.json`)];
+    const runs = cliBatch(...formats.flatMap((format) => [args(format, 'spooled'), held(...args(format, 'held'))]));
+    for (const [i, format] of formats.entries()) {
+      const [spooled, inMemory] = [runs[2 * i], runs[2 * i + 1]];
+      assert.equal(spooled.code, 1, `${format}: new high findings fail the scan: ${spooled.stderr}`);
+      assert.equal(inMemory.code, spooled.code);
+      assert.equal(spooled.stderr, inMemory.stderr, `${format}: the same errors and warnings`);
+      assert.equal(readFileSync(join(dir, `spooled-blmin.${format}`), 'utf8'), readFileSync(join(dir, `held-blmin.${format}`), 'utf8'), `${format}: byte-identical`);
+      assert.equal(readFileSync(join(dir, `spooled-blmin.${format}.json`), 'utf8'), readFileSync(join(dir, `held-blmin.${format}.json`), 'utf8'), `${format}: the same baseline file`);
+    }
+    const json = JSON.parse(readFileSync(join(dir, 'spooled-blmin.json'), 'utf8')) as { findings: { severity: string }[]; baseline: { new: number; unchanged: number } };
+    assert.ok(json.findings.length > 0 && json.findings.every((f) => f.severity === 'high' || f.severity === 'critical'));
+    assert.ok(json.baseline.unchanged > 1000, JSON.stringify(json.baseline));
+    // The baseline file has every finding, those below --min-severity too.
+    const written = JSON.parse(readFileSync(join(dir, 'spooled-blmin.json.json'), 'utf8')) as { findings: { severity: string }[] };
+    assert.ok(written.findings.some((f) => f.severity === 'medium' || f.severity === 'low'));
+  });
+
   test('a TMPDIR the findings cannot go to is exit 2 naming it, and no report', () => {
     const missing = join(dir, 'no-such-folder');
     const r = kubeharden(['scan', ...files, '-o', 'json'], { env: { TMPDIR: missing } });
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, new RegExp(`^error: cannot create the findings' temporary files in ${missing} \\(ENOENT\\); set TMPDIR`, 'm'));
-    // --min-severity and --baseline take the same path: their findings go to disk too.
-    for (const flag of [['--min-severity', 'high'], ['--baseline', join(dir, 'accepted.json')]]) {
+    // --min-severity, --baseline, --write-baseline and the pages take the same path: their findings go to disk too.
+    for (const flag of [['--min-severity', 'high'], ['--baseline', join(dir, 'accepted.json')], ['--write-baseline', join(dir, 'never.json'), '--min-severity', 'high'], ['-o', 'html'], ['-o', 'markdown']]) {
       const r2 = kubeharden(['scan', ...files, '-o', 'json', ...flag], { env: { TMPDIR: missing } });
       assert.equal(r2.code, 2, flag.join(' '));
       assert.match(r2.stderr, /cannot create the findings' temporary files/);
     }
+    // KUBEHARDEN_SPOOL_FINDINGS decides: never holds them (no temporary file needed), always spools even a small scan.
+    const never = kubeharden(['scan', ...files, '-o', 'json', '--output-file', join(dir, 'never.json')], { env: { TMPDIR: missing, KUBEHARDEN_SPOOL_FINDINGS: 'never' } });
+    assert.equal(never.code, 1, never.stderr);
+    const small = kubeharden(['scan', files[0], '-o', 'json'], { env: { TMPDIR: missing, KUBEHARDEN_SPOOL_FINDINGS: 'always' } });
+    assert.equal(small.code, 2, small.stderr);
+    assert.match(small.stderr, /cannot create the findings' temporary files/);
+    // A value it does not know is an error before anything is read, with what was meant.
+    const typo = kubeharden(['scan', files[0], '-o', 'json'], { env: { KUBEHARDEN_SPOOL_FINDINGS: 'alway' } });
+    assert.equal(typo.code, 2);
+    assert.equal(typo.stdout, '');
+    assert.match(typo.stderr, /KUBEHARDEN_SPOOL_FINDINGS: unknown value "alway" \(did you mean "always"\?\) \(auto, always, never\)/);
   });
 });

@@ -5,8 +5,8 @@
  */
 import { Command, Option } from 'commander';
 import { stringify } from 'yaml';
-import { AtLeastSink, failsAt, summarize, summaryFailsAt, type ScanOptions } from '../../engine/scan.js';
-import { severityRank, type FailOn, type Severity } from '../../engine/types.js';
+import { AtLeastSink, failsAt, summaryFailsAt, type ScanOptions } from '../../engine/scan.js';
+import { type FailOn, type Severity } from '../../engine/types.js';
 import type { InputError } from '../../load/types.js';
 import { FindingSpool, OUTPUT_FORMATS, REPORT_CHUNKS, STREAM_REPORTERS, SpoolError, batched, type StreamReporter } from '../../report/index.js';
 import type { FrameworkId } from '../../report/compliance/frameworks.js';
@@ -20,7 +20,7 @@ import { parsePssFlag } from '../pss-flag.js';
 import { EXIT_OK, EXIT_USAGE, exitCode, UsageError } from '../exit.js';
 import { streamOutput } from '../output.js';
 import { addCheckOptions, type CheckFlags } from '../settings-flag.js';
-import { addReportOptions, frameworkSettings, loadBaseline, parseFramework, reportExtras, reportPieces, spooledReportInput, writeBaselineFile, type ReportFlags } from '../report-extras.js';
+import { addReportOptions, canStreamReport, frameworkSettings, heldReportInput, loadBaseline, spoolOnlyShown, spoolMode, type SpoolMode, parseFramework, reportExtras, reportPieces, spooledReportInput, writeBaselineFile, type ReportFlags } from '../report-extras.js';
 import { addImageOptions, compileImageGate, imagesOf, type ImageFlags } from '../../images/scan-options.js';
 
 /** scan's report formats, and PolicyReports. */
@@ -78,6 +78,8 @@ export interface AuditCommand {
   showSuppressed: boolean;
   color?: boolean;
   chunkSize: number;
+  /** KUBEHARDEN_SPOOL_FINDINGS: `never` writes the report from findings held in memory. */
+  spool: SpoolMode;
   dump?: string;
   requestTimeoutMs: number;
   includeBootstrap: boolean;
@@ -131,6 +133,7 @@ export function parseAuditFlags(f: RawFlags): AuditCommand {
     showSuppressed: f.showSuppressed === true,
     color: f.color,
     chunkSize: positiveInt('--chunk-size', f.chunkSize, 10_000),
+    spool: spoolMode(),
     dump: f.dump,
     requestTimeoutMs: positiveInt('--request-timeout', f.requestTimeout, 3600) * 1000,
     includeBootstrap: f.includeBootstrap === true,
@@ -191,12 +194,11 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
     throw e;
   }
   // The formats that write findings as they are read back, when nothing needs them all at once
-  // (PolicyReports, --framework, --write-baseline; --baseline with --min-severity, as the baseline
-  // must see the findings --min-severity leaves out).
+  // (PolicyReports do, and canStreamReport says what else).
   const streamer: StreamReporter | undefined =
-    wantReports || cmd.framework || cmd.report.writeBaseline || (baseline && cmd.minSeverity) ? undefined : STREAM_REPORTERS[cmd.format];
+    wantReports || cmd.spool === 'never' || !canStreamReport(cmd.report) ? undefined : STREAM_REPORTERS[cmd.format];
   // --min-severity on a streamed report: the spool gets what it shows; the audit's summary still counts every finding (--fail-on).
-  const shown = streamer && cmd.minSeverity ? new AtLeastSink(spool, cmd.minSeverity, compareAudit) : undefined;
+  const shown = streamer && cmd.minSeverity && spoolOnlyShown({ ...cmd.report, minSeverity: cmd.minSeverity }) ? new AtLeastSink(spool, cmd.minSeverity, compareAudit) : undefined;
   let result: AuditResult;
   try {
     result = await runAudit(source, {
@@ -249,24 +251,25 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
   const checks = run.checks;
   let reports: Record<string, unknown>[] = [];
   let failing: boolean;
+  // What every report of this audit has besides its findings and summary.
+  const head = {
+    errors,
+    warnings,
+    title: `kubeharden audit ${result.label}`,
+    command: 'audit' as const,
+    checks,
+    failOn,
+    toolVersion: VERSION,
+    color: cmd.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR),
+    showSuppressed: cmd.showSuppressed,
+  };
   if (streamer) {
+    if (cmd.report.writeBaseline) writeBaselineFile(cmd.report.writeBaseline, { ...head, findings: spool, summary: result.summary });
     const { input, failSummary } = spooledReportInput(
-      {
-        findings: spool,
-        inventory: result.inventory ?? [],
-        errors,
-        warnings,
-        summary: result.summary,
-        title: `kubeharden audit ${result.label}`,
-        command: 'audit',
-        checks,
-        failOn,
-        toolVersion: VERSION,
-        color: cmd.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR),
-        showSuppressed: cmd.showSuppressed,
-      },
+      { ...head, findings: spool, inventory: result.inventory ?? [], summary: result.summary },
       shown,
       baseline && cmd.report.baseline ? { counts: baseline, file: cmd.report.baseline } : undefined,
+      shown ? undefined : cmd.minSeverity,
     );
     await writeStreamed(batched(reportPieces(cmd.format, streamer, input, [] /* no compliance view on this path */)), cmd.outputFile);
     failing = summaryFailsAt(failSummary, failOn);
@@ -296,24 +299,7 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
       );
     } else {
       // --min-severity decides what is shown; --fail-on still sees every finding (that --baseline keeps).
-      const min = cmd.minSeverity ? severityRank(cmd.minSeverity) : -1;
-      const shown = min < 0 ? extras.findings : extras.findings.filter((f) => severityRank(f.severity) >= min);
-      const hidden = extras.findings.length - shown.length;
-      const input = {
-        ...extras,
-        findings: shown,
-        errors,
-        warnings,
-        summary: extras.baseline || hidden ? summarize(result.summary.objects, shown) : result.summary,
-        title: `kubeharden audit ${result.label}`,
-        command: 'audit' as const,
-        checks,
-        failOn,
-        toolVersion: VERSION,
-        color: cmd.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR),
-        showSuppressed: cmd.showSuppressed,
-        ...(cmd.minSeverity ? { minSeverity: cmd.minSeverity, hiddenBelowMinSeverity: hidden } : {}),
-      };
+      const input = heldReportInput(head, extras, result.summary, cmd.minSeverity);
       if (cmd.report.writeBaseline) writeBaselineFile(cmd.report.writeBaseline, { ...input, findings: result.findings, summary: result.summary });
       const reporter = REPORT_CHUNKS[cmd.format] as (typeof REPORT_CHUNKS)[string];
       const pieces = reportPieces(cmd.format, reporter, input, result.findings);

@@ -4,8 +4,8 @@ import { append, loadInputs } from '../../load/index.js';
 import { applyNamespace, namespaceConflictText } from '../../load/namespace.js';
 import { CONFIG_NAMES } from '../../engine/config-file.js';
 import { isClusterScoped, ObjectIndex } from '../../engine/object-index.js';
-import { AtLeastSink, compareFindings, failsAt, scanObjects, scanObjectsInPasses, summarize, summaryFailsAt, type ScanResult } from '../../engine/scan.js';
-import { severityRank, type FailOn, type Severity } from '../../engine/types.js';
+import { AtLeastSink, compareFindings, failsAt, scanObjects, scanObjectsInPasses, summaryFailsAt, type ScanResult } from '../../engine/scan.js';
+import { type FailOn, type Severity } from '../../engine/types.js';
 import { fieldTypeFindings } from '../../k8s/field-types.js';
 import { FindingSpool, OUTPUT_FORMATS, REPORT_CHUNKS, STREAM_REPORTERS, SpoolError, batched, type ChunkedReporter, type ReportInput, type StreamReporter } from '../../report/index.js';
 import { VERSION } from '../version.js';
@@ -16,7 +16,7 @@ import { checksWithPss, parseSetFlags, prepareCliRun } from '../run.js';
 import { exitCode, UsageError } from '../exit.js';
 import { printErrors, printWarnings, streamOutput } from '../output.js';
 import { parseNamespaceFlag } from '../namespace-flag.js';
-import { addReportOptions, frameworkSettings, inventoryOf, loadBaseline, parseFramework, parseRepoUrl, reportExtras, reportPieces, spooledReportInput, writeBaselineFile, type ReportFlags } from '../report-extras.js';
+import { addReportOptions, canStreamReport, frameworkSettings, heldReportInput, inventoryOf, spoolMode, spoolOnlyShown, loadBaseline, parseFramework, parseRepoUrl, reportExtras, reportPieces, spooledReportInput, writeBaselineFile, type ReportFlags } from '../report-extras.js';
 import { addImageOptions, imageGateForScan, type ImageFlags } from '../../images/scan-options.js';
 import { addControlPlaneOptions, controlPlaneInputs, hasControlPlaneInputs, type ControlPlaneScanFlags } from './scan-control-plane.js';
 
@@ -43,6 +43,7 @@ interface ScanFlags extends ReportFlags, ImageFlags, ControlPlaneScanFlags {
  * when the report can be written from there, so that memory grows with the objects and not with
  * their findings: the ×100 corpus (79,700 objects) holds ~270 MB of findings, the ×10 corpus
  * (7,970) 27 MB, where writing and reading them again would cost more than it saves.
+ * KUBEHARDEN_SPOOL_FINDINGS=always|never overrides it (spoolMode).
  */
 const SPOOL_FROM_OBJECTS = 20_000;
 
@@ -65,6 +66,7 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
   const baseline = loadBaseline(flags);
   const failOn = flags.failOn ?? config.failOn ?? 'high';
   const pss = parsePssFlag(flags.pss);
+  const spool = spoolMode();
   const { only, note } = checksWithPss(flags.checks ? flags.checks.split(',').map((s) => s.trim()).filter(Boolean) : undefined, pss);
   if (note) process.stderr.write(`note: ${note}\n`);
   const runSpec = {
@@ -107,14 +109,14 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
   if (gate) run = prepareCliRun({ ...runSpec, settings: { ...runSpec.settings, images: gate } });
   const index = new ObjectIndex(objects);
   // The formats that write findings read back from disk, when nothing needs them all at once.
-  const streamer: StreamReporter | undefined =
-    objects.length >= SPOOL_FROM_OBJECTS && !framework && !flags.writeBaseline && !(baseline && flags.minSeverity) ? STREAM_REPORTERS[flags.output] : undefined;
-  let spool: FindingSpool | undefined;
+  const toDisk = spool === 'always' || (spool === 'auto' && objects.length >= SPOOL_FROM_OBJECTS);
+  const streamer: StreamReporter | undefined = toDisk && canStreamReport(flags) ? STREAM_REPORTERS[flags.output] : undefined;
+  let findings: FindingSpool | undefined;
   try {
-    spool = streamer ? new FindingSpool(compareFindings) : undefined;
+    findings = streamer ? new FindingSpool(compareFindings) : undefined;
     // --min-severity: the spool gets what the report shows; the result still counts every finding (--fail-on).
-    const shown = spool && flags.minSeverity ? new AtLeastSink(spool, flags.minSeverity) : undefined;
-    const result = spool ? scanObjectsInPasses(objects, { run, index }, shown ?? spool) : scanObjects(objects, { run, index });
+    const shown = findings && flags.minSeverity && spoolOnlyShown(flags) ? new AtLeastSink(findings, flags.minSeverity) : undefined;
+    const result = findings ? scanObjectsInPasses(objects, { run, index }, shown ?? findings) : scanObjects(objects, { run, index });
     const errors = append(append(append([], loaded.errors), typed.errors), result.errors);
     if (gate) append(append(errors, gate.errors), gate.registryErrors());
     append(warnings, typed.warnings);
@@ -135,7 +137,7 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
       showSuppressed: flags.showSuppressed,
     };
     let failing: boolean;
-    if (spool && streamer) failing = await writeSpooledReport(spool, result, report, streamer, shown);
+    if (findings && streamer) failing = await writeSpooledReport(findings, result, report, streamer, shown);
     else failing = await writeReport(result, report, reporter);
     // Errors and warnings go to stderr in every format (the report itself carries them for machines).
     printErrors(errors);
@@ -146,15 +148,21 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
     if (e instanceof SpoolError) throw new UsageError(e.message);
     throw e;
   } finally {
-    spool?.close();
+    findings?.close();
   }
 
-  /**
-   * The report of findings read back from disk, with what --min-severity and --baseline change
-   * (never both here: the baseline must see the findings --min-severity leaves out); true when failing.
-   */
+  /** The report of findings read back from disk, with what --min-severity and --baseline change, and --write-baseline; true when failing. */
   async function writeSpooledReport(spool: FindingSpool, result: ScanResult, report: ReportHead, streamer: StreamReporter, shown: AtLeastSink | undefined): Promise<boolean> {
-    const { input, failSummary } = spooledReportInput({ ...report, findings: spool, summary: result.summary }, shown, baseline && flags.baseline ? { counts: baseline, file: flags.baseline } : undefined);
+    const all = { ...report, findings: spool, summary: result.summary };
+    if (flags.writeBaseline) writeBaselineFile(flags.writeBaseline, all);
+    // Scores (html, markdown) count clean objects too.
+    const scored = flags.output === 'html' || flags.output === 'markdown' ? { inventory: inventoryOf(objects, index) } : {};
+    const { input, failSummary } = spooledReportInput(
+      { ...all, ...scored, ...(flags.repoUrl ? { repoUrl: flags.repoUrl } : {}) },
+      shown,
+      baseline && flags.baseline ? { counts: baseline, file: flags.baseline } : undefined,
+      shown ? undefined : flags.minSeverity,
+    );
     await streamOutput(batched(reportPieces(flags.output, streamer, input, [] /* no compliance view on this path */)), flags.outputFile);
     return summaryFailsAt(failSummary, failOn);
   }
@@ -163,16 +171,7 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
   async function writeReport(result: ScanResult, report: ReportHead, chunks: ChunkedReporter): Promise<boolean> {
     const extras = reportExtras(flags, framework, baseline, result.findings, run.checks, inventoryOf(objects, index));
     // --min-severity decides what is shown; --fail-on still sees every finding (that --baseline keeps).
-    const min = flags.minSeverity ? severityRank(flags.minSeverity) : -1;
-    const shown = min < 0 ? extras.findings : extras.findings.filter((f) => severityRank(f.severity) >= min);
-    const hidden = extras.findings.length - shown.length;
-    const input = {
-      ...report,
-      ...extras,
-      findings: shown,
-      summary: extras.baseline || hidden ? summarize(result.summary.objects, shown) : result.summary,
-      ...(flags.minSeverity ? { minSeverity: flags.minSeverity, hiddenBelowMinSeverity: hidden } : {}),
-    };
+    const input = heldReportInput(report, extras, result.summary, flags.minSeverity);
     if (flags.writeBaseline) writeBaselineFile(flags.writeBaseline, { ...input, findings: result.findings, summary: result.summary });
     const pieces = reportPieces(flags.output, chunks, input, result.findings);
     await streamOutput(batched(pieces), flags.outputFile);

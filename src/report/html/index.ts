@@ -1,8 +1,10 @@
 /** `-o html` for scan results (and any command whose results are scan Findings, e.g. audit). */
 import type { Check, Finding } from '../../engine/types.js';
-import type { ReportInput } from '../model.js';
-import type { HtmlCheckInfo, HtmlFinding } from './model.js';
-import { renderHtml } from './page.js';
+import { mapWalkable, spoolSorted } from '../finding-spool.js';
+import type { ReportInput, StreamInput } from '../model.js';
+import { compareWorstFirst } from '../overview.js';
+import type { HtmlCheckInfo, HtmlFinding, HtmlReportModel } from './model.js';
+import { htmlPieces } from './page.js';
 
 export { renderHtml } from './page.js';
 export type { HtmlCheckInfo, HtmlFinding, HtmlReportModel } from './model.js';
@@ -29,13 +31,13 @@ export function htmlFinding(f: Finding): HtmlFinding {
   };
 }
 
-export function htmlReport(r: ReportInput): string {
-  return renderHtml({
+/** The page's model of a scan or audit report, but its findings. */
+function pageOf(r: ReportInput | StreamInput): Omit<HtmlReportModel, 'findings'> {
+  return {
     title: `kubeharden ${r.command ?? 'scan'}`,
     subject: r.title ?? (r.command === 'audit' ? 'cluster' : 'manifests'),
     toolVersion: r.toolVersion,
     failOn: r.failOn,
-    findings: r.findings.map(htmlFinding),
     checks: r.checks.map(checkInfo),
     errors: r.errors,
     warnings: r.warnings,
@@ -43,5 +45,23 @@ export function htmlReport(r: ReportInput): string {
     ...(r.baseline ? { baseline: r.baseline } : {}),
     ...(r.compliance ? { compliance: r.compliance } : {}),
     ...(r.repoUrl ? { repoUrl: r.repoUrl } : {}),
-  });
+  };
+}
+
+/** The page of findings held in memory, in pieces. */
+export function htmlReport(r: ReportInput): Iterable<string> {
+  return htmlPieces(pageOf(r), [...r.findings].sort(compareWorstFirst).map(htmlFinding));
+}
+
+/**
+ * The page of findings read back from disk: put worst first in a second temporary file, which
+ * the page walks several times (byte-identical to htmlReport of the same findings).
+ */
+export function* htmlReportStream(r: StreamInput): Generator<string> {
+  const ordered = spoolSorted(r.findings, compareWorstFirst);
+  try {
+    yield* htmlPieces(pageOf(r), mapWalkable(ordered, htmlFinding));
+  } finally {
+    ordered.close();
+  }
 }

@@ -13,6 +13,7 @@ import { severityByNamespaceChart, topChecksChart } from './charts.js';
 import { CLIENT_JS } from './client.js';
 import { esc, scriptJson } from './escape.js';
 import type { HtmlFinding, HtmlReportModel } from './model.js';
+import type { Walkable } from '../finding-spool.js';
 import { CSS } from './style.js';
 import { findingLocation, lineUrl } from '../links.js';
 import type { ComplianceReport } from '../compliance/evaluate.js';
@@ -33,35 +34,62 @@ function objectText(f: HtmlFinding): string {
 }
 
 
-/** The findings as compact JSON: strings interned, one array per finding. */
-function encodeData(m: HtmlReportModel, ordered: readonly HtmlFinding[]): string {
-  const strings: string[] = [];
-  const ids = new Map<string, number>();
-  const s = (v: string | undefined) => {
+/**
+ * The findings as compact JSON: strings interned, one array per finding. A first walk numbers
+ * the strings and checks (`row` of each finding, in the order of the rows), so the tables can be
+ * written before the rows, which a second walk writes piece by piece: no walk holds the findings.
+ */
+class DataEncoder {
+  private readonly strings: string[] = [];
+  private readonly ids = new Map<string, number>();
+  private readonly checkIndex: Map<string, number>;
+  private readonly checks: unknown[][];
+
+  constructor(checks: HtmlReportModel['checks']) {
+    this.checkIndex = new Map(checks.map((c, i) => [c.id, i]));
+    this.checks = checks.map((c) => [c.id, c.title, SEV_INDEX[c.severity], c.category, c.why, c.fix, c.references.map((r) => [r.title, r.url])]);
+  }
+
+  private s(v: string | undefined): number {
     if (v === undefined || v === '') return -1;
-    let i = ids.get(v);
+    let i = this.ids.get(v);
     if (i === undefined) {
-      ids.set(v, (i = strings.length));
-      strings.push(v);
+      this.ids.set(v, (i = this.strings.length));
+      this.strings.push(v);
     }
     return i;
-  };
-  const checkIndex = new Map(m.checks.map((c, i) => [c.id, i]));
-  const checks = m.checks.map((c) => [c.id, c.title, SEV_INDEX[c.severity], c.category, c.why, c.fix, c.references.map((r) => [r.title, r.url])]);
-  const rows = ordered.map((f) => {
-    let ci = checkIndex.get(f.check);
+  }
+
+  /** A finding's row (numbering what it names that is new). */
+  row(f: HtmlFinding): unknown[] {
+    let ci = this.checkIndex.get(f.check);
     if (ci === undefined) {
       // A finding of a check the model does not describe still shows, with its own title.
-      ci = checks.length;
-      checkIndex.set(f.check, ci);
-      checks.push([f.check, f.title, SEV_INDEX[f.severity], f.category, '', '', []]);
+      ci = this.checks.length;
+      this.checkIndex.set(f.check, ci);
+      this.checks.push([f.check, f.title, SEV_INDEX[f.severity], f.category, '', '', []]);
     }
-    const row: unknown[] = [ci, SEV_INDEX[f.severity], f.message, s(f.file), f.line ?? 0, f.column ?? 0, s(f.object.kind), s(f.object.namespace), s(f.object.name), s(f.container), s(f.path)];
-    if (f.suppressed || f.detail?.length) row.push(f.suppressed ? s(f.suppressed.by) : -1, f.suppressed?.reason ?? '');
+    const row: unknown[] = [ci, SEV_INDEX[f.severity], f.message, this.s(f.file), f.line ?? 0, f.column ?? 0, this.s(f.object.kind), this.s(f.object.namespace), this.s(f.object.name), this.s(f.container), this.s(f.path)];
+    if (f.suppressed || f.detail?.length) row.push(f.suppressed ? this.s(f.suppressed.by) : -1, f.suppressed?.reason ?? '');
     if (f.detail?.length) row.push(f.detail);
     return row;
-  });
-  return scriptJson({ s: strings, c: checks, f: rows, repo: m.repoUrl ?? null, pageSize: PAGE_SIZE });
+  }
+
+  /** The script's JSON, `{s, c, f, repo, pageSize}`, in pieces: every finding was `row`ed once before, in this order. */
+  *json(ordered: Iterable<HtmlFinding>, repoUrl: string | undefined): Generator<string> {
+    yield scriptJson({ s: this.strings, c: this.checks }).slice(0, -1) + ',"f":[';
+    let piece: string[] = [];
+    let first = true;
+    for (const f of ordered) {
+      piece.push((first ? '' : ',') + scriptJson(this.row(f)));
+      first = false;
+      if (piece.length === 64) {
+        yield piece.join('');
+        piece = [];
+      }
+    }
+    yield piece.join('') + ']' + scriptJson({ repo: repoUrl ?? null, pageSize: PAGE_SIZE }).replace(/^\{/, ',');
+  }
 }
 
 function severityCards(ov: Overview): string {
@@ -122,8 +150,21 @@ function staticRows(list: readonly HtmlFinding[], repoUrl: string | undefined): 
     .join('');
 }
 
-function listBlock(key: string, list: readonly HtmlFinding[], repoUrl: string | undefined, caption: string): string {
-  const more = list.length > STATIC_ROWS ? `<p class="static-note note">The ${pl(STATIC_ROWS, 'worst finding')} of ${list.length.toLocaleString('en-US')} are listed here; with JavaScript the page filters, searches and pages through all of them (every finding is also in <code>-o json</code>).</p>` : '';
+/** The first STATIC_ROWS findings of a walk that `keep` accepts, of `total` it has (the walk stops there). */
+function firstRows(ordered: Iterable<HtmlFinding>, keep: (f: HtmlFinding) => boolean, total: number): HtmlFinding[] {
+  const rows: HtmlFinding[] = [];
+  if (total === 0) return rows;
+  for (const f of ordered) {
+    if (!keep(f)) continue;
+    rows.push(f);
+    if (rows.length === STATIC_ROWS || rows.length === total) break;
+  }
+  return rows;
+}
+
+/** A list of `total` findings, of which `list` (the first rows) is written as HTML. */
+function listBlock(key: string, list: readonly HtmlFinding[], total: number, repoUrl: string | undefined, caption: string): string {
+  const more = total > STATIC_ROWS ? `<p class="static-note note">The ${pl(STATIC_ROWS, 'worst finding')} of ${total.toLocaleString('en-US')} are listed here; with JavaScript the page filters, searches and pages through all of them (every finding is also in <code>-o json</code>).</p>` : '';
   return `<div id="list-${key}">${more}<div class="pager" hidden><button type="button" class="prev">Previous page</button><span class="page"></span><button type="button" class="next">Next page</button><span class="count note" role="status" aria-live="polite"></span></div>
 <table><caption class="note">${esc(caption)}</caption><thead><tr><th scope="col"><span class="note">more</span></th><th scope="col">severity</th><th scope="col">check</th><th scope="col">object</th><th scope="col">location</th><th scope="col">finding</th></tr></thead><tbody>${staticRows(list, repoUrl) || '<tr><td colspan="6" class="empty">None.</td></tr>'}</tbody></table></div>`;
 }
@@ -143,7 +184,7 @@ function filtersForm(): string {
 </form>`;
 }
 
-function checksGlossary(m: HtmlReportModel, used: ReadonlySet<string>): string {
+function checksGlossary(m: Pick<HtmlReportModel, 'checks'>, used: ReadonlySet<string>): string {
   const docs = m.checks
     .filter((c) => used.has(c.id))
     .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.id.localeCompare(b.id))
@@ -154,12 +195,26 @@ function checksGlossary(m: HtmlReportModel, used: ReadonlySet<string>): string {
   return docs.join('');
 }
 
+/** The page of findings in any order (sorted here, in memory). */
 export function renderHtml(m: HtmlReportModel): string {
-  const ordered = [...m.findings].sort(compareWorstFirst);
-  const open = ordered.filter((f) => !f.suppressed);
-  const suppressed = ordered.filter((f) => f.suppressed);
-  const ov = overview(ordered, m.inventory);
-  const used = new Set(ordered.map((f) => f.check));
+  return [...htmlPieces(m, [...m.findings].sort(compareWorstFirst))].join('');
+}
+
+/**
+ * The page in pieces, from findings already worst first that it walks several times and never
+ * holds (a spool read back, or an array): the figures and the numbering of the data's strings,
+ * the first rows of each list, then the data.
+ */
+export function* htmlPieces(m: Omit<HtmlReportModel, 'findings'>, ordered: Walkable<HtmlFinding>): Generator<string> {
+  const data = new DataEncoder(m.checks);
+  const used = new Set<string>();
+  const ov = overview(
+    visit(ordered, (f) => {
+      used.add(f.check);
+      data.row(f);
+    }),
+    m.inventory,
+  );
   const title = `${m.title}: ${pl(ov.findings, 'finding')}`;
   const errors = m.errors.length
     ? `<section class="errors" aria-labelledby="h-errors"><h2 id="h-errors">Input errors: ${m.errors.length}</h2><p>These inputs could not be read or evaluated: the report is incomplete until they are fixed.</p><ul>${m.errors
@@ -171,7 +226,7 @@ export function renderHtml(m: HtmlReportModel): string {
   const baseline = m.baseline
     ? `<p><strong>Baseline</strong> <code>${esc(m.baseline.file)}</code>: ${pl(m.baseline.new, 'new finding')} shown; ${pl(m.baseline.unchanged, 'finding')} already in the baseline not shown; ${m.baseline.fixed.toLocaleString('en-US')} fixed since.</p>`
     : '';
-  return `<!DOCTYPE html>
+  yield `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -201,18 +256,28 @@ ${baseline}
 ${m.compliance ? complianceSection(m.compliance) : ''}
 <section aria-labelledby="h-findings"><h2 id="h-findings">Findings, worst first</h2>
 ${filtersForm()}
-${listBlock('main', open, m.repoUrl, 'Unsuppressed findings, worst first')}
+${listBlock('main', firstRows(ordered, (f) => !f.suppressed, ov.findings), ov.findings, m.repoUrl, 'Unsuppressed findings, worst first')}
 </section>
-<details class="section" id="suppressed"><summary>Suppressed findings (${suppressed.length.toLocaleString('en-US')})</summary>
-${listBlock('suppressed', suppressed, m.repoUrl, 'Findings suppressed by annotation or configuration, with the reason given')}
+<details class="section" id="suppressed"><summary>Suppressed findings (${ov.suppressed.toLocaleString('en-US')})</summary>
+${listBlock('suppressed', firstRows(ordered, (f) => f.suppressed !== undefined, ov.suppressed), ov.suppressed, m.repoUrl, 'Findings suppressed by annotation or configuration, with the reason given')}
 </details>
 ${warnings}
 <section aria-labelledby="h-checks"><h2 id="h-checks">Checks in this report</h2>${checksGlossary(m, used) || '<p>None.</p>'}</section>
 </main>
 <footer>kubeharden ${esc(m.toolVersion)} · this file loads nothing from the network</footer>
-<script type="application/json" id="kh-data">${encodeData(m, ordered)}</script>
+<script type="application/json" id="kh-data">`;
+  yield* data.json(ordered, m.repoUrl);
+  yield `</script>
 <script>${CLIENT_JS}</script>
 </body>
 </html>
 `;
+}
+
+/** A walk of `items` that calls `see` on each. */
+function* visit<T>(items: Iterable<T>, see: (item: T) => void): Generator<T> {
+  for (const item of items) {
+    see(item);
+    yield item;
+  }
 }
