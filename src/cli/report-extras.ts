@@ -99,6 +99,11 @@ export function loadBaseline(flags: ReportFlags): Map<string, number> | undefine
   }
 }
 
+/** The --framework view of every finding of a run (suppressed ones included; walked once). */
+export function frameworkView(framework: FrameworkId, findings: Iterable<Finding>, checks: readonly Check[], inventory: readonly ObjectRef[]): ComplianceReport {
+  return evaluateFramework(framework, { findings, checks, allChecks: ALL_CHECKS, inventory });
+}
+
 export function reportExtras(
   flags: ReportFlags,
   framework: FrameworkId | undefined,
@@ -107,7 +112,7 @@ export function reportExtras(
   checks: readonly Check[],
   inventory: ObjectRef[],
 ): Extras {
-  const compliance = framework ? evaluateFramework(framework, { findings, checks, allChecks: ALL_CHECKS, inventory }) : undefined;
+  const compliance = framework ? frameworkView(framework, findings, checks, inventory) : undefined;
   const filtered = baseline && flags.baseline ? applyBaseline(findings, baseline, flags.baseline) : undefined;
   return {
     findings: filtered?.findings ?? findings,
@@ -150,17 +155,12 @@ export function spoolMode(env: NodeJS.ProcessEnv = process.env): SpoolMode {
   throw new UsageError(`${SPOOL_ENV}: unknown value "${v}"${didYouMean(v, SPOOL_MODES)} (${SPOOL_MODES.join(', ')})`);
 }
 
-/** Whether a report can be written from findings read back from disk: not with --framework, whose compliance view takes every finding at once. */
-export function canStreamReport(flags: Pick<ReportFlags, 'framework'>): boolean {
-  return !flags.framework;
-}
-
 /**
  * Whether the spool of a streamed report can keep only the findings --min-severity shows (an
- * AtLeastSink in front of it): not when --baseline or --write-baseline must see them all.
+ * AtLeastSink in front of it): not when --baseline, --write-baseline or --framework must see them all.
  */
-export function spoolOnlyShown(flags: Pick<ReportFlags, 'baseline' | 'writeBaseline'> & { minSeverity?: string }): boolean {
-  return flags.minSeverity !== undefined && !flags.baseline && !flags.writeBaseline;
+export function spoolOnlyShown(flags: Pick<ReportFlags, 'baseline' | 'writeBaseline' | 'framework'> & { minSeverity?: string }): boolean {
+  return flags.minSeverity !== undefined && !flags.baseline && !flags.writeBaseline && !flags.framework;
 }
 
 /** The line text output ends with when a baseline filtered the findings. */
@@ -172,7 +172,7 @@ export function baselineLine(b: BaselineOutcome): string {
  * The pieces of a report in `format` made by `reporter`: as text, --framework shows the
  * compliance view (of every finding, `all`) and --baseline ends with what it filtered.
  */
-export function* reportPieces<I extends ReportInput | StreamInput>(format: string, reporter: (input: I) => Iterable<string>, input: I, all: readonly Finding[]): Generator<string> {
+export function* reportPieces<I extends ReportInput | StreamInput>(format: string, reporter: (input: I) => Iterable<string>, input: I, all: Iterable<Finding>): Generator<string> {
   if (format === 'text' && input.compliance) {
     yield complianceText(input.compliance, all, input.color === true);
     return;

@@ -161,6 +161,24 @@ describe('compliance frameworks', () => {
     assert.equal(c.summary.score, 0);
   });
 
+  it('counts each object once per control: listed twice, failing two of its checks, or failing but not listed', () => {
+    const checks = prepareRun({ checks: ALL_CHECKS, only: ['CTR-PRIVILEGED', 'CTR-PRIV-ESC'] }).checks;
+    const deployment = (name: string) => ({ kind: 'Deployment', namespace: 'shop', name, file: 'x.yaml', workload: true });
+    const finding = (check: string, name: string, suppressed = false) => ({ check, object: { kind: 'Deployment', namespace: 'shop', name }, ...(suppressed ? { suppressed: { by: 'annotation', reason: 'test' } } : {}) }) as unknown as Finding;
+    const c = evaluateFramework('nsa-cisa', {
+      // z is not in the inventory; b's only finding is suppressed.
+      findings: [finding('CTR-PRIVILEGED', 'a'), finding('CTR-PRIV-ESC', 'a'), finding('CTR-PRIV-ESC', 'z'), finding('CTR-PRIVILEGED', 'b', true)],
+      checks,
+      allChecks: ALL_CHECKS,
+      inventory: [deployment('a'), deployment('a'), deployment('b'), { kind: 'ConfigMap', namespace: 'shop', name: 'c', file: 'x.yaml', workload: false }],
+    });
+    const p4 = c.controls.find((x) => x.id === 'P4');
+    assert.deepEqual(
+      { status: p4?.status, findings: p4?.findings, objectsInScope: p4?.objectsInScope, objectsFailing: p4?.objectsFailing, passPercent: p4?.passPercent },
+      { status: 'fail', findings: 3, objectsInScope: 3, objectsFailing: 2, passPercent: 33.3 },
+    );
+  });
+
   it('takes controls that checks claim in their metadata', () => {
     // 9.9.9: an id no shipped check claims (the control-plane checks claim CIS 1.x-4.x ids).
     const extra = { ...ALL_CHECKS[0], meta: { ...ALL_CHECKS[0].meta, id: 'CP-TEST', controls: { cis: ['9.9.9', '5.2.2'] } } };

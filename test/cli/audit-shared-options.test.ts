@@ -170,6 +170,24 @@ describe('audit with the options of scan', () => {
     assert.match(runs[0].stdout, /1 already in the baseline not shown/);
   });
 
+  it('--framework on a streamed report equals the report of the findings held in memory', () => {
+    const runs: Array<[string, string[]]> = [
+      ['text', []],
+      ['json', []],
+      ['markdown', []],
+      ['json', ['--min-severity', 'critical']],
+    ];
+    const args = (format: string, extra: string[]) => ['audit', '--from', cluster, '--framework', 'cis', '-o', format, '--no-color', ...extra];
+    const results = cliBatch(...runs.flatMap(([format, extra]) => [args(format, extra), held(...args(format, extra))]));
+    for (const [i, [format, extra]] of runs.entries()) {
+      const [streamed, inMemory] = [results[2 * i], results[2 * i + 1]];
+      assert.equal(streamed.code, 1, `${format} ${extra.join(' ')}: ${streamed.stderr}`);
+      assert.equal(inMemory.code, streamed.code);
+      assert.equal(streamed.stdout, inMemory.stdout, `${format} ${extra.join(' ')}: byte-identical`);
+    }
+    assert.equal((JSON.parse(results[2].stdout) as JsonReport).compliance?.framework, 'cis');
+  });
+
   it('-o markdown and -o html locate findings by source and field path, never as line 0', () => {
     const [md, html] = cliBatch(
       ['audit', '--from', cluster, '--checks', 'CTR-PRIVILEGED', '-o', 'markdown'],

@@ -1,7 +1,7 @@
 /**
  * A scan of many objects hands its findings to a temporary file pass by pass (FindingSpool) and
  * writes the report from there: its reports must be byte for byte those of the scan that holds
- * every finding in memory (KUBEHARDEN_SPOOL_FINDINGS=never), in every format.
+ * every finding in memory (KUBEHARDEN_SPOOL_FINDINGS=never), in every format and with every report option.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -152,14 +152,40 @@ describe(`a scan of ${OBJECTS} objects writes its findings through a temporary f
     assert.ok(written.findings.some((f) => f.severity === 'medium' || f.severity === 'low'));
   });
 
+  test('with --framework, the reports equal those of the scan that holds its findings', () => {
+    const runs: Array<[string, string[]]> = [
+      ['text', []],
+      ['json', []],
+      ['html', []],
+      ['json', ['--min-severity', 'high']],
+      ['text', ['--min-severity', 'critical']],
+    ];
+    const args = (format: string, extra: string[], run: string, i: number) => ['scan', ...files, '-o', format, '--framework', 'nsa-cisa', ...extra, '--output-file', join(dir, `${run}-fw${i}.${format}`)];
+    const results = cliBatch(...runs.flatMap(([format, extra], i) => [args(format, extra, 'spooled', i), held(...args(format, extra, 'held', i))]));
+    for (const [i, [format, extra]] of runs.entries()) {
+      const [spooled, inMemory] = [results[2 * i], results[2 * i + 1]];
+      const what = `${format} ${extra.join(' ')}`;
+      assert.equal(spooled.code, 1, `${what}: ${spooled.stderr}`);
+      assert.equal(inMemory.code, spooled.code);
+      assert.equal(spooled.stderr, inMemory.stderr, `${what}: the same errors and warnings`);
+      assert.equal(readFileSync(join(dir, `spooled-fw${i}.${format}`), 'utf8'), readFileSync(join(dir, `held-fw${i}.${format}`), 'utf8'), `${what}: byte-identical`);
+    }
+    // The view judges every finding, those --min-severity hides too (CTR-RUN-AS-NON-ROOT is medium).
+    const json = JSON.parse(readFileSync(join(dir, 'spooled-fw3.json'), 'utf8')) as { compliance: { controls: Array<{ id: string; status: string; objectsInScope: number }> } };
+    const p1 = json.compliance.controls.find((c) => c.id === 'P1');
+    assert.equal(p1?.status, 'fail');
+    assert.ok((p1?.objectsInScope ?? 0) > 100, JSON.stringify(p1));
+    assert.match(readFileSync(join(dir, 'spooled-fw4.text'), 'utf8'), /FAIL +P1 .*\n(?:.*\n){1,5}.*… \d+ more/);
+  });
+
   test('a TMPDIR the findings cannot go to is exit 2 naming it, and no report', () => {
     const missing = join(dir, 'no-such-folder');
     const r = kubeharden(['scan', ...files, '-o', 'json'], { env: { TMPDIR: missing } });
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, new RegExp(`^error: cannot create the findings' temporary files in ${missing} \\(ENOENT\\); set TMPDIR`, 'm'));
-    // --min-severity, --baseline, --write-baseline and the pages take the same path: their findings go to disk too.
-    for (const flag of [['--min-severity', 'high'], ['--baseline', join(dir, 'accepted.json')], ['--write-baseline', join(dir, 'never.json'), '--min-severity', 'high'], ['-o', 'html'], ['-o', 'markdown']]) {
+    // Every format and report option takes the same path: their findings go to disk too.
+    for (const flag of [['--min-severity', 'high'], ['--baseline', join(dir, 'accepted.json')], ['--write-baseline', join(dir, 'never.json'), '--min-severity', 'high'], ['-o', 'html'], ['-o', 'markdown'], ['--framework', 'cis']]) {
       const r2 = kubeharden(['scan', ...files, '-o', 'json', ...flag], { env: { TMPDIR: missing } });
       assert.equal(r2.code, 2, flag.join(' '));
       assert.match(r2.stderr, /cannot create the findings' temporary files/);

@@ -20,7 +20,7 @@ import { parsePssFlag } from '../pss-flag.js';
 import { EXIT_OK, EXIT_USAGE, exitCode, UsageError } from '../exit.js';
 import { streamOutput } from '../output.js';
 import { addCheckOptions, type CheckFlags } from '../settings-flag.js';
-import { addReportOptions, canStreamReport, frameworkSettings, heldReportInput, loadBaseline, spoolOnlyShown, spoolMode, type SpoolMode, parseFramework, reportExtras, reportPieces, spooledReportInput, writeBaselineFile, type ReportFlags } from '../report-extras.js';
+import { addReportOptions, frameworkSettings, frameworkView, heldReportInput, loadBaseline, spoolOnlyShown, spoolMode, type SpoolMode, parseFramework, reportExtras, reportPieces, spooledReportInput, writeBaselineFile, type ReportFlags } from '../report-extras.js';
 import { addImageOptions, compileImageGate, imagesOf, type ImageFlags } from '../../images/scan-options.js';
 
 /** scan's report formats, and PolicyReports. */
@@ -193,10 +193,8 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
     if (e instanceof SpoolError) throw new UsageError(e.message);
     throw e;
   }
-  // The formats that write findings as they are read back, when nothing needs them all at once
-  // (PolicyReports do, and canStreamReport says what else).
-  const streamer: StreamReporter | undefined =
-    wantReports || cmd.spool === 'never' || !canStreamReport(cmd.report) ? undefined : STREAM_REPORTERS[cmd.format];
+  // Every format writes findings as they are read back, but PolicyReports (they need them all at once).
+  const streamer: StreamReporter | undefined = wantReports || cmd.spool === 'never' ? undefined : STREAM_REPORTERS[cmd.format];
   // --min-severity on a streamed report: the spool gets what it shows; the audit's summary still counts every finding (--fail-on).
   const shown = streamer && cmd.minSeverity && spoolOnlyShown({ ...cmd.report, minSeverity: cmd.minSeverity }) ? new AtLeastSink(spool, cmd.minSeverity, compareAudit) : undefined;
   let result: AuditResult;
@@ -265,13 +263,15 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
   };
   if (streamer) {
     if (cmd.report.writeBaseline) writeBaselineFile(cmd.report.writeBaseline, { ...head, findings: spool, summary: result.summary });
+    // The --framework view judges every finding (the spool has them all then: no sink).
+    const compliance = cmd.framework ? frameworkView(cmd.framework, spool, checks, result.inventory ?? []) : undefined;
     const { input, failSummary } = spooledReportInput(
-      { ...head, findings: spool, inventory: result.inventory ?? [], summary: result.summary },
+      { ...head, findings: spool, inventory: result.inventory ?? [], summary: result.summary, ...(compliance ? { compliance } : {}) },
       shown,
       baseline && cmd.report.baseline ? { counts: baseline, file: cmd.report.baseline } : undefined,
       shown ? undefined : cmd.minSeverity,
     );
-    await writeStreamed(batched(reportPieces(cmd.format, streamer, input, [] /* no compliance view on this path */)), cmd.outputFile);
+    await writeStreamed(batched(reportPieces(cmd.format, streamer, input, spool)), cmd.outputFile);
     failing = summaryFailsAt(failSummary, failOn);
   } else {
     // Every other report takes the findings as one array, read back in report order.

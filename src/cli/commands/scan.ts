@@ -16,7 +16,7 @@ import { checksWithPss, parseSetFlags, prepareCliRun } from '../run.js';
 import { exitCode, UsageError } from '../exit.js';
 import { printErrors, printWarnings, streamOutput } from '../output.js';
 import { parseNamespaceFlag } from '../namespace-flag.js';
-import { addReportOptions, canStreamReport, frameworkSettings, heldReportInput, inventoryOf, spoolMode, spoolOnlyShown, loadBaseline, parseFramework, parseRepoUrl, reportExtras, reportPieces, spooledReportInput, writeBaselineFile, type ReportFlags } from '../report-extras.js';
+import { addReportOptions, frameworkSettings, frameworkView, heldReportInput, inventoryOf, spoolMode, spoolOnlyShown, loadBaseline, parseFramework, parseRepoUrl, reportExtras, reportPieces, spooledReportInput, writeBaselineFile, type ReportFlags } from '../report-extras.js';
 import { addImageOptions, imageGateForScan, type ImageFlags } from '../../images/scan-options.js';
 import { addControlPlaneOptions, controlPlaneInputs, hasControlPlaneInputs, type ControlPlaneScanFlags } from './scan-control-plane.js';
 
@@ -110,7 +110,7 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
   const index = new ObjectIndex(objects);
   // The formats that write findings read back from disk, when nothing needs them all at once.
   const toDisk = spool === 'always' || (spool === 'auto' && objects.length >= SPOOL_FROM_OBJECTS);
-  const streamer: StreamReporter | undefined = toDisk && canStreamReport(flags) ? STREAM_REPORTERS[flags.output] : undefined;
+  const streamer: StreamReporter | undefined = toDisk ? STREAM_REPORTERS[flags.output] : undefined;
   let findings: FindingSpool | undefined;
   try {
     findings = streamer ? new FindingSpool(compareFindings) : undefined;
@@ -151,19 +151,21 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
     findings?.close();
   }
 
-  /** The report of findings read back from disk, with what --min-severity and --baseline change, and --write-baseline; true when failing. */
+  /** The report of findings read back from disk, with what --min-severity, --baseline and --framework change, and --write-baseline; true when failing. */
   async function writeSpooledReport(spool: FindingSpool, result: ScanResult, report: ReportHead, streamer: StreamReporter, shown: AtLeastSink | undefined): Promise<boolean> {
     const all = { ...report, findings: spool, summary: result.summary };
     if (flags.writeBaseline) writeBaselineFile(flags.writeBaseline, all);
-    // Scores (html, markdown) count clean objects too.
-    const scored = flags.output === 'html' || flags.output === 'markdown' ? { inventory: inventoryOf(objects, index) } : {};
+    // Scores (html, markdown) and the --framework view count clean objects too; the view judges every finding.
+    const inventory = flags.output === 'html' || flags.output === 'markdown' || framework ? inventoryOf(objects, index) : undefined;
+    const compliance = framework && inventory ? frameworkView(framework, spool, run.checks, inventory) : undefined;
+    const scored = { ...(inventory ? { inventory } : {}), ...(compliance ? { compliance } : {}) };
     const { input, failSummary } = spooledReportInput(
       { ...all, ...scored, ...(flags.repoUrl ? { repoUrl: flags.repoUrl } : {}) },
       shown,
       baseline && flags.baseline ? { counts: baseline, file: flags.baseline } : undefined,
       shown ? undefined : flags.minSeverity,
     );
-    await streamOutput(batched(reportPieces(flags.output, streamer, input, [] /* no compliance view on this path */)), flags.outputFile);
+    await streamOutput(batched(reportPieces(flags.output, streamer, input, spool)), flags.outputFile);
     return summaryFailsAt(failSummary, failOn);
   }
 

@@ -79,7 +79,8 @@ function inScope(check: Check, o: ObjectRef): boolean {
 }
 
 export interface ComplianceInput {
-  findings: readonly Finding[];
+  /** Walked once (findings read back from disk can be). */
+  findings: Iterable<Finding>;
   /** The checks that ran. */
   checks: readonly Check[];
   /** Every check kubeharden has (for controls claimed in metadata by checks that did not run). */
@@ -90,6 +91,16 @@ export interface ComplianceInput {
 export function evaluateFramework(id: FrameworkId, input: ComplianceInput): ComplianceReport {
   const fw = FRAMEWORKS[id];
   const ran = new Map(input.checks.map((c) => [c.meta.id, c]));
+  // Each object once, keyed as findings name it (the same object can be listed twice). Controls
+  // count over it without a set of their own: ~40 sets of every object's key, each built and
+  // dropped per control, were most of a large scan's --framework peak.
+  const inventory = new Map<string, ObjectRef[]>();
+  for (const o of input.inventory) {
+    const k = objectKey(o);
+    const refs = inventory.get(k);
+    if (refs) refs.push(o);
+    else inventory.set(k, [o]);
+  }
   const failing = new Map<string, Set<string>>();
   const counts = new Map<string, number>();
   for (const f of input.findings) {
@@ -109,24 +120,37 @@ export function evaluateFramework(id: FrameworkId, input: ComplianceInput): Comp
     if (running.length === 0) {
       return { ...base, status: 'not-assessed', checksNotRun: notRun, findings: 0, objectsInScope: 0, objectsFailing: 0, passPercent: null, reason: `none of its checks ran (${notRun.join(', ')}): enable them in the configuration or --checks` };
     }
-    const scope = new Set<string>();
-    for (const o of input.inventory) if (running.some((ch) => inScope(ch, o))) scope.add(objectKey(o));
-    const bad = new Set<string>();
+    const scoped = (refs: readonly ObjectRef[] | undefined) => refs !== undefined && refs.some((o) => running.some((ch) => inScope(ch, o)));
+    let inScopeCount = 0;
+    for (const refs of inventory.values()) if (scoped(refs)) inScopeCount++;
+    // Objects with a finding of any of the control's checks (each once), and those of them the
+    // inventory leaves out of scope: an object with a finding is in scope, whatever the inventory says.
+    const failingSets = running.map((ch) => failing.get(ch.meta.id));
+    let bad = 0;
+    let badOutside = 0;
     let findings = 0;
-    for (const ch of running) {
-      for (const k of failing.get(ch.meta.id) ?? []) bad.add(k);
+    const countedBefore = (k: string, i: number) => {
+      for (let j = 0; j < i; j++) if (failingSets[j]?.has(k)) return true;
+      return false;
+    };
+    running.forEach((ch, i) => {
       findings += counts.get(ch.meta.id) ?? 0;
-    }
-    for (const k of bad) scope.add(k); // an object with a finding is in scope, whatever the inventory says
-    const passPercent = scope.size ? Math.round(((scope.size - bad.size) / scope.size) * 1000) / 10 : null;
-    const status: ControlStatus = bad.size ? 'fail' : scope.size ? 'pass' : 'no-scope';
+      for (const k of failingSets[i] ?? []) {
+        if (countedBefore(k, i)) continue;
+        bad++;
+        if (!scoped(inventory.get(k))) badOutside++;
+      }
+    });
+    const scope = inScopeCount + badOutside;
+    const passPercent = scope ? Math.round(((scope - bad) / scope) * 1000) / 10 : null;
+    const status: ControlStatus = bad ? 'fail' : scope ? 'pass' : 'no-scope';
     return {
       ...base,
       status,
       checksNotRun: notRun,
       findings,
-      objectsInScope: scope.size,
-      objectsFailing: bad.size,
+      objectsInScope: scope,
+      objectsFailing: bad,
       passPercent,
       ...(notRun.length ? { reason: `partly assessed: ${notRun.join(', ')} did not run` } : {}),
     };

@@ -5,15 +5,20 @@ import type { ComplianceReport, ControlStatus } from './evaluate.js';
 const LABEL: Record<ControlStatus, string> = { pass: 'PASS', fail: 'FAIL', 'no-scope': 'N/A', 'not-assessed': 'NOT RUN', manual: 'MANUAL' };
 const COLOR: Record<ControlStatus, string> = { pass: '\x1b[32m', fail: '\x1b[31m', 'no-scope': '\x1b[2m', 'not-assessed': '\x1b[33m', manual: '\x1b[36m' };
 
-export function complianceText(c: ComplianceReport, findings: readonly Finding[], color: boolean): string {
+/** Findings listed under a failing control; the rest are counted. */
+const SHOWN = 5;
+
+/** The view, with the first findings of each failing control from `findings` in report order (walked once, a few kept per check). */
+export function complianceText(c: ComplianceReport, findings: Iterable<Finding>, color: boolean): string {
   const paint = (s: ControlStatus, t: string) => (color ? `${COLOR[s]}${t}\x1b[0m` : t);
   const out: string[] = [`${c.title} ${c.version} — ${c.reference.url}`, ''];
-  const byCheck = new Map<string, Finding[]>();
+  const byCheck = new Map<string, { first: Finding[]; count: number }>();
   for (const f of findings) {
     if (f.suppressed) continue;
     let l = byCheck.get(f.check);
-    if (!l) byCheck.set(f.check, (l = []));
-    l.push(f);
+    if (!l) byCheck.set(f.check, (l = { first: [], count: 0 }));
+    if (l.first.length < SHOWN) l.first.push(f);
+    l.count++;
   }
   const idWidth = Math.max(...c.controls.map((x) => x.id.length));
   let section = '';
@@ -27,9 +32,11 @@ export function complianceText(c: ComplianceReport, findings: readonly Finding[]
     out.push(`  ${paint(ctl.status, LABEL[ctl.status].padEnd(7))} ${ctl.id.padEnd(idWidth)}  ${ctl.title}${pct ? ` —${pct}` : ''}${detail}`);
     if (ctl.reason) out.push(`          ${' '.repeat(idWidth)}  ${ctl.reason}`);
     if (ctl.status === 'fail') {
-      const fs = ctl.checks.flatMap((id) => byCheck.get(id) ?? []);
-      for (const f of fs.slice(0, 5)) out.push(`          ${' '.repeat(idWidth)}  ${f.line ? `${f.file}:${f.line}:${f.column}` : `${f.object.kind} ${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name} ${f.path}`} ${f.check} ${f.message}`);
-      if (fs.length > 5) out.push(`          ${' '.repeat(idWidth)}  … ${fs.length - 5} more (-o json or -o html for all)`);
+      // The control's checks in order, each check's findings in report order: the first SHOWN of those are among each check's first SHOWN.
+      const fs = ctl.checks.flatMap((id) => byCheck.get(id)?.first ?? []);
+      const count = ctl.checks.reduce((n, id) => n + (byCheck.get(id)?.count ?? 0), 0);
+      for (const f of fs.slice(0, SHOWN)) out.push(`          ${' '.repeat(idWidth)}  ${f.line ? `${f.file}:${f.line}:${f.column}` : `${f.object.kind} ${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name} ${f.path}`} ${f.check} ${f.message}`);
+      if (count > SHOWN) out.push(`          ${' '.repeat(idWidth)}  … ${count - SHOWN} more (-o json or -o html for all)`);
     }
   }
   const s = c.summary;
