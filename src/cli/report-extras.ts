@@ -202,9 +202,9 @@ export function heldReportInput<H extends Omit<ReportInput, 'findings' | 'summar
 /**
  * A report of findings read back from disk (a FindingSpool) with what --min-severity and
  * --baseline change. --min-severity alone has a sink in front of the spool (`shown`: only the
- * findings the report shows were written); with --baseline or --write-baseline the spool has every
- * finding, so the baseline matches them all as they are read back and --min-severity filters what
- * it keeps. `failSummary` is what --fail-on reads: every finding but those the baseline accepts.
+ * findings the report shows were written); with --baseline, --write-baseline or --framework the
+ * spool has every finding, so the baseline matches them all as they are read back and
+ * --min-severity filters what it keeps. `failSummary` is what --fail-on reads: every finding but those the baseline accepts.
  */
 export function spooledReportInput<F extends Finding>(
   input: StreamInput,
