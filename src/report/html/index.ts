@@ -55,7 +55,7 @@ export function htmlReport(r: ReportInput): Iterable<string> {
 
 /**
  * The page of findings read back from disk: put worst first in a second temporary file, which
- * the page walks several times (byte-identical to htmlReport of the same findings).
+ * the page walks twice (byte-identical to htmlReport of the same findings).
  */
 export function* htmlReportStream(r: StreamInput): Generator<string> {
   const ordered = spoolSorted(r.findings, compareWorstFirst);

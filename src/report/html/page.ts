@@ -150,18 +150,6 @@ function staticRows(list: readonly HtmlFinding[], repoUrl: string | undefined): 
     .join('');
 }
 
-/** The first STATIC_ROWS findings of a walk that `keep` accepts, of `total` it has (the walk stops there). */
-function firstRows(ordered: Iterable<HtmlFinding>, keep: (f: HtmlFinding) => boolean, total: number): HtmlFinding[] {
-  const rows: HtmlFinding[] = [];
-  if (total === 0) return rows;
-  for (const f of ordered) {
-    if (!keep(f)) continue;
-    rows.push(f);
-    if (rows.length === STATIC_ROWS || rows.length === total) break;
-  }
-  return rows;
-}
-
 /** A list of `total` findings, of which `list` (the first rows) is written as HTML. */
 function listBlock(key: string, list: readonly HtmlFinding[], total: number, repoUrl: string | undefined, caption: string): string {
   const more = total > STATIC_ROWS ? `<p class="static-note note">The ${pl(STATIC_ROWS, 'worst finding')} of ${total.toLocaleString('en-US')} are listed here; with JavaScript the page filters, searches and pages through all of them (every finding is also in <code>-o json</code>).</p>` : '';
@@ -201,17 +189,22 @@ export function renderHtml(m: HtmlReportModel): string {
 }
 
 /**
- * The page in pieces, from findings already worst first that it walks several times and never
- * holds (a spool read back, or an array): the figures and the numbering of the data's strings,
- * the first rows of each list, then the data.
+ * The page in pieces, from findings already worst first that it walks twice and never holds (a
+ * spool read back, or an array): the figures, the numbering of the data's strings and the first
+ * rows of each list, then the data.
  */
 export function* htmlPieces(m: Omit<HtmlReportModel, 'findings'>, ordered: Walkable<HtmlFinding>): Generator<string> {
   const data = new DataEncoder(m.checks);
   const used = new Set<string>();
+  // The first rows of each list, worst first: the first of the walk.
+  const open: HtmlFinding[] = [];
+  const suppressed: HtmlFinding[] = [];
   const ov = overview(
     visit(ordered, (f) => {
       used.add(f.check);
       data.row(f);
+      const list = f.suppressed ? suppressed : open;
+      if (list.length < STATIC_ROWS) list.push(f);
     }),
     m.inventory,
   );
@@ -256,10 +249,10 @@ ${baseline}
 ${m.compliance ? complianceSection(m.compliance) : ''}
 <section aria-labelledby="h-findings"><h2 id="h-findings">Findings, worst first</h2>
 ${filtersForm()}
-${listBlock('main', firstRows(ordered, (f) => !f.suppressed, ov.findings), ov.findings, m.repoUrl, 'Unsuppressed findings, worst first')}
+${listBlock('main', open, ov.findings, m.repoUrl, 'Unsuppressed findings, worst first')}
 </section>
 <details class="section" id="suppressed"><summary>Suppressed findings (${ov.suppressed.toLocaleString('en-US')})</summary>
-${listBlock('suppressed', firstRows(ordered, (f) => f.suppressed !== undefined, ov.suppressed), ov.suppressed, m.repoUrl, 'Findings suppressed by annotation or configuration, with the reason given')}
+${listBlock('suppressed', suppressed, ov.suppressed, m.repoUrl, 'Findings suppressed by annotation or configuration, with the reason given')}
 </details>
 ${warnings}
 <section aria-labelledby="h-checks"><h2 id="h-checks">Checks in this report</h2>${checksGlossary(m, used) || '<p>None.</p>'}</section>
