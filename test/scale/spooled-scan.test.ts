@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { cliBatch, kubeharden, type BatchInvocation } from '../cli/helpers.js';
+import { cliBatch, kubeharden, type BatchInvocation, type Run } from '../cli/helpers.js';
 
 /** Past the CLI's SPOOL_FROM_OBJECTS (20,000). */
 const OBJECTS = 20_600;
@@ -17,6 +17,21 @@ const dir = mkdtempSync(join(tmpdir(), 'kh-spooled-'));
 /** The same scan with its findings held in memory. */
 const held = (...args: string[]): BatchInvocation => ({ args, env: { KUBEHARDEN_SPOOL_FINDINGS: 'never' } });
 const REPO = ['--repo-url', 'https://github.com/o/r/blob/abc'];
+
+/**
+ * Runs of cliBatch in pairs (spooled, held): both fail on their high findings with the same
+ * stderr, and each pair's files, named by `files(run)`, are byte-identical.
+ */
+function assertPairs(runs: Run[], names: readonly string[], files: (run: 'spooled' | 'held', i: number) => string[]): void {
+  for (const [i, name] of names.entries()) {
+    const [spooled, inMemory] = [runs[2 * i], runs[2 * i + 1]];
+    assert.equal(spooled.code, 1, `${name}: high findings fail the scan: ${spooled.stderr}`);
+    assert.equal(inMemory.code, spooled.code, name);
+    assert.equal(spooled.stderr, inMemory.stderr, `${name}: the same errors and warnings`);
+    const held = files('held', i);
+    for (const [j, file] of files('spooled', i).entries()) assert.equal(readFileSync(file, 'utf8'), readFileSync(held[j], 'utf8'), `${name}: ${file} byte-identical`);
+  }
+}
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const pod = (i: number) =>
@@ -58,16 +73,8 @@ describe(`a scan of ${OBJECTS} objects writes its findings through a temporary f
         held('scan', ...files, '-o', format, '--output-file', join(dir, `held.${format}`), ...extra(format, 'held')),
       ]),
     );
-    for (const [i, format] of formats.entries()) {
-      const [spooled, inMemory] = [runs[2 * i], runs[2 * i + 1]];
-      assert.equal(spooled.code, 1, `${format}: high findings fail the scan`);
-      assert.equal(inMemory.code, spooled.code);
-      assert.equal(spooled.stderr, inMemory.stderr, `${format}: the same errors and warnings`);
-      const a = readFileSync(join(dir, `spooled.${format}`), 'utf8');
-      const b = readFileSync(join(dir, `held.${format}`), 'utf8');
-      assert.ok(a.length > (format === 'markdown' ? 30_000 : 100_000), `${format}: a report of many findings`);
-      assert.equal(a, b, `${format}: byte-identical`);
-    }
+    assertPairs(runs, formats, (run, i) => [join(dir, `${run}.${formats[i]}`)]);
+    for (const format of formats) assert.ok(readFileSync(join(dir, `spooled.${format}`), 'utf8').length > (format === 'markdown' ? 30_000 : 100_000), `${format}: a report of many findings`);
     assert.equal(readFileSync(join(dir, 'spooled.baseline.json'), 'utf8'), readFileSync(join(dir, 'held.baseline.json'), 'utf8'), '--write-baseline: byte-identical');
     const json = JSON.parse(readFileSync(join(dir, 'spooled.json'), 'utf8')) as { summary: { objects: number; suppressed: number; findings: number } };
     assert.equal(json.summary.objects, OBJECTS);
@@ -86,13 +93,7 @@ describe(`a scan of ${OBJECTS} objects writes its findings through a temporary f
         held('scan', ...files, '-o', format, '--min-severity', 'high', '--output-file', join(dir, `held-min.${format}`)),
       ]),
     );
-    for (const [i, format] of formats.entries()) {
-      const [spooled, inMemory] = [runs[2 * i], runs[2 * i + 1]];
-      assert.equal(spooled.code, 1, `${format}: high findings fail the scan`);
-      assert.equal(inMemory.code, spooled.code);
-      assert.equal(spooled.stderr, inMemory.stderr, `${format}: the same errors and warnings`);
-      assert.equal(readFileSync(join(dir, `spooled-min.${format}`), 'utf8'), readFileSync(join(dir, `held-min.${format}`), 'utf8'), `${format}: byte-identical`);
-    }
+    assertPairs(runs, formats, (run, i) => [join(dir, `${run}-min.${formats[i]}`)]);
     const text = readFileSync(join(dir, 'spooled-min.text'), 'utf8');
     assert.match(text, /\d+ below --min-severity high not shown/);
     const json = JSON.parse(readFileSync(join(dir, 'spooled-min.json'), 'utf8')) as { findings: { severity: string }[]; summary: { bySeverity: Record<string, number> } };
@@ -117,13 +118,7 @@ describe(`a scan of ${OBJECTS} objects writes its findings through a temporary f
         held('scan', ...files, '-o', format, '--baseline', baselineFile, '--output-file', join(dir, `held-bl.${format}`)),
       ]),
     );
-    for (const [i, format] of formats.entries()) {
-      const [spooled, inMemory] = [runs[2 * i], runs[2 * i + 1]];
-      assert.equal(spooled.code, 1, `${format}: new high findings fail the scan: ${spooled.stderr}`);
-      assert.equal(inMemory.code, spooled.code);
-      assert.equal(spooled.stderr, inMemory.stderr, `${format}: the same errors and warnings`);
-      assert.equal(readFileSync(join(dir, `spooled-bl.${format}`), 'utf8'), readFileSync(join(dir, `held-bl.${format}`), 'utf8'), `${format}: byte-identical`);
-    }
+    assertPairs(runs, formats, (run, i) => [join(dir, `${run}-bl.${formats[i]}`)]);
     const json = JSON.parse(readFileSync(join(dir, 'spooled-bl.json'), 'utf8')) as { findings: { file: string }[]; baseline: { new: number; unchanged: number; fixed: number } };
     assert.ok(json.baseline.unchanged > 1000 && json.baseline.new > 500 && json.baseline.fixed > 0, JSON.stringify(json.baseline));
     const third = json.findings.filter((f) => f.file === files[2]).length;
@@ -136,14 +131,7 @@ describe(`a scan of ${OBJECTS} objects writes its findings through a temporary f
     const formats = ['text', 'json', 'markdown'];
     const args = (format: string, run: string) => ['scan', ...files, '-o', format, '--baseline', baselineFile, '--min-severity', 'high', '--output-file', join(dir, `${run}-blmin.${format}`), '--write-baseline', join(dir, `${run}-blmin.${format}.json`)];
     const runs = cliBatch(...formats.flatMap((format) => [args(format, 'spooled'), held(...args(format, 'held'))]));
-    for (const [i, format] of formats.entries()) {
-      const [spooled, inMemory] = [runs[2 * i], runs[2 * i + 1]];
-      assert.equal(spooled.code, 1, `${format}: new high findings fail the scan: ${spooled.stderr}`);
-      assert.equal(inMemory.code, spooled.code);
-      assert.equal(spooled.stderr, inMemory.stderr, `${format}: the same errors and warnings`);
-      assert.equal(readFileSync(join(dir, `spooled-blmin.${format}`), 'utf8'), readFileSync(join(dir, `held-blmin.${format}`), 'utf8'), `${format}: byte-identical`);
-      assert.equal(readFileSync(join(dir, `spooled-blmin.${format}.json`), 'utf8'), readFileSync(join(dir, `held-blmin.${format}.json`), 'utf8'), `${format}: the same baseline file`);
-    }
+    assertPairs(runs, formats, (run, i) => [join(dir, `${run}-blmin.${formats[i]}`), join(dir, `${run}-blmin.${formats[i]}.json`)]);
     const json = JSON.parse(readFileSync(join(dir, 'spooled-blmin.json'), 'utf8')) as { findings: { severity: string }[]; baseline: { new: number; unchanged: number } };
     assert.ok(json.findings.length > 0 && json.findings.every((f) => f.severity === 'high' || f.severity === 'critical'));
     assert.ok(json.baseline.unchanged > 1000, JSON.stringify(json.baseline));
@@ -162,14 +150,7 @@ describe(`a scan of ${OBJECTS} objects writes its findings through a temporary f
     ];
     const args = (format: string, extra: string[], run: string, i: number) => ['scan', ...files, '-o', format, '--framework', 'nsa-cisa', ...extra, '--output-file', join(dir, `${run}-fw${i}.${format}`)];
     const results = cliBatch(...runs.flatMap(([format, extra], i) => [args(format, extra, 'spooled', i), held(...args(format, extra, 'held', i))]));
-    for (const [i, [format, extra]] of runs.entries()) {
-      const [spooled, inMemory] = [results[2 * i], results[2 * i + 1]];
-      const what = `${format} ${extra.join(' ')}`;
-      assert.equal(spooled.code, 1, `${what}: ${spooled.stderr}`);
-      assert.equal(inMemory.code, spooled.code);
-      assert.equal(spooled.stderr, inMemory.stderr, `${what}: the same errors and warnings`);
-      assert.equal(readFileSync(join(dir, `spooled-fw${i}.${format}`), 'utf8'), readFileSync(join(dir, `held-fw${i}.${format}`), 'utf8'), `${what}: byte-identical`);
-    }
+    assertPairs(results, runs.map(([format, extra]) => `${format} ${extra.join(' ')}`), (run, i) => [join(dir, `${run}-fw${i}.${runs[i][0]}`)]);
     // The view judges every finding, those --min-severity hides too (CTR-RUN-AS-NON-ROOT is medium).
     const json = JSON.parse(readFileSync(join(dir, 'spooled-fw3.json'), 'utf8')) as { compliance: { controls: Array<{ id: string; status: string; objectsInScope: number }> } };
     const p1 = json.compliance.controls.find((c) => c.id === 'P1');
