@@ -201,8 +201,8 @@ export function heldReportInput<H extends Omit<ReportInput, 'findings' | 'summar
 
 /**
  * A report of findings read back from disk (a FindingSpool) with what --min-severity and
- * --baseline change. --min-severity alone has a sink in front of the spool (`shown`: only the
- * findings the report shows were written); with --baseline, --write-baseline or --framework the
+ * --baseline change. When a sink stood in front of the spool (`shown`: only the findings the
+ * report shows were written), it already applied --min-severity; with --baseline, --write-baseline or --framework the
  * spool has every finding, so the baseline matches them all as they are read back and
  * --min-severity filters what it keeps. `failSummary` is what --fail-on reads: every finding but those the baseline accepts.
  */

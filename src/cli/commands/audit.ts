@@ -269,7 +269,7 @@ export async function runAuditCommand(cmd: AuditCommand): Promise<number> {
       { ...head, findings: spool, inventory: result.inventory ?? [], summary: result.summary, ...(compliance ? { compliance } : {}) },
       shown,
       baseline && cmd.report.baseline ? { counts: baseline, file: cmd.report.baseline } : undefined,
-      shown ? undefined : cmd.minSeverity,
+      cmd.minSeverity,
     );
     await writeStreamed(batched(reportPieces(cmd.format, streamer, input, spool)), cmd.outputFile);
     failing = summaryFailsAt(failSummary, failOn);

@@ -163,7 +163,7 @@ export async function runScan(paths: string[], flags: ScanFlags): Promise<number
       { ...all, ...scored, ...(flags.repoUrl ? { repoUrl: flags.repoUrl } : {}) },
       shown,
       baseline && flags.baseline ? { counts: baseline, file: flags.baseline } : undefined,
-      shown ? undefined : flags.minSeverity,
+      flags.minSeverity,
     );
     await streamOutput(batched(reportPieces(flags.output, streamer, input, spool)), flags.outputFile);
     return summaryFailsAt(failSummary, failOn);
